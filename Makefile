@@ -1,0 +1,32 @@
+# All targets set themselves up: a fresh clone needs only python3 (>= 3.11) and make.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: setup test report lint bench clean
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
+	@$(BIN)/python -m pip install -q --disable-pip-version-check uv
+	@$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -e '.[dev]'
+	@touch $(STAMP)
+
+setup: $(STAMP)
+
+test: $(STAMP)
+	$(BIN)/python -m pytest -q -n 2
+
+report: $(STAMP)
+	$(BIN)/planner report
+
+lint: $(STAMP)
+	$(BIN)/ruff check planner tests benchmarks pricing
+	$(BIN)/ruff format --check planner tests benchmarks pricing
+	$(BIN)/mypy
+
+bench: $(STAMP)
+	$(BIN)/python benchmarks/startup.py
+
+clean:
+	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""planner: AWS cost and capacity planner."""

@@ -1,0 +1,239 @@
+"""The price catalog: normalized price rows behind one interface, with provenance.
+
+Two sources yield the same :class:`PriceRow`: the bundled snapshot (offline, default; see
+``pricing/``) and, later, the live AWS Price List API. Rows are indexed by
+``(service, region, product, term...)``; a lookup is a dict access, not a scan. Each service's
+file is read only when that service is first priced.
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import hashlib
+import json
+from dataclasses import dataclass
+from decimal import Decimal
+from functools import cached_property
+from pathlib import Path
+from typing import Any
+
+from planner.errors import PlannerError, PriceNotFoundError
+
+SERVICES = (
+    "AmazonEKS",
+    "AmazonEC2",
+    "AmazonRDS",
+    "AmazonElastiCache",
+    "AmazonMSK",
+    "AWSELB",
+    "AmazonCloudWatch",
+    "AmazonS3",
+    "awskms",
+    "AmazonECR",
+    "AWSDataTransfer",
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Term:
+    """OnDemand, Spot, or Reserved with lease, purchase option and offering class."""
+
+    kind: str = "OnDemand"
+    lease: str = ""
+    purchase_option: str = ""
+    offering_class: str = ""
+
+    @property
+    def label(self) -> str:
+        if self.kind != "Reserved":
+            return self.kind
+        parts = [self.lease, self.offering_class, self.purchase_option]
+        return "Reserved " + " ".join(p for p in parts if p)
+
+
+ON_DEMAND = Term()
+
+
+@dataclass(frozen=True, slots=True)
+class PriceRow:
+    service: str
+    region: str
+    product: str
+    attributes: str
+    term: Term
+    unit: str
+    usd: Decimal
+    price_kind: str
+    derivation: str
+    source: str
+    source_date: str
+
+    @property
+    def ref(self) -> str:
+        """A short, stable reference to this row: how finance traces a figure to a price."""
+        term = "" if self.term == ON_DEMAND else f" [{self.term.label}]"
+        return f"{self.service}/{self.region}/{self.product}{term}"
+
+    @property
+    def provenance(self) -> str:
+        kind = self.price_kind
+        text = f"{self.ref} {kind} {self.source_date} ({self.source})"
+        if self.derivation:
+            text += f"; {self.derivation}"
+        return text
+
+
+Key = tuple[str, str, str, Term]
+
+
+class PriceCatalog:
+    """A read-only set of price rows from one snapshot directory."""
+
+    def __init__(self, directory: Path) -> None:
+        self.directory = directory
+        manifest_path = directory / "manifest.json"
+        try:
+            self.manifest: dict[str, Any] = json.loads(manifest_path.read_text())
+        except FileNotFoundError:
+            raise PlannerError(f"{manifest_path}: price snapshot manifest not found") from None
+        except (OSError, ValueError) as exc:
+            raise PlannerError(f"{manifest_path}: unreadable price manifest: {exc}") from None
+        self._index: dict[str, dict[Key, PriceRow]] = {}
+
+    @property
+    def snapshot_date(self) -> str:
+        return str(self.manifest["snapshot_date"])
+
+    def summary(self) -> dict[str, Any]:
+        services = self.manifest["services"]
+        dates = [d for s in services.values() for d in s["source_dates"]]
+        return {
+            "date": self.snapshot_date,
+            "source_dates": [min(dates), max(dates)],
+            "rows": self.manifest["total_rows"],
+            "directory": str(self.directory),
+            "builder": self.manifest.get("builder", ""),
+        }
+
+    def _table(self, service: str) -> dict[Key, PriceRow]:
+        table = self._index.get(service)
+        if table is None:
+            table = self._load(service)
+            self._index[service] = table
+        return table
+
+    def _load(self, service: str) -> dict[Key, PriceRow]:
+        entry = self.manifest["services"].get(service)
+        if entry is None:
+            return {}
+        path = self.directory / entry["file"]
+        table: dict[Key, PriceRow] = {}
+        with path.open(newline="", encoding="utf-8") as handle:
+            for r in csv.DictReader(handle):
+                term = Term(r["term"], r["lease"], r["purchase_option"], r["offering_class"])
+                row = PriceRow(
+                    service=r["service"],
+                    region=r["region"],
+                    product=r["product"],
+                    attributes=r["attributes"],
+                    term=term,
+                    unit=r["unit"],
+                    usd=Decimal(r["usd"]),
+                    price_kind=r["price_kind"],
+                    derivation=r["derivation"],
+                    source=r["source"],
+                    source_date=r["source_date"],
+                )
+                table[(row.service, row.region, row.product, term)] = row
+        return table
+
+    def verify(self) -> list[str]:
+        """Check every data file against the manifest's sha256 and row count."""
+        problems = []
+        for service, entry in self.manifest["services"].items():
+            path = self.directory / entry["file"]
+            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            if digest != entry["sha256"]:
+                problems.append(f"{path.name}: sha256 {digest} != manifest {entry['sha256']}")
+            if len(self._table(service)) != entry["rows"]:
+                problems.append(f"{path.name}: {len(self._table(service))} rows != {entry['rows']}")
+        return problems
+
+    def find(
+        self, service: str, region: str, product: str, term: Term = ON_DEMAND
+    ) -> PriceRow | None:
+        return self._table(service).get((service, region, product, term))
+
+    def get(
+        self, service: str, region: str, product: str, term: Term = ON_DEMAND, *, what: str = ""
+    ) -> PriceRow:
+        """The row, or a :class:`PriceNotFoundError` naming the item, region and near misses."""
+        row = self.find(service, region, product, term)
+        if row is not None:
+            return row
+        raise PriceNotFoundError(self.explain_missing(service, region, product, term, what))
+
+    def explain_missing(
+        self, service: str, region: str, product: str, term: Term, what: str = ""
+    ) -> str:
+        table = self._table(service)
+        label = what or product
+        term_text = "on-demand" if term == ON_DEMAND else term.label
+        same_region = sorted({k[2] for k in table if k[1] == region and k[3] == term})
+        close = difflib.get_close_matches(product, same_region, n=3, cutoff=0.75)
+        hints = []
+        if close:
+            hints.append("did you mean " + " or ".join(_item_name(c) for c in close) + "?")
+        other_regions = sorted({k[1] for k in table if k[2] == product and k[3] == term})
+        if other_regions:
+            shown = ", ".join(other_regions[:5]) + (" ..." if len(other_regions) > 5 else "")
+            hints.append(f"the snapshot has it in {shown}")
+        elif not same_region:
+            hints.append(f"the snapshot has no {service} prices for {region}")
+        tail = ("; " + "; ".join(hints)) if hints else ""
+        return f"no {term_text} price for {label} in {region}{tail}"
+
+    def products(self, service: str, region: str, prefix: str = "") -> list[str]:
+        return sorted(
+            {k[2] for k in self._table(service) if k[1] == region and k[2].startswith(prefix)}
+        )
+
+    def rows(self, service: str) -> list[PriceRow]:
+        return list(self._table(service).values())
+
+
+def _item_name(product: str) -> str:
+    """``instance/t3.medium`` -> ``t3.medium``; ``db/db.t3.medium/PostgreSQL/...`` -> class."""
+    parts = product.split("/")
+    return parts[1] if len(parts) > 1 else product
+
+
+def bundled_snapshot_dir() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here.parent / "pricing" / "snapshot", here / "_pricing" / "snapshot"):
+        if (candidate / "manifest.json").is_file():
+            return candidate
+    raise PlannerError("the bundled price snapshot is missing from this install")
+
+
+class _Default:
+    @cached_property
+    def catalog(self) -> PriceCatalog:
+        return PriceCatalog(bundled_snapshot_dir())
+
+
+_default = _Default()
+
+
+def default_catalog() -> PriceCatalog:
+    return _default.catalog
+
+
+def load_catalog(directory: str | Path | None = None) -> PriceCatalog:
+    if directory is None:
+        return default_catalog()
+    path = Path(directory)
+    if path.is_file():
+        path = path.parent
+    return PriceCatalog(path)

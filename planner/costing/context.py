@@ -1,0 +1,133 @@
+"""What a service pricer needs: the catalog, the region, and how to build lines."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+from planner.catalog import ON_DEMAND, PriceCatalog, PriceRow, Term
+from planner.costing.lines import CostLine, PriceBasis
+from planner.errors import PriceNotFoundError
+from planner.money import HOURS_PER_MONTH
+from planner.topology import Amount, Basis
+
+
+@dataclass
+class PricingContext:
+    catalog: PriceCatalog
+    region: str
+    allow_missing: bool = False
+    hours_per_month: Decimal = HOURS_PER_MONTH
+    node_counts: Mapping[str, int] | None = None
+    node_count_basis: str = "stated"
+    node_count_note: str = "desired_size"
+    warnings: list[str] = field(default_factory=list)
+
+    def row(
+        self, service: str, product: str, term: Term = ON_DEMAND, *, what: str = ""
+    ) -> PriceRow | None:
+        """The price row, or None when missing and the user allowed it (with a warning)."""
+        try:
+            return self.catalog.get(service, self.region, product, term, what=what)
+        except PriceNotFoundError as exc:
+            if not self.allow_missing:
+                raise
+            self.warnings.append(f"{exc}: line kept out of the total")
+            return None
+
+    def line(
+        self,
+        *,
+        resource: str,
+        service: str,
+        component: str,
+        quantity: Decimal,
+        unit: str,
+        product: str,
+        quantity_basis: Basis | str,
+        quantity_note: str,
+        term: Term = ON_DEMAND,
+        what: str = "",
+        purchase_option: str | None = None,
+    ) -> CostLine:
+        row = self.row(service, product, term, what=what or product)
+        option = purchase_option or term.label
+        basis = quantity_basis.value if isinstance(quantity_basis, Basis) else quantity_basis
+        if row is None:
+            return missing_line(resource, service, component, quantity, unit, option, basis,
+                                quantity_note, self.catalog.explain_missing(
+                                    service, self.region, product, term, what or product))
+        return priced_line(resource, service, component, quantity, unit, row, option, basis,
+                           quantity_note)
+
+
+def price_basis_of(row: PriceRow) -> PriceBasis:
+    return "derived" if row.price_kind == "derived" else "list"
+
+
+def priced_line(
+    resource: str,
+    service: str,
+    component: str,
+    quantity: Decimal,
+    unit: str,
+    row: PriceRow,
+    purchase_option: str,
+    quantity_basis: str,
+    quantity_note: str,
+    *,
+    unit_price: Decimal | None = None,
+    price_source: str | None = None,
+    price_basis: PriceBasis | None = None,
+) -> CostLine:
+    price = row.usd if unit_price is None else unit_price
+    return CostLine(
+        resource=resource,
+        service=service,
+        component=component,
+        quantity=quantity,
+        unit=unit,
+        unit_price_usd=price,
+        monthly_usd=quantity * price,
+        purchase_option=purchase_option,
+        price_source=price_source or row.provenance,
+        price_basis=price_basis or price_basis_of(row),
+        quantity_basis=quantity_basis,
+        quantity_note=quantity_note,
+        price_ref=row.ref,
+    )
+
+
+def missing_line(
+    resource: str,
+    service: str,
+    component: str,
+    quantity: Decimal,
+    unit: str,
+    purchase_option: str,
+    quantity_basis: str,
+    quantity_note: str,
+    reason: str,
+) -> CostLine:
+    return CostLine(
+        resource=resource,
+        service=service,
+        component=component,
+        quantity=quantity,
+        unit=unit,
+        unit_price_usd=None,
+        monthly_usd=None,
+        purchase_option=purchase_option,
+        price_source=f"MISSING: {reason}",
+        price_basis="missing",
+        quantity_basis=quantity_basis,
+        quantity_note=quantity_note,
+        missing=True,
+    )
+
+
+def amount_note(amount: Amount, what: str) -> str:
+    """``"50 GB/month (stated: seed 9.1)"``-style note for a usage quantity."""
+    detail = amount.note or amount.source
+    return f"{what}" + (f" ({detail})" if detail else "")

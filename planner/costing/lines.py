@@ -1,0 +1,36 @@
+"""The cost line: the one interchange record everything downstream reads."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from decimal import Decimal
+from typing import Any, Literal
+
+PriceBasis = Literal["list", "derived", "assumption", "missing"]
+
+
+@dataclass(frozen=True, slots=True)
+class CostLine:
+    """One priced quantity: ``monthly_usd = quantity x unit_price_usd`` exactly.
+
+    A line whose price is missing has ``unit_price_usd`` and ``monthly_usd`` of ``None`` and
+    ``missing=True``; it is reported and kept out of every total, never priced as $0.
+    """
+
+    resource: str
+    service: str
+    component: str
+    quantity: Decimal
+    unit: str
+    unit_price_usd: Decimal | None
+    monthly_usd: Decimal | None
+    purchase_option: str
+    price_source: str
+    price_basis: PriceBasis
+    quantity_basis: str
+    quantity_note: str
+    price_ref: str = ""
+    missing: bool = False
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)

@@ -1,0 +1,1 @@
+"""One module per AWS service; each is a function from the topology to cost lines."""

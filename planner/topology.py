@@ -1,0 +1,409 @@
+"""The typed topology of one environment: what runs, how big, and how much it is used.
+
+Usage quantities sit next to the resource they belong to (``NATGateways.data_processed_gb``)
+and carry their basis: *stated* by the source document, an *assumption* with a reason,
+or *measured* (CloudWatch). A plain number in YAML is a stated quantity.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from enum import StrEnum
+from typing import Annotated, Any, Literal
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+
+from planner.money import to_decimal
+from planner.quantities import QuantityError, parse_cpu_millicores, parse_memory_bytes
+
+
+class Model(BaseModel):
+    """Base for every topology model: unknown fields are errors, values are immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Basis(StrEnum):
+    STATED = "stated"
+    ASSUMPTION = "assumption"
+    MEASURED = "measured"
+
+
+class Amount(Model):
+    """A non-negative quantity with where it came from.
+
+    YAML accepts ``100`` (stated) or ``{value: 100, basis: assumption, note: "why"}``.
+    """
+
+    value: Decimal = Field(ge=0)
+    basis: Basis = Basis.STATED
+    note: str = ""
+    source: str = ""
+
+    @model_validator(mode="before")
+    @classmethod
+    def _from_number(cls, data: Any) -> Any:
+        if isinstance(data, bool):
+            raise ValueError("a boolean is not a quantity")
+        if isinstance(data, int | float | str | Decimal):
+            return {"value": data}
+        return data
+
+    @field_validator("value", mode="before")
+    @classmethod
+    def _exact(cls, value: Any) -> Any:
+        if isinstance(value, bool):
+            raise ValueError("a boolean is not a quantity")
+        if isinstance(value, float | int):
+            return to_decimal(value)
+        return value
+
+    @model_validator(mode="after")
+    def _assumption_has_reason(self) -> Amount:
+        if self.basis is Basis.ASSUMPTION and not self.note.strip():
+            raise ValueError("an assumption needs a note that gives the reason")
+        return self
+
+
+def stated(value: int | str) -> Amount:
+    return Amount(value=Decimal(value))
+
+
+def _check_cpu(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"CPU {value!r} is not a Kubernetes quantity (e.g. 250m, 0.5)")
+    try:
+        parse_cpu_millicores(value)
+    except QuantityError as exc:
+        raise ValueError(str(exc)) from None
+    return str(value)
+
+
+def _check_memory(value: Any) -> str:
+    if isinstance(value, bool) or not isinstance(value, int | float | str):
+        raise ValueError(f"memory {value!r} is not a Kubernetes quantity (e.g. 512Mi, 1Gi)")
+    try:
+        parse_memory_bytes(value)
+    except QuantityError as exc:
+        raise ValueError(str(exc)) from None
+    return str(value)
+
+
+CpuQuantity = Annotated[str, BeforeValidator(_check_cpu)]
+MemoryQuantity = Annotated[str, BeforeValidator(_check_memory)]
+Count = Annotated[int, Field(ge=0)]
+Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
+
+
+class CapacityType(StrEnum):
+    ON_DEMAND = "ON_DEMAND"
+    SPOT = "SPOT"
+
+
+class Taint(Model):
+    key: str
+    value: str = ""
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute"] = "NoSchedule"
+
+
+class Toleration(Model):
+    key: str
+    value: str = ""
+    operator: Literal["Equal", "Exists"] = "Equal"
+    effect: Literal["NoSchedule", "PreferNoSchedule", "NoExecute", ""] = ""
+
+
+class NodeGroup(Model):
+    name: Name
+    instance_type: str
+    capacity_type: CapacityType = CapacityType.ON_DEMAND
+    min_size: Count
+    desired_size: Count
+    max_size: Annotated[int, Field(ge=1)]
+    disk_gb: Amount = Field(
+        default_factory=lambda: Amount(
+            value=Decimal(20),
+            basis=Basis.ASSUMPTION,
+            note="EKS managed node group default root volume (20 GiB)",
+        )
+    )
+    disk_type: Literal["gp3", "gp2"] = "gp3"
+    spot_discount_pct: Amount | None = None
+    labels: dict[str, str] = Field(default_factory=dict)
+    taints: tuple[Taint, ...] = ()
+    zones: tuple[str, ...] = ()
+    max_pods: Annotated[int, Field(ge=1, le=737)] | None = None
+    prefix_delegation: bool = False
+
+    @model_validator(mode="after")
+    def _sizes_ordered(self) -> NodeGroup:
+        if not self.min_size <= self.desired_size <= self.max_size:
+            raise ValueError(
+                f"needs min_size <= desired_size <= max_size, got {self.min_size} <= "
+                f"{self.desired_size} <= {self.max_size}"
+            )
+        if self.capacity_type is CapacityType.SPOT and self.spot_discount_pct is None:
+            raise ValueError(
+                "a SPOT node group needs spot_discount_pct (percent off on-demand), "
+                "because the snapshot has no current spot price for most types"
+            )
+        if self.spot_discount_pct is not None and self.spot_discount_pct.value >= 100:
+            raise ValueError(
+                f"spot_discount_pct must be below 100, got {self.spot_discount_pct.value}"
+            )
+        return self
+
+
+class Workload(Model):
+    """A Deployment with an HPA range and per-container-sum requests and limits."""
+
+    name: Name
+    replicas_min: Annotated[int, Field(ge=1)]
+    replicas_max: Annotated[int, Field(ge=1)]
+    replicas_expected: Annotated[int, Field(ge=1)] | None = None
+    cpu_request: CpuQuantity
+    memory_request: MemoryQuantity
+    cpu_limit: CpuQuantity | None = None
+    memory_limit: MemoryQuantity | None = None
+    anti_affinity: bool = False
+    spread_zones: bool = False
+    node_selector: dict[str, str] = Field(default_factory=dict)
+    tolerations: tuple[Toleration, ...] = ()
+    source: str = ""
+
+    @model_validator(mode="after")
+    def _replicas_ordered(self) -> Workload:
+        if self.replicas_min > self.replicas_max:
+            raise ValueError(
+                f"needs replicas_min <= replicas_max, got {self.replicas_min} > {self.replicas_max}"
+            )
+        expected = self.replicas_expected
+        if expected is not None and not self.replicas_min <= expected <= self.replicas_max:
+            raise ValueError(
+                f"replicas_expected {expected} is outside {self.replicas_min}..{self.replicas_max}"
+            )
+        if self.cpu_limit is not None and self.cpu_limit_m < self.cpu_request_m:
+            raise ValueError(f"cpu_limit {self.cpu_limit} is below cpu_request {self.cpu_request}")
+        if self.memory_limit is not None and self.memory_limit_bytes < self.memory_request_bytes:
+            raise ValueError(
+                f"memory_limit {self.memory_limit} is below memory_request {self.memory_request}"
+            )
+        return self
+
+    @property
+    def cpu_request_m(self) -> int:
+        return parse_cpu_millicores(self.cpu_request)
+
+    @property
+    def memory_request_bytes(self) -> int:
+        return parse_memory_bytes(self.memory_request)
+
+    @property
+    def cpu_limit_m(self) -> int:
+        return parse_cpu_millicores(self.cpu_limit) if self.cpu_limit else self.cpu_request_m
+
+    @property
+    def memory_limit_bytes(self) -> int:
+        if self.memory_limit:
+            return parse_memory_bytes(self.memory_limit)
+        return self.memory_request_bytes
+
+    @property
+    def expected_replicas(self) -> int:
+        """Expected replicas: stated, else the HPA minimum (an idle staging environment)."""
+        return self.replicas_expected if self.replicas_expected is not None else self.replicas_min
+
+
+class DaemonSet(Model):
+    """Per-node overhead: one pod on every node (aws-node, kube-proxy, ...)."""
+
+    name: Name
+    cpu_request: CpuQuantity
+    memory_request: MemoryQuantity
+    source: str = ""
+
+
+    @property
+    def cpu_request_m(self) -> int:
+        return parse_cpu_millicores(self.cpu_request)
+
+    @property
+    def memory_request_bytes(self) -> int:
+        return parse_memory_bytes(self.memory_request)
+
+
+class ResourceQuota(Model):
+    """Namespace ResourceQuota on requests (and optionally limits)."""
+
+    requests_cpu: CpuQuantity
+    requests_memory: MemoryQuantity
+    limits_cpu: CpuQuantity | None = None
+    limits_memory: MemoryQuantity | None = None
+
+
+
+class LimitRange(Model):
+    """Per-container bounds from the namespace LimitRange."""
+
+    min_cpu: CpuQuantity
+    max_cpu: CpuQuantity
+    min_memory: MemoryQuantity
+    max_memory: MemoryQuantity
+
+
+
+class EKSCluster(Model):
+    cluster_name: str
+    kubernetes_version: Annotated[str, Field(pattern=r"^1\.[0-9]{2}$")]
+    support: Literal["auto", "standard", "extended"] = "auto"
+    node_count: Literal["desired", "from_capacity"] = "desired"
+    node_groups: Annotated[tuple[NodeGroup, ...], Field(min_length=1)]
+    daemonsets: tuple[DaemonSet, ...] = ()
+    workloads: tuple[Workload, ...] = ()
+    workloads_from: str | None = None
+    namespace: str = "default"
+    resource_quota: ResourceQuota | None = None
+    limit_range: LimitRange | None = None
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> EKSCluster:
+        _unique("node_groups", [g.name for g in self.node_groups])
+        _unique("workloads", [w.name for w in self.workloads])
+        return self
+
+
+class RDSInstance(Model):
+    name: Name
+    engine: Literal["PostgreSQL", "MySQL", "MariaDB"]
+    engine_version: str = ""
+    instance_class: str
+    multi_az: bool = False
+    storage_type: Literal["gp3", "gp2", "io1"] = "gp3"
+    storage_gb: Amount
+    max_storage_gb: Annotated[int, Field(ge=1)] | None = None
+    backup_retention_days: Annotated[int, Field(ge=0, le=35)] = 7
+    backup_storage_gb: Amount = Field(
+        default_factory=lambda: Amount(
+            value=Decimal(0),
+            basis=Basis.ASSUMPTION,
+            note="backups fit in the free allowance (backup storage up to the provisioned "
+            "storage is not billed)",
+        )
+    )
+
+    @model_validator(mode="after")
+    def _storage_bounds(self) -> RDSInstance:
+        if self.max_storage_gb is not None and self.max_storage_gb < self.storage_gb.value:
+            raise ValueError(
+                f"max_storage_gb {self.max_storage_gb} is below storage_gb {self.storage_gb.value}"
+            )
+        return self
+
+
+class CacheCluster(Model):
+    name: Name
+    engine: Literal["Redis", "Memcached"] = "Redis"
+    engine_version: str = ""
+    node_type: str
+    nodes: Annotated[int, Field(ge=1)]
+    multi_az: bool = False
+
+    @model_validator(mode="after")
+    def _multi_az_needs_replica(self) -> CacheCluster:
+        if self.multi_az and self.nodes < 2:
+            raise ValueError("multi_az needs at least 2 nodes (a primary and a replica)")
+        return self
+
+
+class MSKCluster(Model):
+    name: Name
+    kafka_version: str = ""
+    broker_type: str
+    brokers: Annotated[int, Field(ge=1)]
+    storage_gb_per_broker: Amount
+
+
+class NATGateways(Model):
+    count: Count
+    data_processed_gb: Amount = Field(
+        description="GB processed per month, all gateways together"
+    )
+
+
+class LoadBalancer(Model):
+    """An NLB or ALB; LCU usage dimensions are monthly averages."""
+
+    name: Name
+    type: Literal["network", "application"]
+    count: Annotated[int, Field(ge=1)] = 1
+    new_connections_per_second: Amount = Field(default_factory=lambda: stated(0))
+    active_connections_per_minute: Amount = Field(default_factory=lambda: stated(0))
+    processed_gb_per_hour: Amount = Field(default_factory=lambda: stated(0))
+    rule_evaluations_per_second: Amount = Field(default_factory=lambda: stated(0))
+
+    @model_validator(mode="after")
+    def _rules_only_on_alb(self) -> LoadBalancer:
+        if self.type == "network" and self.rule_evaluations_per_second.value > 0:
+            raise ValueError("rule_evaluations_per_second applies to application load balancers")
+        return self
+
+
+class DataTransfer(Model):
+    internet_egress_gb: Amount
+    inter_az_gb: Amount = Field(default_factory=lambda: stated(0))
+
+
+class CloudWatchLogs(Model):
+    ingestion_gb: Amount
+    storage_gb: Amount
+
+
+class S3Storage(Model):
+    storage_gb: Amount
+
+
+class KMSKeys(Model):
+    keys: Amount
+    requests_10k: Amount = Field(default_factory=lambda: stated(0))
+
+
+class ECRStorage(Model):
+    storage_gb: Amount
+
+
+class Topology(Model):
+    """One environment. ``extends`` is resolved by the scenario loader before validation."""
+
+    name: Name
+    description: str = ""
+    source: str = ""
+    region: str
+    as_of: dt.date
+    eks: EKSCluster | None = None
+    rds: tuple[RDSInstance, ...] = ()
+    elasticache: tuple[CacheCluster, ...] = ()
+    msk: tuple[MSKCluster, ...] = ()
+    nat_gateways: NATGateways | None = None
+    load_balancers: tuple[LoadBalancer, ...] = ()
+    data_transfer: DataTransfer | None = None
+    cloudwatch_logs: CloudWatchLogs | None = None
+    s3: S3Storage | None = None
+    kms: KMSKeys | None = None
+    ecr: ECRStorage | None = None
+
+    @model_validator(mode="after")
+    def _unique_names(self) -> Topology:
+        _unique("rds", [r.name for r in self.rds])
+        _unique("elasticache", [c.name for c in self.elasticache])
+        _unique("msk", [m.name for m in self.msk])
+        _unique("load_balancers", [lb.name for lb in self.load_balancers])
+        return self
+
+
+def _unique(field: str, names: list[str]) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise ValueError(f"{field} has two entries named {name!r}; names must be unique")
+        seen.add(name)

@@ -1,0 +1,546 @@
+"""Build the bundled price snapshot from the public data in ``../shared/aws-pricing``.
+
+Usage: ``python pricing/build_snapshot.py [SHARED_AWS_PRICING_DIR]``
+
+Writes ``pricing/snapshot/<service>.csv`` (one normalized table per AWS service code) and
+``pricing/snapshot/manifest.json`` (snapshot date, rows per service, sha256 per file).
+Every row keeps its source (repository, path, commit) and the source's date. Values the
+source only gives rounded (infracost goldens divide a cent-rounded monthly cost by the
+quantity) are restored to the list price that reproduces the golden, and say so; prices
+derived from other rows (RDS Multi-AZ = 2 x Single-AZ, MSK m5 sizes from m5.24xlarge) say
+how in the ``derivation`` column. The build checks itself and fails loudly on surprises.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+import sys
+from collections import defaultdict
+from collections.abc import Callable, Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+OUT = HERE / "snapshot"
+SNAPSHOT_DATE = "2026-11-25"
+COLUMNS = [
+    "service",
+    "region",
+    "product",
+    "attributes",
+    "term",
+    "lease",
+    "purchase_option",
+    "offering_class",
+    "unit",
+    "usd",
+    "price_kind",
+    "derivation",
+    "source",
+    "source_date",
+]
+MULTI_AZ_FACTOR = Decimal(2)
+MSK_M5_UNITS = {
+    "large": 1,
+    "xlarge": 2,
+    "2xlarge": 4,
+    "4xlarge": 8,
+    "8xlarge": 16,
+    "12xlarge": 24,
+    "16xlarge": 32,
+    "24xlarge": 48,
+}
+
+Row = dict[str, str]
+
+
+def source_of(row: Row) -> str:
+    ref = f"{row['source_repo']}:{row['source_path']}"
+    if row.get("source_commit"):
+        ref += f"@{row['source_commit'][:12]}"
+    return ref
+
+
+def date_of(row: Row) -> str:
+    """The source's date as YYYY-MM-DD (data generation date where the source gives one)."""
+    text = row["source_date"]
+    match = re.search(r"data generated (\d{4}-\d{2}-\d{2})", text) or re.search(
+        r"(\d{4}-\d{2}-\d{2})", text
+    )
+    if not match:
+        raise SystemExit(f"no date in source_date {text!r}")
+    return match.group(1)
+
+
+def plain(value: Decimal) -> str:
+    text = format(value.normalize(), "f")
+    return text
+
+
+class Builder:
+    def __init__(self, rows: list[Row]) -> None:
+        self.rows = rows
+        self.out: dict[str, dict[tuple[str, ...], Row]] = defaultdict(dict)
+        self.conflicts: dict[str, set[tuple[str, ...]]] = defaultdict(set)
+        self.lenient = False
+
+    def add(self, row: Row) -> None:
+        missing = [c for c in COLUMNS if c not in row]
+        if missing:
+            raise SystemExit(f"row lacks {missing}: {row}")
+        if not row["source"] or not row["source_date"]:
+            raise SystemExit(f"row without source or date: {row}")
+        Decimal(row["usd"])  # must parse
+        key = (
+            row["region"],
+            row["product"],
+            row["term"],
+            row["lease"],
+            row["purchase_option"],
+            row["offering_class"],
+        )
+        table = self.out[row["service"]]
+        if key in self.conflicts[row["service"]]:
+            return
+        if key in table and table[key]["usd"] != row["usd"]:
+            if not self.lenient:
+                raise SystemExit(f"conflicting prices for {row['service']} {key}: "
+                                 f"{table[key]['usd']} vs {row['usd']}")
+            # The scraped ec2instances.info files repeat some keys with different values:
+            # neither can be trusted, so the key is dropped and counted in the manifest.
+            del table[key]
+            self.conflicts[row["service"]].add(key)
+            return
+        table.setdefault(key, row)
+
+    def find(self, pred: Callable[[Row], bool], what: str) -> list[Row]:
+        found = [r for r in self.rows if pred(r)]
+        if not found:
+            raise SystemExit(f"source data has no row for {what}")
+        return found
+
+    def golden_price(
+        self,
+        service: str,
+        usage: str,
+        *,
+        region: str = "us-east-1",
+        unit: str | None = None,
+        places: int | None = None,
+        exclude: str = "",
+        what: str,
+    ) -> tuple[Decimal, Row, str]:
+        """One unit price from infracost golden rows; all matching rows must agree."""
+        found = self.find(
+            lambda r: r["service"] == service
+            and r["region"] == region
+            and r["sku_or_usage_type"] == usage
+            and (unit is None or r["unit"] == unit)
+            and not (exclude and exclude in r["attributes"]),
+            what,
+        )
+        values = {Decimal(r["usd"]) for r in found}
+        if places is not None:
+            values = {v.quantize(Decimal(1).scaleb(-places), ROUND_HALF_UP) for v in values}
+        if len(values) != 1:
+            raise SystemExit(f"{what}: sources disagree: {sorted(values)}")
+        value = values.pop()
+        quoted = [r for r in found if r["price_kind"].startswith("quoted")]
+        best = quoted[0] if quoted else found[0]
+        note = ""
+        if places is not None and Decimal(best["usd"]) != value:
+            note = (
+                f"source gives {best['usd']} (a cent-rounded monthly cost / quantity); "
+                f"{plain(value)} is the list price that reproduces it"
+            )
+        return value, best, note
+
+    def managed(
+        self,
+        service: str,
+        product: str,
+        usage: str,
+        unit: str,
+        *,
+        region: str = "us-east-1",
+        src_unit: str | None = None,
+        places: int | None = None,
+        attributes: str = "",
+        scale: Decimal = Decimal(1),
+        derivation: str = "",
+        exclude: str = "",
+    ) -> Decimal:
+        value, row, note = self.golden_price(
+            service_source(service, product), usage, region=region, unit=src_unit,
+            places=places, exclude=exclude, what=f"{service} {product} {region}",
+        )
+        value = value * scale
+        self.add(
+            {
+                "service": service,
+                "region": region,
+                "product": product,
+                "attributes": attributes or f"infracost usage type: {usage}",
+                "term": "OnDemand",
+                "lease": "",
+                "purchase_option": "",
+                "offering_class": "",
+                "unit": unit,
+                "usd": plain(value),
+                "price_kind": "derived" if derivation else ("list (restored)" if note else "list"),
+                "derivation": "; ".join(x for x in (note, derivation) if x),
+                "source": source_of(row),
+                "source_date": date_of(row),
+            }
+        )
+        return value
+
+
+def service_source(service: str, product: str) -> str:
+    """The service code the source file files a product under."""
+    if service == "AmazonEC2" and product.startswith("nat/"):
+        return "AmazonEC2 (NAT Gateway)"
+    return service
+
+
+def build_ec2(b: Builder, shared: Path) -> None:
+    for r in b.rows:
+        if r["service"] == "AmazonEC2" and r["price_kind"] == "list":
+            b.add(
+                {
+                    "service": "AmazonEC2",
+                    "region": r["region"],
+                    "product": f"instance/{r['instance_type']}",
+                    "attributes": r["attributes"],
+                    "term": "OnDemand",
+                    "lease": "",
+                    "purchase_option": "",
+                    "offering_class": "",
+                    "unit": "Hrs",
+                    "usd": plain(Decimal(r["usd"])),
+                    "price_kind": "list",
+                    "derivation": "",
+                    "source": source_of(r),
+                    "source_date": date_of(r),
+                }
+            )
+    # m5.large Reserved terms from a real GetProducts record: hourly rates and upfront fees.
+    for r in b.rows:
+        if r["service"] == "AmazonEC2" and r["price_kind"].startswith("list (Price List"):
+            if r["term"] != "Reserved":
+                continue
+            upfront = r["unit"] == "Quantity"
+            b.add(
+                {
+                    "service": "AmazonEC2",
+                    "region": r["region"],
+                    "product": f"instance/{r['instance_type']}" + ("/upfront" if upfront else ""),
+                    "attributes": r["sku_or_usage_type"],
+                    "term": "Reserved",
+                    "lease": r["lease"],
+                    "purchase_option": r["purchase_option"],
+                    "offering_class": r["offering_class"],
+                    "unit": "Quantity" if upfront else "Hrs",
+                    "usd": plain(Decimal(r["usd"])),
+                    "price_kind": "list",
+                    "derivation": "",
+                    "source": source_of(r),
+                    "source_date": "2021-02-05",  # the record's publicationDate
+                }
+            )
+    b.managed("AmazonEC2", "ebs/gp3", "Storage (general purpose SSD, gp3)", "GB-Mo", src_unit="GB",
+              places=3)
+    b.managed("AmazonEC2", "ebs/gp2", "Storage (general purpose SSD, gp2)", "GB-Mo", src_unit="GB",
+              places=3)
+    b.managed("AmazonEC2", "nat/hours", "NAT gateway", "Hrs", places=4)
+    b.managed("AmazonEC2", "nat/gb", "Data processed", "GB", places=4)
+    # Real DescribeSpotPriceHistory sample: the latest price per AZ.
+    sample = shared / "api-response-samples" / (
+        "ec2_describe_spot_price_history_m5.large_linux_us-east-1_2021-02.json"
+    )
+    history = json.loads(sample.read_text())["SpotPriceHistory"]
+    latest: dict[str, dict[str, str]] = {}
+    for entry in history:
+        az = entry["AvailabilityZone"]
+        if az not in latest or entry["Timestamp"] > latest[az]["Timestamp"]:
+            latest[az] = entry
+    for az, entry in sorted(latest.items()):
+        b.add(
+            {
+                "service": "AmazonEC2",
+                "region": "us-east-1",
+                "product": f"instance/{entry['InstanceType']}@{az}",
+                "attributes": f"{entry['ProductDescription']}; latest of the sample at "
+                f"{entry['Timestamp']}",
+                "term": "Spot",
+                "lease": "",
+                "purchase_option": "",
+                "offering_class": "",
+                "unit": "Hrs",
+                "usd": plain(Decimal(entry["SpotPrice"])),
+                "price_kind": "spot (market price, varies)",
+                "derivation": "",
+                "source": "aws/amazon-ec2-instance-selector:test/static/DescribeSpotPriceHistory/"
+                "m5_large.json@74e721cb8c1e",
+                "source_date": entry["Timestamp"][:10],
+            }
+        )
+
+
+def build_rds(b: Builder) -> None:
+    b.lenient = True
+    for r in b.rows:
+        if r["service"] != "AmazonRDS" or not r["instance_type"]:
+            continue
+        if r["term"] == "Reserved" and Decimal(r["usd"]) == 0:
+            continue  # an effective hourly rate of 0 is a scraper artefact, not a price
+        single = {
+            "service": "AmazonRDS",
+            "region": r["region"],
+            "product": f"db/{r['instance_type']}/{r['engine']}/Single-AZ",
+            "attributes": "deploymentOption=Single-AZ (the source lists Single-AZ prices)",
+            "term": r["term"],
+            "lease": r["lease"],
+            "purchase_option": r["purchase_option"],
+            "offering_class": r["offering_class"],
+            "unit": "Hrs" if r["term"] == "OnDemand" else "Hrs (effective, upfront amortised)",
+            "usd": plain(Decimal(r["usd"])),
+            "price_kind": "list" if r["term"] == "OnDemand" else "effective hourly",
+            "derivation": "",
+            "source": source_of(r),
+            "source_date": date_of(r),
+        }
+        b.add(single)
+        if r["term"] == "OnDemand":
+            multi = dict(single)
+            multi["product"] = single["product"].replace("/Single-AZ", "/Multi-AZ")
+            multi["attributes"] = "deploymentOption=Multi-AZ (one standby)"
+            multi["usd"] = plain(Decimal(r["usd"]) * MULTI_AZ_FACTOR)
+            multi["price_kind"] = "derived"
+            multi["derivation"] = (
+                f"2 x Single-AZ {plain(Decimal(r['usd']))}/h: Multi-AZ (one standby) bills the "
+                "instance twice (RDS pricing page; checked against infracost's db.t3.large MySQL "
+                "Multi-AZ 0.272 = 2 x 0.136)"
+            )
+            b.add(multi)
+    storage = [
+        ("storage/gp3/Single-AZ", "Storage (general purpose SSD, gp3)", "0.115"),
+        ("storage/gp3/Multi-AZ", "Storage (general purpose SSD, gp3)", "0.23"),
+        ("storage/gp2/Single-AZ", "Storage (general purpose SSD, gp2)", "0.115"),
+        ("storage/gp2/Multi-AZ", "Storage (general purpose SSD, gp2)", "0.23"),
+        ("storage/io1/Single-AZ", "Storage (provisioned IOPS SSD, io1)", "0.125"),
+    ]
+    for product, usage, expected in storage:
+        found = b.find(
+            lambda r, u=usage, e=expected: r["service"] == "AmazonRDS"
+            and r["sku_or_usage_type"] == u
+            and Decimal(r["usd"]) == Decimal(e),
+            product,
+        )
+        b.add(_managed_row("AmazonRDS", product, "GB-Mo", Decimal(expected), found[0], usage))
+    io1 = Decimal("0.125") * MULTI_AZ_FACTOR
+    row = _managed_row("AmazonRDS", "storage/io1/Multi-AZ", "GB-Mo", io1,
+                       b.find(lambda r: r["sku_or_usage_type"].endswith("io1)")
+                              and r["service"] == "AmazonRDS", "io1")[0], "io1")
+    row["price_kind"] = "derived"
+    row["derivation"] = "2 x Single-AZ io1 0.125/GB-Mo (Multi-AZ storage bills twice)"
+    b.add(row)
+    b.lenient = False
+    b.managed("AmazonRDS", "backup/gb", "Additional backup storage", "GB-Mo", src_unit="GB",
+              places=3, exclude="aurora",
+              attributes="RDS (non-Aurora) backup storage beyond the free allowance")
+
+
+def _managed_row(service: str, product: str, unit: str, value: Decimal, src: Row,
+                 usage: str) -> Row:
+    return {
+        "service": service,
+        "region": src["region"],
+        "product": product,
+        "attributes": f"infracost usage type: {usage}",
+        "term": "OnDemand",
+        "lease": "",
+        "purchase_option": "",
+        "offering_class": "",
+        "unit": unit,
+        "usd": plain(value),
+        "price_kind": "list",
+        "derivation": "",
+        "source": source_of(src),
+        "source_date": date_of(src),
+    }
+
+
+def build_elasticache(b: Builder) -> None:
+    b.lenient = True
+    for r in b.rows:
+        if r["service"] != "AmazonElastiCache" or not r["instance_type"]:
+            continue
+        if r["term"] == "Reserved" and Decimal(r["usd"]) == 0:
+            continue
+        b.add(
+            {
+                "service": "AmazonElastiCache",
+                "region": r["region"],
+                "product": f"node/{r['instance_type']}/{r['engine']}",
+                "attributes": "CAVEAT: source scraper mixed engines/regions for some large "
+                "node types; small and medium us-east-1 nodes cross-checked",
+                "term": r["term"],
+                "lease": r["lease"],
+                "purchase_option": r["purchase_option"],
+                "offering_class": r["offering_class"],
+                "unit": "Hrs" if r["term"] == "OnDemand" else "Hrs (effective, upfront amortised)",
+                "usd": plain(Decimal(r["usd"])),
+                "price_kind": "list" if r["term"] == "OnDemand" else "effective hourly",
+                "derivation": "",
+                "source": source_of(r),
+                "source_date": date_of(r),
+            }
+        )
+    b.lenient = False
+    b.managed("AmazonElastiCache", "backup/gb", "Backup storage", "GB-Mo", src_unit="GB", places=3)
+
+
+def build_msk(b: Builder) -> None:
+    b.managed("AmazonMSK", "broker/kafka.t3.small", "Instance (kafka.t3.small)", "Hrs", places=4)
+    big = b.managed("AmazonMSK", "broker/kafka.m5.24xlarge", "Instance (kafka.m5.24xlarge)", "Hrs",
+                    places=4)
+    for size, units in MSK_M5_UNITS.items():
+        if size == "24xlarge":
+            continue
+        value = big * units / MSK_M5_UNITS["24xlarge"]
+        b.managed(
+            "AmazonMSK", f"broker/kafka.m5.{size}", "Instance (kafka.m5.24xlarge)", "Hrs",
+            places=4, scale=Decimal(units) / MSK_M5_UNITS["24xlarge"],
+            attributes=f"derived from kafka.m5.24xlarge (infracost usage type Instance "
+            f"(kafka.m5.24xlarge))",
+            derivation=f"kafka.m5.24xlarge {plain(big)}/h x {units}/48: MSK prices the m5 "
+            f"broker sizes linearly in vCPU (2 vCPU per unit); gives {plain(value)}/h",
+        )
+    b.managed("AmazonMSK", "storage/gb", "Storage", "GB-Mo", src_unit="GB", places=3)
+
+
+def build_simple(b: Builder) -> None:
+    b.managed("AmazonEKS", "cluster/standard", "EKS cluster", "Hrs", places=3)
+    b.managed("AmazonEKS", "cluster/extended", "EKS cluster (extended support)", "Hrs", places=3,
+              attributes="extended support: 0.10 cluster + 0.50 extended-support fee per hour")
+    b.managed("AWSELB", "nlb/hours", "Network load balancer", "Hrs", places=4)
+    b.managed("AWSELB", "alb/hours", "Application load balancer", "Hrs", places=4)
+    b.managed("AWSELB", "nlb/lcu", "NLB LCU-hour (derived: LCU-month/730)", "LCU-Hrs", places=4)
+    b.managed("AWSELB", "alb/lcu", "ALB LCU-hour (derived: LCU-month/730)", "LCU-Hrs", places=4)
+    b.managed("AWSELB", "clb/hours", "Classic load balancer", "Hrs", places=4)
+    b.managed("AWSELB", "clb/gb", "Data processed", "GB", places=4)
+    b.managed("AmazonCloudWatch", "logs/ingest", "Data ingested", "GB", places=3)
+    b.managed("AmazonCloudWatch", "logs/storage", "Archival Storage", "GB-Mo", src_unit="GB",
+              places=3)
+    b.managed("AmazonCloudWatch", "logs/insights", "Insights queries data scanned", "GB",
+              places=4)
+    b.managed("AmazonS3", "storage/standard", "Storage (frequent access)", "GB-Mo", src_unit="GB",
+              places=4, attributes="S3 Standard, first 50 TB/month")
+    b.managed("awskms", "key/month", "Customer master key", "Keys-Mo", src_unit="months", places=2)
+    b.managed("awskms", "requests/10k", "Requests", "10k requests", places=3)
+    b.managed("AmazonECR", "storage/gb", "Storage", "GB-Mo", src_unit="GB", places=3)
+
+
+DT_PRODUCTS = {
+    "Intra-region data transfer": "intra-region",
+    "Outbound data transfer to Internet (first 10TB)": "internet-out/first-10tb",
+    "Outbound data transfer to Internet (next 40TB)": "internet-out/next-40tb",
+    "Outbound data transfer to Internet (next 100TB)": "internet-out/next-100tb",
+    "Outbound data transfer to Internet (over 150TB)": "internet-out/over-150tb",
+    "Outbound data transfer to other regions": "inter-region/other",
+    "Outbound data transfer to US East regions": "inter-region/us-east",
+}
+
+
+def build_data_transfer(b: Builder) -> None:
+    regions = sorted({r["region"] for r in b.rows if r["service"] == "AWSDataTransfer"})
+    for region in regions:
+        for usage, product in DT_PRODUCTS.items():
+            present = [r for r in b.rows if r["service"] == "AWSDataTransfer"
+                       and r["region"] == region and r["sku_or_usage_type"] == usage]
+            if present:
+                b.managed("AWSDataTransfer", product, usage, "GB", region=region, places=4)
+
+
+def write(b: Builder) -> dict[str, object]:
+    OUT.mkdir(parents=True, exist_ok=True)
+    files: dict[str, object] = {}
+    for old in OUT.glob("*.csv"):
+        old.unlink()
+    for service in sorted(b.out):
+        rows = sorted(b.out[service].values(), key=lambda r: tuple(r[c] for c in COLUMNS[:8]))
+        path = OUT / f"{service}.csv"
+        tmp = path.with_suffix(".tmp")
+        with tmp.open("w", newline="", encoding="utf-8") as handle:
+            writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
+            writer.writeheader()
+            writer.writerows(rows)
+        tmp.replace(path)
+        digest = hashlib.sha256(path.read_bytes()).hexdigest()
+        dates = sorted({r["source_date"] for r in rows})
+        files[service] = {
+            "file": path.name,
+            "rows": len(rows),
+            "sha256": digest,
+            "source_dates": [dates[0], dates[-1]],
+            "regions": sorted({r["region"] for r in rows}),
+            "dropped_conflicting_source_keys": len(b.conflicts.get(service, ())),
+        }
+    manifest = {
+        "snapshot_date": SNAPSHOT_DATE,
+        "currency": "USD",
+        "built_from": "../shared/aws-pricing (see pricing/SOURCES.md)",
+        "builder": "pricing/build_snapshot.py",
+        "columns": COLUMNS,
+        "services": files,
+        "total_rows": sum(int(f["rows"]) for f in files.values()),  # type: ignore[call-overload]
+    }
+    (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    return manifest
+
+
+def check(b: Builder) -> None:
+    """Spot checks against prices quoted in AWS's public pricing pages and sources' notes."""
+    expected = {
+        ("AmazonEC2", "instance/t3.medium"): "0.0416",
+        ("AmazonEC2", "instance/m5.large"): "0.096",
+        ("AmazonRDS", "db/db.t3.medium/PostgreSQL/Single-AZ"): "0.072",
+        ("AmazonElastiCache", "node/cache.t3.micro/Redis"): "0.017",
+        ("AmazonMSK", "broker/kafka.t3.small"): "0.0456",
+        ("AmazonMSK", "broker/kafka.m5.large"): "0.21",
+        ("AWSELB", "nlb/hours"): "0.0225",
+        ("AmazonEKS", "cluster/standard"): "0.1",
+    }
+    for (service, product), usd in expected.items():
+        key = ("us-east-1", product, "OnDemand", "", "", "")
+        got = b.out[service][key]["usd"]
+        if Decimal(got) != Decimal(usd):
+            raise SystemExit(f"self-check failed: {service} {product} = {got}, expected {usd}")
+
+
+def main(argv: Iterable[str]) -> int:
+    args = list(argv)
+    shared = Path(args[0]) if args else HERE.parent.parent / "shared" / "aws-pricing"
+    with (shared / "prices_extract.csv").open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    b = Builder(rows)
+    build_ec2(b, shared)
+    build_rds(b)
+    build_elasticache(b)
+    build_msk(b)
+    build_simple(b)
+    build_data_transfer(b)
+    check(b)
+    manifest = write(b)
+    print(f"wrote {manifest['total_rows']} rows in {len(b.out)} files to {OUT} "
+          f"(built {dt.date.today().isoformat()})")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv[1:]))
