@@ -112,7 +112,6 @@ class PriceCatalog:
             "date": self.snapshot_date,
             "source_dates": [min(dates), max(dates)],
             "rows": self.manifest["total_rows"],
-            "directory": str(self.directory),
             "builder": self.manifest.get("builder", ""),
         }
 

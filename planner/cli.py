@@ -1,0 +1,206 @@
+"""The ``planner`` command line.
+
+Start-up is kept light: pandas, plotly, boto3 and papermill are imported only by the
+commands that need them. Any :class:`~planner.errors.PlannerError` becomes one line on
+stderr and exit code 2; anything else is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+import tempfile
+from collections.abc import Callable, Sequence
+from pathlib import Path
+
+from planner.errors import PlannerError
+
+EXIT_USER_ERROR = 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        # One line and exit 2, like every other user error (argparse prints usage otherwise).
+        raise PlannerError(f"{self.prog}: {message} (see {self.prog} --help)")
+
+
+def write_output(text: str, output: str | None) -> None:
+    """Print, or write atomically: a temporary file in the same folder, then rename."""
+    if output is None or output == "-":
+        sys.stdout.write(text)
+        return
+    target = Path(output)
+    if target.is_dir():
+        raise PlannerError(f"{target}: --output is a directory; give a file name")
+    if not target.parent.is_dir():
+        raise PlannerError(f"{target}: --output folder {target.parent} does not exist")
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+
+
+def _cmd_price(args: argparse.Namespace) -> int:
+    from planner.catalog import load_catalog
+    from planner.costing.engine import price_topology
+    from planner.render import report_csv, report_json, report_table, to_json
+    from planner.scenario import load_scenario
+
+    scenario = load_scenario(args.scenario)
+    topology = scenario.topology
+    catalog = load_catalog(args.prices)
+    node_counts = None
+    cost_range = None
+    extra: dict[str, object] = {"scenario_file": str(scenario.path)}
+    report = price_topology(
+        topology,
+        catalog,
+        allow_missing=args.allow_missing,
+        node_counts=node_counts,
+        node_count_basis="derived" if node_counts else "stated",
+        node_count_note="capacity model at expected replicas" if node_counts else "desired_size",
+    )
+    for warning in report.warnings:
+        print(f"warning: {warning}", file=sys.stderr)
+    if args.format == "json":
+        text = to_json(report_json(report, extra))
+    elif args.format == "csv":
+        text = report_csv(report)
+    else:
+        text = report_table(report, cost_range)
+    write_output(text, args.output)
+    return 0
+
+
+def _cmd_compare(args: argparse.Namespace) -> int:
+    from planner.catalog import load_catalog
+    from planner.compare import compare, compare_json, compare_table
+    from planner.costing.engine import price_topology
+    from planner.render import to_json
+    from planner.scenario import load_scenario
+
+    catalog = load_catalog(args.prices)
+    reports = [
+        price_topology(load_scenario(s).topology, catalog, allow_missing=args.allow_missing)
+        for s in (args.base, args.other)
+    ]
+    result = compare(reports[0], reports[1])
+    text = to_json(compare_json(result)) if args.format == "json" else compare_table(result)
+    write_output(text, args.output)
+    return 0
+
+
+def _cmd_audit(args: argparse.Namespace) -> int:
+    from planner.audit import audit, read_estimate
+    from planner.audit_render import audit_json, audit_table
+    from planner.catalog import load_catalog
+    from planner.costing.engine import price_topology
+    from planner.render import to_json
+    from planner.scenario import load_scenario
+
+    estimate = read_estimate(args.estimate)
+    report = price_topology(
+        load_scenario(args.scenario).topology,
+        load_catalog(args.prices),
+        allow_missing=args.allow_missing,
+    )
+    rows = audit(estimate, report)
+    text = to_json(audit_json(rows, report)) if args.format == "json" else audit_table(rows, report)
+    write_output(text, args.output)
+    return 0
+
+
+def _cmd_capacity(args: argparse.Namespace) -> int:
+    from planner.capacity.cli import run
+
+    return run(args)
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    from planner.notebooks.cli import run_notebook
+
+    return run_notebook(args)
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from planner.notebooks.cli import run_report
+
+    return run_report(args)
+
+
+def _build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(
+        prog="planner",
+        description="AWS cost and capacity planner: real list prices, capacity math, what-ifs.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
+
+    def common(p: argparse.ArgumentParser, formats: Sequence[str]) -> None:
+        p.add_argument("--format", choices=formats, default=formats[0])
+        p.add_argument("--prices", metavar="DIR", help="price snapshot folder (default: bundled)")
+        p.add_argument(
+            "--allow-missing",
+            action="store_true",
+            help="keep going when a price is missing: flag the line, keep it out of the total",
+        )
+        p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically)")
+
+    price = sub.add_parser("price", help="price a scenario (default: bundled staging)")
+    price.add_argument("scenario", nargs="?", help="scenario YAML or bundled name")
+    common(price, ("table", "json", "csv"))
+    price.set_defaults(func=_cmd_price)
+
+    cmp_ = sub.add_parser("compare", help="per-service and total deltas between two scenarios")
+    cmp_.add_argument("base")
+    cmp_.add_argument("other")
+    common(cmp_, ("table", "json"))
+    cmp_.set_defaults(func=_cmd_compare)
+
+    aud = sub.add_parser("audit", help="compare a hand-made estimate CSV with the model")
+    aud.add_argument("estimate", help="CSV with label,service,monthly_usd[,resource,note]")
+    aud.add_argument("--scenario", default=None, help="scenario (default: bundled staging)")
+    common(aud, ("table", "json"))
+    aud.set_defaults(func=_cmd_audit)
+
+    cap = sub.add_parser("capacity", help="nodes per node group at HPA min / expected / max")
+    cap.add_argument("scenario", nargs="?")
+    common(cap, ("table", "json"))
+    cap.set_defaults(func=_cmd_capacity)
+
+    run = sub.add_parser("run", help="execute one notebook on a scenario with papermill")
+    run.add_argument("notebook")
+    run.add_argument("--scenario", default=None)
+    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
+                     metavar=("KEY", "VALUE"))
+    run.add_argument("-o", "--output", metavar="FILE")
+    run.set_defaults(func=_cmd_run)
+
+    rep = sub.add_parser("report", help="render every notebook for the bundled scenarios")
+    rep.add_argument("scenarios", nargs="*")
+    rep.add_argument("--out", default="reports", metavar="DIR")
+    rep.set_defaults(func=_cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    try:
+        args = _build_parser().parse_args(argv)
+        func: Callable[[argparse.Namespace], int] = args.func
+        return func(args)
+    except PlannerError as exc:
+        print(f"planner: error: {exc}", file=sys.stderr)
+        return EXIT_USER_ERROR
+    except KeyboardInterrupt:
+        print("planner: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

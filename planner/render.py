@@ -1,0 +1,182 @@
+"""Render cost reports as a terminal table, JSON (the CLI contract) or CSV."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from collections import defaultdict
+from decimal import Decimal
+from typing import Any
+
+from planner.catalog import SERVICES
+from planner.costing.engine import CostReport
+from planner.costing.lines import CostLine
+from planner.money import HOURS_PER_MONTH, ZERO, plain, usd
+
+SERVICE_LABELS = {
+    "AmazonEKS": "EKS",
+    "AmazonEC2": "EC2 (nodes, EBS, NAT)",
+    "AmazonRDS": "RDS",
+    "AmazonElastiCache": "ElastiCache",
+    "AmazonMSK": "MSK",
+    "AWSELB": "Load balancing",
+    "AmazonCloudWatch": "CloudWatch",
+    "AmazonS3": "S3",
+    "awskms": "KMS",
+    "AmazonECR": "ECR",
+    "AWSDataTransfer": "Data transfer",
+}
+
+
+def _number(value: Decimal) -> float | int:
+    """JSON number for a Decimal: int when whole, else float of its exact decimal text."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(plain(value))
+
+
+def line_json(line: CostLine) -> dict[str, Any]:
+    return {
+        "resource": line.resource,
+        "service": line.service,
+        "component": line.component,
+        "quantity": _number(line.quantity),
+        "unit": line.unit,
+        "unit_price_usd": None if line.unit_price_usd is None else _number(line.unit_price_usd),
+        "monthly_usd": None if line.monthly_usd is None else _number(line.monthly_usd),
+        "monthly_usd_exact": None if line.monthly_usd is None else plain(line.monthly_usd),
+        "purchase_option": line.purchase_option,
+        "price_source": line.price_source,
+        "price_basis": line.price_basis,
+        "price_ref": line.price_ref,
+        "quantity_basis": line.quantity_basis,
+        "quantity_note": line.quantity_note,
+        "missing": line.missing,
+    }
+
+
+def report_json(report: CostReport, extra: dict[str, Any] | None = None) -> dict[str, Any]:
+    total = report.total_monthly_usd
+    out: dict[str, Any] = {
+        "scenario": report.scenario,
+        "region": report.region,
+        "as_of": report.as_of,
+        "currency": "USD",
+        "hours_per_month": int(HOURS_PER_MONTH),
+        "price_snapshot": report.snapshot,
+        "total_monthly_usd": _number(total),
+        "total_monthly_usd_exact": plain(total),
+        "by_service": {k: _number(v) for k, v in _ordered(report.by_service()).items()},
+        "lines": [line_json(ln) for ln in report.lines],
+        "missing_prices": [ln.price_source for ln in report.missing],
+        "warnings": list(report.warnings),
+        "assumptions": list(report.assumptions),
+    }
+    if extra:
+        out.update(extra)
+    return out
+
+
+def to_json(data: dict[str, Any]) -> str:
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+CSV_COLUMNS = [
+    "resource",
+    "service",
+    "component",
+    "quantity",
+    "unit",
+    "unit_price_usd",
+    "monthly_usd",
+    "purchase_option",
+    "price_basis",
+    "quantity_basis",
+    "price_source",
+    "quantity_note",
+]
+
+
+def report_csv(report: CostReport) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(CSV_COLUMNS)
+    for ln in report.lines:
+        writer.writerow(
+            [
+                ln.resource,
+                ln.service,
+                ln.component,
+                plain(ln.quantity),
+                ln.unit,
+                "" if ln.unit_price_usd is None else plain(ln.unit_price_usd),
+                "" if ln.monthly_usd is None else plain(ln.monthly_usd),
+                ln.purchase_option,
+                ln.price_basis,
+                ln.quantity_basis,
+                ln.price_source,
+                ln.quantity_note,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def _ordered(totals: dict[str, Decimal]) -> dict[str, Decimal]:
+    order = {s: i for i, s in enumerate(SERVICES)}
+    return dict(sorted(totals.items(), key=lambda kv: order.get(kv[0], 99)))
+
+
+def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = None) -> str:
+    """Per service, then per resource and component, then the total; readable at 100 columns."""
+    out: list[str] = []
+    snap = report.snapshot
+    out.append(
+        f"Scenario {report.scenario} ({report.region}, as of {report.as_of}) — USD per month, "
+        f"{HOURS_PER_MONTH} h"
+    )
+    out.append(
+        f"Prices: bundled snapshot {snap['date']} (source data dated {snap['source_dates'][0]}"
+        f" to {snap['source_dates'][1]})"
+    )
+    out.append("")
+    grouped: dict[str, dict[str, list[CostLine]]] = defaultdict(lambda: defaultdict(list))
+    for ln in report.lines:
+        grouped[ln.service][ln.resource].append(ln)
+    width = 100
+    for service in _ordered({s: ZERO for s in grouped}):
+        resources = grouped[service]
+        service_total = sum(
+            (ln.monthly_usd for lns in resources.values() for ln in lns if ln.monthly_usd),
+            ZERO,
+        )
+        label = f"{SERVICE_LABELS.get(service, service)} [{service}]"
+        out.append(f"{label:<{width - 14}}{usd(service_total):>14}")
+        for resource, lns in resources.items():
+            out.append(f"  {resource}")
+            for ln in lns:
+                qty = f"{plain(ln.quantity)} {ln.unit}"
+                if ln.missing:
+                    price, cost = "no price", "MISSING"
+                else:
+                    assert ln.unit_price_usd is not None and ln.monthly_usd is not None
+                    price = f"@ ${plain(ln.unit_price_usd)}"
+                    cost = usd(ln.monthly_usd)
+                flag = {"assumption": " *", "derived": " d", "missing": " !"}.get(ln.price_basis, "")
+                if ln.quantity_basis == "assumption" and not flag:
+                    flag = " *"
+                text = f"    {ln.component[:54]:<54} {qty:>16} {price:>12}"
+                out.append(f"{text:<{width - 14}}{cost:>12}{flag:<2}")
+        out.append("")
+    out.append("-" * width)
+    out.append(f"{'TOTAL (list prices)':<{width - 14}}{usd(report.total_monthly_usd):>14}")
+    if cost_range:
+        parts = ", ".join(f"{k} replicas {usd(v)}" for k, v in cost_range.items())
+        out.append(f"Cost range from the capacity model: {parts}")
+    if report.missing:
+        out.append(
+            f"{len(report.missing)} line(s) have no price and are NOT in the total "
+            "(see warnings)."
+        )
+    out.append("* quantity or price is an assumption; d = derived price (see price_source)")
+    return "\n".join(out) + "\n"
