@@ -123,7 +123,7 @@ def audit(estimate: list[EstimateRow], report: CostReport) -> list[AuditRow]:
 
 
 def _component_matches(row: EstimateRow, line: CostLine) -> bool:
-    """An estimate row may name a component word after ``#`` in resource (``rds/postgres#Storage``)."""
+    """An estimate row may name a component word after ``#``: ``rds/postgres#storage``."""
     if "#" not in row.resource:
         return True
     word = row.resource.split("#", 1)[1]

@@ -37,8 +37,7 @@ def audit_table(rows: list[AuditRow], report: CostReport) -> str:
             out.append(f"    why: {r.note}")
     out.append("-" * 81)
     out.append(
-        f"{'TOTAL':<44}{usd(est_total):>12}{usd(model_total):>12}"
-        f"{usd(model_total - est_total):>13}"
+        f"{'TOTAL':<44}{usd(est_total):>12}{usd(model_total):>12}{usd(model_total - est_total):>13}"
     )
     return "\n".join(out) + "\n"
 

@@ -118,19 +118,19 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 def _cmd_capacity(args: argparse.Namespace) -> int:
     from planner.capacity.cli import run
 
-    return run(args)
+    return int(run(args))
 
 
 def _cmd_run(args: argparse.Namespace) -> int:
     from planner.notebooks.cli import run_notebook
 
-    return run_notebook(args)
+    return int(run_notebook(args))
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
     from planner.notebooks.cli import run_report
 
-    return run_report(args)
+    return int(run_report(args))
 
 
 def _build_parser() -> argparse.ArgumentParser:
@@ -175,8 +175,9 @@ def _build_parser() -> argparse.ArgumentParser:
     run = sub.add_parser("run", help="execute one notebook on a scenario with papermill")
     run.add_argument("notebook")
     run.add_argument("--scenario", default=None)
-    run.add_argument("-p", "--parameter", nargs=2, action="append", default=[],
-                     metavar=("KEY", "VALUE"))
+    run.add_argument(
+        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("KEY", "VALUE")
+    )
     run.add_argument("-o", "--output", metavar="FILE")
     run.set_defaults(func=_cmd_run)
 
@@ -191,7 +192,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
         func: Callable[[argparse.Namespace], int] = args.func
-        return func(args)
+        return int(func(args))
     except PlannerError as exc:
         print(f"planner: error: {exc}", file=sys.stderr)
         return EXIT_USER_ERROR

@@ -162,7 +162,9 @@ def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = Non
                     assert ln.unit_price_usd is not None and ln.monthly_usd is not None
                     price = f"@ ${plain(ln.unit_price_usd)}"
                     cost = usd(ln.monthly_usd)
-                flag = {"assumption": " *", "derived": " d", "missing": " !"}.get(ln.price_basis, "")
+                flag = {"assumption": " *", "derived": " d", "missing": " !"}.get(
+                    ln.price_basis, ""
+                )
                 if ln.quantity_basis == "assumption" and not flag:
                     flag = " *"
                 text = f"    {ln.component[:54]:<54} {qty:>16} {price:>12}"
@@ -175,8 +177,7 @@ def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = Non
         out.append(f"Cost range from the capacity model: {parts}")
     if report.missing:
         out.append(
-            f"{len(report.missing)} line(s) have no price and are NOT in the total "
-            "(see warnings)."
+            f"{len(report.missing)} line(s) have no price and are NOT in the total (see warnings)."
         )
     out.append("* quantity or price is an assumption; d = derived price (see price_source)")
     return "\n".join(out) + "\n"

@@ -157,20 +157,23 @@ def _load_with_extends(
     else:
         if not isinstance(base_ref, str) or not base_ref.strip():
             raise ScenarioError(
-                str(path), _at(lines, ("extends",)) + "extends",
+                str(path),
+                _at(lines, ("extends",)) + "extends",
                 f"{base_ref!r} is not a path; expected a scenario file relative to this one",
             )
         base_path = (path.parent / base_ref).resolve()
         if not base_path.is_file():
             raise ScenarioError(
-                str(path), _at(lines, ("extends",)) + "extends",
+                str(path),
+                _at(lines, ("extends",)) + "extends",
                 f"{base_ref!r}: base scenario not found at {base_path}",
             )
         merged = _load_with_extends(base_path, source, chain, depth + 1)
     chain.append(path)
     for key, line in lines.items():
         source.lines[key] = (path, line)
-    return _merge(merged, data, str(path), ())
+    result: dict[str, Any] = _merge(merged, data, str(path), ())
+    return result
 
 
 def _merge(base: Any, over: Any, where: str, key: PathKey) -> Any:
@@ -222,10 +225,10 @@ def _render(loc: tuple[int | str, ...], document: Any) -> tuple[PathKey, str]:
             text += label
             node = item
         else:
-            if isinstance(node, dict) and part not in node and key:
-                # pydantic names union/validator branches (e.g. "function-after"); skip them
-                if part.startswith(("function-", "constrained-")) or "[" in part:
-                    continue
+            # pydantic names union/validator branches (e.g. "function-after"); skip them
+            branch = part.startswith(("function-", "constrained-")) or "[" in part
+            if isinstance(node, dict) and part not in node and key and branch:
+                continue
             key.append(part)
             text += ("." if text else "") + part
             node = node.get(part) if isinstance(node, dict) else None
@@ -251,9 +254,7 @@ def _first_error(
         message = "required field is missing"
     else:
         shown = _show(value)
-        if shown is not None and kind not in ("value_error", "assertion_error"):
-            message = f"{message} (got {shown})"
-        elif shown is not None and kind == "value_error" and not isinstance(value, dict):
+        if shown is not None and kind != "assertion_error":
             message = f"{message} (got {shown})"
     where = source.locate(key)
     file_name, line = (str(where[0]), f"line {where[1]}: ") if where else (str(path), "")
@@ -301,9 +302,7 @@ def _unwrap(annotation: Any, typing: Any) -> Any:
     return annotation
 
 
-def _check_names(
-    topology: Topology, document: dict[str, Any], source: _Source, path: Path
-) -> None:
+def _check_names(topology: Topology, document: dict[str, Any], source: _Source, path: Path) -> None:
     """Region, instance types and EKS version exist; named with file, line and field."""
 
     def fail(loc: tuple[int | str, ...], message: str) -> ScenarioError:

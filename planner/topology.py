@@ -220,9 +220,9 @@ class DaemonSet(Model):
 
     name: Name
     cpu_request: CpuQuantity
-    memory_request: MemoryQuantity
+    # None: the DaemonSet states no memory request (e.g. aws-node in the VPC CNI manifest)
+    memory_request: MemoryQuantity | None = None
     source: str = ""
-
 
     @property
     def cpu_request_m(self) -> int:
@@ -230,7 +230,7 @@ class DaemonSet(Model):
 
     @property
     def memory_request_bytes(self) -> int:
-        return parse_memory_bytes(self.memory_request)
+        return parse_memory_bytes(self.memory_request) if self.memory_request else 0
 
 
 class ResourceQuota(Model):
@@ -242,7 +242,6 @@ class ResourceQuota(Model):
     limits_memory: MemoryQuantity | None = None
 
 
-
 class LimitRange(Model):
     """Per-container bounds from the namespace LimitRange."""
 
@@ -250,7 +249,6 @@ class LimitRange(Model):
     max_cpu: CpuQuantity
     min_memory: MemoryQuantity
     max_memory: MemoryQuantity
-
 
 
 class EKSCluster(Model):
@@ -326,9 +324,7 @@ class MSKCluster(Model):
 
 class NATGateways(Model):
     count: Count
-    data_processed_gb: Amount = Field(
-        description="GB processed per month, all gateways together"
-    )
+    data_processed_gb: Amount = Field(description="GB processed per month, all gateways together")
 
 
 class LoadBalancer(Model):

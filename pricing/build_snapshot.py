@@ -108,8 +108,10 @@ class Builder:
             return
         if key in table and table[key]["usd"] != row["usd"]:
             if not self.lenient:
-                raise SystemExit(f"conflicting prices for {row['service']} {key}: "
-                                 f"{table[key]['usd']} vs {row['usd']}")
+                raise SystemExit(
+                    f"conflicting prices for {row['service']} {key}: "
+                    f"{table[key]['usd']} vs {row['usd']}"
+                )
             # The scraped ec2instances.info files repeat some keys with different values:
             # neither can be trusted, so the key is dropped and counted in the manifest.
             del table[key]
@@ -136,11 +138,13 @@ class Builder:
     ) -> tuple[Decimal, Row, str]:
         """One unit price from infracost golden rows; all matching rows must agree."""
         found = self.find(
-            lambda r: r["service"] == service
-            and r["region"] == region
-            and r["sku_or_usage_type"] == usage
-            and (unit is None or r["unit"] == unit)
-            and not (exclude and exclude in r["attributes"]),
+            lambda r: (
+                r["service"] == service
+                and r["region"] == region
+                and r["sku_or_usage_type"] == usage
+                and (unit is None or r["unit"] == unit)
+                and not (exclude and exclude in r["attributes"])
+            ),
             what,
         )
         values = {Decimal(r["usd"]) for r in found}
@@ -175,8 +179,13 @@ class Builder:
         exclude: str = "",
     ) -> Decimal:
         value, row, note = self.golden_price(
-            service_source(service, product), usage, region=region, unit=src_unit,
-            places=places, exclude=exclude, what=f"{service} {product} {region}",
+            service_source(service, product),
+            usage,
+            region=region,
+            unit=src_unit,
+            places=places,
+            exclude=exclude,
+            what=f"{service} {product} {region}",
         )
         value = value * scale
         self.add(
@@ -252,15 +261,29 @@ def build_ec2(b: Builder, shared: Path) -> None:
                     "source_date": "2021-02-05",  # the record's publicationDate
                 }
             )
-    b.managed("AmazonEC2", "ebs/gp3", "Storage (general purpose SSD, gp3)", "GB-Mo", src_unit="GB",
-              places=3)
-    b.managed("AmazonEC2", "ebs/gp2", "Storage (general purpose SSD, gp2)", "GB-Mo", src_unit="GB",
-              places=3)
+    b.managed(
+        "AmazonEC2",
+        "ebs/gp3",
+        "Storage (general purpose SSD, gp3)",
+        "GB-Mo",
+        src_unit="GB",
+        places=3,
+    )
+    b.managed(
+        "AmazonEC2",
+        "ebs/gp2",
+        "Storage (general purpose SSD, gp2)",
+        "GB-Mo",
+        src_unit="GB",
+        places=3,
+    )
     b.managed("AmazonEC2", "nat/hours", "NAT gateway", "Hrs", places=4)
     b.managed("AmazonEC2", "nat/gb", "Data processed", "GB", places=4)
     # Real DescribeSpotPriceHistory sample: the latest price per AZ.
-    sample = shared / "api-response-samples" / (
-        "ec2_describe_spot_price_history_m5.large_linux_us-east-1_2021-02.json"
+    sample = (
+        shared
+        / "api-response-samples"
+        / ("ec2_describe_spot_price_history_m5.large_linux_us-east-1_2021-02.json")
     )
     history = json.loads(sample.read_text())["SpotPriceHistory"]
     latest: dict[str, dict[str, str]] = {}
@@ -336,27 +359,44 @@ def build_rds(b: Builder) -> None:
     ]
     for product, usage, expected in storage:
         found = b.find(
-            lambda r, u=usage, e=expected: r["service"] == "AmazonRDS"
-            and r["sku_or_usage_type"] == u
-            and Decimal(r["usd"]) == Decimal(e),
+            lambda r, u=usage, e=expected: (
+                r["service"] == "AmazonRDS"
+                and r["sku_or_usage_type"] == u
+                and Decimal(r["usd"]) == Decimal(e)
+            ),
             product,
         )
         b.add(_managed_row("AmazonRDS", product, "GB-Mo", Decimal(expected), found[0], usage))
     io1 = Decimal("0.125") * MULTI_AZ_FACTOR
-    row = _managed_row("AmazonRDS", "storage/io1/Multi-AZ", "GB-Mo", io1,
-                       b.find(lambda r: r["sku_or_usage_type"].endswith("io1)")
-                              and r["service"] == "AmazonRDS", "io1")[0], "io1")
+    row = _managed_row(
+        "AmazonRDS",
+        "storage/io1/Multi-AZ",
+        "GB-Mo",
+        io1,
+        b.find(
+            lambda r: r["sku_or_usage_type"].endswith("io1)") and r["service"] == "AmazonRDS", "io1"
+        )[0],
+        "io1",
+    )
     row["price_kind"] = "derived"
     row["derivation"] = "2 x Single-AZ io1 0.125/GB-Mo (Multi-AZ storage bills twice)"
     b.add(row)
     b.lenient = False
-    b.managed("AmazonRDS", "backup/gb", "Additional backup storage", "GB-Mo", src_unit="GB",
-              places=3, exclude="aurora",
-              attributes="RDS (non-Aurora) backup storage beyond the free allowance")
+    b.managed(
+        "AmazonRDS",
+        "backup/gb",
+        "Additional backup storage",
+        "GB-Mo",
+        src_unit="GB",
+        places=3,
+        exclude="aurora",
+        attributes="RDS (non-Aurora) backup storage beyond the free allowance",
+    )
 
 
-def _managed_row(service: str, product: str, unit: str, value: Decimal, src: Row,
-                 usage: str) -> Row:
+def _managed_row(
+    service: str, product: str, unit: str, value: Decimal, src: Row, usage: str
+) -> Row:
     return {
         "service": service,
         "region": src["region"],
@@ -407,17 +447,22 @@ def build_elasticache(b: Builder) -> None:
 
 def build_msk(b: Builder) -> None:
     b.managed("AmazonMSK", "broker/kafka.t3.small", "Instance (kafka.t3.small)", "Hrs", places=4)
-    big = b.managed("AmazonMSK", "broker/kafka.m5.24xlarge", "Instance (kafka.m5.24xlarge)", "Hrs",
-                    places=4)
+    big = b.managed(
+        "AmazonMSK", "broker/kafka.m5.24xlarge", "Instance (kafka.m5.24xlarge)", "Hrs", places=4
+    )
     for size, units in MSK_M5_UNITS.items():
         if size == "24xlarge":
             continue
         value = big * units / MSK_M5_UNITS["24xlarge"]
         b.managed(
-            "AmazonMSK", f"broker/kafka.m5.{size}", "Instance (kafka.m5.24xlarge)", "Hrs",
-            places=4, scale=Decimal(units) / MSK_M5_UNITS["24xlarge"],
-            attributes=f"derived from kafka.m5.24xlarge (infracost usage type Instance "
-            f"(kafka.m5.24xlarge))",
+            "AmazonMSK",
+            f"broker/kafka.m5.{size}",
+            "Instance (kafka.m5.24xlarge)",
+            "Hrs",
+            places=4,
+            scale=Decimal(units) / MSK_M5_UNITS["24xlarge"],
+            attributes="derived from kafka.m5.24xlarge (infracost usage type Instance "
+            "(kafka.m5.24xlarge))",
             derivation=f"kafka.m5.24xlarge {plain(big)}/h x {units}/48: MSK prices the m5 "
             f"broker sizes linearly in vCPU (2 vCPU per unit); gives {plain(value)}/h",
         )
@@ -426,8 +471,14 @@ def build_msk(b: Builder) -> None:
 
 def build_simple(b: Builder) -> None:
     b.managed("AmazonEKS", "cluster/standard", "EKS cluster", "Hrs", places=3)
-    b.managed("AmazonEKS", "cluster/extended", "EKS cluster (extended support)", "Hrs", places=3,
-              attributes="extended support: 0.10 cluster + 0.50 extended-support fee per hour")
+    b.managed(
+        "AmazonEKS",
+        "cluster/extended",
+        "EKS cluster (extended support)",
+        "Hrs",
+        places=3,
+        attributes="extended support: 0.10 cluster + 0.50 extended-support fee per hour",
+    )
     b.managed("AWSELB", "nlb/hours", "Network load balancer", "Hrs", places=4)
     b.managed("AWSELB", "alb/hours", "Application load balancer", "Hrs", places=4)
     b.managed("AWSELB", "nlb/lcu", "NLB LCU-hour (derived: LCU-month/730)", "LCU-Hrs", places=4)
@@ -435,12 +486,19 @@ def build_simple(b: Builder) -> None:
     b.managed("AWSELB", "clb/hours", "Classic load balancer", "Hrs", places=4)
     b.managed("AWSELB", "clb/gb", "Data processed", "GB", places=4)
     b.managed("AmazonCloudWatch", "logs/ingest", "Data ingested", "GB", places=3)
-    b.managed("AmazonCloudWatch", "logs/storage", "Archival Storage", "GB-Mo", src_unit="GB",
-              places=3)
-    b.managed("AmazonCloudWatch", "logs/insights", "Insights queries data scanned", "GB",
-              places=4)
-    b.managed("AmazonS3", "storage/standard", "Storage (frequent access)", "GB-Mo", src_unit="GB",
-              places=4, attributes="S3 Standard, first 50 TB/month")
+    b.managed(
+        "AmazonCloudWatch", "logs/storage", "Archival Storage", "GB-Mo", src_unit="GB", places=3
+    )
+    b.managed("AmazonCloudWatch", "logs/insights", "Insights queries data scanned", "GB", places=4)
+    b.managed(
+        "AmazonS3",
+        "storage/standard",
+        "Storage (frequent access)",
+        "GB-Mo",
+        src_unit="GB",
+        places=4,
+        attributes="S3 Standard, first 50 TB/month",
+    )
     b.managed("awskms", "key/month", "Customer master key", "Keys-Mo", src_unit="months", places=2)
     b.managed("awskms", "requests/10k", "Requests", "10k requests", places=3)
     b.managed("AmazonECR", "storage/gb", "Storage", "GB-Mo", src_unit="GB", places=3)
@@ -461,8 +519,13 @@ def build_data_transfer(b: Builder) -> None:
     regions = sorted({r["region"] for r in b.rows if r["service"] == "AWSDataTransfer"})
     for region in regions:
         for usage, product in DT_PRODUCTS.items():
-            present = [r for r in b.rows if r["service"] == "AWSDataTransfer"
-                       and r["region"] == region and r["sku_or_usage_type"] == usage]
+            present = [
+                r
+                for r in b.rows
+                if r["service"] == "AWSDataTransfer"
+                and r["region"] == region
+                and r["sku_or_usage_type"] == usage
+            ]
             if present:
                 b.managed("AWSDataTransfer", product, usage, "GB", region=region, places=4)
 
@@ -537,8 +600,10 @@ def main(argv: Iterable[str]) -> int:
     build_data_transfer(b)
     check(b)
     manifest = write(b)
-    print(f"wrote {manifest['total_rows']} rows in {len(b.out)} files to {OUT} "
-          f"(built {dt.date.today().isoformat()})")
+    print(
+        f"wrote {manifest['total_rows']} rows in {len(b.out)} files to {OUT} "
+        f"(built {dt.date.today().isoformat()})"
+    )
     return 0
 
 

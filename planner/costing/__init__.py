@@ -1,1 +1,1 @@
-"""Cost engine: one pricing module per AWS service, registered in :mod:`planner.costing.registry`."""
+"""Cost engine: one pricing module per AWS service, registered in ``registry.py``."""

@@ -55,11 +55,20 @@ class PricingContext:
         option = purchase_option or term.label
         basis = quantity_basis.value if isinstance(quantity_basis, Basis) else quantity_basis
         if row is None:
-            return missing_line(resource, service, component, quantity, unit, option, basis,
-                                quantity_note, self.catalog.explain_missing(
-                                    service, self.region, product, term, what or product))
-        return priced_line(resource, service, component, quantity, unit, row, option, basis,
-                           quantity_note)
+            return missing_line(
+                resource,
+                service,
+                component,
+                quantity,
+                unit,
+                option,
+                basis,
+                quantity_note,
+                self.catalog.explain_missing(service, self.region, product, term, what or product),
+            )
+        return priced_line(
+            resource, service, component, quantity, unit, row, option, basis, quantity_note
+        )
 
 
 def price_basis_of(row: PriceRow) -> PriceBasis:

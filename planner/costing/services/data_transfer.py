@@ -48,8 +48,9 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
                 product=product,
                 quantity_basis=egress.basis,
                 quantity_note=amount_note(
-                    egress, f"{gb} of {egress.value} GB/month; AWS's account-wide 100 GB/month "
-                    "free allowance is not applied"
+                    egress,
+                    f"{gb} of {egress.value} GB/month; AWS's account-wide 100 GB/month "
+                    "free allowance is not applied",
                 ),
                 what=f"data transfer out ({tier})",
             )

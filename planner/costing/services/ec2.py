@@ -71,9 +71,15 @@ def _instance_line(
     row = ctx.row("AmazonEC2", f"instance/{group.instance_type}", Term(), what=group.instance_type)
     if row is None:
         return ctx.line(
-            resource=resource, service="AmazonEC2", component=component + ", spot)",
-            quantity=hours, unit="Hrs", product=f"instance/{group.instance_type}",
-            quantity_basis=basis, quantity_note=note, purchase_option="Spot",
+            resource=resource,
+            service="AmazonEC2",
+            component=component + ", spot)",
+            quantity=hours,
+            unit="Hrs",
+            product=f"instance/{group.instance_type}",
+            quantity_basis=basis,
+            quantity_note=note,
+            purchase_option="Spot",
             what=group.instance_type,
         )
     unit_price = row.usd * (HUNDRED - discount.value) / HUNDRED
@@ -83,7 +89,16 @@ def _instance_line(
         f"{row.usd}/h from {row.provenance}"
     )
     return priced_line(
-        resource, "AmazonEC2", component + ", spot)", hours, "Hrs", row, "Spot", basis, note,
-        unit_price=unit_price, price_source=source,
+        resource,
+        "AmazonEC2",
+        component + ", spot)",
+        hours,
+        "Hrs",
+        row,
+        "Spot",
+        basis,
+        note,
+        unit_price=unit_price,
+        price_source=source,
         price_basis="assumption" if discount.basis is Basis.ASSUMPTION else "derived",
     )

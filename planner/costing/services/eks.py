@@ -23,7 +23,7 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
         ctx.line(
             resource=f"eks/{eks.cluster_name}",
             service="AmazonEKS",
-            component=f"Cluster control plane ({tier} support, Kubernetes {eks.kubernetes_version})",
+            component=f"EKS control plane ({tier} support, v{eks.kubernetes_version})",
             quantity=ctx.hours_per_month,
             unit="Hrs",
             product=f"cluster/{tier}",

@@ -35,8 +35,11 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
                 product=f"storage/{db.storage_type}/{deployment}",
                 quantity_basis=db.storage_gb.basis,
                 quantity_note=f"{db.storage_gb.value} GB allocated"
-                + (f" (autoscaling up to {db.max_storage_gb} GB not priced)"
-                   if db.max_storage_gb else ""),
+                + (
+                    f" (autoscaling up to {db.max_storage_gb} GB not priced)"
+                    if db.max_storage_gb
+                    else ""
+                ),
                 what=f"RDS {db.storage_type} storage {deployment}",
             )
         )
