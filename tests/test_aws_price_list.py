@@ -71,7 +71,7 @@ def test_no_record_is_an_error_not_zero() -> None:
     client = _client()
     stub = Stubber(client)
     stub.add_response("get_products", {"FormatVersion": "aws_v1", "PriceList": []})
-    with stub, pytest.raises(PlannerError, match="no Linux price for m5.larg in us-east-1"):
+    with stub, pytest.raises(PlannerError, match=r"no Linux price for m5\.larg in us-east-1"):
         fetch_ec2(client, ["m5.larg"], "us-east-1")
 
 

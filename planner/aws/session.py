@@ -24,4 +24,4 @@ def client(service: str, region: str, *, profile: str | None = None) -> Any:
         connect_timeout=10,
         read_timeout=30,
     )
-    return session.client(service, region_name=region, config=config)
+    return session.client(service, region_name=region, config=config)  # type: ignore[call-overload]
