@@ -1,6 +1,8 @@
 """Build the bundled price snapshot from the public data in ``../shared/aws-pricing``.
 
-Usage: ``python pricing/build_snapshot.py [SHARED_AWS_PRICING_DIR]``
+Usage: ``python pricing/build_snapshot.py [SHARED_AWS_PRICING_DIR] [--out DIR]``
+(``--out`` writes somewhere other than ``pricing/snapshot``, e.g. to check the build is
+byte-for-byte reproducible).
 
 Writes ``pricing/snapshot/<service>.csv`` (one normalized table per AWS service code) and
 ``pricing/snapshot/manifest.json`` (snapshot date, rows per service, sha256 per file).
@@ -530,14 +532,14 @@ def build_data_transfer(b: Builder) -> None:
                 b.managed("AWSDataTransfer", product, usage, "GB", region=region, places=4)
 
 
-def write(b: Builder) -> dict[str, object]:
-    OUT.mkdir(parents=True, exist_ok=True)
+def write(b: Builder, out: Path = OUT) -> dict[str, object]:
+    out.mkdir(parents=True, exist_ok=True)
     files: dict[str, object] = {}
-    for old in OUT.glob("*.csv"):
+    for old in out.glob("*.csv"):
         old.unlink()
     for service in sorted(b.out):
         rows = sorted(b.out[service].values(), key=lambda r: tuple(r[c] for c in COLUMNS[:8]))
-        path = OUT / f"{service}.csv"
+        path = out / f"{service}.csv"
         tmp = path.with_suffix(".tmp")
         with tmp.open("w", newline="", encoding="utf-8") as handle:
             writer = csv.DictWriter(handle, fieldnames=COLUMNS, lineterminator="\n")
@@ -563,7 +565,7 @@ def write(b: Builder) -> dict[str, object]:
         "services": files,
         "total_rows": sum(int(f["rows"]) for f in files.values()),  # type: ignore[call-overload]
     }
-    (OUT / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     return manifest
 
 
@@ -588,7 +590,16 @@ def check(b: Builder) -> None:
 
 def main(argv: Iterable[str]) -> int:
     args = list(argv)
+    out = OUT
+    if "--out" in args:
+        at = args.index("--out")
+        if at + 1 >= len(args):
+            raise SystemExit("--out needs a folder")
+        out = Path(args[at + 1])
+        del args[at : at + 2]
     shared = Path(args[0]) if args else HERE.parent.parent / "shared" / "aws-pricing"
+    if not (shared / "prices_extract.csv").is_file():
+        raise SystemExit(f"{shared}: no prices_extract.csv; pass the shared aws-pricing folder")
     with (shared / "prices_extract.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     b = Builder(rows)
@@ -599,9 +610,9 @@ def main(argv: Iterable[str]) -> int:
     build_simple(b)
     build_data_transfer(b)
     check(b)
-    manifest = write(b)
+    manifest = write(b, out)
     print(
-        f"wrote {manifest['total_rows']} rows in {len(b.out)} files to {OUT} "
+        f"wrote {manifest['total_rows']} rows in {len(b.out)} files to {out} "
         f"(built {dt.date.today().isoformat()})"
     )
     return 0

@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from pydantic import BaseModel
+
 from planner.catalog import PriceCatalog, default_catalog
 from planner.costing.context import PricingContext
 from planner.costing.lines import CostLine
@@ -101,7 +103,8 @@ def collect_assumptions(topology: Topology) -> list[dict[str, str]]:
                     {"field": path, "value": format(value.value, "f"), "reason": value.note}
                 )
             return
-        if hasattr(value, "model_fields"):
+        if isinstance(value, BaseModel):
+            # type(value).model_fields: reading it on the instance is deprecated in pydantic 2.11
             for name in type(value).model_fields:
                 walk(getattr(value, name), f"{path}.{name}" if path else name)
         elif isinstance(value, tuple | list):
