@@ -34,6 +34,24 @@ SERVICES = (
     "AWSDataTransfer",
 )
 
+# The snapshot files' columns (pricing/build_snapshot.py writes them in this order).
+SNAPSHOT_COLUMNS = (
+    "service",
+    "region",
+    "product",
+    "attributes",
+    "term",
+    "lease",
+    "purchase_option",
+    "offering_class",
+    "unit",
+    "usd",
+    "price_kind",
+    "derivation",
+    "source",
+    "source_date",
+)
+
 
 @dataclass(frozen=True, slots=True)
 class Term:
@@ -129,7 +147,13 @@ class PriceCatalog:
         path = self.directory / entry["file"]
         table: dict[Key, PriceRow] = {}
         with path.open(newline="", encoding="utf-8") as handle:
-            for r in csv.DictReader(handle):
+            reader = csv.DictReader(handle)
+            if tuple(reader.fieldnames or ()) != SNAPSHOT_COLUMNS:
+                raise PlannerError(
+                    f"{path}: columns {reader.fieldnames} are not the snapshot's "
+                    f"{list(SNAPSHOT_COLUMNS)}"
+                )
+            for r in reader:
                 term = Term(r["term"], r["lease"], r["purchase_option"], r["offering_class"])
                 row = PriceRow(
                     service=r["service"],

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from planner.catalog import PriceRow, Term
+from planner.catalog import SNAPSHOT_COLUMNS, PriceRow, Term
 from planner.errors import PlannerError
 
 # Price List "location" names for regions (older records carry no regionCode attribute).
@@ -41,22 +41,6 @@ LOCATIONS = {
     "sa-east-1": "South America (Sao Paulo)",
 }
 REGION_OF_LOCATION = {v: k for k, v in LOCATIONS.items()}
-SNAPSHOT_COLUMNS = [
-    "service",
-    "region",
-    "product",
-    "attributes",
-    "term",
-    "lease",
-    "purchase_option",
-    "offering_class",
-    "unit",
-    "usd",
-    "price_kind",
-    "derivation",
-    "source",
-    "source_date",
-]
 
 
 def ec2_filters(instance_type: str, region: str) -> list[dict[str, str]]:
