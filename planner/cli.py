@@ -13,8 +13,14 @@ import sys
 import tempfile
 from collections.abc import Callable, Sequence
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import PlannerError
+
+if TYPE_CHECKING:
+    from planner.catalog import PriceCatalog
+    from planner.costing.engine import CostReport
+    from planner.scenario import Scenario
 
 EXIT_USER_ERROR = 2
 
@@ -45,20 +51,29 @@ def write_output(text: str, output: str | None) -> None:
         raise
 
 
+def _price(scenario: Scenario, catalog: PriceCatalog, **options: Any) -> CostReport:
+    """Price a loaded scenario; a missing price names the scenario file as well."""
+    from planner.costing.engine import price_topology
+    from planner.errors import PriceNotFoundError
+
+    try:
+        return price_topology(scenario.topology, catalog, **options)
+    except PriceNotFoundError as exc:
+        raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
+
+
 def _cmd_price(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
-    from planner.costing.engine import price_topology
     from planner.render import report_csv, report_json, report_table, to_json
     from planner.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
-    topology = scenario.topology
     catalog = load_catalog(args.prices)
     node_counts = None
     cost_range = None
     extra: dict[str, object] = {"scenario_file": str(scenario.path)}
-    report = price_topology(
-        topology,
+    report = _price(
+        scenario,
         catalog,
         allow_missing=args.allow_missing,
         node_counts=node_counts,
@@ -80,13 +95,12 @@ def _cmd_price(args: argparse.Namespace) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
     from planner.compare import compare, compare_json, compare_table
-    from planner.costing.engine import price_topology
     from planner.render import to_json
     from planner.scenario import load_scenario
 
     catalog = load_catalog(args.prices)
     reports = [
-        price_topology(load_scenario(s).topology, catalog, allow_missing=args.allow_missing)
+        _price(load_scenario(s), catalog, allow_missing=args.allow_missing)
         for s in (args.base, args.other)
     ]
     result = compare(reports[0], reports[1])
@@ -99,13 +113,12 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from planner.audit import audit, read_estimate
     from planner.audit_render import audit_json, audit_table
     from planner.catalog import load_catalog
-    from planner.costing.engine import price_topology
     from planner.render import to_json
     from planner.scenario import load_scenario
 
     estimate = read_estimate(args.estimate)
-    report = price_topology(
-        load_scenario(args.scenario).topology,
+    report = _price(
+        load_scenario(args.scenario),
         load_catalog(args.prices),
         allow_missing=args.allow_missing,
     )

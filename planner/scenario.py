@@ -238,7 +238,10 @@ def _render(loc: tuple[int | str, ...], document: Any) -> tuple[PathKey, str]:
 def _first_error(
     exc: ValidationError, document: dict[str, Any], source: _Source, path: Path
 ) -> ScenarioError:
-    error = exc.errors(include_url=False)[0]
+    errors = exc.errors(include_url=False)
+    # A misspelt key shows up twice: as an unknown field and as the required field it was
+    # meant to be. The unknown field (with its "did you mean") is the one to report.
+    error = next((e for e in errors if e["type"] == "extra_forbidden"), errors[0])
     loc = tuple(p for p in error["loc"] if not (isinstance(p, str) and p in _BRANCHES))
     key, field_text = _render(loc, document)
     value = error.get("input")

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal
 
 from planner.catalog import Term
-from planner.costing.context import PricingContext, priced_line
+from planner.costing.context import PricingContext, missing_line, priced_line
 from planner.costing.lines import CostLine
 from planner.topology import Basis, CapacityType, NodeGroup, Topology
 
@@ -70,17 +70,13 @@ def _instance_line(
     assert discount is not None  # the model requires it for SPOT
     row = ctx.row("AmazonEC2", f"instance/{group.instance_type}", Term(), what=group.instance_type)
     if row is None:
-        return ctx.line(
-            resource=resource,
-            service="AmazonEC2",
-            component=component + ", spot)",
-            quantity=hours,
-            unit="Hrs",
-            product=f"instance/{group.instance_type}",
-            quantity_basis=basis,
-            quantity_note=note,
-            purchase_option="Spot",
-            what=group.instance_type,
+        # ctx.row already warned; ctx.line would look it up and warn a second time
+        product = f"instance/{group.instance_type}"
+        reason = ctx.catalog.explain_missing(
+            "AmazonEC2", ctx.region, product, Term(), group.instance_type
+        )
+        return missing_line(
+            resource, "AmazonEC2", component + ", spot)", hours, "Hrs", "Spot", basis, note, reason
         )
     unit_price = row.usd * (HUNDRED - discount.value) / HUNDRED
     why = discount.note or discount.source or discount.basis.value
