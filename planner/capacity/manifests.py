@@ -20,7 +20,13 @@ import yaml
 from pydantic import ValidationError
 
 from planner.errors import CapacityInputError
-from planner.quantities import QuantityError, format_cpu, parse_cpu_millicores, parse_memory_bytes
+from planner.quantities import (
+    QuantityError,
+    format_cpu,
+    format_memory,
+    parse_cpu_millicores,
+    parse_memory_bytes,
+)
 from planner.topology import LimitRange, ResourceQuota, Toleration, Workload
 
 HOSTNAME = "kubernetes.io/hostname"
@@ -99,9 +105,7 @@ def _max_init(where: str, containers: Any) -> tuple[int, int]:
 
 
 def _memory_text(num_bytes: int) -> str:
-    if num_bytes % 2**20 == 0:
-        return f"{num_bytes // 2**20}Mi"
-    return str(num_bytes)
+    return format_memory(num_bytes)
 
 
 def _deployment(where: str, doc: dict[str, Any], hpa: dict[str, Any] | None) -> dict[str, Any]:
