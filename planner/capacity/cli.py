@@ -7,13 +7,14 @@ from __future__ import annotations
 
 import argparse
 import json
+from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
 from planner.capacity.model import STATES, CapacityResult, StateCost
 
 
-def result_json(result: CapacityResult, costs: dict[str, StateCost] | None) -> dict[str, Any]:
+def result_json(result: CapacityResult, costs: Mapping[str, StateCost] | None) -> dict[str, Any]:
     """The JSON document: the capacity result plus monthly USD per state (exact strings)."""
     data: dict[str, Any] = result.model_dump(mode="json")
     if costs is not None:
@@ -43,7 +44,7 @@ def _table(rows: list[list[str]]) -> list[str]:
     return out
 
 
-def result_table(result: CapacityResult, costs: dict[str, StateCost] | None) -> str:
+def result_table(result: CapacityResult, costs: Mapping[str, StateCost] | None) -> str:
     lines = [
         f"Capacity: {result.scenario} (cluster {result.cluster}, namespace {result.namespace}, "
         f"workloads from {result.workloads_source})",
@@ -142,11 +143,10 @@ def run(args: argparse.Namespace) -> int:
     costs = cost_range(
         topology, result, catalog, allow_missing=bool(getattr(args, "allow_missing", False))
     )
-    costs_by_state: dict[str, StateCost] = dict(costs)
     if getattr(args, "format", "table") == "json":
-        text = json.dumps(result_json(result, costs_by_state), indent=2) + "\n"
+        text = json.dumps(result_json(result, costs), indent=2) + "\n"
     else:
-        text = result_table(result, costs_by_state)
+        text = result_table(result, costs)
     output = getattr(args, "output", None)
     if output:
         from planner.cli import write_output
