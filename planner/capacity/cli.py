@@ -11,10 +11,10 @@ from collections.abc import Mapping
 from decimal import Decimal
 from typing import Any
 
-from planner.capacity.model import STATES, CapacityResult, StateCost
+from planner.capacity.model import STATES, CapacityResult, State, StateCost
 
 
-def result_json(result: CapacityResult, costs: Mapping[str, StateCost] | None) -> dict[str, Any]:
+def result_json(result: CapacityResult, costs: Mapping[State, StateCost] | None) -> dict[str, Any]:
     """The JSON document: the capacity result plus monthly USD per state (exact strings)."""
     data: dict[str, Any] = result.model_dump(mode="json")
     if costs is not None:
@@ -44,7 +44,7 @@ def _table(rows: list[list[str]]) -> list[str]:
     return out
 
 
-def result_table(result: CapacityResult, costs: Mapping[str, StateCost] | None) -> str:
+def result_table(result: CapacityResult, costs: Mapping[State, StateCost] | None) -> str:
     lines = [
         f"Capacity: {result.scenario} (cluster {result.cluster}, namespace {result.namespace}, "
         f"workloads from {result.workloads_source})",
