@@ -1,0 +1,277 @@
+"""plan_capacity on the bundled scenarios: goldens, manifests, errors, and results as data."""
+
+from __future__ import annotations
+
+import difflib
+import json
+import os
+from collections.abc import Callable, Sequence
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from planner.capacity.cli import result_json
+from planner.capacity.plan import (
+    cost_range,
+    cost_range_summary,
+    node_counts,
+    plan_capacity,
+)
+from planner.errors import CapacityInputError, ScenarioError
+from planner.scenario import load_scenario
+from planner.topology import Topology
+
+REPO = Path(__file__).resolve().parents[1]
+GOLDEN = REPO / "tests" / "golden"
+
+
+def _with_eks(topology: Topology, **changes: Any) -> Topology:
+    assert topology.eks is not None
+    eks = topology.eks.model_validate({**topology.eks.model_dump(), **changes})
+    return topology.model_copy(update={"eks": eks})
+
+
+def _check_golden(name: str, data: dict[str, Any]) -> None:
+    path = GOLDEN / f"capacity_{name}.json"
+    text = json.dumps(data, indent=2, sort_keys=True) + "\n"
+    if os.environ.get("PLANNER_UPDATE_GOLDEN") == "1" or not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        if os.environ.get("PLANNER_UPDATE_GOLDEN") != "1":
+            pytest.fail(f"{path} did not exist; written. Review and commit it.")
+        return
+    expected = path.read_text(encoding="utf-8")
+    if text != expected:
+        diff = "".join(
+            difflib.unified_diff(
+                expected.splitlines(keepends=True),
+                text.splitlines(keepends=True),
+                f"{path.name} (golden)",
+                f"{path.name} (now)",
+            )
+        )
+        pytest.fail(f"capacity result differs from {path}:\n{diff}\n(PLANNER_UPDATE_GOLDEN=1)")
+
+
+@pytest.mark.parametrize("name", ["staging", "production"])
+def test_golden(name: str) -> None:
+    if name == "production" and not (REPO / "scenarios" / "production.yaml").exists():
+        pytest.fail("scenarios/production.yaml is missing")  # the lead bundles it
+    scenario = load_scenario(name)
+    result = plan_capacity(scenario.topology, base_dir=scenario.path.parent)
+    costs = cost_range(scenario.topology, result)
+    _check_golden(name, result_json(result, costs))
+
+
+def test_staging_numbers() -> None:
+    topology = load_scenario("staging").topology
+    result = plan_capacity(topology)
+    groups = {g.name: g for g in result.node_groups}
+    assert groups["general"].allocatable_cpu_millicores == 1930
+    assert groups["general"].allocatable_memory_mib == 3554
+    assert groups["compute"].allocatable_memory_mib == 7452
+    assert result.nodes("min") == {"general": 2, "compute": 1}
+    assert result.nodes("max") == {"general": 4, "compute": 2}
+    assert (result.pods_at_min, result.pods_at_max) == (10, 26)
+    assert result.ok
+    costs = cost_range_summary(topology)
+    assert costs["min"] == costs["expected"] < costs["max"]
+    assert node_counts(topology, "max") == {"general": 4, "compute": 2}
+
+
+def test_manifests_agree_with_the_scenario() -> None:
+    topology = load_scenario("staging").topology
+    from_manifests = _with_eks(
+        topology,
+        workloads=[],
+        workloads_from="manifests/staging",
+        resource_quota=None,
+        limit_range=None,
+    )
+    a, b = plan_capacity(topology), plan_capacity(from_manifests)
+    assert b.workloads_source == "manifests: manifests/staging"
+    for state in ("min", "expected", "max"):
+        assert a.nodes(state) == b.nodes(state)  # type: ignore[arg-type]
+    assert (a.pods_at_min, a.pods_at_max) == (b.pods_at_min, b.pods_at_max)
+    key = lambda q: (q.kind, q.state, q.workload, q.field)  # noqa: E731
+    assert sorted((key(q), q.used, q.limit, q.ok) for q in a.quota_checks) == sorted(
+        (key(q), q.used, q.limit, q.ok) for q in b.quota_checks
+    )
+    assert topology.eks is not None
+    from planner.capacity.manifests import read_manifests
+
+    found = {w.name: w for w in read_manifests(REPO / "scenarios/manifests/staging").workloads}
+    for w in topology.eks.workloads:
+        m = found[w.name]
+        assert (m.replicas_min, m.replicas_max, m.anti_affinity) == (
+            w.replicas_min,
+            w.replicas_max,
+            w.anti_affinity,
+        )
+        assert (m.cpu_request_m, m.memory_request_bytes) == (
+            w.cpu_request_m,
+            w.memory_request_bytes,
+        )
+        assert (m.cpu_limit_m, m.memory_limit_bytes) == (w.cpu_limit_m, w.memory_limit_bytes)
+
+
+def test_too_big_pod_is_unplaced_with_reason() -> None:
+    topology = load_scenario("staging").topology
+    assert topology.eks is not None
+    workloads = [w.model_dump() for w in topology.eks.workloads]
+    workloads[0]["cpu_request"] = "4"
+    workloads[0]["cpu_limit"] = "4"
+    result = plan_capacity(_with_eks(topology, workloads=workloads))
+    misses = [u for u in result.unplaced if u.workload == "api-gateway"]
+    assert [u.count for u in misses] == [2, 2, 6]
+    assert "needs 4 vCPU, largest allocatable 1.93 vCPU" in misses[0].reason
+
+
+def test_exceeded_maximum_and_quota_violation_are_data() -> None:
+    topology = load_scenario("staging").topology
+    assert topology.eks is not None
+    workloads = [w.model_dump() for w in topology.eks.workloads]
+    workloads[1]["replicas_max"] = 12  # anti-affinity: 12 distinct nodes, groups allow 7
+    result = plan_capacity(_with_eks(topology, workloads=workloads))
+    assert result.nodes("max") == {"general": 4, "compute": 3}
+    (miss,) = [u for u in result.unplaced if u.state == "max"]
+    assert miss.workload == "emr-service" and miss.count == 5
+    assert "max_size (general 4, compute 3)" in miss.reason
+    assert "anti-affinity" in miss.reason
+    assert [
+        (e.state, e.node_group, e.nodes_needed, e.max_size) for e in result.exceeded_maxima
+    ] == [("max", "general", 11, 4)]
+    failed = [q for q in result.quota_checks if not q.ok]
+    assert [(q.state, q.field, q.used, q.limit) for q in failed] == [
+        ("max", "requests.cpu", "8250m", "8"),
+        ("max", "requests.memory", "16896Mi", "16Gi"),
+    ]
+    assert not result.ok
+
+
+def test_zone_spread_and_taints() -> None:
+    topology = load_scenario("staging").topology
+    assert topology.eks is not None
+    groups = [g.model_dump() for g in topology.eks.node_groups]
+    groups[0]["zones"] = ["us-east-1a", "us-east-1b"]
+    groups[1]["taints"] = [{"key": "workload", "value": "batch", "effect": "NoSchedule"}]
+    workloads = [w.model_dump() for w in topology.eks.workloads]
+    for w in workloads:
+        w["spread_zones"] = True
+    result = plan_capacity(_with_eks(topology, node_groups=groups, workloads=workloads))
+    groups_by = {g.name: g for g in result.node_groups}
+    assert groups_by["compute"].usage["max"].pods == 0  # tainted, nothing tolerates it
+    assert result.unplaced  # 26 pods, anti-affinity, only 4 general nodes
+    assert all("max_size (general 4)" in u.reason for u in result.unplaced)
+
+
+def test_default_daemonsets_are_marked() -> None:
+    topology = _with_eks(load_scenario("staging").topology, daemonsets=[])
+    result = plan_capacity(topology)
+    assert [(d.name, d.cpu_millicores, d.default) for d in result.daemonsets] == [
+        ("aws-node", 25, True),
+        ("kube-proxy", 100, True),
+    ]
+
+
+def _scenario(tmp_path: Path, old: str, new: str) -> Path:
+    text = (REPO / "scenarios" / "staging.yaml").read_text(encoding="utf-8")
+    assert old in text
+    path = tmp_path / "bad.yaml"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+    return path
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "expect"),
+    [
+        (
+            "memory_request: 512Mi",
+            "memory_request: 512Mb",
+            r"workloads\[api-gateway\]\.memory_request.*did you mean 512Mi",
+        ),
+        (
+            "cpu_request: 250m           #",
+            "cpu_request: 250M           #",
+            r"workloads\[api-gateway\]\.cpu_request.*did you mean 250m",
+        ),
+        (
+            "replicas_min: 2             # §3.6 2-6, HPA §3.5",
+            "replicas_min: 0",
+            r"workloads\[api-gateway\]\.replicas_min.*greater than or equal to 1",
+        ),
+        (
+            "replicas_min: 2             # §3.6 2-6, HPA §3.5",
+            "replicas_min: -3",
+            r"workloads\[api-gateway\]\.replicas_min",
+        ),
+        (
+            "replicas_min: 2             # §3.6 2-6, HPA §3.5",
+            "replicas_min: 9",
+            r"workloads\[api-gateway\].*replicas_min <= replicas_max",
+        ),
+    ],
+)
+def test_bad_input_is_one_clear_line(
+    tmp_path: Path,
+    run_cli: Callable[[Sequence[str]], Any],
+    old: str,
+    new: str,
+    expect: str,
+) -> None:
+    path = _scenario(tmp_path, old, new)
+    with pytest.raises(ScenarioError, match=expect):
+        load_scenario(path)
+    result = run_cli(["capacity", str(path)])
+    assert result.code == 2
+    assert result.out == ""
+    assert len(result.err.strip().splitlines()) == 1
+    assert "bad.yaml" in result.err
+
+
+def test_bad_manifest_names_file_workload_and_field(tmp_path: Path) -> None:
+    src = REPO / "scenarios" / "manifests" / "staging"
+    for f in src.iterdir():
+        text = f.read_text(encoding="utf-8")
+        if f.name == "sync-service.yaml":
+            text = text.replace("cpu: 250m", "cpu: 250M")
+        (tmp_path / f.name).write_text(text, encoding="utf-8")
+    topology = _with_eks(
+        load_scenario("staging").topology, workloads=[], workloads_from=str(tmp_path)
+    )
+    with pytest.raises(CapacityInputError) as info:
+        plan_capacity(topology)
+    message = str(info.value)
+    assert "\n" not in message
+    assert "sync-service.yaml: Deployment sync-service: container sync-service" in message
+    assert "resources.requests.cpu" in message and "did you mean 250m" in message
+
+
+def test_cli_json_shape(run_cli: Callable[[Sequence[str]], Any]) -> None:
+    result = run_cli(["capacity", "--format", "json"])
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    for key in (
+        "node_groups",
+        "pods_at_min",
+        "pods_at_max",
+        "quota_checks",
+        "unplaced",
+        "monthly_usd_at_min",
+        "monthly_usd_at_max",
+    ):
+        assert key in data
+    for key in (
+        "name",
+        "instance_type",
+        "allocatable_cpu_millicores",
+        "allocatable_memory_mib",
+        "max_pods",
+        "nodes_at_min",
+        "nodes_at_expected",
+        "nodes_at_max",
+    ):
+        assert key in data["node_groups"][0]
+    table = run_cli(["capacity", "staging"])
+    assert table.code == 0 and "general" in table.out and "Monthly cost" in table.out
