@@ -1,7 +1,8 @@
 """First-fit decreasing bin packing of pods onto the nodes of several node groups.
 
-Pure and deterministic: pods are sorted by CPU, then memory (both decreasing), then workload
-name and replica index, so any input order gives the same packing. A pod goes to the first
+Pure and deterministic: pods are sorted by decreasing dominant share (the larger of CPU and
+memory as a fraction of a free node of their first eligible group), then CPU, memory,
+workload name and replica index, so any input order gives the same packing. A pod goes to the first
 open node that fits, node groups in scenario order (a priority expander), nodes in the order
 they were opened; when none fits, a node is opened in the first eligible group below its
 ``max_nodes``. Each group starts with ``min_nodes`` open nodes.
@@ -144,8 +145,23 @@ class _FreeTree:
         return -1
 
 
-def sort_key(pod: PodSpec) -> tuple[int, int, str, int]:
-    return (-pod.request.cpu_m, -pod.request.memory_bytes, pod.workload, pod.index)
+def sort_key(
+    groups: Sequence[GroupSpec],
+) -> Callable[[PodSpec], tuple[float, int, int, str, int]]:
+    """Decreasing dominant share of the pod's first eligible group's free node, then CPU,
+    memory, workload name and replica index (a total order: any input order packs alike)."""
+
+    def key(pod: PodSpec) -> tuple[float, int, int, str, int]:
+        share = 0.0
+        if pod.eligible:
+            free = groups[pod.eligible[0]].free_per_node
+            share = max(
+                pod.request.cpu_m / max(free.cpu_m, 1),
+                pod.request.memory_bytes / max(free.memory_bytes, 1),
+            )
+        return (-share, -pod.request.cpu_m, -pod.request.memory_bytes, pod.workload, pod.index)
+
+    return key
 
 
 class _Packer:
@@ -237,7 +253,7 @@ def pack(pods: Sequence[PodSpec], groups: Sequence[GroupSpec]) -> Packing:
     """Pack ``pods`` first-fit decreasing; the result does not depend on their order."""
     packer = _Packer(groups)
     unplaced: list[Unplaced] = []
-    for pod in sorted(pods, key=sort_key):
+    for pod in sorted(pods, key=sort_key(groups)):
         miss = packer.add(pod)
         if miss is not None:
             unplaced.append(miss)
@@ -253,7 +269,7 @@ def first_fit_naive(pods: Sequence[PodSpec], groups: Sequence[GroupSpec]) -> Pac
             nodes.append(Node(g, counts[g], None, group.free_per_node))
             counts[g] += 1
     unplaced: list[Unplaced] = []
-    for pod in sorted(pods, key=sort_key):
+    for pod in sorted(pods, key=sort_key(groups)):
         for node in nodes:
             if node.group in pod.eligible and fits(pod.request, node.free):
                 if pod.anti_affinity and pod.workload in node.anti:
