@@ -12,6 +12,7 @@ import os
 import sys
 import tempfile
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -69,9 +70,23 @@ def _cmd_price(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     catalog = load_catalog(args.prices)
+    topology = scenario.topology
     node_counts = None
-    cost_range = None
+    cost_range: dict[str, Decimal] | None = None
     extra: dict[str, object] = {"scenario_file": str(scenario.path)}
+    eks = topology.eks
+    if eks is not None and (eks.workloads or eks.workloads_from):
+        from planner.capacity.plan import cost_range as capacity_cost_range
+        from planner.capacity.plan import plan_capacity
+        from planner.render import _number
+
+        capacity = plan_capacity(topology, base_dir=scenario.path.parent)
+        costs = capacity_cost_range(topology, capacity, catalog, allow_missing=args.allow_missing)
+        cost_range = {state: Decimal(cost.monthly_usd) for state, cost in costs.items()}
+        extra["monthly_usd_range"] = {k: _number(v) for k, v in cost_range.items()}
+        extra["nodes_range"] = {state: cost.nodes for state, cost in costs.items()}
+        if eks.node_count == "from_capacity":
+            node_counts = capacity.nodes("expected")
     report = _price(
         scenario,
         catalog,
@@ -236,13 +251,20 @@ def _build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def one_line(text: str) -> str:
+    """Escape newlines and other control characters (e.g. from a YAML key) to keep one line."""
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() else repr(c)[1:-1] for c in text)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = _build_parser().parse_args(argv)
         func: Callable[[argparse.Namespace], int] = args.func
         return int(func(args))
     except PlannerError as exc:
-        print(f"planner: error: {exc}", file=sys.stderr)
+        print(f"planner: error: {one_line(str(exc))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("planner: interrupted", file=sys.stderr)
