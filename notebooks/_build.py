@@ -1,0 +1,231 @@
+"""Write the bundled notebooks (no outputs, execution_count null): python notebooks/_build.py
+
+Each notebook: a title, a ``parameters`` cell, a validation cell, then calls into ``planner``
+with plain-language narrative. Edit here and re-run rather than editing the .ipynb by hand.
+The report picks up every ``notebooks/*.ipynb`` not starting with ``_``.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import nbformat
+from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+
+HERE = Path(__file__).resolve().parent
+
+COMMON_PARAMETERS = '''\
+scenario = "staging"  # scenario YAML path or bundled name ("staging", "production")
+prices = None  # price snapshot folder; None means the bundled snapshot
+usd_decimals = 2  # decimals shown for US dollars (0-2)
+compare_with = ["staging", "production"]  # scenarios priced side by side'''
+
+
+def md(text: str) -> nbformat.NotebookNode:
+    return new_markdown_cell(text.strip())
+
+
+def code(text: str, *tags: str) -> nbformat.NotebookNode:
+    cell = new_code_cell(text.strip())
+    if tags:
+        cell.metadata["tags"] = list(tags)
+    return cell
+
+
+def notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
+    nb = new_notebook(cells=cells)
+    nb.metadata["kernelspec"] = {
+        "name": "python3",
+        "display_name": "Python 3 (ipykernel)",
+        "language": "python",
+    }
+    nb.metadata["language_info"] = {"name": "python"}
+    return nb
+
+
+def cost_overview() -> nbformat.NotebookNode:
+    return notebook(
+        [
+            md("""
+# Cost overview
+
+What this deployment costs per month at **AWS list prices**, where the money goes, how
+staging compares with production, and how the seed report's own hand estimate compares with
+list prices. All amounts are US dollars per month (730 hours), before tax, credits or
+discounts not written in the scenario.
+"""),
+            code(
+                COMMON_PARAMETERS
+                + '\nestimate = "auto"  # hand estimate CSV to audit; "auto" finds '
+                "scenarios/estimates/*-<scenario>.csv, None skips the audit",
+                "parameters",
+            ),
+            code("""
+from planner.notebooks.params import CostOverviewParams, validate
+
+params = validate(CostOverviewParams, globals())
+"""),
+            code("""
+from IPython.display import Markdown, display
+
+from planner import charts, views
+from planner.notebooks import data
+
+charts.setup()
+overview = data.overview(params)
+report = overview.report
+display(Markdown(data.headline(report, params.usd_decimals)))
+"""),
+            md("""
+## Where the money goes
+
+Each AWS service's share of the monthly bill. EC2 covers the Kubernetes worker nodes, their
+disks and the NAT gateways (AWS bills NAT under EC2).
+"""),
+            code("""
+display(views.styled(views.cost_by_service(report), params.usd_decimals))
+charts.cost_by_service(report).show()
+"""),
+            md("""
+## The largest resources
+
+The same bill per resource: a node group, a database, a load balancer. Colors match the
+services above.
+"""),
+            code("""
+charts.cost_by_resource(report).show()
+display(views.styled(views.cost_by_resource(report), params.usd_decimals))
+"""),
+            md("""
+## Staging and production side by side
+
+Both environments priced the same way with the same prices. Production's sizes are
+assumptions built from the seed report's section 9.3 (see its assumptions table).
+"""),
+            code("""
+display(views.styled(views.side_by_side(overview.side_by_side), params.usd_decimals))
+charts.scenarios_by_service(overview.side_by_side).show()
+"""),
+            md("""
+## The seed report's estimate against list prices
+
+The seed deployment report (section 9.1) gives its own monthly estimate. Here it is line by
+line against the list prices of the same items, with the reason for each difference.
+"""),
+            code("""
+if overview.audit is None:
+    display(Markdown(f"There is no hand estimate for **{report.scenario}** to compare with."))
+else:
+    display(Markdown(data.audit_headline(overview.audit, report, params.usd_decimals)))
+    display(views.styled(views.audit_table(overview.audit), params.usd_decimals))
+    charts.audit(overview.audit).show()
+"""),
+            md("""
+## Assumptions
+
+Quantities the source document does not give, the value used and why. Changing any of them
+changes the total; each lives in the scenario file.
+"""),
+            code("""
+display(views.styled(views.assumptions_table(report)))
+"""),
+            md("""
+## Prices: date and sources
+
+Every price is an AWS list price from the bundled snapshot. The table below gives its date;
+the line table after it shows each priced quantity and the price it used.
+"""),
+            code("""
+display(views.styled(views.snapshot_table(report)))
+display(views.styled(views.cost_lines(report), params.usd_decimals))
+"""),
+            code("""
+from planner.notebooks.summary import publish
+
+publish(data.overview_summary(overview))
+"""),
+        ]
+    )
+
+
+def whatif() -> nbformat.NotebookNode:
+    return notebook(
+        [
+            md("""
+# What-if scenarios
+
+A base scenario against alternatives ("overlays"): each overlay changes a few things in the
+base (instance types, Multi-AZ, Kubernetes version) and is priced the same way. The table
+and chart show how each one changes the monthly bill, and in which services.
+"""),
+            code(
+                COMMON_PARAMETERS
+                + '\noverlays = ["auto"]  # overlay scenarios; "auto" finds '
+                "scenarios/whatif/<scenario>-*.yaml",
+                "parameters",
+            ),
+            code("""
+from planner.notebooks.params import WhatIfParams, validate
+
+params = validate(WhatIfParams, globals())
+"""),
+            code("""
+from IPython.display import Markdown, display
+
+from planner import charts, views
+from planner.notebooks import data
+
+charts.setup()
+whatifs = data.whatifs(params)
+display(Markdown(data.whatif_headline(whatifs, params.usd_decimals)))
+"""),
+            md("""
+## Totals and changes
+
+One row per scenario: its monthly total, the change against the base (negative is a saving)
+and the services that change most.
+"""),
+            code("""
+display(views.styled(views.whatif_deltas(whatifs.base, whatifs.others), params.usd_decimals))
+"""),
+            md("""
+## Where each change comes from
+
+Bars show each service's change against the base; the diamond is the net change.
+"""),
+            code("""
+if whatifs.others:
+    charts.whatif_deltas(whatifs.base, whatifs.others).show()
+    display(views.styled(views.service_deltas(whatifs.base, whatifs.others), params.usd_decimals))
+"""),
+            md("""
+## The overlays
+
+What each what-if changes, as written in its file (the comments give the reasons).
+"""),
+            code("""
+for path in whatifs.files:
+    display(Markdown(f"**{path.stem}** (`{path.name}`)\\n\\n```yaml\\n{path.read_text()}\\n```"))
+"""),
+            code("""
+from planner.notebooks.summary import publish
+
+publish(data.whatif_summary(whatifs))
+"""),
+        ]
+    )
+
+
+NOTEBOOKS = {"cost_overview": cost_overview, "whatif": whatif}
+
+
+def main() -> None:
+    for name, build in NOTEBOOKS.items():
+        nb = build()
+        nbformat.validate(nb)
+        nbformat.write(nb, HERE / f"{name}.ipynb")
+        print(f"wrote notebooks/{name}.ipynb")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,232 @@
+"""Every chart of the planner, in one place (plotly, imported lazily: CLI start-up matters).
+
+One color per AWS service code across all charts, service labels finance can read, US dollars
+on every money axis and hover. Functions take priced reports and return a plotly Figure;
+notebooks call :func:`setup` once so figures render offline in exported HTML.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.catalog import SERVICES
+from planner.money import ZERO
+from planner.render import SERVICE_LABELS
+
+if TYPE_CHECKING:
+    from planner.audit import AuditRow
+    from planner.costing.engine import CostReport
+
+# Offline in nbconvert HTML: the notebook renderer inlines plotly.js once per notebook; the
+# mimetype keeps figures interactive in JupyterLab.
+RENDERER = "plotly_mimetype+notebook"
+TEMPLATE = "plotly_white"
+FONT = "Helvetica, Arial, sans-serif"
+
+# One color per AWS service code (Tableau 10 + 1), stable across every chart and notebook.
+SERVICE_COLORS: dict[str, str] = {
+    "AmazonEKS": "#4e79a7",
+    "AmazonEC2": "#f28e2b",
+    "AmazonRDS": "#e15759",
+    "AmazonElastiCache": "#76b7b2",
+    "AmazonMSK": "#59a14f",
+    "AWSELB": "#edc948",
+    "AmazonCloudWatch": "#b07aa1",
+    "AmazonS3": "#ff9da7",
+    "awskms": "#9c755f",
+    "AmazonECR": "#bab0ac",
+    "AWSDataTransfer": "#17becf",
+}
+OTHER_COLOR = "#7f7f7f"
+SCENARIO_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2")
+UP, DOWN = "#e15759", "#59a14f"
+MONEY_FORMAT = "$,.2f"
+
+
+def setup() -> None:
+    """Make figures render offline in exported HTML, with one look for every chart."""
+    import plotly.io as pio
+
+    pio.renderers.default = RENDERER
+    pio.templates.default = TEMPLATE
+
+
+def color(service: str) -> str:
+    return SERVICE_COLORS.get(service, OTHER_COLOR)
+
+
+def label(service: str) -> str:
+    return SERVICE_LABELS.get(service, service)
+
+
+def _ordered(codes: Sequence[str] | set[str]) -> list[str]:
+    return sorted(codes, key=lambda c: SERVICES.index(c) if c in SERVICES else len(SERVICES))
+
+
+def _f(value: Decimal) -> float:
+    return float(value)
+
+
+def _layout(fig: Any, title: str, height: int = 420, **extra: Any) -> Any:
+    fig.update_layout(
+        title={"text": title, "x": 0, "xanchor": "left"},
+        font={"family": FONT, "size": 13},
+        height=height,
+        margin={"l": 20, "r": 20, "t": 60, "b": 40},
+        legend={"title": {"text": ""}},
+        **extra,
+    )
+    return fig
+
+
+def cost_by_service(report: CostReport) -> Any:
+    """Horizontal bars: monthly USD per service, biggest on top."""
+    import plotly.graph_objects as go
+
+    items = sorted(report.by_service().items(), key=lambda kv: kv[1])
+    fig = go.Figure(
+        go.Bar(
+            x=[_f(v) for _, v in items],
+            y=[label(k) for k, _ in items],
+            orientation="h",
+            marker_color=[color(k) for k, _ in items],
+            text=[f"${v:,.0f}" for _, v in items],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{y}: %{x:" + MONEY_FORMAT + "} a month<extra></extra>",
+        )
+    )
+    fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
+    return _layout(fig, f"{report.scenario}: monthly cost per service", height=80 + 32 * len(items))
+
+
+def cost_by_resource(report: CostReport, top: int = 15) -> Any:
+    """Horizontal bars: the ``top`` most expensive resources, colored by service."""
+    import plotly.graph_objects as go
+
+    items = sorted(report.by_resource().items(), key=lambda kv: kv[1], reverse=True)[:top]
+    items.reverse()
+    fig = go.Figure()
+    for code in _ordered({k[0] for k, _ in items}):
+        mine = [(k, v) for k, v in items if k[0] == code]
+        fig.add_bar(
+            name=label(code),
+            x=[_f(v) for _, v in mine],
+            y=[k[1] for k, _ in mine],
+            orientation="h",
+            marker_color=color(code),
+            hovertemplate="%{y}: %{x:" + MONEY_FORMAT + "} a month<extra></extra>",
+        )
+    fig.update_yaxes(categoryorder="array", categoryarray=[k[1] for k, _ in items])
+    fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
+    return _layout(
+        fig, f"{report.scenario}: the {len(items)} largest resources", height=100 + 28 * len(items)
+    )
+
+
+def scenarios_by_service(reports: Mapping[str, CostReport]) -> Any:
+    """Stacked bars: one bar per scenario, one color per service, the total on top."""
+    import plotly.graph_objects as go
+
+    names = list(reports)
+    fig = go.Figure()
+    for code in _ordered({c for r in reports.values() for c in r.by_service()}):
+        fig.add_bar(
+            name=label(code),
+            x=names,
+            y=[_f(reports[n].by_service().get(code, ZERO)) for n in names],
+            marker_color=color(code),
+            hovertemplate=label(code) + ": %{y:" + MONEY_FORMAT + "}<extra>%{x}</extra>",
+        )
+    totals = [reports[n].total_monthly_usd for n in names]
+    fig.add_scatter(
+        x=names,
+        y=[_f(t) for t in totals],
+        mode="text",
+        text=[f"${t:,.0f}" for t in totals],
+        textposition="top center",
+        showlegend=False,
+        hoverinfo="skip",
+    )
+    fig.update_yaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
+    top = max((_f(t) for t in totals), default=0.0)
+    fig.update_yaxes(range=[0, top * 1.12 or 1])
+    return _layout(fig, "Monthly cost per scenario, by service", barmode="stack", height=480)
+
+
+def audit(rows: Sequence[AuditRow]) -> Any:
+    """Grouped bars per estimate item: the hand estimate against list prices."""
+    import plotly.graph_objects as go
+
+    items = sorted(rows, key=lambda r: abs(r.difference_usd))
+    labels = [r.label if len(r.label) <= 48 else r.label[:45] + "..." for r in items]
+    fig = go.Figure()
+    fig.add_bar(
+        name="hand estimate (seed report)",
+        x=[_f(r.estimate_usd) for r in items],
+        y=labels,
+        orientation="h",
+        marker_color="#bab0ac",
+        hovertemplate="estimate %{x:" + MONEY_FORMAT + "}<extra>%{y}</extra>",
+    )
+    fig.add_bar(
+        name="list prices",
+        x=[_f(r.model_usd) for r in items],
+        y=labels,
+        orientation="h",
+        marker_color=[color(r.service) for r in items],
+        hovertemplate="list prices %{x:" + MONEY_FORMAT + "}<extra>%{y}</extra>",
+    )
+    fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
+    return _layout(
+        fig,
+        "Hand estimate against list prices, largest differences at the top",
+        barmode="group",
+        height=120 + 40 * len(items),
+    )
+
+
+def whatif_deltas(base: CostReport, others: Sequence[CostReport]) -> Any:
+    """Per what-if, the monthly change against the base, stacked by service; net as a marker."""
+    import plotly.graph_objects as go
+
+    names = [o.scenario for o in others]
+    fig = go.Figure()
+    codes = _ordered({c for r in (base, *others) for c in r.by_service()})
+    a = base.by_service()
+    for code in codes:
+        changes = [_f(o.by_service().get(code, ZERO) - a.get(code, ZERO)) for o in others]
+        if any(changes):
+            fig.add_bar(
+                name=label(code),
+                x=names,
+                y=changes,
+                marker_color=color(code),
+                hovertemplate=label(code) + ": %{y:+$,.2f}<extra>%{x}</extra>",
+            )
+    nets = [o.total_monthly_usd - base.total_monthly_usd for o in others]
+    fig.add_scatter(
+        name="net change",
+        x=names,
+        y=[_f(n) for n in nets],
+        mode="markers+text",
+        marker={"symbol": "diamond", "size": 12, "color": "black"},
+        text=[f"{'+' if n >= 0 else '-'}${abs(n):,.0f}" for n in nets],
+        textposition="middle right",
+        hovertemplate="net %{y:+$,.2f} a month<extra>%{x}</extra>",
+    )
+    fig.add_hline(y=0, line_color="#444", line_width=1)
+    fig.update_yaxes(title="change in US dollars a month", tickprefix="$", tickformat="+,.0f")
+    return _layout(
+        fig, f"What-ifs against {base.scenario}: monthly change", barmode="relative", height=460
+    )
+
+
+def write_html(fig: Any, path: str | Path) -> Path:
+    """A standalone HTML file with plotly.js inlined (works offline)."""
+    target = Path(path)
+    fig.write_html(target, include_plotlyjs=True, full_html=True)
+    return target

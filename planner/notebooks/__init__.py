@@ -1,0 +1,1 @@
+"""Parameterized notebooks: parameters, papermill execution, the HTML report."""

@@ -1,0 +1,177 @@
+"""What the notebooks compute, each thing once: priced reports, the audit, what-ifs, summaries.
+
+Each scenario is priced at most once per notebook (reports are cached by file); the notebook
+shows the results with :mod:`planner.views` and :mod:`planner.charts`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+from planner.money import ZERO, plain
+from planner.notebooks.params import (
+    CostOverviewParams,
+    NotebookParams,
+    WhatIfParams,
+    resolve_scenario,
+)
+from planner.views import money, service_label
+
+if TYPE_CHECKING:
+    from planner.audit import AuditRow
+    from planner.catalog import PriceCatalog
+    from planner.costing.engine import CostReport
+
+
+class Pricer:
+    """Prices scenario files with one catalog, each file once."""
+
+    def __init__(self, params: NotebookParams) -> None:
+        from planner.catalog import load_catalog
+
+        self.catalog: PriceCatalog = load_catalog(params.prices)
+        self._cache: dict[Path, CostReport] = {}
+
+    def price(self, ref: str | Path) -> CostReport:
+        from planner.costing.engine import price_topology
+        from planner.scenario import load_scenario
+
+        path = (ref if isinstance(ref, Path) else resolve_scenario(ref)).resolve()
+        if path not in self._cache:
+            self._cache[path] = price_topology(load_scenario(path).topology, self.catalog)
+        return self._cache[path]
+
+
+@dataclass(frozen=True)
+class Overview:
+    report: CostReport
+    side_by_side: dict[str, CostReport]
+    estimate_path: Path | None
+    audit: list[AuditRow] | None
+
+
+def overview(params: CostOverviewParams) -> Overview:
+    from planner.audit import audit, read_estimate
+
+    pricer = Pricer(params)
+    report = pricer.price(params.scenario_path)
+    reports = {}
+    for ref in params.compare_with:
+        priced = pricer.price(ref)
+        reports[priced.scenario] = priced
+    estimate_path = params.estimate_path
+    rows = audit(read_estimate(estimate_path), report) if estimate_path else None
+    return Overview(report, reports, estimate_path, rows)
+
+
+@dataclass(frozen=True)
+class WhatIfs:
+    base: CostReport
+    others: list[CostReport]
+    files: list[Path]
+
+
+def whatifs(params: WhatIfParams) -> WhatIfs:
+    pricer = Pricer(params)
+    files = params.overlay_paths
+    return WhatIfs(pricer.price(params.scenario_path), [pricer.price(f) for f in files], files)
+
+
+def _number(value: Decimal) -> float | int:
+    from planner.render import _number as number
+
+    return number(value)
+
+
+def cost_summary(report: CostReport) -> dict[str, Any]:
+    return {
+        "scenario": report.scenario,
+        "total_monthly_usd": _number(report.total_monthly_usd),
+        "total_monthly_usd_exact": plain(report.total_monthly_usd),
+        "by_service": {k: _number(v) for k, v in report.by_service().items()},
+        "price_snapshot": report.snapshot["date"],
+    }
+
+
+def overview_summary(data: Overview) -> dict[str, Any]:
+    out = {"notebook": "cost_overview", **cost_summary(data.report)}
+    out["side_by_side"] = {k: plain(v.total_monthly_usd) for k, v in data.side_by_side.items()}
+    if data.audit is not None:
+        est = sum((r.estimate_usd for r in data.audit), ZERO)
+        out["estimate_total_usd_exact"] = plain(est)
+    headline = f"{money(data.report.total_monthly_usd)} a month at list prices"
+    return {**out, "headline": headline}
+
+
+def whatif_summary(data: WhatIfs) -> dict[str, Any]:
+    base = data.base.total_monthly_usd
+    rows = [
+        {
+            "scenario": o.scenario,
+            "total_monthly_usd_exact": plain(o.total_monthly_usd),
+            "delta_usd_exact": plain(o.total_monthly_usd - base),
+        }
+        for o in data.others
+    ]
+    best = min(data.others, key=lambda o: o.total_monthly_usd, default=None)
+    headline = "no what-if overlays for this scenario"
+    if best is not None:
+        delta = best.total_monthly_usd - base
+        verb = "saves" if delta < 0 else "adds"
+        headline = f"best what-if: {best.scenario} {verb} {money(abs(delta))} a month"
+    return {
+        "notebook": "whatif",
+        "scenario": data.base.scenario,
+        "base_total_monthly_usd_exact": plain(base),
+        "whatifs": rows,
+        "headline": headline,
+    }
+
+
+def headline(report: CostReport, decimals: int = 2) -> str:
+    """The opening sentence finance reads first (markdown)."""
+    by_service = sorted(report.by_service().items(), key=lambda kv: kv[1], reverse=True)
+    top = ", ".join(f"{service_label(k)} {money(v, decimals)}" for k, v in by_service[:3])
+    snap = report.snapshot
+    text = (
+        f"**{report.scenario}** costs **{money(report.total_monthly_usd, decimals)} a month** "
+        f"at AWS list prices ({report.region}, as of {report.as_of}). "
+        f"The largest items are {top}. Prices come from the bundled price snapshot of "
+        f"{snap['date']} (AWS price data dated {snap['source_dates'][0]} to "
+        f"{snap['source_dates'][1]})."
+    )
+    if report.missing:
+        text += f" **{len(report.missing)} item(s) have no price and are not in the total.**"
+    return text
+
+
+def audit_headline(rows: list[AuditRow], report: CostReport, decimals: int = 2) -> str:
+    est = sum((r.estimate_usd for r in rows), ZERO)
+    model = report.total_monthly_usd
+    diff = model - est
+    direction = "more" if diff > 0 else "less"
+    return (
+        f"The seed report estimated **{money(est, decimals)} a month**; the same deployment at "
+        f"list prices is **{money(model, decimals)}**, {money(abs(diff), decimals)} {direction}. "
+        "Each line below says why the two differ."
+    )
+
+
+def whatif_headline(data: WhatIfs, decimals: int = 2) -> str:
+    if not data.others:
+        return (
+            f"No what-if overlays were given for **{data.base.scenario}** (by convention they "
+            f"live in `scenarios/whatif/{data.base.scenario}-*.yaml`)."
+        )
+    parts = []
+    for other in data.others:
+        delta = other.total_monthly_usd - data.base.total_monthly_usd
+        verb = "saves" if delta < 0 else "adds"
+        parts.append(f"**{other.scenario}** {verb} {money(abs(delta), decimals)} a month")
+    return (
+        f"Against **{data.base.scenario}** at {money(data.base.total_monthly_usd, decimals)} "
+        "a month: " + "; ".join(parts) + "."
+    )

@@ -1,0 +1,142 @@
+"""Run one notebook through papermill and export it to HTML; errors become NotebookError.
+
+A failing cell becomes one line naming the notebook, the cell and the error, e.g.
+``whatif.ipynb: cell 2 failed: NotebookError: parameter overlays: unknown overlay ...``.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from planner.errors import NotebookError
+from planner.notebooks.params import MODELS, REPO_ROOT
+
+NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+KERNEL = "python3"
+# The kernel's own start-up warnings (plain TCP on localhost) are noise in report progress.
+KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+
+
+@dataclass(frozen=True)
+class RunResult:
+    notebook: Path
+    output: Path
+    seconds: float
+    summary: dict[str, Any] = field(default_factory=dict)
+    html: Path | None = None
+    finance_html: Path | None = None
+
+
+def discover(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
+    """The report's notebooks, by convention: every ``*.ipynb`` not starting with ``_``."""
+    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith(("_", ".")))
+
+
+def find_notebook(ref: str) -> Path:
+    """A notebook path, or a name from ``notebooks/`` (``whatif``, ``whatif.ipynb``)."""
+    path = Path(ref)
+    if path.is_file():
+        return path
+    bundled = NOTEBOOKS_DIR / (ref if ref.endswith(".ipynb") else f"{ref}.ipynb")
+    if bundled.is_file():
+        return bundled
+    names = ", ".join(p.stem for p in discover())
+    raise NotebookError(f"{ref}: no such notebook; the bundled ones are {names}")
+
+
+def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
+    """Unknown parameter names are errors (papermill would only warn and ignore them)."""
+    model = MODELS.get(notebook.stem)
+    if model is None:
+        return
+    unknown = sorted(set(parameters) - set(model.model_fields))
+    if unknown:
+        valid = ", ".join(model.model_fields)
+        raise NotebookError(
+            f"{notebook.name}: unknown parameter {', '.join(unknown)}; valid: {valid}"
+        )
+
+
+def execute(
+    notebook: Path,
+    output: Path,
+    parameters: dict[str, Any],
+    *,
+    html: bool = True,
+    title: str = "",
+) -> RunResult:
+    """Execute ``notebook`` into ``output`` in its own kernel; export HTML next to it."""
+    import papermill as pm
+    from papermill.exceptions import PapermillExecutionError
+
+    from planner.notebooks.summary import read
+
+    check_parameters(notebook, parameters)
+    output.parent.mkdir(parents=True, exist_ok=True)
+    start = time.perf_counter()
+    try:
+        nb = pm.execute_notebook(
+            str(notebook),
+            str(output),
+            parameters=parameters,
+            kernel_name=KERNEL,
+            progress_bar=False,
+            log_output=False,
+            cwd=str(notebook.parent),
+            extra_arguments=KERNEL_ARGS,
+            # the output is written once at the end, not after every cell (plotly.js is MBs)
+            request_save_on_cell_execute=False,
+        )
+    except PapermillExecutionError as exc:
+        raise NotebookError(
+            f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {_first_line(exc.evalue)}"
+        ) from None
+    except (OSError, ValueError, RuntimeError) as exc:
+        # kernel failed to start, notebook unreadable, ... papermill's other failure modes
+        raise NotebookError(
+            f"{notebook.name}: {type(exc).__name__}: {_first_line(str(exc))}"
+        ) from exc
+    seconds = time.perf_counter() - start
+    result = RunResult(notebook, output, seconds, read(nb))
+    if not html:
+        return result
+    code, finance = export_html(nb, output, title or notebook.stem)
+    return RunResult(notebook, output, seconds, result.summary, code, finance)
+
+
+def export_html(nb: Any, output: Path, title: str) -> tuple[Path, Path]:
+    """``<name>.html`` with code, ``<name>.finance.html`` without (like ``--no-input``)."""
+    from nbconvert import HTMLExporter as _HTMLExporter
+
+    exporter: Any = _HTMLExporter  # nbconvert is untyped
+    nb = _without_summary(nb)
+    resources = {"metadata": {"name": title}}
+    code_path = output.with_suffix(".html")
+    finance_path = output.with_suffix(".finance.html")
+    body, _ = exporter().from_notebook_node(nb, resources=dict(resources))
+    code_path.write_text(body, encoding="utf-8")
+    finance = exporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    body, _ = finance.from_notebook_node(nb, resources=dict(resources))
+    finance_path.write_text(body, encoding="utf-8")
+    return code_path, finance_path
+
+
+def _without_summary(nb: Any) -> Any:
+    """A copy without the summary output (it has no visible form; nbconvert would warn)."""
+    import copy
+
+    from planner.notebooks.summary import SUMMARY_MIME
+
+    clean = copy.deepcopy(nb)
+    for cell in clean.cells:
+        if cell.cell_type == "code":
+            cell.outputs = [o for o in cell.outputs if SUMMARY_MIME not in o.get("data", {})]
+    return clean
+
+
+def _first_line(text: str) -> str:
+    lines = [ln.strip() for ln in str(text).splitlines() if ln.strip()]
+    return lines[0] if lines else "(no message)"

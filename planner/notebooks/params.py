@@ -1,0 +1,211 @@
+"""Notebook parameters: one pydantic model per notebook, validated in the first code cell.
+
+A notebook's ``parameters`` cell holds plain values (papermill overrides them); the next cell
+calls :func:`validate` with ``globals()``, which picks the notebook's fields, checks them and
+raises one :class:`~planner.errors.NotebookError` naming the parameter and what is valid.
+
+Scenario references are a path (absolute, relative to the working directory, or relative to
+the repository root, so ``scenarios/production.yaml`` works from ``notebooks/`` too) or a
+bundled name (``staging``, ``whatif/staging-graviton``).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any, ClassVar, TypeVar
+
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from planner.errors import NotebookError, PlannerError
+
+REPO_ROOT = Path(__file__).resolve().parents[2]
+AUTO = "auto"
+
+
+def resolve_scenario(ref: str) -> Path:
+    """The scenario file for a path or a bundled name; a clear error when there is none."""
+    from planner.scenario import bundled_scenarios_dir, resolve_scenario_path
+
+    text = ref.strip()
+    if not text:
+        raise ValueError("is empty; give a scenario file or a bundled name such as 'staging'")
+    candidates = [Path(text).expanduser()]
+    if not candidates[0].is_absolute():
+        candidates.append(REPO_ROOT / text)
+    candidates.append(resolve_scenario_path(text))
+    for path in candidates:
+        if path.is_file():
+            return path.resolve()
+    bundled = sorted(
+        str(p.relative_to(bundled_scenarios_dir()).with_suffix(""))
+        for p in bundled_scenarios_dir().rglob("*.yaml")
+    )
+    raise ValueError(
+        f"{text!r}: no such scenario file (looked in {Path.cwd()} and {REPO_ROOT}); "
+        f"bundled names: {', '.join(bundled)}"
+    )
+
+
+def whatif_overlays_for(base: Path) -> list[Path]:
+    """The overlays that extend ``base`` by convention: ``whatif/<base name>-*.yaml``."""
+    folder = base.parent / "whatif"
+    return sorted(folder.glob(f"{base.stem}-*.yaml")) if folder.is_dir() else []
+
+
+class NotebookParams(BaseModel):
+    """Parameters every notebook has."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+    notebook: ClassVar[str] = ""
+
+    scenario: str = Field(description="scenario YAML path or bundled name")
+    prices: str | None = Field(None, description="price snapshot folder; None = bundled")
+    usd_decimals: int = Field(2, ge=0, le=2, description="decimals shown for US dollars")
+    compare_with: list[str] = Field(
+        default_factory=lambda: ["staging", "production"],
+        description="scenarios priced side by side",
+    )
+
+    @field_validator("compare_with", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return _split_list(value)
+
+    @property
+    def scenario_path(self) -> Path:
+        return resolve_scenario(self.scenario)
+
+    @field_validator("scenario")
+    @classmethod
+    def _scenario_exists(cls, value: str) -> str:
+        resolve_scenario(value)
+        return value
+
+    @field_validator("prices")
+    @classmethod
+    def _prices_exist(cls, value: str | None) -> str | None:
+        if value is None or value == "":
+            return None
+        path = Path(value)
+        if not path.is_absolute() and not path.exists():
+            path = REPO_ROOT / value
+        if not (path / "manifest.json").is_file() and not path.is_file():
+            raise ValueError(f"{value!r}: no price snapshot here (manifest.json not found)")
+        return str(path.resolve())
+
+
+class CostOverviewParams(NotebookParams):
+    notebook: ClassVar[str] = "cost_overview"
+
+    estimate: str | None = Field(
+        AUTO,
+        description="hand estimate CSV to audit; 'auto' = scenarios/estimates/*-<scenario>.csv",
+    )
+
+    @property
+    def estimate_path(self) -> Path | None:
+        if self.estimate is None or self.estimate == "":
+            return None
+        if self.estimate == AUTO:
+            folder = self.scenario_path.parent / "estimates"
+            found = sorted(folder.glob(f"*-{self.scenario_path.stem}.csv"))
+            return found[0] if found else None
+        path = Path(self.estimate)
+        return path if path.is_file() else REPO_ROOT / self.estimate
+
+    @field_validator("estimate")
+    @classmethod
+    def _estimate_exists(cls, value: str | None) -> str | None:
+        if value in (None, "", AUTO):
+            return value
+        assert value is not None
+        if not Path(value).is_file() and not (REPO_ROOT / value).is_file():
+            raise ValueError(f"{value!r}: estimate CSV not found")
+        return value
+
+
+class CapacityParams(NotebookParams):
+    notebook: ClassVar[str] = "capacity"
+
+    utilization_warn_pct: float = Field(
+        85, gt=0, le=100, description="node groups above this share of allocatable are flagged"
+    )
+
+
+class WhatIfParams(NotebookParams):
+    notebook: ClassVar[str] = "whatif"
+
+    overlays: list[str] = Field(
+        default_factory=lambda: [AUTO],
+        description="overlay scenarios compared with the base; 'auto' = whatif/<base>-*.yaml",
+    )
+
+    @field_validator("overlays", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        return _split_list(value)
+
+    @field_validator("overlays")
+    @classmethod
+    def _overlays_exist(cls, value: list[str]) -> list[str]:
+        for ref in value:
+            if ref != AUTO:
+                try:
+                    resolve_scenario(ref)
+                except ValueError as exc:
+                    raise ValueError(f"unknown overlay {exc}") from None
+        return value
+
+    @property
+    def overlay_paths(self) -> list[Path]:
+        paths: list[Path] = []
+        for ref in self.overlays:
+            found = (
+                whatif_overlays_for(self.scenario_path) if ref == AUTO else [resolve_scenario(ref)]
+            )
+            paths.extend(p.resolve() for p in found if p.resolve() not in paths)
+        return paths
+
+
+P = TypeVar("P", bound=NotebookParams)
+
+MODELS: dict[str, type[NotebookParams]] = {
+    m.notebook: m for m in (CostOverviewParams, CapacityParams, WhatIfParams)
+}
+
+
+def _split_list(value: Any) -> Any:
+    """Accept a list, or one comma-separated string (``-p overlays a.yaml,b.yaml``)."""
+    if isinstance(value, str):
+        return [part.strip() for part in value.split(",") if part.strip()]
+    if isinstance(value, tuple):
+        return list(value)
+    return value
+
+
+def validate(model: type[P], namespace: Mapping[str, Any]) -> P:
+    """Build ``model`` from a notebook's globals; one clear error for the first bad value."""
+    values = {k: namespace[k] for k in model.model_fields if k in namespace}
+    try:
+        return model.model_validate(values)
+    except ValidationError as exc:
+        error = exc.errors(include_url=False)[0]
+        where = ".".join(str(p) for p in error["loc"]) or "parameters"
+        message = str(error["msg"]).removeprefix("Value error, ")
+        _short_tracebacks()
+        raise NotebookError(f"parameter {where}: {message}") from None
+    except PlannerError as exc:
+        _short_tracebacks()
+        raise NotebookError(f"parameters: {exc}") from None
+
+
+def _short_tracebacks() -> None:
+    """In a kernel, show a parameter error as its one line, not a stack of frames."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - outside Jupyter
+        return
+    shell = get_ipython()
+    if shell is not None and hasattr(shell, "InteractiveTB"):
+        shell.InteractiveTB.set_mode("Minimal")
