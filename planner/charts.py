@@ -70,6 +70,11 @@ def _f(value: Decimal) -> float:
     return float(value)
 
 
+def _short_usd(value: Decimal) -> str:
+    """Bar labels: whole dollars, cents only under $10 (so $0.23 is not shown as $0)."""
+    return f"${value:,.2f}" if abs(value) < 10 else f"${value:,.0f}"
+
+
 def _layout(fig: Any, title: str, height: int = 420, **extra: Any) -> Any:
     fig.update_layout(
         title={"text": title, "x": 0, "xanchor": "left"},
@@ -93,7 +98,7 @@ def cost_by_service(report: CostReport) -> Any:
             y=[label(k) for k, _ in items],
             orientation="h",
             marker_color=[color(k) for k, _ in items],
-            text=[f"${v:,.0f}" for _, v in items],
+            text=[_short_usd(v) for _, v in items],
             textposition="outside",
             cliponaxis=False,
             hovertemplate="%{y}: %{x:" + MONEY_FORMAT + "} a month<extra></extra>",
@@ -177,7 +182,7 @@ def audit(rows: Sequence[AuditRow]) -> Any:
         x=[_f(r.model_usd) for r in items],
         y=labels,
         orientation="h",
-        marker_color=[color(r.service) for r in items],
+        marker_color="#4e79a7",
         hovertemplate="list prices %{x:" + MONEY_FORMAT + "}<extra>%{y}</extra>",
     )
     fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")

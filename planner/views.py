@@ -7,7 +7,7 @@ they call these and a chart from :mod:`planner.charts`.
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
@@ -49,7 +49,7 @@ def cost_by_service(report: CostReport) -> pd.DataFrame:
             USD: _f(amount),
             "share of total": _f(amount / total) if total else 0.0,
         }
-        for code, amount in sorted(report.by_service().items(), key=lambda kv: _order(kv[0]))
+        for code, amount in sorted(report.by_service().items(), key=lambda kv: -kv[1])
     ]
     return pd.DataFrame(rows)
 
@@ -220,7 +220,15 @@ def styled(frame: pd.DataFrame, decimals: int = 2, money: Sequence[str] | None =
     for col in frame.columns:
         if "share" in str(col) or str(col).endswith("%"):
             formats[col] = "{:+.1%}" if str(col).startswith("change") else "{:.1%}"
-    return frame.style.format(formats, na_rep="no price").hide(axis="index")
+    text_cols: list[Hashable] = [
+        c for c in frame.columns if c not in formats and frame[c].dtype.kind == "O"
+    ]
+    return (
+        frame.style.format(formats, na_rep="no price")
+        .hide(axis="index")
+        .set_properties(subset=text_cols, **{"text-align": "left"})
+        .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
+    )
 
 
 def _money_columns(frame: pd.DataFrame) -> list[str]:
@@ -247,3 +255,8 @@ def money(value: Decimal, decimals: int = 2) -> str:
     """One amount for a sentence: ``$1,234.56`` (or ``$1,235`` with ``decimals=0``)."""
     text: str = _usd_formatter(decimals)(float(value))
     return text
+
+
+def md_money(value: Decimal, decimals: int = 2) -> str:
+    """:func:`money` for Markdown: the dollar sign escaped (Jupyter reads ``$...$`` as math)."""
+    return money(value, decimals).replace("$", "\\$")

@@ -18,7 +18,7 @@ from planner.notebooks.params import (
     WhatIfParams,
     resolve_scenario,
 )
-from planner.views import money, service_label
+from planner.views import md_money, money, service_label
 
 if TYPE_CHECKING:
     from planner.audit import AuditRow
@@ -134,10 +134,10 @@ def whatif_summary(data: WhatIfs) -> dict[str, Any]:
 def headline(report: CostReport, decimals: int = 2) -> str:
     """The opening sentence finance reads first (markdown)."""
     by_service = sorted(report.by_service().items(), key=lambda kv: kv[1], reverse=True)
-    top = ", ".join(f"{service_label(k)} {money(v, decimals)}" for k, v in by_service[:3])
+    top = ", ".join(f"{service_label(k)} {md_money(v, decimals)}" for k, v in by_service[:3])
     snap = report.snapshot
     text = (
-        f"**{report.scenario}** costs **{money(report.total_monthly_usd, decimals)} a month** "
+        f"**{report.scenario}** costs **{md_money(report.total_monthly_usd, decimals)} a month** "
         f"at AWS list prices ({report.region}, as of {report.as_of}). "
         f"The largest items are {top}. Prices come from the bundled price snapshot of "
         f"{snap['date']} (AWS price data dated {snap['source_dates'][0]} to "
@@ -153,9 +153,10 @@ def audit_headline(rows: list[AuditRow], report: CostReport, decimals: int = 2) 
     model = report.total_monthly_usd
     diff = model - est
     direction = "more" if diff > 0 else "less"
+    gap = md_money(abs(diff), decimals)
     return (
-        f"The seed report estimated **{money(est, decimals)} a month**; the same deployment at "
-        f"list prices is **{money(model, decimals)}**, {money(abs(diff), decimals)} {direction}. "
+        f"The seed report estimated **{md_money(est, decimals)} a month**; the same deployment at "
+        f"list prices is **{md_money(model, decimals)}**, {gap} {direction}. "
         "Each line below says why the two differ."
     )
 
@@ -170,8 +171,8 @@ def whatif_headline(data: WhatIfs, decimals: int = 2) -> str:
     for other in data.others:
         delta = other.total_monthly_usd - data.base.total_monthly_usd
         verb = "saves" if delta < 0 else "adds"
-        parts.append(f"**{other.scenario}** {verb} {money(abs(delta), decimals)} a month")
+        parts.append(f"**{other.scenario}** {verb} {md_money(abs(delta), decimals)} a month")
     return (
-        f"Against **{data.base.scenario}** at {money(data.base.total_monthly_usd, decimals)} "
+        f"Against **{data.base.scenario}** at {md_money(data.base.total_monthly_usd, decimals)} "
         "a month: " + "; ".join(parts) + "."
     )

@@ -6,6 +6,7 @@ A failing cell becomes one line naming the notebook, the cell and the error, e.g
 
 from __future__ import annotations
 
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +17,7 @@ from planner.notebooks.params import MODELS, REPO_ROOT
 
 NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
 KERNEL = "python3"
+TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The kernel's own start-up warnings (plain TCP on localhost) are noise in report progress.
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 
@@ -116,12 +118,26 @@ def export_html(nb: Any, output: Path, title: str) -> tuple[Path, Path]:
     resources = {"metadata": {"name": title}}
     code_path = output.with_suffix(".html")
     finance_path = output.with_suffix(".finance.html")
-    body, _ = exporter().from_notebook_node(nb, resources=dict(resources))
-    code_path.write_text(body, encoding="utf-8")
-    finance = exporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    options = {"extra_template_basedirs": [str(TEMPLATES)], "template_name": "planner"}
+    body, _ = exporter(**options).from_notebook_node(nb, resources=dict(resources))
+    code_path.write_text(_offline(body), encoding="utf-8")
+    finance = exporter(
+        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, **options
+    )
     body, _ = finance.from_notebook_node(nb, resources=dict(resources))
-    finance_path.write_text(body, encoding="utf-8")
+    finance_path.write_text(_offline(body), encoding="utf-8")
     return code_path, finance_path
+
+
+# plotly's notebook renderer adds a MathJax <script src> from a CDN to every figure; our
+# labels use no LaTeX, and the report must open offline without fetching anything.
+_REMOTE_MATHJAX = re.compile(
+    r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*"></script>'
+)
+
+
+def _offline(page: str) -> str:
+    return _REMOTE_MATHJAX.sub("", page)
 
 
 def _without_summary(nb: Any) -> Any:
