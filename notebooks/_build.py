@@ -216,7 +216,91 @@ publish(data.whatif_summary(whatifs))
     )
 
 
-NOTEBOOKS = {"cost_overview": cost_overview, "whatif": whatif}
+def capacity() -> nbformat.NotebookNode:
+    return notebook(
+        [
+            md("""
+# Capacity
+
+How many Kubernetes worker nodes the workloads need, how full those nodes are, whether the
+namespace quota leaves room to scale, and what the bill is at each level. Pods scale between
+their HPA minimum and maximum replicas; "expected" is the level the scenario prices.
+"""),
+            code(
+                COMMON_PARAMETERS
+                + "\nutilization_warn_pct = 85  # node groups above this share of allocatable are flagged",
+                "parameters",
+            ),
+            code("""
+from planner.notebooks.params import CapacityParams, validate
+
+params = validate(CapacityParams, globals())
+"""),
+            code("""
+from IPython.display import Markdown, display
+
+from planner import charts, views
+from planner.notebooks import data
+
+charts.setup()
+capacity = data.capacity(params)
+display(Markdown(data.capacity_headline(capacity, params.usd_decimals)))
+"""),
+            md("""
+## Nodes per node group
+
+A node's *allocatable* share is what is left for pods after Kubernetes and the operating
+system reserve their part. The red mark is the most nodes the group may scale to.
+"""),
+            code("""
+display(views.styled(views.capacity_nodes(capacity.result)))
+charts.capacity_nodes(capacity.result).show()
+"""),
+            md("""
+## How full the nodes are
+
+Requested CPU and memory (workloads plus per-node system pods) as a share of allocatable.
+High is efficient; close to 100% leaves no room for a node to fail or a rollout to surge.
+"""),
+            code("""
+charts.capacity_utilization(capacity.result, params.utilization_warn_pct).show()
+display(views.styled(views.capacity_utilization(capacity.result)))
+"""),
+            md("""
+## Quota headroom
+
+The namespace's ResourceQuota caps the total requests; the headroom is what is left at each
+replica level. Containers outside the LimitRange are listed too (none means all fit).
+"""),
+            code("""
+display(views.styled(views.quota_headroom(capacity.result)))
+problems = views.unplaced_pods(capacity.result)
+if len(problems):
+    display(Markdown("**Pods that do not fit:**"))
+    display(views.styled(problems))
+else:
+    display(Markdown("Every pod fits on its node groups at every replica level."))
+"""),
+            md("""
+## Cost range
+
+The whole deployment priced with the nodes each replica level needs; everything except the
+worker nodes stays the same.
+"""),
+            code("""
+display(views.styled(views.cost_range(capacity.costs), params.usd_decimals))
+charts.cost_range(capacity.result.scenario, capacity.costs).show()
+"""),
+            code("""
+from planner.notebooks.summary import publish
+
+publish(data.capacity_summary(capacity))
+"""),
+        ]
+    )
+
+
+NOTEBOOKS = {"cost_overview": cost_overview, "capacity": capacity, "whatif": whatif}
 
 
 def main() -> None:

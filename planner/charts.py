@@ -18,6 +18,7 @@ from planner.render import SERVICE_LABELS
 
 if TYPE_CHECKING:
     from planner.audit import AuditRow
+    from planner.capacity.model import CapacityResult, StateCost
     from planner.costing.engine import CostReport
 
 # Offline in nbconvert HTML: the notebook renderer inlines plotly.js once per notebook; the
@@ -228,6 +229,104 @@ def whatif_deltas(base: CostReport, others: Sequence[CostReport]) -> Any:
     return _layout(
         fig, f"What-ifs against {base.scenario}: monthly change", barmode="relative", height=460
     )
+
+
+STATE_COLORS = {"min": "#a0cbe8", "expected": "#4e79a7", "max": "#1f3b5a"}
+STATE_LABELS = {"min": "at HPA min", "expected": "expected", "max": "at HPA max"}
+
+
+def capacity_nodes(result: CapacityResult) -> Any:
+    """Grouped bars per node group: nodes at HPA min / expected / max, max_size as a marker."""
+    import plotly.graph_objects as go
+
+    from planner.capacity.model import STATES
+
+    groups = [g.name for g in result.node_groups]
+    fig = go.Figure()
+    for state in STATES:
+        counts = [getattr(g, f"nodes_at_{state}") for g in result.node_groups]
+        fig.add_bar(
+            name=f"nodes {STATE_LABELS[state]}",
+            x=groups,
+            y=counts,
+            marker_color=STATE_COLORS[state],
+            text=counts,
+            textposition="outside",
+            hovertemplate="%{x}: %{y} nodes<extra>" + STATE_LABELS[state] + "</extra>",
+        )
+    fig.add_scatter(
+        name="node group max_size",
+        x=groups,
+        y=[g.max_size for g in result.node_groups],
+        mode="markers",
+        marker={"symbol": "line-ew-open", "size": 40, "color": "#e15759", "line": {"width": 3}},
+        hovertemplate="%{x}: max_size %{y}<extra></extra>",
+    )
+    fig.update_yaxes(title="nodes", dtick=1, rangemode="tozero")
+    return _layout(fig, f"{result.scenario}: nodes per node group", barmode="group", height=420)
+
+
+def capacity_utilization(result: CapacityResult, warn_pct: float = 85) -> Any:
+    """Requested CPU and memory as a share of allocatable, per node group and state."""
+    import plotly.graph_objects as go
+
+    from planner.capacity.model import STATES
+
+    fig = go.Figure()
+    x = [
+        [g.name for g in result.node_groups for _ in STATES],
+        [s for _ in result.node_groups for s in STATES],
+    ]
+    for metric, colour in (("cpu", "#4e79a7"), ("memory", "#f28e2b")):
+        fig.add_bar(
+            name=f"{'CPU' if metric == 'cpu' else 'memory'} requested",
+            x=x,
+            y=[
+                getattr(g.usage[s], f"{metric}_utilization_pct") if s in g.usage else None
+                for g in result.node_groups
+                for s in STATES
+            ],
+            marker_color=colour,
+            hovertemplate="%{y:.0f}% of allocatable<extra>%{x}</extra>",
+        )
+    fig.add_hline(
+        y=warn_pct,
+        line_dash="dash",
+        line_color="#e15759",
+        annotation_text=f"{warn_pct:g}% warning level",
+        annotation_position="top left",
+    )
+    fig.update_yaxes(title="share of allocatable", ticksuffix="%", range=[0, 105])
+    return _layout(
+        fig,
+        f"{result.scenario}: requests against allocatable, per node group and replica level",
+        barmode="group",
+        height=440,
+    )
+
+
+def cost_range(scenario: str, costs: Mapping[str, StateCost]) -> Any:
+    """Bars: monthly total at HPA min / expected / max replicas."""
+    import plotly.graph_objects as go
+
+    states = list(costs)
+    totals = [Decimal(costs[s].monthly_usd) for s in states]
+    fig = go.Figure(
+        go.Bar(
+            x=[STATE_LABELS.get(s, s) for s in states],
+            y=[_f(t) for t in totals],
+            marker_color=[STATE_COLORS.get(s, OTHER_COLOR) for s in states],
+            text=[f"${t:,.0f}" for t in totals],
+            textposition="outside",
+            cliponaxis=False,
+            hovertemplate="%{x}: %{y:" + MONEY_FORMAT + "} a month<extra></extra>",
+        )
+    )
+    top = max((_f(t) for t in totals), default=0.0)
+    fig.update_yaxes(
+        title="US dollars a month", tickprefix="$", tickformat=",.0f", range=[0, top * 1.15 or 1]
+    )
+    return _layout(fig, f"{scenario}: monthly cost range with the replicas", height=380)
 
 
 def write_html(fig: Any, path: str | Path) -> Path:

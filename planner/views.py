@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     from pandas.io.formats.style import Styler
 
     from planner.audit import AuditRow
+    from planner.capacity.model import CapacityResult, StateCost
 
 USD = "monthly USD"
 
@@ -260,3 +261,131 @@ def money(value: Decimal, decimals: int = 2) -> str:
 def md_money(value: Decimal, decimals: int = 2) -> str:
     """:func:`money` for Markdown: the dollar sign escaped (Jupyter reads ``$...$`` as math)."""
     return money(value, decimals).replace("$", "\\$")
+
+
+# --- capacity (planner.capacity) -------------------------------------------------------------
+
+
+def capacity_nodes(result: CapacityResult) -> pd.DataFrame:
+    """Per node group: what a node offers, the group's size limits and the nodes needed."""
+    import pandas as pd
+
+    rows = [
+        {
+            "node group": g.name,
+            "instance type": f"{g.instance_type} ({g.capacity_type.lower().replace('_', '-')})",
+            "allocatable per node": (
+                f"{g.allocatable_cpu_millicores / 1000:g} vCPU, "
+                f"{g.allocatable_memory_mib / 1024:.1f} GiB, {g.max_pods} pods"
+            ),
+            "size limits (min-max)": f"{g.min_size}-{g.max_size}",
+            "nodes at HPA min": g.nodes_at_min,
+            "nodes expected": g.nodes_at_expected,
+            "nodes at HPA max": g.nodes_at_max,
+        }
+        for g in result.node_groups
+    ]
+    return pd.DataFrame(rows)
+
+
+def capacity_utilization(result: CapacityResult) -> pd.DataFrame:
+    """Per node group and state: pods, and requested CPU and memory as a share of allocatable."""
+    import pandas as pd
+
+    from planner.capacity.model import STATES
+
+    rows = [
+        {
+            "node group": g.name,
+            "replicas at": state,
+            "nodes": g.usage[state].nodes,
+            "pods": g.usage[state].pods,
+            "CPU requested %": g.usage[state].cpu_utilization_pct / 100,
+            "memory requested %": g.usage[state].memory_utilization_pct / 100,
+        }
+        for g in result.node_groups
+        for state in STATES
+        if state in g.usage
+    ]
+    return pd.DataFrame(rows)
+
+
+def quota_headroom(result: CapacityResult) -> pd.DataFrame:
+    """The namespace ResourceQuota per state: used, limit, headroom; LimitRange breaches."""
+    import pandas as pd
+
+    rows = []
+    for check in result.quota_checks:
+        if check.kind != "ResourceQuota" and check.ok:
+            continue  # every container within the LimitRange: summarized in the narrative
+        rows.append(
+            {
+                "check": check.kind,
+                "replicas at": check.state or "",
+                "what": check.field
+                if check.workload is None
+                else f"{check.workload} {check.field}",
+                "used": check.used,
+                "limit": check.limit,
+                "headroom": _headroom(check.field, check.used, check.limit),
+                "ok": "yes" if check.ok else "NO",
+            }
+        )
+    return pd.DataFrame(
+        rows, columns=["check", "replicas at", "what", "used", "limit", "headroom", "ok"]
+    )
+
+
+def _headroom(field: str, used: str, limit: str) -> str:
+    from planner.quantities import (
+        QuantityError,
+        format_cpu,
+        format_memory,
+        parse_cpu_millicores,
+        parse_memory_bytes,
+    )
+
+    try:
+        if "cpu" in field:
+            a, b = parse_cpu_millicores(used), parse_cpu_millicores(limit)
+            left = format_cpu(b - a) if b >= a else "-" + format_cpu(a - b)
+        else:
+            a, b = parse_memory_bytes(used), parse_memory_bytes(limit)
+            left = format_memory(b - a) if b >= a else "-" + format_memory(a - b)
+    except (QuantityError, ValueError):
+        return ""
+    return f"{left} ({(b - a) / b:.0%})" if b else left
+
+
+def unplaced_pods(result: CapacityResult) -> pd.DataFrame:
+    import pandas as pd
+
+    rows = [
+        {"replicas at": u.state, "workload": u.workload, "pods": u.count, "why": u.reason}
+        for u in result.unplaced
+    ] + [
+        {
+            "replicas at": e.state,
+            "workload": f"node group {e.node_group}",
+            "pods": 0,
+            "why": f"needs {e.nodes_needed} nodes, above its max_size {e.max_size}",
+        }
+        for e in result.exceeded_maxima
+    ]
+    return pd.DataFrame(rows, columns=["replicas at", "workload", "pods", "why"])
+
+
+def cost_range(costs: Mapping[str, StateCost]) -> pd.DataFrame:
+    """Monthly total at HPA min / expected / max replicas, with the nodes each needs."""
+    import pandas as pd
+
+    rows = [
+        {
+            "replicas at": state,
+            "nodes": ", ".join(f"{k} {v}" for k, v in cost.nodes.items()),
+            "node groups USD": float(Decimal(cost.node_groups_monthly_usd)),
+            USD: float(Decimal(cost.monthly_usd)),
+        }
+        for state, cost in costs.items()
+    ]
+    return pd.DataFrame(rows)

@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING, Any
 
 from planner.money import ZERO, plain
 from planner.notebooks.params import (
+    CapacityParams,
     CostOverviewParams,
     NotebookParams,
     WhatIfParams,
@@ -22,6 +23,7 @@ from planner.views import md_money, money, service_label
 
 if TYPE_CHECKING:
     from planner.audit import AuditRow
+    from planner.capacity.model import CapacityResult, StateCost
     from planner.catalog import PriceCatalog
     from planner.costing.engine import CostReport
 
@@ -176,3 +178,58 @@ def whatif_headline(data: WhatIfs, decimals: int = 2) -> str:
         f"Against **{data.base.scenario}** at {md_money(data.base.total_monthly_usd, decimals)} "
         "a month: " + "; ".join(parts) + "."
     )
+
+
+@dataclass(frozen=True)
+class Capacity:
+    report: CostReport
+    result: CapacityResult
+    costs: dict[str, StateCost]
+
+
+def capacity(params: CapacityParams) -> Capacity:
+    """Plan the scenario's nodes once and price it at HPA min / expected / max."""
+    from planner.capacity.plan import cost_range, plan_capacity
+    from planner.scenario import load_scenario
+
+    pricer = Pricer(params)
+    path = params.scenario_path
+    topology = load_scenario(path).topology
+    result = plan_capacity(topology, base_dir=path.parent)
+    costs = {str(k): v for k, v in cost_range(topology, result, pricer.catalog).items()}
+    return Capacity(pricer.price(path), result, costs)
+
+
+def capacity_headline(data: Capacity, decimals: int = 2) -> str:
+    result = data.result
+    low = Decimal(data.costs["min"].monthly_usd)
+    high = Decimal(data.costs["max"].monthly_usd)
+    nodes = {s: sum(result.nodes(s).values()) for s in ("min", "expected", "max")}
+    text = (
+        f"**{result.scenario}** needs **{nodes['min']} nodes** with every workload at its HPA "
+        f"minimum, {nodes['expected']} as expected and **{nodes['max']}** at the HPA maximum. "
+        f"The monthly bill moves with them from **{md_money(low, decimals)}** to "
+        f"**{md_money(high, decimals)}**."
+    )
+    if result.ok:
+        return text + " Every pod fits and the namespace quota holds at every level."
+    problems = len(result.unplaced) + len(result.exceeded_maxima)
+    failed = sum(1 for c in result.quota_checks if not c.ok)
+    return text + (
+        f" **Attention:** {problems} placement problem(s) and {failed} quota check(s) fail;"
+        " see the tables below."
+    )
+
+
+def capacity_summary(data: Capacity) -> dict[str, Any]:
+    result = data.result
+    cost = {s: c.monthly_usd for s, c in data.costs.items()}
+    low, high = Decimal(cost["min"]), Decimal(cost["max"])
+    return {
+        "notebook": "capacity",
+        "scenario": result.scenario,
+        "nodes": {s: result.nodes(s) for s in ("min", "expected", "max")},
+        "cost_range_monthly_usd_exact": {s: plain(Decimal(v)) for s, v in cost.items()},
+        "ok": result.ok,
+        "headline": f"cost range with the replicas: {money(low)} to {money(high)} a month",
+    }

@@ -18,6 +18,7 @@ import os
 import shutil
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
@@ -35,8 +36,14 @@ MARKER = "<!-- planner report -->"
 Progress = Callable[[str], None]
 
 
+_PRINT = threading.Lock()
+
+
 def stderr_progress(line: str) -> None:
-    print(line, file=sys.stderr, flush=True)
+    """One whole line per event, even from two workers at once."""
+    with _PRINT:
+        sys.stderr.write(line + "\n")
+        sys.stderr.flush()
 
 
 @dataclass(frozen=True)
