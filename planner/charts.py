@@ -49,10 +49,13 @@ MONEY_FORMAT = "$,.2f"
 
 def setup() -> None:
     """Make figures render offline in exported HTML, with one look for every chart."""
-    import plotly.io as pio
+    from planner.importing import without_slow_optional_imports
 
-    pio.renderers.default = RENDERER
-    pio.templates.default = TEMPLATE
+    with without_slow_optional_imports():  # pio.renderers imports nbformat on first access
+        import plotly.io as pio
+
+        pio.renderers.default = RENDERER
+        pio.templates.default = TEMPLATE
 
 
 def color(service: str) -> str:

@@ -7,6 +7,8 @@ A failing cell becomes one line naming the notebook, the cell and the error, e.g
 from __future__ import annotations
 
 import re
+import tempfile
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -71,8 +73,11 @@ def execute(
     title: str = "",
 ) -> RunResult:
     """Execute ``notebook`` into ``output`` in its own kernel; export HTML next to it."""
-    import papermill as pm
-    from papermill.exceptions import PapermillExecutionError
+    from planner.importing import without_slow_optional_imports
+
+    with without_slow_optional_imports():
+        import papermill as pm
+        from papermill.exceptions import PapermillExecutionError
 
     from planner.notebooks.summary import read
 
@@ -80,18 +85,22 @@ def execute(
     output.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     try:
-        nb = pm.execute_notebook(
-            str(notebook),
-            str(output),
-            parameters=parameters,
-            kernel_name=KERNEL,
-            progress_bar=False,
-            log_output=False,
-            cwd=str(notebook.parent),
-            extra_arguments=KERNEL_ARGS,
-            # the output is written once at the end, not after every cell (plotly.js is MBs)
-            request_save_on_cell_execute=False,
-        )
+        with tempfile.TemporaryDirectory(prefix="planner-kernel-") as sockets:
+            nb = pm.execute_notebook(
+                str(notebook),
+                str(output),
+                parameters=parameters,
+                kernel_name=KERNEL,
+                progress_bar=False,
+                log_output=False,
+                cwd=str(notebook.parent),
+                extra_arguments=KERNEL_ARGS,
+                config=_kernel_config(Path(sockets)),
+                # the output is written once at the end, not after every cell (plotly.js is MBs)
+                request_save_on_cell_execute=False,
+                # the output is saved when the last cell ends; no need to wait for a clean exit
+                shutdown_kernel="immediate",
+            )
     except PapermillExecutionError as exc:
         raise NotebookError(
             f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {_first_line(exc.evalue)}"
@@ -109,24 +118,50 @@ def execute(
     return RunResult(notebook, output, seconds, result.summary, code, finance)
 
 
+def _kernel_config(sockets: Path) -> Any:
+    """Talk to the kernel over Unix sockets in a private folder, not localhost TCP ports.
+
+    Concurrent kernels then never race for a port (a port freed by a killed kernel can linger
+    in TIME_WAIT), nothing listens on the network, and ipykernel does not warn about plain TCP.
+    """
+    from traitlets.config import Config
+
+    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
+
+
 def export_html(nb: Any, output: Path, title: str) -> tuple[Path, Path]:
     """``<name>.html`` with code, ``<name>.finance.html`` without (like ``--no-input``)."""
-    from nbconvert import HTMLExporter as _HTMLExporter
-
-    exporter: Any = _HTMLExporter  # nbconvert is untyped
+    code, finance = _exporters()
     nb = _without_summary(nb)
     resources = {"metadata": {"name": title}}
     code_path = output.with_suffix(".html")
     finance_path = output.with_suffix(".finance.html")
-    options = {"extra_template_basedirs": [str(TEMPLATES)], "template_name": "planner"}
-    body, _ = exporter(**options).from_notebook_node(nb, resources=dict(resources))
+    body, _ = code.from_notebook_node(nb, resources=dict(resources))
     code_path.write_text(_offline(body), encoding="utf-8")
-    finance = exporter(
-        exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, **options
-    )
     body, _ = finance.from_notebook_node(nb, resources=dict(resources))
     finance_path.write_text(_offline(body), encoding="utf-8")
     return code_path, finance_path
+
+
+_local = threading.local()
+
+
+def _exporters() -> tuple[Any, Any]:
+    """Two HTML exporters (with code, without), made once per thread: templates compile once."""
+    pair: tuple[Any, Any] | None = getattr(_local, "exporters", None)
+    if pair is None:
+        from nbconvert import HTMLExporter as _HTMLExporter
+
+        exporter: Any = _HTMLExporter  # nbconvert is untyped
+        options = {"extra_template_basedirs": [str(TEMPLATES)], "template_name": "planner"}
+        pair = (
+            exporter(**options),
+            exporter(
+                exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, **options
+            ),
+        )
+        _local.exporters = pair
+    return pair
 
 
 # plotly's notebook renderer adds a MathJax <script src> from a CDN to every figure; our
@@ -141,16 +176,23 @@ def _offline(page: str) -> str:
 
 
 def _without_summary(nb: Any) -> Any:
-    """A copy without the summary output (it has no visible form; nbconvert would warn)."""
-    import copy
+    """A shallow copy without the summary output (no visible form; nbconvert would warn)."""
+    from nbformat import NotebookNode as _NotebookNode
 
     from planner.notebooks.summary import SUMMARY_MIME
 
-    clean = copy.deepcopy(nb)
-    for cell in clean.cells:
-        if cell.cell_type == "code":
-            cell.outputs = [o for o in cell.outputs if SUMMARY_MIME not in o.get("data", {})]
-    return clean
+    node: Any = _NotebookNode  # nbformat is untyped
+
+    def keep(output: Any) -> bool:
+        return SUMMARY_MIME not in output.get("data", {})
+
+    cells = [
+        node({**cell, "outputs": [o for o in cell.outputs if keep(o)]})
+        if cell.cell_type == "code" and not all(keep(o) for o in cell.outputs)
+        else cell
+        for cell in nb.cells
+    ]
+    return node({**nb, "cells": cells})
 
 
 def _first_line(text: str) -> str:
