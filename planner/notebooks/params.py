@@ -37,12 +37,15 @@ def resolve_scenario(ref: str) -> Path:
     for path in candidates:
         if path.is_file():
             return path.resolve()
+    places = " and ".join(str(p) for p in dict.fromkeys([Path.cwd(), REPO_ROOT]))
+    folder = bundled_scenarios_dir()
     bundled = sorted(
-        str(p.relative_to(bundled_scenarios_dir()).with_suffix(""))
-        for p in bundled_scenarios_dir().rglob("*.yaml")
+        str(p.relative_to(folder).with_suffix(""))
+        for pattern in ("*.yaml", "whatif/*.yaml")
+        for p in folder.glob(pattern)
     )
     raise ValueError(
-        f"{text!r}: no such scenario file (looked in {Path.cwd()} and {REPO_ROOT}); "
+        f"{text!r}: no such scenario file (looked in {places}); "
         f"bundled names: {', '.join(bundled)}"
     )
 
