@@ -205,3 +205,16 @@ def test_cli_start_up_does_not_import_plotly_or_papermill() -> None:
         [sys.executable, "-c", "import json;" + code], capture_output=True, text=True, check=True
     )
     assert json.loads(out.stdout) == []
+
+
+def test_run_and_report_commands_fail_in_one_line_before_starting_a_kernel(
+    run_cli: Any, tmp_path: Path
+) -> None:
+    result = run_cli(["run", "cost_overview", "-p", "senario", "x"])
+    assert result.code == 2
+    assert result.err.startswith("planner: error: cost_overview.ipynb: unknown parameter senario")
+    result = run_cli(["run", "nope", "--scenario", "staging"])
+    assert result.code == 2 and "nope: no such notebook" in result.err
+    result = run_cli(["report", "nope", "--out", str(tmp_path / "r")])
+    assert result.code == 2 and "scenario 'nope': no such scenario file" in result.err
+    assert result.err.count("\n") == 1

@@ -101,10 +101,16 @@ def cost_summary(report: CostReport) -> dict[str, Any]:
 def overview_summary(data: Overview) -> dict[str, Any]:
     out = {"notebook": "cost_overview", **cost_summary(data.report)}
     out["side_by_side"] = {k: plain(v.total_monthly_usd) for k, v in data.side_by_side.items()}
+    total = data.report.total_monthly_usd
+    headline = f"{money(total)} a month at list prices of {data.report.snapshot['date']}"
     if data.audit is not None:
         est = sum((r.estimate_usd for r in data.audit), ZERO)
         out["estimate_total_usd_exact"] = plain(est)
-    headline = f"{money(data.report.total_monthly_usd)} a month at list prices"
+        word = "more" if total > est else "less"
+        headline = (
+            f"the seed report's hand estimate is {money(est)} a month; list prices come to "
+            f"{money(abs(total - est))} {word}"
+        )
     return {**out, "headline": headline}
 
 

@@ -45,8 +45,7 @@ def resolve_scenario(ref: str) -> Path:
         for p in folder.glob(pattern)
     )
     raise ValueError(
-        f"{text!r}: no such scenario file (looked in {places}); "
-        f"bundled names: {', '.join(bundled)}"
+        f"{text!r}: no such scenario file (looked in {places}); bundled names: {', '.join(bundled)}"
     )
 
 
