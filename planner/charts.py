@@ -228,7 +228,7 @@ def whatif_deltas(base: CostReport, others: Sequence[CostReport]) -> Any:
         hovertemplate="net %{y:+$,.2f} a month<extra>%{x}</extra>",
     )
     fig.add_hline(y=0, line_color="#444", line_width=1)
-    fig.update_yaxes(title="change in US dollars a month", tickprefix="$", tickformat="+,.0f")
+    fig.update_yaxes(title="change in US dollars a month", tickformat="$,.0f")
     return _layout(
         fig, f"What-ifs against {base.scenario}: monthly change", barmode="relative", height=460
     )
