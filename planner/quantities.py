@@ -7,12 +7,13 @@ accept but that are almost certainly wrong (``250M`` CPU) are reported with a hi
 from __future__ import annotations
 
 import re
-from decimal import Decimal, InvalidOperation
+from decimal import ROUND_CEILING, Decimal, InvalidOperation
 
 _BINARY = {"Ki": 2**10, "Mi": 2**20, "Gi": 2**30, "Ti": 2**40, "Pi": 2**50, "Ei": 2**60}
 _DECIMAL = {"": 1, "k": 10**3, "M": 10**6, "G": 10**9, "T": 10**12, "P": 10**15, "E": 10**18}
 _QUANTITY = re.compile(r"^([+]?[0-9]*\.?[0-9]+(?:[eE][+-]?[0-9]+)?)([a-zA-Z]*)$")
 MIB = 2**20
+MAX_DIGITS = 18  # Kubernetes quantities fit in a signed 64-bit integer (about 9.2e18)
 
 
 class QuantityError(ValueError):
@@ -27,7 +28,14 @@ def _split(text: str) -> tuple[Decimal, str]:
         number = Decimal(match.group(1))
     except InvalidOperation as exc:  # pragma: no cover - the regex admits only numbers
         raise QuantityError(f"{text!r} is not a number") from exc
+    if number.adjusted() > MAX_DIGITS:
+        raise QuantityError(f"{text!r} is too large for a Kubernetes quantity")
     return number, match.group(2)
+
+
+def _ceil(value: Decimal) -> int:
+    # not -(-value // 1): Decimal's // truncates toward zero, so that would round down
+    return int(value.to_integral_value(rounding=ROUND_CEILING))
 
 
 def parse_cpu_millicores(value: str | int | float) -> int:
@@ -48,7 +56,7 @@ def parse_cpu_millicores(value: str | int | float) -> int:
         raise QuantityError(f"CPU {text!r}: use millicores like 250m or cores like 0.5")
     if millis <= 0:
         raise QuantityError(f"CPU {text!r} must be greater than zero")
-    return int(-(-millis // 1))
+    return _ceil(millis)
 
 
 def parse_memory_bytes(value: str | int | float) -> int:
@@ -76,7 +84,7 @@ def parse_memory_bytes(value: str | int | float) -> int:
     total = number * factor
     if total <= 0:
         raise QuantityError(f"memory {text!r} must be greater than zero")
-    return int(-(-total // 1))
+    return _ceil(total)
 
 
 def format_cpu(millicores: int) -> str:

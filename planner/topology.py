@@ -17,6 +17,10 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_valida
 from planner.money import to_decimal
 from planner.quantities import QuantityError, parse_cpu_millicores, parse_memory_bytes
 
+# No usage quantity comes near a trillion (GB, hours, keys ...); larger is a typo, and an
+# unbounded Decimal like 1e999999 would take minutes to format.
+MAX_AMOUNT = Decimal(10**12)
+
 
 class Model(BaseModel):
     """Base for every topology model: unknown fields are errors, values are immutable."""
@@ -36,7 +40,7 @@ class Amount(Model):
     YAML accepts ``100`` (stated) or ``{value: 100, basis: assumption, note: "why"}``.
     """
 
-    value: Decimal = Field(ge=0)
+    value: Decimal = Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
     basis: Basis = Basis.STATED
     note: str = ""
     source: str = ""
@@ -92,7 +96,11 @@ def _check_memory(value: Any) -> str:
 
 CpuQuantity = Annotated[str, BeforeValidator(_check_cpu)]
 MemoryQuantity = Annotated[str, BeforeValidator(_check_memory)]
-Count = Annotated[int, Field(ge=0)]
+# Counts (nodes, replicas, brokers, GB of RDS storage) stay far below a million; a bound keeps
+# a typo like 10**30 from overflowing the 28-digit Decimal context when priced.
+MAX_COUNT = 1_000_000
+Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
+PositiveCount = Annotated[int, Field(ge=1, le=MAX_COUNT)]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
@@ -120,7 +128,7 @@ class NodeGroup(Model):
     capacity_type: CapacityType = CapacityType.ON_DEMAND
     min_size: Count
     desired_size: Count
-    max_size: Annotated[int, Field(ge=1)]
+    max_size: PositiveCount
     disk_gb: Amount = Field(
         default_factory=lambda: Amount(
             value=Decimal(20),
@@ -159,9 +167,9 @@ class Workload(Model):
     """A Deployment with an HPA range and per-container-sum requests and limits."""
 
     name: Name
-    replicas_min: Annotated[int, Field(ge=1)]
-    replicas_max: Annotated[int, Field(ge=1)]
-    replicas_expected: Annotated[int, Field(ge=1)] | None = None
+    replicas_min: PositiveCount
+    replicas_max: PositiveCount
+    replicas_expected: PositiveCount | None = None
     cpu_request: CpuQuantity
     memory_request: MemoryQuantity
     cpu_limit: CpuQuantity | None = None
@@ -279,7 +287,7 @@ class RDSInstance(Model):
     multi_az: bool = False
     storage_type: Literal["gp3", "gp2", "io1"] = "gp3"
     storage_gb: Amount
-    max_storage_gb: Annotated[int, Field(ge=1)] | None = None
+    max_storage_gb: PositiveCount | None = None
     backup_retention_days: Annotated[int, Field(ge=0, le=35)] = 7
     backup_storage_gb: Amount = Field(
         default_factory=lambda: Amount(
@@ -304,7 +312,7 @@ class CacheCluster(Model):
     engine: Literal["Redis", "Memcached"] = "Redis"
     engine_version: str = ""
     node_type: str
-    nodes: Annotated[int, Field(ge=1)]
+    nodes: PositiveCount
     multi_az: bool = False
 
     @model_validator(mode="after")
@@ -318,7 +326,7 @@ class MSKCluster(Model):
     name: Name
     kafka_version: str = ""
     broker_type: str
-    brokers: Annotated[int, Field(ge=1)]
+    brokers: PositiveCount
     storage_gb_per_broker: Amount
 
 
@@ -332,7 +340,7 @@ class LoadBalancer(Model):
 
     name: Name
     type: Literal["network", "application"]
-    count: Annotated[int, Field(ge=1)] = 1
+    count: PositiveCount = 1
     new_connections_per_second: Amount = Field(default_factory=lambda: stated(0))
     active_connections_per_minute: Amount = Field(default_factory=lambda: stated(0))
     processed_gb_per_hour: Amount = Field(default_factory=lambda: stated(0))
