@@ -84,6 +84,7 @@ def execute(
     check_parameters(notebook, parameters)
     output.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
+    loop_before = _thread_event_loop()
     try:
         with tempfile.TemporaryDirectory(prefix="planner-kernel-") as sockets:
             nb = pm.execute_notebook(
@@ -110,12 +111,41 @@ def execute(
         raise NotebookError(
             f"{notebook.name}: {type(exc).__name__}: {_first_line(str(exc))}"
         ) from exc
+    finally:
+        _close_thread_event_loop(loop_before)
     seconds = time.perf_counter() - start
     result = RunResult(notebook, output, seconds, read(nb))
     if not html:
         return result
     code, finance = export_html(nb, output, title or notebook.stem)
     return RunResult(notebook, output, seconds, result.summary, code, finance)
+
+
+def _thread_event_loop() -> Any:
+    """This thread's event loop, or None (never a warning about an implicit one)."""
+    import asyncio
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # implicit loop, Python >= 3.12
+        try:
+            return asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:  # no loop in this thread
+            return None
+
+
+def _close_thread_event_loop(before: Any) -> None:
+    """Close the event loop nbclient made in this thread during a run (it never closes it).
+
+    Otherwise a report's worker threads leave open loops, whose self-pipe sockets surface
+    later as ResourceWarnings. A loop that was there before, or is running, is kept.
+    """
+    import asyncio
+
+    loop = _thread_event_loop()
+    if loop is not None and loop is not before and not loop.is_running():
+        loop.close()
+        asyncio.get_event_loop_policy().set_event_loop(before)
 
 
 def _kernel_config(sockets: Path) -> Any:
