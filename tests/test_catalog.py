@@ -1,0 +1,165 @@
+"""The bundled snapshot: manifest checks, provenance on every row, indexed lookups, derived
+prices that say how, and a byte-identical rebuild from ../shared/aws-pricing."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO, SNAPSHOT_DIR
+
+from planner.catalog import ON_DEMAND, PriceCatalog, load_catalog
+
+MANIFEST = json.loads((SNAPSHOT_DIR / "manifest.json").read_text())
+SHARED_PRICING = REPO.parent / "shared" / "aws-pricing"
+
+
+@pytest.fixture(scope="module")
+def catalog() -> PriceCatalog:
+    return PriceCatalog(SNAPSHOT_DIR)
+
+
+def test_manifest_sha256_and_row_counts_match(catalog: PriceCatalog) -> None:
+    assert catalog.verify() == []
+    assert sum(e["rows"] for e in MANIFEST["services"].values()) == MANIFEST["total_rows"]
+
+
+def test_verify_reports_a_tampered_file(tmp_path: Path) -> None:
+    for f in SNAPSHOT_DIR.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    s3 = tmp_path / "AmazonS3.csv"
+    s3.write_text(s3.read_text().replace("0.023", "0.024"))
+    problems = PriceCatalog(tmp_path).verify()
+    assert len(problems) == 1 and problems[0].startswith("AmazonS3.csv: sha256 ")
+
+
+def test_every_row_has_a_source_and_a_source_date(catalog: PriceCatalog) -> None:
+    for service in MANIFEST["services"]:
+        rows = catalog.rows(service)
+        assert len(rows) == MANIFEST["services"][service]["rows"]
+        for row in rows:
+            assert row.source.strip(), row
+            assert len(row.source_date) == 10 and row.source_date[4] == "-", row
+
+
+def test_lookups_are_dict_accesses(catalog: PriceCatalog, monkeypatch: pytest.MonkeyPatch) -> None:
+    table = catalog._table("AmazonEC2")
+    assert type(table) is dict
+    row = catalog.get("AmazonEC2", "us-east-1", "instance/t3.medium")
+    assert table[("AmazonEC2", "us-east-1", "instance/t3.medium", ON_DEMAND)] is row
+
+    class NoScan(dict):  # type: ignore[type-arg]
+        def __iter__(self):  # type: ignore[no-untyped-def]
+            raise AssertionError("a lookup scanned the table")
+
+        def values(self):  # type: ignore[no-untyped-def]
+            raise AssertionError("a lookup scanned the table")
+
+    monkeypatch.setitem(catalog._index, "AmazonEC2", NoScan(table))
+    assert catalog.find("AmazonEC2", "us-east-1", "instance/t3.medium") is row
+
+
+def test_derived_rows_say_how(catalog: PriceCatalog) -> None:
+    derived = [
+        r for s in MANIFEST["services"] for r in catalog.rows(s) if r.price_kind == "derived"
+    ]
+    assert derived
+    for row in derived:
+        assert row.derivation.strip(), row
+
+
+def test_rds_multi_az_is_twice_single_az(catalog: PriceCatalog) -> None:
+    multi = [
+        r
+        for r in catalog.rows("AmazonRDS")
+        if r.product.startswith("db/") and r.product.endswith("/Multi-AZ")
+    ]
+    assert len(multi) > 100
+    for row in multi:
+        single = catalog.find(
+            "AmazonRDS", row.region, row.product[: -len("Multi-AZ")] + "Single-AZ"
+        )
+        assert single is not None, row
+        assert row.usd == 2 * single.usd
+        assert row.price_kind == "derived" and "2 x Single-AZ" in row.derivation
+
+
+def test_msk_m5_sizes_derive_from_24xlarge(catalog: PriceCatalog) -> None:
+    big = catalog.get("AmazonMSK", "us-east-1", "broker/kafka.m5.24xlarge")
+    units = {
+        "large": 1,
+        "xlarge": 2,
+        "2xlarge": 4,
+        "4xlarge": 8,
+        "8xlarge": 16,
+        "12xlarge": 24,
+        "16xlarge": 32,
+    }
+    for size, n in units.items():
+        row = catalog.get("AmazonMSK", "us-east-1", f"broker/kafka.m5.{size}")
+        assert row.usd == big.usd * n / 48
+        assert row.price_kind == "derived"
+        assert "kafka.m5.24xlarge" in row.derivation and f"x {n}/48" in row.derivation
+
+
+def test_missing_price_names_item_region_and_nearest() -> None:
+    catalog = load_catalog()
+    text = catalog.explain_missing(
+        "AmazonEC2", "us-east-1", "instance/t3.mediun", ON_DEMAND, "t3.mediun"
+    )
+    assert text.startswith("no on-demand price for t3.mediun in us-east-1; did you mean t3.medium")
+
+
+def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
+    if not (SHARED_PRICING / "prices_extract.csv").is_file():
+        pytest.fail(
+            f"the shared price data is missing at {SHARED_PRICING}; the rebuild check "
+            "needs ../shared/aws-pricing beside the repository"
+        )
+    out = tmp_path / "snapshot"
+    subprocess.run(
+        [
+            sys.executable,
+            str(REPO / "pricing" / "build_snapshot.py"),
+            str(SHARED_PRICING),
+            "--out",
+            str(out),
+        ],
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    built = sorted(p.name for p in out.iterdir())
+    assert built == sorted(p.name for p in SNAPSHOT_DIR.iterdir())
+    for name in built:
+        assert (out / name).read_bytes() == (SNAPSHOT_DIR / name).read_bytes(), name
+    for entry in MANIFEST["services"].values():
+        assert hashlib.sha256((out / entry["file"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_wheel_ships_the_snapshot_and_scenarios(tmp_path: Path) -> None:
+    """Build the wheel (isolated build; hatchling comes from the package index pip reaches)."""
+    import zipfile
+
+    subprocess.run(
+        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
+        check=True,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    (wheel,) = tmp_path.glob("planner-*.whl")
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        prefix = "planner/_pricing/snapshot/"
+        manifest = json.loads(zf.read(prefix + "manifest.json"))
+        assert manifest == MANIFEST
+        for entry in manifest["services"].values():
+            data = zf.read(prefix + entry["file"])
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
+        assert "planner/_scenarios/staging.yaml" in names
+        assert "planner/_scenarios/production.yaml" in names
