@@ -1,0 +1,208 @@
+"""Unit tests: quantities, money, overlays, EKS tiers, LCUs, data-transfer tiers, audit, compare."""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import json
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from conftest import SCENARIOS_DIR, SNAPSHOT_DIR
+from hypothesis import given
+from hypothesis import strategies as st
+
+from planner.audit import read_estimate
+from planner.catalog_names import eks_support_tier
+from planner.costing.services.data_transfer import INTERNET_TIERS, split_tiers
+from planner.costing.services.elb import lcus
+from planner.errors import InputError, ScenarioError
+from planner.money import HOURS_PER_MONTH, cents, to_decimal, usd
+from planner.quantities import QuantityError, parse_cpu_millicores, parse_memory_bytes
+from planner.scenario import load_scenario
+from planner.topology import LoadBalancer
+
+
+@pytest.mark.parametrize(("text", "m"), [("250m", 250), ("0.5", 500), ("2", 2000), (1, 1000)])
+def test_cpu(text: str, m: int) -> None:
+    assert parse_cpu_millicores(text) == m
+
+
+@pytest.mark.parametrize(("text", "b"), [("1Gi", 2**30), ("512Mi", 512 * 2**20), ("1G", 10**9)])
+def test_memory(text: str, b: int) -> None:
+    assert parse_memory_bytes(text) == b
+
+
+def test_quantity_mistakes_have_hints() -> None:
+    with pytest.raises(QuantityError, match="did you mean 512Mi"):
+        parse_memory_bytes("512Mb")
+    with pytest.raises(QuantityError, match="did you mean 250m"):
+        parse_cpu_millicores("250M")
+    assert parse_cpu_millicores("0.0001") == 1  # rounds up, never to zero
+
+
+def test_money_rounding() -> None:
+    assert cents(Decimal("0.005")) == Decimal("0.01")
+    assert cents(Decimal("0.0049")) == Decimal("0.00")
+    assert cents(Decimal("-0.005")) == Decimal("-0.01")
+    assert usd(Decimal("1234.565")) == "$1,234.57"
+    assert usd(Decimal("-213.42")) == "-$213.42"
+    assert to_decimal(0.1) == Decimal("0.1")
+    with pytest.raises(TypeError):
+        to_decimal(True)
+
+
+def write(path: Path, text: str) -> Path:
+    path.write_text(text)
+    return path
+
+
+def test_overlay_merges_named_lists(tmp_path: Path) -> None:
+    base = (SCENARIOS_DIR / "staging.yaml").resolve()
+    over = write(
+        tmp_path / "o.yaml",
+        f"""extends: {base}
+name: o
+eks:
+  node_groups:
+    - name: compute
+      remove: true
+    - name: general
+      desired_size: 3
+    - name: extra
+      instance_type: m5.large
+      min_size: 1
+      desired_size: 1
+      max_size: 2
+""",
+    )
+    groups = load_scenario(over).topology.eks.node_groups  # type: ignore[union-attr]
+    assert [g.name for g in groups] == ["general", "extra"]
+    assert groups[0].desired_size == 3 and groups[0].instance_type == "t3.medium"
+    graviton = load_scenario("whatif/staging-graviton").topology
+    assert graviton.eks is not None and graviton.eks.node_groups[0].min_size == 2
+    assert graviton.eks.node_groups[0].instance_type == "t4g.medium"
+
+
+def test_overlay_remove_unknown_name(tmp_path: Path) -> None:
+    base = (SCENARIOS_DIR / "staging.yaml").resolve()
+    over = write(tmp_path / "o.yaml", f"extends: {base}\nrds:\n  - name: nope\n    remove: true\n")
+    with pytest.raises(ScenarioError, match=r"rds\[nope\]: remove names no item"):
+        load_scenario(over)
+
+
+def test_extends_cycle_and_missing_file(tmp_path: Path) -> None:
+    write(tmp_path / "a.yaml", "extends: b.yaml\nname: a\n")
+    write(tmp_path / "b.yaml", "extends: a.yaml\nname: b\n")
+    with pytest.raises(ScenarioError, match="cycle"):
+        load_scenario(tmp_path / "a.yaml")
+    write(tmp_path / "c.yaml", "extends: gone.yaml\nname: c\n")
+    with pytest.raises(ScenarioError, match=r"c\.yaml: line 1: extends: 'gone.yaml'.*not found"):
+        load_scenario(tmp_path / "c.yaml")
+
+
+def test_eks_support_tier_by_date() -> None:
+    assert eks_support_tier("1.28", dt.date(2024, 11, 25)) == "standard"
+    assert eks_support_tier("1.28", dt.date(2024, 11, 26)) == "extended"
+    assert eks_support_tier("1.28", dt.date(2025, 11, 26)) is None
+
+
+def test_lcu_is_the_max_of_dimensions() -> None:
+    nlb = LoadBalancer.model_validate(
+        {
+            "name": "n",
+            "type": "network",
+            "processed_gb_per_hour": "0.137",
+            "new_connections_per_second": 5,
+        }
+    )
+    assert lcus(nlb)[:2] == (Decimal("0.137"), "processed_gb_per_hour")
+    alb = LoadBalancer.model_validate(
+        {
+            "name": "a",
+            "type": "application",
+            "processed_gb_per_hour": 1,
+            "rule_evaluations_per_second": 2000,
+            "new_connections_per_second": 25,
+        }
+    )
+    assert lcus(alb)[:2] == (Decimal(2), "rule_evaluations_per_second")
+
+
+@given(st.decimals(min_value=0, max_value=10**6, places=3))
+def test_data_transfer_tiers_sum_to_total(total: Decimal) -> None:
+    tiers = split_tiers(total)
+    assert sum((gb for _, gb in tiers), Decimal(0)) == total
+    sizes = dict(INTERNET_TIERS)
+    names = [p for p, _ in INTERNET_TIERS]
+    assert [p for p, _ in tiers] == names[: len(tiers)]
+    for product, gb in tiers:
+        assert gb > 0
+        size = sizes[product]
+        assert size is None or gb <= size
+    for product, gb in tiers[:-1]:
+        assert gb == sizes[product]  # every tier but the last is full
+
+
+@pytest.mark.parametrize(
+    ("row", "match"),
+    [
+        ("x,AmazonFoo,1", r"row 2: service 'AmazonFoo' is not an AWS service code"),
+        ("x,AmazonS3,abc", r"row 2: monthly_usd 'abc' is not a number"),
+    ],
+)
+def test_audit_reader_errors(tmp_path: Path, row: str, match: str) -> None:
+    path = write(tmp_path / "e.csv", f"label,service,monthly_usd\n{row}\n")
+    with pytest.raises(InputError, match=match):
+        read_estimate(path)
+
+
+def od(service: str, product: str) -> Decimal:
+    with (SNAPSHOT_DIR / f"{service}.csv").open(newline="") as handle:
+        (row,) = [
+            r
+            for r in csv.DictReader(handle)
+            if r["product"] == product and r["region"] == "us-east-1" and r["term"] == "OnDemand"
+        ]
+    return Decimal(row["usd"])
+
+
+def test_audit_top_three_from_the_snapshot(run_cli) -> None:
+    estimate = SCENARIOS_DIR / "estimates" / "seed-9.1-staging.csv"
+    est = {r.resource: r.monthly_usd for r in read_estimate(estimate)}
+    eks = od("AmazonEKS", "cluster/extended") * HOURS_PER_MONTH - est["eks/"]
+    msk = (
+        od("AmazonMSK", "broker/kafka.t3.small") * HOURS_PER_MONTH * 2
+        + od("AmazonMSK", "storage/gb") * 200
+        - est["msk/"]
+    )
+    rds = (
+        od("AmazonRDS", "db/db.t3.medium/PostgreSQL/Single-AZ") * HOURS_PER_MONTH
+        - est["rds/postgres#instance"]
+    )
+    result = run_cli(["audit", str(estimate), "--scenario", "staging", "--format", "json"])
+    assert result.code == 0, result.err
+    top = json.loads(result.out)["rows"][:3]
+    assert [r["service"] for r in top] == ["AmazonEKS", "AmazonMSK", "AmazonRDS"]
+    got = [cents(Decimal(str(r["difference_usd"]))) for r in top]
+    assert got == [cents(eks), cents(msk), cents(rds)]
+    assert [usd(v) for v in got] == ["$366.00", "-$213.42", "-$97.44"]
+    table = run_cli(["audit", str(estimate), "--scenario", "staging"])
+    assert "$366.00" in table.out and "TOTAL" in table.out
+
+
+def test_compare_deltas(run_cli) -> None:
+    result = run_cli(["compare", "staging", "production", "--format", "json"])
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    for s in data["services"]:
+        assert s["delta_usd"] == pytest.approx(s["other_monthly_usd"] - s["base_monthly_usd"])
+    assert data["delta_total_usd"] == pytest.approx(
+        data["other_total_monthly_usd"] - data["base_total_monthly_usd"]
+    )
+    assert sum(s["base_monthly_usd"] for s in data["services"]) == pytest.approx(
+        data["base_total_monthly_usd"]
+    )
+    table = run_cli(["compare", "staging", "production"])
+    assert "TOTAL" in table.out and "staging" in table.out and "production" in table.out
