@@ -38,7 +38,8 @@ def run_notebook(args: argparse.Namespace) -> int:
     output = (
         Path(args.output)
         if args.output
-        else Path("reports") / "run" / scenario_slug(scenario) / f"{notebook.stem}.ipynb"
+        # not inside reports/: `planner report` replaces that folder as a whole
+        else Path("reports.run") / scenario_slug(scenario) / f"{notebook.stem}.ipynb"
     )
     if output.suffix != ".ipynb":
         raise NotebookError(f"{output}: the output must be a .ipynb file")
