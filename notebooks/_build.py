@@ -32,8 +32,11 @@ def code(text: str, *tags: str) -> nbformat.NotebookNode:
     return cell
 
 
-def notebook(cells: list[nbformat.NotebookNode]) -> nbformat.NotebookNode:
+def notebook(cells: list[nbformat.NotebookNode], order: int) -> nbformat.NotebookNode:
     nb = new_notebook(cells=cells)
+    nb.metadata["planner"] = {"order": order}  # position in the report index
+    for i, cell in enumerate(nb.cells):
+        cell.id = f"cell-{i}"  # stable ids: regenerating does not churn the diff
     nb.metadata["kernelspec"] = {
         "name": "python3",
         "display_name": "Python 3 (ipykernel)",
@@ -144,7 +147,8 @@ from planner.notebooks.summary import publish
 
 publish(data.overview_summary(overview))
 """),
-        ]
+        ],
+        order=1,
     )
 
 
@@ -212,7 +216,8 @@ from planner.notebooks.summary import publish
 
 publish(data.whatif_summary(whatifs))
 """),
-        ]
+        ],
+        order=3,
     )
 
 
@@ -296,7 +301,8 @@ from planner.notebooks.summary import publish
 
 publish(data.capacity_summary(capacity))
 """),
-        ]
+        ],
+        order=2,
     )
 
 

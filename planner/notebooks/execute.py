@@ -35,8 +35,22 @@ class RunResult:
 
 
 def discover(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
-    """The report's notebooks, by convention: every ``*.ipynb`` not starting with ``_``."""
-    return sorted(p for p in folder.glob("*.ipynb") if not p.name.startswith(("_", ".")))
+    """The report's notebooks, by convention: every ``*.ipynb`` not starting with ``_``.
+
+    Ordered by the optional ``metadata.planner.order`` in the notebook, then by name.
+    """
+    found = [p for p in folder.glob("*.ipynb") if not p.name.startswith(("_", "."))]
+    return sorted(found, key=lambda p: (_order(p), p.name))
+
+
+def _order(path: Path) -> int:
+    import json
+
+    try:
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
+        return int(meta.get("planner", {}).get("order", 100))
+    except (OSError, ValueError, AttributeError, TypeError):
+        return 100
 
 
 def find_notebook(ref: str) -> Path:
