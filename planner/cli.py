@@ -80,8 +80,15 @@ def _cmd_price(args: argparse.Namespace) -> int:
         from planner.capacity.plan import plan_capacity
         from planner.render import _number
 
+        from planner.errors import PriceNotFoundError
+
         capacity = plan_capacity(topology, base_dir=scenario.path.parent)
-        costs = capacity_cost_range(topology, capacity, catalog, allow_missing=args.allow_missing)
+        try:
+            costs = capacity_cost_range(
+                topology, capacity, catalog, allow_missing=args.allow_missing
+            )
+        except PriceNotFoundError as exc:
+            raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
         cost_range = {state: Decimal(cost.monthly_usd) for state, cost in costs.items()}
         extra["monthly_usd_range"] = {k: _number(v) for k, v in cost_range.items()}
         extra["nodes_range"] = {state: cost.nodes for state, cost in costs.items()}
