@@ -43,7 +43,22 @@ class Pricer:
 
         path = (ref if isinstance(ref, Path) else resolve_scenario(ref)).resolve()
         if path not in self._cache:
-            self._cache[path] = price_topology(load_scenario(path).topology, self.catalog)
+            topology = load_scenario(path).topology
+            node_counts = None
+            if topology.eks is not None and topology.eks.node_count == "from_capacity":
+                # as `planner price` does: nodes from the capacity model at expected replicas
+                from planner.capacity.plan import node_counts as capacity_nodes
+
+                node_counts = capacity_nodes(topology, "expected", base_dir=path.parent)
+            self._cache[path] = price_topology(
+                topology,
+                self.catalog,
+                node_counts=node_counts,
+                node_count_basis="derived" if node_counts else "stated",
+                node_count_note=(
+                    "capacity model at expected replicas" if node_counts else "desired_size"
+                ),
+            )
         return self._cache[path]
 
 
