@@ -78,9 +78,8 @@ def _cmd_price(args: argparse.Namespace) -> int:
     if eks is not None and (eks.workloads or eks.workloads_from):
         from planner.capacity.plan import cost_range as capacity_cost_range
         from planner.capacity.plan import plan_capacity
-        from planner.render import _number
-
         from planner.errors import PriceNotFoundError
+        from planner.render import _number
 
         capacity = plan_capacity(topology, base_dir=scenario.path.parent)
         try:
