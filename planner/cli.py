@@ -14,14 +14,9 @@ import tempfile
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
 
 from planner.errors import PlannerError
-
-if TYPE_CHECKING:
-    from planner.catalog import PriceCatalog
-    from planner.costing.engine import CostReport
-    from planner.scenario import Scenario
+from planner.pricing import price_scenario
 
 EXIT_USER_ERROR = 2
 
@@ -52,17 +47,6 @@ def write_output(text: str, output: str | None) -> None:
         raise
 
 
-def _price(scenario: Scenario, catalog: PriceCatalog, **options: Any) -> CostReport:
-    """Price a loaded scenario; a missing price names the scenario file as well."""
-    from planner.costing.engine import price_topology
-    from planner.errors import PriceNotFoundError
-
-    try:
-        return price_topology(scenario.topology, catalog, **options)
-    except PriceNotFoundError as exc:
-        raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
-
-
 def _cmd_price(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
     from planner.render import report_csv, report_json, report_table, to_json
@@ -71,7 +55,6 @@ def _cmd_price(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     catalog = load_catalog(args.prices)
     topology = scenario.topology
-    node_counts = None
     cost_range: dict[str, Decimal] | None = None
     extra: dict[str, object] = {"scenario_file": str(scenario.path)}
     eks = topology.eks
@@ -91,16 +74,7 @@ def _cmd_price(args: argparse.Namespace) -> int:
         cost_range = {state: Decimal(cost.monthly_usd) for state, cost in costs.items()}
         extra["monthly_usd_range"] = {k: _number(v) for k, v in cost_range.items()}
         extra["nodes_range"] = {state: cost.nodes for state, cost in costs.items()}
-        if eks.node_count == "from_capacity":
-            node_counts = capacity.nodes("expected")
-    report = _price(
-        scenario,
-        catalog,
-        allow_missing=args.allow_missing,
-        node_counts=node_counts,
-        node_count_basis="derived" if node_counts else "stated",
-        node_count_note="capacity model at expected replicas" if node_counts else "desired_size",
-    )
+    report = price_scenario(scenario, catalog, allow_missing=args.allow_missing)
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.format == "json":
@@ -121,7 +95,7 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     catalog = load_catalog(args.prices)
     reports = [
-        _price(load_scenario(s), catalog, allow_missing=args.allow_missing)
+        price_scenario(load_scenario(s), catalog, allow_missing=args.allow_missing)
         for s in (args.base, args.other)
     ]
     result = compare(reports[0], reports[1])
@@ -138,7 +112,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from planner.scenario import load_scenario
 
     estimate = read_estimate(args.estimate)
-    report = _price(
+    report = price_scenario(
         load_scenario(args.scenario),
         load_catalog(args.prices),
         allow_missing=args.allow_missing,

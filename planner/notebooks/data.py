@@ -38,27 +38,12 @@ class Pricer:
         self._cache: dict[Path, CostReport] = {}
 
     def price(self, ref: str | Path) -> CostReport:
-        from planner.costing.engine import price_topology
+        from planner.pricing import price_scenario
         from planner.scenario import load_scenario
 
         path = (ref if isinstance(ref, Path) else resolve_scenario(ref)).resolve()
         if path not in self._cache:
-            topology = load_scenario(path).topology
-            node_counts = None
-            if topology.eks is not None and topology.eks.node_count == "from_capacity":
-                # as `planner price` does: nodes from the capacity model at expected replicas
-                from planner.capacity.plan import node_counts as capacity_nodes
-
-                node_counts = capacity_nodes(topology, "expected", base_dir=path.parent)
-            self._cache[path] = price_topology(
-                topology,
-                self.catalog,
-                node_counts=node_counts,
-                node_count_basis="derived" if node_counts else "stated",
-                node_count_note=(
-                    "capacity model at expected replicas" if node_counts else "desired_size"
-                ),
-            )
+            self._cache[path] = price_scenario(load_scenario(path), self.catalog)
         return self._cache[path]
 
 
