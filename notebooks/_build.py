@@ -46,39 +46,71 @@ def notebook(cells: list[nbformat.NotebookNode], order: int) -> nbformat.Noteboo
     return nb
 
 
-def cost_overview() -> nbformat.NotebookNode:
+def framed(
+    intro: str,
+    knobs: str,
+    params_model: str,
+    compute: str,
+    body: list[nbformat.NotebookNode],
+    summary: str,
+    order: int,
+) -> nbformat.NotebookNode:
+    """The frame every report notebook shares around its own ``body`` cells.
+
+    An introduction, the tagged ``parameters`` cell (common parameters plus ``knobs``), the
+    validation cell for ``params_model``, the set-up cell ending in ``compute`` (which shows
+    the headline), ``body``, and the cell that publishes ``summary`` for the report index.
+    """
     return notebook(
         [
-            md("""
-# Cost overview
+            md(intro),
+            code(COMMON_PARAMETERS + "\n" + knobs, "parameters"),
+            code(f"""
+from planner.notebooks.params import {params_model}, validate
 
-What this deployment costs per month at **AWS list prices**, where the money goes, how
-staging compares with production, and how the seed report's own hand estimate compares with
-list prices. All amounts are US dollars per month (730 hours), before tax, credits or
-discounts not written in the scenario.
+params = validate({params_model}, globals())
 """),
             code(
-                COMMON_PARAMETERS
-                + '\nestimate = "auto"  # hand estimate CSV to audit; "auto" finds '
-                "scenarios/estimates/*-<scenario>.csv, None skips the audit",
-                "parameters",
-            ),
-            code("""
-from planner.notebooks.params import CostOverviewParams, validate
-
-params = validate(CostOverviewParams, globals())
-"""),
-            code("""
+                """
 from IPython.display import Markdown, display
 
 from planner import charts, views
 from planner.notebooks import data
 
 charts.setup()
+"""
+                + compute.strip()
+            ),
+            *body,
+            code(f"""
+from planner.notebooks.summary import publish
+
+publish({summary})
+"""),
+        ],
+        order=order,
+    )
+
+
+def cost_overview() -> nbformat.NotebookNode:
+    return framed(
+        """
+# Cost overview
+
+What this deployment costs per month at **AWS list prices**, where the money goes, how
+staging compares with production, and how the seed report's own hand estimate compares with
+list prices. All amounts are US dollars per month (730 hours), before tax, credits or
+discounts not written in the scenario.
+""",
+        'estimate = "auto"  # hand estimate CSV to audit; "auto" finds '
+        "scenarios/estimates/*-<scenario>.csv, None skips the audit",
+        "CostOverviewParams",
+        """
 overview = data.overview(params)
 report = overview.report
 display(Markdown(data.headline(report, params.usd_decimals)))
-"""),
+""",
+        [
             md("""
 ## Where the money goes
 
@@ -142,47 +174,28 @@ the line table after it shows each priced quantity and the price it used.
 display(views.styled(views.snapshot_table(report)))
 display(views.styled(views.cost_lines(report), params.usd_decimals))
 """),
-            code("""
-from planner.notebooks.summary import publish
-
-publish(data.overview_summary(overview))
-"""),
         ],
+        "data.overview_summary(overview)",
         order=1,
     )
 
 
 def whatif() -> nbformat.NotebookNode:
-    return notebook(
-        [
-            md("""
+    return framed(
+        """
 # What-if scenarios
 
 A base scenario against alternatives ("overlays"): each overlay changes a few things in the
 base (instance types, Multi-AZ, Kubernetes version) and is priced the same way. The table
 and chart show how each one changes the monthly bill, and in which services.
-"""),
-            code(
-                COMMON_PARAMETERS
-                + '\noverlays = ["auto"]  # overlay scenarios; "auto" finds '
-                "scenarios/whatif/<scenario>-*.yaml",
-                "parameters",
-            ),
-            code("""
-from planner.notebooks.params import WhatIfParams, validate
-
-params = validate(WhatIfParams, globals())
-"""),
-            code("""
-from IPython.display import Markdown, display
-
-from planner import charts, views
-from planner.notebooks import data
-
-charts.setup()
+""",
+        'overlays = ["auto"]  # overlay scenarios; "auto" finds scenarios/whatif/<scenario>-*.yaml',
+        "WhatIfParams",
+        """
 whatifs = data.whatifs(params)
 display(Markdown(data.whatif_headline(whatifs, params.usd_decimals)))
-"""),
+""",
+        [
             md("""
 ## Totals and changes
 
@@ -211,46 +224,28 @@ What each what-if changes, as written in its file (the comments give the reasons
 for path in whatifs.files:
     display(Markdown(f"**{path.stem}** (`{path.name}`)\\n\\n```yaml\\n{path.read_text()}\\n```"))
 """),
-            code("""
-from planner.notebooks.summary import publish
-
-publish(data.whatif_summary(whatifs))
-"""),
         ],
+        "data.whatif_summary(whatifs)",
         order=3,
     )
 
 
 def capacity() -> nbformat.NotebookNode:
-    return notebook(
-        [
-            md("""
+    return framed(
+        """
 # Capacity
 
 How many Kubernetes worker nodes the workloads need, how full those nodes are, whether the
 namespace quota leaves room to scale, and what the bill is at each level. Pods scale between
 their HPA minimum and maximum replicas; "expected" is the level the scenario prices.
-"""),
-            code(
-                COMMON_PARAMETERS
-                + "\nutilization_warn_pct = 85  # node groups above this share of allocatable are flagged",
-                "parameters",
-            ),
-            code("""
-from planner.notebooks.params import CapacityParams, validate
-
-params = validate(CapacityParams, globals())
-"""),
-            code("""
-from IPython.display import Markdown, display
-
-from planner import charts, views
-from planner.notebooks import data
-
-charts.setup()
+""",
+        "utilization_warn_pct = 85  # node groups above this share of allocatable are flagged",
+        "CapacityParams",
+        """
 capacity = data.capacity(params)
 display(Markdown(data.capacity_headline(capacity, params.usd_decimals)))
-"""),
+""",
+        [
             md("""
 ## Nodes per node group
 
@@ -296,12 +291,8 @@ worker nodes stays the same.
 display(views.styled(views.cost_range(capacity.costs), params.usd_decimals))
 charts.cost_range(capacity.result.scenario, capacity.costs).show()
 """),
-            code("""
-from planner.notebooks.summary import publish
-
-publish(data.capacity_summary(capacity))
-"""),
         ],
+        "data.capacity_summary(capacity)",
         order=2,
     )
 

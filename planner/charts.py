@@ -173,22 +173,19 @@ def audit(rows: Sequence[AuditRow]) -> Any:
     items = sorted(rows, key=lambda r: abs(r.difference_usd))
     labels = [r.label if len(r.label) <= 48 else r.label[:45] + "..." for r in items]
     fig = go.Figure()
-    fig.add_bar(
-        name="hand estimate (seed report)",
-        x=[_f(r.estimate_usd) for r in items],
-        y=labels,
-        orientation="h",
-        marker_color="#bab0ac",
-        hovertemplate="estimate %{x:" + MONEY_FORMAT + "}<extra>%{y}</extra>",
+    bars = (
+        ("hand estimate (seed report)", "estimate", [r.estimate_usd for r in items], "#bab0ac"),
+        ("list prices", "list prices", [r.model_usd for r in items], "#4e79a7"),
     )
-    fig.add_bar(
-        name="list prices",
-        x=[_f(r.model_usd) for r in items],
-        y=labels,
-        orientation="h",
-        marker_color="#4e79a7",
-        hovertemplate="list prices %{x:" + MONEY_FORMAT + "}<extra>%{y}</extra>",
-    )
+    for name, hover, values, color in bars:
+        fig.add_bar(
+            name=name,
+            x=[_f(v) for v in values],
+            y=labels,
+            orientation="h",
+            marker_color=color,
+            hovertemplate=hover + " %{x:" + MONEY_FORMAT + "}<extra>%{y}</extra>",
+        )
     fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
     return _layout(
         fig,

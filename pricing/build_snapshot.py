@@ -29,22 +29,11 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "snapshot"
 SNAPSHOT_DATE = "2026-11-25"
-COLUMNS = [
-    "service",
-    "region",
-    "product",
-    "attributes",
-    "term",
-    "lease",
-    "purchase_option",
-    "offering_class",
-    "unit",
-    "usd",
-    "price_kind",
-    "derivation",
-    "source",
-    "source_date",
-]
+# The snapshot's columns are defined once, in the catalog that reads them.
+sys.path.insert(0, str(HERE.parent))
+from planner.catalog import SNAPSHOT_COLUMNS  # noqa: E402
+
+COLUMNS = list(SNAPSHOT_COLUMNS)
 MULTI_AZ_FACTOR = Decimal(2)
 MSK_M5_UNITS = {
     "large": 1,

@@ -3,6 +3,7 @@ prices that say how, and a byte-identical rebuild from ../shared/aws-pricing."""
 
 from __future__ import annotations
 
+import csv
 import hashlib
 import json
 import subprocess
@@ -89,21 +90,22 @@ def test_rds_multi_az_is_twice_single_az(catalog: PriceCatalog) -> None:
 
 
 def test_msk_m5_sizes_derive_from_24xlarge(catalog: PriceCatalog) -> None:
+    """Each m5 broker size is the 24xlarge price in proportion to vCPUs (instance specs)."""
+    specs = REPO / "planner" / "data" / "instance_specs" / "msk_broker_types.csv"
+    with specs.open(newline="") as handle:
+        vcpus = {
+            r["broker_type"]: int(r["vcpu"])
+            for r in csv.DictReader(handle)
+            if r["broker_type"].startswith("kafka.m5.")
+        }
     big = catalog.get("AmazonMSK", "us-east-1", "broker/kafka.m5.24xlarge")
-    units = {
-        "large": 1,
-        "xlarge": 2,
-        "2xlarge": 4,
-        "4xlarge": 8,
-        "8xlarge": 16,
-        "12xlarge": 24,
-        "16xlarge": 32,
-    }
-    for size, n in units.items():
-        row = catalog.get("AmazonMSK", "us-east-1", f"broker/kafka.m5.{size}")
-        assert row.usd == big.usd * n / 48
-        assert row.price_kind == "derived"
-        assert "kafka.m5.24xlarge" in row.derivation and f"x {n}/48" in row.derivation
+    assert len(vcpus) == 8 and vcpus["kafka.m5.24xlarge"] == 96
+    for broker, vcpu in vcpus.items():
+        row = catalog.get("AmazonMSK", "us-east-1", f"broker/{broker}")
+        assert row.usd == big.usd * vcpu / 96
+        if broker != "kafka.m5.24xlarge":
+            assert row.price_kind == "derived"
+            assert "kafka.m5.24xlarge" in row.derivation
 
 
 def test_missing_price_names_item_region_and_nearest() -> None:
