@@ -31,7 +31,7 @@ OUT = HERE / "snapshot"
 SNAPSHOT_DATE = "2026-11-25"
 # The snapshot's columns are defined once, in the catalog that reads them.
 sys.path.insert(0, str(HERE.parent))
-from planner.catalog import SNAPSHOT_COLUMNS  # noqa: E402
+from planner.catalog import SNAPSHOT_COLUMNS, region_offsets  # noqa: E402
 
 COLUMNS = list(SNAPSHOT_COLUMNS)
 MULTI_AZ_FACTOR = Decimal(2)
@@ -85,6 +85,8 @@ class Builder:
             raise SystemExit(f"row lacks {missing}: {row}")
         if not row["source"] or not row["source_date"]:
             raise SystemExit(f"row without source or date: {row}")
+        if any("\n" in v or "\r" in v for v in row.values()):
+            raise SystemExit(f"a field holds a line break (the manifest's byte ranges need none): {row}")
         Decimal(row["usd"])  # must parse
         key = (
             row["region"],
@@ -543,6 +545,7 @@ def write(b: Builder, out: Path = OUT) -> dict[str, object]:
             "sha256": digest,
             "source_dates": [dates[0], dates[-1]],
             "regions": sorted({r["region"] for r in rows}),
+            "region_offsets": region_offsets(path),
             "dropped_conflicting_source_keys": len(b.conflicts.get(service, ())),
         }
     manifest = {

@@ -165,3 +165,15 @@ def test_wheel_ships_the_snapshot_and_scenarios(tmp_path: Path) -> None:
             assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
         assert "planner/_scenarios/staging.yaml" in names
         assert "planner/_scenarios/production.yaml" in names
+
+
+def test_a_region_lookup_reads_only_that_regions_rows() -> None:
+    fresh = PriceCatalog(SNAPSHOT_DIR)
+    row = fresh.get("AmazonRDS", "us-east-1", "db/db.t3.medium/PostgreSQL/Single-AZ")
+    loaded = {key: len(rows) for key, rows in fresh._index.items()}
+    assert loaded == {
+        ("AmazonRDS", "us-east-1"): MANIFEST["services"]["AmazonRDS"]["rows"]
+        - sum(1 for r in PriceCatalog(SNAPSHOT_DIR).rows("AmazonRDS") if r.region != "us-east-1")
+    }
+    whole = {(r.region, r.product, r.term): r for r in PriceCatalog(SNAPSHOT_DIR).rows("AmazonRDS")}
+    assert whole[("us-east-1", row.product, row.term)] == row

@@ -18,7 +18,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-from planner.catalog import SNAPSHOT_COLUMNS, PriceRow, Term
+from planner.catalog import SNAPSHOT_COLUMNS, PriceRow, Term, region_offsets
 from planner.errors import PlannerError
 
 # Price List "location" names for regions (older records carry no regionCode attribute).
@@ -140,7 +140,7 @@ def write_snapshot(rows: list[PriceRow], out_dir: Path, snapshot_date: str) -> P
     tmp = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.", dir=out_dir.parent))
     services: dict[str, Any] = {}
     by_service: dict[str, list[PriceRow]] = {}
-    for row in rows:
+    for row in sorted(rows, key=lambda r: (r.service, r.region, r.product)):
         by_service.setdefault(row.service, []).append(row)
     for service, items in sorted(by_service.items()):
         path = tmp / f"{service}.csv"
@@ -173,6 +173,7 @@ def write_snapshot(rows: list[PriceRow], out_dir: Path, snapshot_date: str) -> P
             "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
             "source_dates": [dates[0], dates[-1]],
             "regions": sorted({r.region for r in items}),
+            "region_offsets": region_offsets(path),
         }
     manifest = {
         "snapshot_date": snapshot_date,
