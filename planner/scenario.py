@@ -2,7 +2,8 @@
 
 A scenario may ``extends: other.yaml`` (a path relative to itself) and override fields:
 mappings merge key by key, lists of named items merge by ``name`` (an item with
-``remove: true`` drops that name), and any other value replaces the base's.
+``remove: true`` drops that name), an empty list clears the base's list, and any other value
+replaces the base's.
 
 Every problem becomes one :class:`~planner.errors.ScenarioError` naming the file, the line,
 the field path and the value, and what would be valid.
@@ -182,7 +183,7 @@ def _merge(base: Any, over: Any, where: str, key: PathKey) -> Any:
         for k, v in over.items():
             out[k] = _merge(base[k], v, where, (*key, str(k))) if k in base else v
         return out
-    if isinstance(base, list) and isinstance(over, list) and _named(base) and _named(over):
+    if isinstance(base, list) and isinstance(over, list) and over and _named(base) and _named(over):
         out_list = [dict(item) for item in base]
         index = {item["name"]: i for i, item in enumerate(out_list)}
         for item in over:

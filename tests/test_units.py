@@ -92,6 +92,23 @@ def test_overlay_remove_unknown_name(tmp_path: Path) -> None:
         load_scenario(over)
 
 
+def test_overlay_empty_list_clears_and_manifests_match_inline_workloads(tmp_path: Path) -> None:
+    base = (SCENARIOS_DIR / "staging.yaml").resolve()
+    manifests = (SCENARIOS_DIR / "manifests" / "staging").resolve()
+    over = write(
+        tmp_path / "o.yaml",
+        f"extends: {base}\nname: o\neks:\n  workloads: []\n  workloads_from: {manifests}\n",
+    )
+    eks = load_scenario(over).topology.eks
+    assert eks is not None and eks.workloads == () and eks.workloads_from == str(manifests)
+    from planner.capacity.plan import plan_capacity
+
+    from_manifests = plan_capacity(load_scenario(over).topology)
+    inline = plan_capacity(load_scenario("staging").topology)
+    for state in ("min", "expected", "max"):
+        assert from_manifests.nodes(state) == inline.nodes(state)
+
+
 def test_extends_cycle_and_missing_file(tmp_path: Path) -> None:
     write(tmp_path / "a.yaml", "extends: b.yaml\nname: a\n")
     write(tmp_path / "b.yaml", "extends: a.yaml\nname: b\n")
