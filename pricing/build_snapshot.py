@@ -86,7 +86,7 @@ class Builder:
         if not row["source"] or not row["source_date"]:
             raise SystemExit(f"row without source or date: {row}")
         if any("\n" in v or "\r" in v for v in row.values()):
-            raise SystemExit(f"a field holds a line break (the manifest's byte ranges need none): {row}")
+            raise SystemExit(f"a field holds a line break (byte ranges need none): {row}")
         Decimal(row["usd"])  # must parse
         key = (
             row["region"],
