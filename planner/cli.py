@@ -8,43 +8,28 @@ stderr and exit code 2; anything else is a bug and keeps its traceback.
 from __future__ import annotations
 
 import argparse
-import os
+import importlib
 import sys
-import tempfile
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
 
 from planner.errors import PlannerError
+from planner.output import write_output
 from planner.pricing import price_scenario
 
 EXIT_USER_ERROR = 2
+
+# Subpackages that bring their own subcommands: each module defines
+# ``add_commands(sub: argparse._SubParsersAction) -> None`` and imports nothing heavy at
+# module level (pandas, boto3, plotly are imported inside the command functions).
+COMMAND_MODULES: tuple[str, ...] = ()
 
 
 class _Parser(argparse.ArgumentParser):
     def error(self, message: str) -> None:  # type: ignore[override]
         # One line and exit 2, like every other user error (argparse prints usage otherwise).
         raise PlannerError(f"{self.prog}: {message} (see {self.prog} --help)")
-
-
-def write_output(text: str, output: str | None) -> None:
-    """Print, or write atomically: a temporary file in the same folder, then rename."""
-    if output is None or output == "-":
-        sys.stdout.write(text)
-        return
-    target = Path(output)
-    if target.is_dir():
-        raise PlannerError(f"{target}: --output is a directory; give a file name")
-    if not target.parent.is_dir():
-        raise PlannerError(f"{target}: --output folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
 
 
 def _cmd_price(args: argparse.Namespace) -> int:
@@ -228,6 +213,9 @@ def _build_parser() -> argparse.ArgumentParser:
     rep.add_argument("scenarios", nargs="*")
     rep.add_argument("--out", default="reports", metavar="DIR")
     rep.set_defaults(func=_cmd_report)
+
+    for module in COMMAND_MODULES:
+        importlib.import_module(module).add_commands(sub)
     return parser
 
 

@@ -395,6 +395,14 @@ class Topology(Model):
     s3: S3Storage | None = None
     kms: KMSKeys | None = None
     ecr: ECRStorage | None = None
+    cost_allocation_tags: dict[
+        Annotated[str, Field(min_length=1, max_length=128)],
+        Annotated[str, Field(max_length=256)],
+    ] = Field(
+        default_factory=dict,
+        description="AWS cost allocation tags on the environment's resources, e.g. "
+        "{Environment: staging}; billing alerts and actuals filter by them",
+    )
 
     @model_validator(mode="after")
     def _unique_names(self) -> Topology:

@@ -149,7 +149,7 @@ def run(args: argparse.Namespace) -> int:
         text = result_table(result, costs)
     output = getattr(args, "output", None)
     if output:
-        from planner.cli import write_output
+        from planner.output import write_output
 
         write_output(text, output)
     else:
