@@ -12,13 +12,56 @@ from __future__ import annotations
 import argparse
 import random
 import time
+from collections.abc import Sequence
 
 from planner.capacity.allocatable import node_allocatable
 from planner.capacity.instances import instance_spec
-from planner.capacity.packing import GroupSpec, Packing, PodSpec, first_fit_naive, pack
-from planner.capacity.resources import MIB, Resources, ceil_div
+from planner.capacity.packing import (
+    REASON_MAX_SIZE,
+    GroupSpec,
+    Node,
+    Packing,
+    PodSpec,
+    Unplaced,
+    pack,
+    sort_key,
+)
+from planner.capacity.resources import MIB, Resources, ceil_div, fits, shortfall, subtract
 
 DAEMONSETS = Resources(125, 0, 2)  # aws-node 25m + kube-proxy 100m
+
+
+def first_fit_naive(pods: Sequence[PodSpec], groups: Sequence[GroupSpec]) -> Packing:
+    """Baseline for the benchmark: the same FFD, but a linear scan of every node per pod."""
+    nodes: list[Node] = []
+    counts = [0] * len(groups)
+    for g, group in enumerate(groups):
+        for _ in range(group.min_nodes):
+            nodes.append(Node(g, None, group.free_per_node))
+            counts[g] += 1
+    unplaced: list[Unplaced] = []
+    for pod in sorted(pods, key=sort_key(groups)):
+        for node in nodes:
+            if node.group in pod.eligible and fits(pod.request, node.free):
+                if pod.anti_affinity and pod.workload in node.anti:
+                    continue
+                node.free = subtract(node.free, pod.request)
+                node.pods.append(pod)
+                break
+        else:
+            for g in pod.eligible:
+                group = groups[g]
+                full = group.max_nodes is not None and counts[g] >= group.max_nodes
+                if full or shortfall(pod.request, group.free_per_node):
+                    continue
+                node = Node(g, None, subtract(group.free_per_node, pod.request))
+                node.pods.append(pod)
+                nodes.append(node)
+                counts[g] += 1
+                break
+            else:
+                unplaced.append(Unplaced(pod, REASON_MAX_SIZE))
+    return Packing(nodes=nodes, unplaced=unplaced, groups=groups)
 
 
 def groups() -> list[GroupSpec]:
@@ -90,6 +133,11 @@ def main() -> None:
         print(f"{label:<20} {elapsed:>8.3f} {used:>6} {bound:>6} {used / bound:>12.3f} {missed:>9}")
     fast, naive = results[0][1], results[1][1]
     print(f"speed-up vs naive: {naive / fast:.1f}x")
+    ffd_used, ffd_bound = results[0][2], results[0][3]
+    print(
+        f"capacity_pack: ratio={fast / naive:.3f} ffd_s={fast:.3f} naive_s={naive:.3f} "
+        f"nodes_over_bound={ffd_used / ffd_bound:.3f} pods={args.pods}"
+    )
 
 
 if __name__ == "__main__":

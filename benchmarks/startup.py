@@ -38,6 +38,7 @@ def main(argv: list[str]) -> int:
     print(f"planner price --format json: median {p * 1000:.0f} ms over {repetitions} runs")
     print(f"python -c 'import pandas':   median {q * 1000:.0f} ms over {repetitions} runs")
     print(f"ratio: {ratio:.2f}x ({verdict}; target <= {TARGET}x)")
+    print(f"startup: ratio={ratio:.2f} planner_ms={p * 1000:.0f} import_pandas_ms={q * 1000:.0f}")
     return 0
 
 

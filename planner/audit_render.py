@@ -7,8 +7,7 @@ from typing import Any
 
 from planner.audit import AuditRow, explain
 from planner.costing.engine import CostReport
-from planner.money import ZERO, usd
-from planner.render import _number
+from planner.money import ZERO, json_number, usd
 
 
 def ranked(rows: list[AuditRow]) -> list[AuditRow]:
@@ -47,16 +46,16 @@ def audit_json(rows: list[AuditRow], report: CostReport) -> dict[str, Any]:
     return {
         "scenario": report.scenario,
         "currency": "USD",
-        "estimate_total_usd": _number(est_total),
-        "model_total_usd": _number(report.total_monthly_usd),
-        "difference_usd": _number(report.total_monthly_usd - est_total),
+        "estimate_total_usd": json_number(est_total),
+        "model_total_usd": json_number(report.total_monthly_usd),
+        "difference_usd": json_number(report.total_monthly_usd - est_total),
         "rows": [
             {
                 "label": r.label,
                 "service": r.service,
-                "estimate_usd": _number(r.estimate_usd),
-                "model_usd": _number(r.model_usd),
-                "difference_usd": _number(r.difference_usd),
+                "estimate_usd": json_number(r.estimate_usd),
+                "model_usd": json_number(r.model_usd),
+                "difference_usd": json_number(r.difference_usd),
                 "model_lines": explain(r),
                 "note": r.note,
             }

@@ -12,9 +12,8 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.catalog import SERVICES
+from planner.costing.registry import OTHER_COLOR, service_color, service_label, service_rank
 from planner.money import ZERO
-from planner.render import SERVICE_LABELS
 
 if TYPE_CHECKING:
     from planner.audit import AuditRow
@@ -27,23 +26,6 @@ RENDERER = "plotly_mimetype+notebook"
 TEMPLATE = "plotly_white"
 FONT = "Helvetica, Arial, sans-serif"
 
-# One color per AWS service code (Tableau 10 + 1), stable across every chart and notebook.
-SERVICE_COLORS: dict[str, str] = {
-    "AmazonEKS": "#4e79a7",
-    "AmazonEC2": "#f28e2b",
-    "AmazonRDS": "#e15759",
-    "AmazonElastiCache": "#76b7b2",
-    "AmazonMSK": "#59a14f",
-    "AWSELB": "#edc948",
-    "AmazonCloudWatch": "#b07aa1",
-    "AmazonS3": "#ff9da7",
-    "awskms": "#9c755f",
-    "AmazonECR": "#bab0ac",
-    "AWSDataTransfer": "#17becf",
-}
-OTHER_COLOR = "#7f7f7f"
-SCENARIO_COLORS = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#b07aa1", "#76b7b2")
-UP, DOWN = "#e15759", "#59a14f"
 MONEY_FORMAT = "$,.2f"
 
 
@@ -58,16 +40,8 @@ def setup() -> None:
         pio.templates.default = TEMPLATE
 
 
-def color(service: str) -> str:
-    return SERVICE_COLORS.get(service, OTHER_COLOR)
-
-
-def label(service: str) -> str:
-    return SERVICE_LABELS.get(service, service)
-
-
 def _ordered(codes: Sequence[str] | set[str]) -> list[str]:
-    return sorted(codes, key=lambda c: SERVICES.index(c) if c in SERVICES else len(SERVICES))
+    return sorted(codes, key=service_rank)
 
 
 def _f(value: Decimal) -> float:
@@ -99,9 +73,9 @@ def cost_by_service(report: CostReport) -> Any:
     fig = go.Figure(
         go.Bar(
             x=[_f(v) for _, v in items],
-            y=[label(k) for k, _ in items],
+            y=[service_label(k) for k, _ in items],
             orientation="h",
-            marker_color=[color(k) for k, _ in items],
+            marker_color=[service_color(k) for k, _ in items],
             text=[_short_usd(v) for _, v in items],
             textposition="outside",
             cliponaxis=False,
@@ -122,11 +96,11 @@ def cost_by_resource(report: CostReport, top: int = 15) -> Any:
     for code in _ordered({k[0] for k, _ in items}):
         mine = [(k, v) for k, v in items if k[0] == code]
         fig.add_bar(
-            name=label(code),
+            name=service_label(code),
             x=[_f(v) for _, v in mine],
             y=[k[1] for k, _ in mine],
             orientation="h",
-            marker_color=color(code),
+            marker_color=service_color(code),
             hovertemplate="%{y}: %{x:" + MONEY_FORMAT + "} a month<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=[k[1] for k, _ in items])
@@ -144,11 +118,11 @@ def scenarios_by_service(reports: Mapping[str, CostReport]) -> Any:
     fig = go.Figure()
     for code in _ordered({c for r in reports.values() for c in r.by_service()}):
         fig.add_bar(
-            name=label(code),
+            name=service_label(code),
             x=names,
             y=[_f(reports[n].by_service().get(code, ZERO)) for n in names],
-            marker_color=color(code),
-            hovertemplate=label(code) + ": %{y:" + MONEY_FORMAT + "}<extra>%{x}</extra>",
+            marker_color=service_color(code),
+            hovertemplate=service_label(code) + ": %{y:" + MONEY_FORMAT + "}<extra>%{x}</extra>",
         )
     totals = [reports[n].total_monthly_usd for n in names]
     fig.add_scatter(
@@ -207,11 +181,11 @@ def whatif_deltas(base: CostReport, others: Sequence[CostReport]) -> Any:
         changes = [_f(o.by_service().get(code, ZERO) - a.get(code, ZERO)) for o in others]
         if any(changes):
             fig.add_bar(
-                name=label(code),
+                name=service_label(code),
                 x=names,
                 y=changes,
-                marker_color=color(code),
-                hovertemplate=label(code) + ": %{y:+$,.2f}<extra>%{x}</extra>",
+                marker_color=service_color(code),
+                hovertemplate=service_label(code) + ": %{y:+$,.2f}<extra>%{x}</extra>",
             )
     nets = [o.total_monthly_usd - base.total_monthly_usd for o in others]
     fig.add_scatter(

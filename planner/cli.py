@@ -44,20 +44,12 @@ def _cmd_price(args: argparse.Namespace) -> int:
     extra: dict[str, object] = {"scenario_file": str(scenario.path)}
     eks = topology.eks
     if eks is not None and (eks.workloads or eks.workloads_from):
-        from planner.capacity.plan import cost_range as capacity_cost_range
-        from planner.capacity.plan import plan_capacity
-        from planner.errors import PriceNotFoundError
-        from planner.render import _number
+        from planner.money import json_number
+        from planner.pricing import monthly_range, scenario_capacity_range
 
-        capacity = plan_capacity(topology, base_dir=scenario.path.parent)
-        try:
-            costs = capacity_cost_range(
-                topology, capacity, catalog, allow_missing=args.allow_missing
-            )
-        except PriceNotFoundError as exc:
-            raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
-        cost_range = {state: Decimal(cost.monthly_usd) for state, cost in costs.items()}
-        extra["monthly_usd_range"] = {k: _number(v) for k, v in cost_range.items()}
+        _, costs = scenario_capacity_range(scenario, catalog, allow_missing=args.allow_missing)
+        cost_range = monthly_range(costs)
+        extra["monthly_usd_range"] = {k: json_number(v) for k, v in cost_range.items()}
         extra["nodes_range"] = {state: cost.nodes for state, cost in costs.items()}
     report = price_scenario(scenario, catalog, allow_missing=args.allow_missing)
     for warning in report.warnings:

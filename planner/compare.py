@@ -7,8 +7,9 @@ from decimal import Decimal
 from typing import Any
 
 from planner.costing.engine import CostReport
-from planner.money import ZERO, plain, usd
-from planner.render import SERVICE_LABELS, _number, _ordered
+from planner.costing.registry import service_label
+from planner.money import ZERO, json_number, plain, usd
+from planner.render import by_service_order
 
 
 @dataclass(frozen=True)
@@ -28,7 +29,7 @@ class Comparison:
 
 def compare(base: CostReport, other: CostReport) -> Comparison:
     a, b = base.by_service(), other.by_service()
-    keys = _ordered({k: ZERO for k in {*a, *b}})
+    keys = by_service_order({k: ZERO for k in {*a, *b}})
     rows = tuple((k, a.get(k, ZERO), b.get(k, ZERO)) for k in keys)
     return Comparison(base, other, rows)
 
@@ -43,7 +44,7 @@ def compare_table(c: Comparison) -> str:
     head = f"{'service':<28}{c.base.scenario:>14}{c.other.scenario:>14}{'delta':>14}{'':>9}"
     out = [f"Monthly USD: {c.base.scenario} vs {c.other.scenario}", "", head, "-" * len(head)]
     for service, old, new in c.services:
-        label = SERVICE_LABELS.get(service, service)
+        label = service_label(service)
         out.append(
             f"{label:<28}{usd(old):>14}{usd(new):>14}{usd(new - old):>14}{_pct(old, new):>9}"
         )
@@ -61,14 +62,14 @@ def compare_json(c: Comparison) -> dict[str, Any]:
         "services": [
             {
                 "service": s,
-                "base_monthly_usd": _number(old),
-                "other_monthly_usd": _number(new),
-                "delta_usd": _number(new - old),
+                "base_monthly_usd": json_number(old),
+                "other_monthly_usd": json_number(new),
+                "delta_usd": json_number(new - old),
             }
             for s, old, new in c.services
         ],
-        "base_total_monthly_usd": _number(c.base_total),
-        "other_total_monthly_usd": _number(c.other_total),
-        "delta_total_usd": _number(c.other_total - c.base_total),
+        "base_total_monthly_usd": json_number(c.base_total),
+        "other_total_monthly_usd": json_number(c.other_total),
+        "delta_total_usd": json_number(c.other_total - c.base_total),
         "delta_total_usd_exact": plain(c.other_total - c.base_total),
     }

@@ -44,3 +44,10 @@ def plain(value: Decimal) -> str:
     """A Decimal without exponent or trailing zeros, for tables and JSON strings."""
     text = format(value.normalize(), "f")
     return text if text != "-0" else "0"
+
+
+def json_number(value: Decimal) -> float | int:
+    """JSON number for a Decimal: int when whole, else float of its exact decimal text."""
+    if value == value.to_integral_value():
+        return int(value)
+    return float(plain(value))

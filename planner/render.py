@@ -9,31 +9,10 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
-from planner.catalog import SERVICES
 from planner.costing.engine import CostReport
 from planner.costing.lines import CostLine
-from planner.money import HOURS_PER_MONTH, ZERO, plain, usd
-
-SERVICE_LABELS = {
-    "AmazonEKS": "EKS",
-    "AmazonEC2": "EC2 (nodes, EBS, NAT)",
-    "AmazonRDS": "RDS",
-    "AmazonElastiCache": "ElastiCache",
-    "AmazonMSK": "MSK",
-    "AWSELB": "Load balancing",
-    "AmazonCloudWatch": "CloudWatch",
-    "AmazonS3": "S3",
-    "awskms": "KMS",
-    "AmazonECR": "ECR",
-    "AWSDataTransfer": "Data transfer",
-}
-
-
-def _number(value: Decimal) -> float | int:
-    """JSON number for a Decimal: int when whole, else float of its exact decimal text."""
-    if value == value.to_integral_value():
-        return int(value)
-    return float(plain(value))
+from planner.costing.registry import service_label, service_rank
+from planner.money import HOURS_PER_MONTH, ZERO, json_number, plain, usd
 
 
 def line_json(line: CostLine) -> dict[str, Any]:
@@ -41,10 +20,10 @@ def line_json(line: CostLine) -> dict[str, Any]:
         "resource": line.resource,
         "service": line.service,
         "component": line.component,
-        "quantity": _number(line.quantity),
+        "quantity": json_number(line.quantity),
         "unit": line.unit,
-        "unit_price_usd": None if line.unit_price_usd is None else _number(line.unit_price_usd),
-        "monthly_usd": None if line.monthly_usd is None else _number(line.monthly_usd),
+        "unit_price_usd": None if line.unit_price_usd is None else json_number(line.unit_price_usd),
+        "monthly_usd": None if line.monthly_usd is None else json_number(line.monthly_usd),
         "monthly_usd_exact": None if line.monthly_usd is None else plain(line.monthly_usd),
         "purchase_option": line.purchase_option,
         "price_source": line.price_source,
@@ -65,9 +44,9 @@ def report_json(report: CostReport, extra: dict[str, Any] | None = None) -> dict
         "currency": "USD",
         "hours_per_month": int(HOURS_PER_MONTH),
         "price_snapshot": report.snapshot,
-        "total_monthly_usd": _number(total),
+        "total_monthly_usd": json_number(total),
         "total_monthly_usd_exact": plain(total),
-        "by_service": {k: _number(v) for k, v in _ordered(report.by_service()).items()},
+        "by_service": {k: json_number(v) for k, v in by_service_order(report.by_service()).items()},
         "lines": [line_json(ln) for ln in report.lines],
         "missing_prices": [ln.price_source for ln in report.missing],
         "warnings": list(report.warnings),
@@ -122,9 +101,9 @@ def report_csv(report: CostReport) -> str:
     return buffer.getvalue()
 
 
-def _ordered(totals: dict[str, Decimal]) -> dict[str, Decimal]:
-    order = {s: i for i, s in enumerate(SERVICES)}
-    return dict(sorted(totals.items(), key=lambda kv: order.get(kv[0], 99)))
+def by_service_order(totals: dict[str, Decimal]) -> dict[str, Decimal]:
+    """The same mapping, in report order of its AWS service codes."""
+    return dict(sorted(totals.items(), key=lambda kv: service_rank(kv[0])))
 
 
 def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = None) -> str:
@@ -144,13 +123,13 @@ def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = Non
     for ln in report.lines:
         grouped[ln.service][ln.resource].append(ln)
     width = 100
-    for service in _ordered({s: ZERO for s in grouped}):
+    for service in by_service_order({s: ZERO for s in grouped}):
         resources = grouped[service]
         service_total = sum(
             (ln.monthly_usd for lns in resources.values() for ln in lns if ln.monthly_usd),
             ZERO,
         )
-        label = f"{SERVICE_LABELS.get(service, service)} [{service}]"
+        label = f"{service_label(service)} [{service}]"
         out.append(f"{label:<{width - 14}}{usd(service_total):>14}")
         for resource, lns in resources.items():
             out.append(f"  {resource}")

@@ -11,10 +11,9 @@ from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from planner.catalog import SERVICES
 from planner.costing.engine import CostReport
+from planner.costing.registry import service_label, service_rank
 from planner.money import ZERO, usd
-from planner.render import SERVICE_LABELS
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -24,14 +23,6 @@ if TYPE_CHECKING:
     from planner.capacity.model import CapacityResult, StateCost
 
 USD = "monthly USD"
-
-
-def service_label(code: str) -> str:
-    return SERVICE_LABELS.get(code, code)
-
-
-def _order(code: str) -> int:
-    return SERVICES.index(code) if code in SERVICES else len(SERVICES)
 
 
 def _f(value: Decimal) -> float:
@@ -90,7 +81,7 @@ def side_by_side(reports: Mapping[str, CostReport]) -> pd.DataFrame:
     """Per service, one column per scenario, plus a TOTAL row."""
     import pandas as pd
 
-    codes = sorted({c for r in reports.values() for c in r.by_service()}, key=_order)
+    codes = sorted({c for r in reports.values() for c in r.by_service()}, key=service_rank)
     rows: list[dict[str, Any]] = []
     for code in codes:
         row: dict[str, Any] = {"service": service_label(code)}
@@ -189,7 +180,7 @@ def service_deltas(base: CostReport, others: Sequence[CostReport]) -> pd.DataFra
     rows = []
     for other in others:
         a, b = base.by_service(), other.by_service()
-        for code in sorted({*a, *b}, key=_order):
+        for code in sorted({*a, *b}, key=service_rank):
             change = b.get(code, ZERO) - a.get(code, ZERO)
             if change:
                 rows.append(

@@ -13,12 +13,11 @@ import pytest
 
 from planner.capacity.cli import result_json
 from planner.capacity.plan import (
-    cost_range,
-    cost_range_summary,
     node_counts,
     plan_capacity,
 )
 from planner.errors import CapacityInputError, ScenarioError
+from planner.pricing import monthly_range, price_capacity_range
 from planner.scenario import load_scenario
 from planner.topology import Topology
 
@@ -60,7 +59,7 @@ def test_golden(name: str) -> None:
         pytest.fail("scenarios/production.yaml is missing")  # the lead bundles it
     scenario = load_scenario(name)
     result = plan_capacity(scenario.topology, base_dir=scenario.path.parent)
-    costs = cost_range(scenario.topology, result)
+    costs = price_capacity_range(scenario.topology, result)
     _check_golden(name, result_json(result, costs))
 
 
@@ -75,7 +74,7 @@ def test_staging_numbers() -> None:
     assert result.nodes("max") == {"general": 4, "compute": 2}
     assert (result.pods_at_min, result.pods_at_max) == (10, 26)
     assert result.ok
-    costs = cost_range_summary(topology)
+    costs = monthly_range(price_capacity_range(topology, result))
     assert costs["min"] == costs["expected"] < costs["max"]
     assert node_counts(topology, "max") == {"general": 4, "compute": 2}
 
@@ -92,7 +91,7 @@ def test_manifests_agree_with_the_scenario() -> None:
     a, b = plan_capacity(topology), plan_capacity(from_manifests)
     assert b.workloads_source == "manifests: manifests/staging"
     for state in ("min", "expected", "max"):
-        assert a.nodes(state) == b.nodes(state)  # type: ignore[arg-type]
+        assert a.nodes(state) == b.nodes(state)
     assert (a.pods_at_min, a.pods_at_max) == (b.pods_at_min, b.pods_at_max)
     key = lambda q: (q.kind, q.state, q.workload, q.field)  # noqa: E731
     assert sorted((key(q), q.used, q.limit, q.ok) for q in a.quota_checks) == sorted(

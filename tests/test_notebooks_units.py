@@ -11,6 +11,7 @@ from typing import Any
 import nbformat
 import pytest
 
+from planner.costing.registry import service_color
 from planner.errors import NotebookError
 from planner.notebooks import report as report_mod
 from planner.notebooks.cli import parse_value
@@ -191,7 +192,7 @@ def test_views_and_charts_on_staging() -> None:
     assert "$438.00" in html
     fig = charts.whatif_deltas(staging, [graviton])
     colors = {t.name: t.marker.color for t in fig.data if t.type == "bar"}
-    assert colors["EC2 (nodes, EBS, NAT)"] == charts.SERVICE_COLORS["AmazonEC2"]
+    assert colors["EC2 (nodes, EBS, NAT)"] == service_color("AmazonEC2")
     assert charts.cost_by_service(staging).layout.xaxis.tickprefix == "$"
 
 

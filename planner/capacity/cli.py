@@ -128,20 +128,18 @@ def result_table(result: CapacityResult, costs: Mapping[State, StateCost] | None
 
 
 def run(args: argparse.Namespace) -> int:
-    from planner.capacity.plan import cost_range, plan_capacity
+    from planner.pricing import scenario_capacity_range
     from planner.scenario import load_scenario
 
     scenario = load_scenario(getattr(args, "scenario", None))
-    topology = scenario.topology
-    result = plan_capacity(topology, base_dir=scenario.path.parent)
     prices = getattr(args, "prices", None)
     catalog = None
     if prices is not None:
         from planner.catalog import load_catalog
 
         catalog = load_catalog(prices)
-    costs = cost_range(
-        topology, result, catalog, allow_missing=bool(getattr(args, "allow_missing", False))
+    result, costs = scenario_capacity_range(
+        scenario, catalog, allow_missing=bool(getattr(args, "allow_missing", False))
     )
     if getattr(args, "format", "table") == "json":
         text = json.dumps(result_json(result, costs), indent=2) + "\n"

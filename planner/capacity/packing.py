@@ -19,7 +19,7 @@ from __future__ import annotations
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
-from planner.capacity.resources import Resources, fits, shortfall, subtract
+from planner.capacity.resources import Resources, fits, subtract
 
 REASON_TOO_BIG = "too_big"
 REASON_MAX_SIZE = "max_size"
@@ -48,7 +48,6 @@ class GroupSpec:
 @dataclass(slots=True)
 class Node:
     group: int
-    ordinal: int
     zone: str | None
     free: Resources
     pods: list[PodSpec] = field(default_factory=list)
@@ -183,7 +182,7 @@ class _Packer:
                 zone = group.zones[self.counts[g] % len(group.zones)]
         else:
             zone = None
-        node = Node(group=g, ordinal=self.counts[g], zone=zone, free=group.free_per_node)
+        node = Node(group=g, zone=zone, free=group.free_per_node)
         self.counts[g] += 1
         key = (g, zone)
         tree = self.trees.get(key)
@@ -258,36 +257,3 @@ def pack(pods: Sequence[PodSpec], groups: Sequence[GroupSpec]) -> Packing:
         if miss is not None:
             unplaced.append(miss)
     return Packing(nodes=packer.nodes, unplaced=unplaced, groups=groups)
-
-
-def first_fit_naive(pods: Sequence[PodSpec], groups: Sequence[GroupSpec]) -> Packing:
-    """Baseline for the benchmark: the same FFD, but a linear scan of every node per pod."""
-    nodes: list[Node] = []
-    counts = [0] * len(groups)
-    for g, group in enumerate(groups):
-        for _ in range(group.min_nodes):
-            nodes.append(Node(g, counts[g], None, group.free_per_node))
-            counts[g] += 1
-    unplaced: list[Unplaced] = []
-    for pod in sorted(pods, key=sort_key(groups)):
-        for node in nodes:
-            if node.group in pod.eligible and fits(pod.request, node.free):
-                if pod.anti_affinity and pod.workload in node.anti:
-                    continue
-                node.free = subtract(node.free, pod.request)
-                node.pods.append(pod)
-                break
-        else:
-            for g in pod.eligible:
-                group = groups[g]
-                full = group.max_nodes is not None and counts[g] >= group.max_nodes
-                if full or shortfall(pod.request, group.free_per_node):
-                    continue
-                node = Node(g, counts[g], None, subtract(group.free_per_node, pod.request))
-                node.pods.append(pod)
-                nodes.append(node)
-                counts[g] += 1
-                break
-            else:
-                unplaced.append(Unplaced(pod, REASON_MAX_SIZE))
-    return Packing(nodes=nodes, unplaced=unplaced, groups=groups)

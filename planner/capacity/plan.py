@@ -9,10 +9,7 @@ result; only unusable input (unknown instance type, unreadable manifests) raises
 
 from __future__ import annotations
 
-from collections import defaultdict
-from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
 
 from planner.capacity.allocatable import NodeAllocatable, node_allocatable
 from planner.capacity.instances import instance_spec
@@ -23,136 +20,22 @@ from planner.capacity.model import (
     ExceededMaximum,
     GroupUsage,
     NodeGroupCapacity,
-    QuotaCheck,
     State,
-    StateCost,
     UnplacedPods,
 )
-from planner.capacity.packing import (
-    REASON_MAX_SIZE,
-    REASON_NO_GROUP,
-    GroupSpec,
-    Packing,
-    PodSpec,
-    pack,
-)
+from planner.capacity.packing import REASON_MAX_SIZE, GroupSpec, Packing, PodSpec, pack
+from planner.capacity.quota import quota_checks
 from planner.capacity.resources import MIB, Resources, shortfall
+from planner.capacity.unplaced import Placement, unplaced_pods
+from planner.capacity.workloads import (
+    DEFAULT_DAEMONSETS,
+    eligible,
+    group_labels,
+    replicas,
+    resolve_workloads,
+)
 from planner.errors import CapacityInputError
-from planner.quantities import format_cpu, format_memory
-from planner.topology import (
-    DaemonSet,
-    EKSCluster,
-    LimitRange,
-    NodeGroup,
-    ResourceQuota,
-    Topology,
-    Workload,
-)
-
-if TYPE_CHECKING:
-    from planner.catalog import PriceCatalog
-
-# EKS add-ons every EKS cluster runs on every node, used when a scenario lists no DaemonSets.
-DEFAULT_DAEMONSETS: tuple[DaemonSet, ...] = (
-    # aws-node (Amazon VPC CNI): the aws-node container requests cpu: 25m and no memory
-    # (aws/amazon-vpc-cni-k8s config/master/aws-k8s-cni.yaml, DaemonSet aws-node).
-    DaemonSet(
-        name="aws-node",
-        cpu_request="25m",
-        source="default EKS add-on: amazon-vpc-cni-k8s aws-k8s-cni.yaml (requests cpu 25m, "
-        "no memory request)",
-    ),
-    # kube-proxy (EKS add-on): requests cpu: 100m and no memory (the EKS kube-proxy
-    # DaemonSet manifest, kube-system/kube-proxy).
-    DaemonSet(
-        name="kube-proxy",
-        cpu_request="100m",
-        source="default EKS add-on: EKS kube-proxy DaemonSet (requests cpu 100m, no memory "
-        "request)",
-    ),
-)
-
-# Well-known labels the EKS managed node group puts on its nodes (node_selector may use them).
-LABEL_INSTANCE_TYPE = "node.kubernetes.io/instance-type"
-LABEL_CAPACITY_TYPE = "eks.amazonaws.com/capacityType"
-LABEL_NODEGROUP = "eks.amazonaws.com/nodegroup"
-LABEL_ARCH = "kubernetes.io/arch"
-_ARCH = {"x86_64": "amd64", "arm64": "arm64"}
-
-
-def _resolve_workloads(
-    eks: EKSCluster, base_dir: Path | None
-) -> tuple[tuple[Workload, ...], ResourceQuota | None, LimitRange | None, str, str]:
-    """Workloads, quota, limit range, namespace and a description of where they came from."""
-    if eks.workloads_from is None:
-        return eks.workloads, eks.resource_quota, eks.limit_range, eks.namespace, "scenario"
-    if eks.workloads:
-        raise CapacityInputError(
-            "eks: set either workloads or workloads_from, not both "
-            f"(workloads_from: {eks.workloads_from!r}, {len(eks.workloads)} inline workloads)"
-        )
-    from planner.capacity.manifests import read_manifests
-    from planner.scenario import bundled_scenarios_dir
-
-    path = Path(eks.workloads_from)
-    if not path.is_absolute():
-        path = (base_dir or bundled_scenarios_dir()) / path
-    found = read_manifests(path)
-    if not found.workloads:
-        raise CapacityInputError(f"workloads_from: {path}: no Deployment found")
-    return (
-        found.workloads,
-        eks.resource_quota or found.resource_quota,
-        eks.limit_range or found.limit_range,
-        found.namespace or eks.namespace,
-        f"manifests: {eks.workloads_from}",
-    )
-
-
-def group_labels(group: NodeGroup, arch: str) -> dict[str, str]:
-    labels = {
-        LABEL_INSTANCE_TYPE: group.instance_type,
-        LABEL_CAPACITY_TYPE: group.capacity_type.value,
-        LABEL_NODEGROUP: group.name,
-        LABEL_ARCH: _ARCH.get(arch, arch),
-    }
-    labels.update(group.labels)
-    return labels
-
-
-def _eligible(workload: Workload, group: NodeGroup, labels: dict[str, str]) -> bool:
-    if any(labels.get(k) != v for k, v in workload.node_selector.items()):
-        return False
-    for taint in group.taints:
-        if taint.effect == "PreferNoSchedule":
-            continue
-        if not any(
-            t.key == taint.key
-            and (t.operator == "Exists" or t.value == taint.value)
-            and t.effect in ("", taint.effect)
-            for t in workload.tolerations
-        ):
-            return False
-    return True
-
-
-def _replicas(workload: Workload, state: State) -> int:
-    if state == "min":
-        return workload.replicas_min
-    if state == "max":
-        return workload.replicas_max
-    return workload.expected_replicas
-
-
-def _vcpu(millicores: int) -> str:
-    return f"{Decimal(millicores) / 1000:f} vCPU"
-
-
-def _mem(num_bytes: int) -> str:
-    gib = Decimal(num_bytes) / 2**30
-    return (
-        f"{gib.quantize(Decimal('0.01')):f}Gi" if num_bytes >= 2**30 else format_memory(num_bytes)
-    )
+from planner.topology import Topology
 
 
 class _Plan:
@@ -164,7 +47,7 @@ class _Plan:
         self.topology = topology
         self.eks = eks = topology.eks
         (self.workloads, self.quota, self.limit_range, self.namespace, self.source) = (
-            _resolve_workloads(eks, base_dir)
+            resolve_workloads(eks, base_dir)
         )
         self.daemonsets = eks.daemonsets or DEFAULT_DAEMONSETS
         self.ds_default = not eks.daemonsets
@@ -209,7 +92,7 @@ class _Plan:
             )
         self.eligible: dict[str, tuple[int, ...]] = {
             w.name: tuple(
-                g for g, group in enumerate(eks.node_groups) if _eligible(w, group, self.labels[g])
+                g for g, group in enumerate(eks.node_groups) if eligible(w, group, self.labels[g])
             )
             for w in self.workloads
         }
@@ -228,12 +111,13 @@ class _Plan:
             if w.spread_zones:
                 domain = sorted({z for g in eligible for z in self.groups[g].zones})
             request = Resources(w.cpu_request_m, w.memory_request_bytes, 1)
-            for i in range(_replicas(w, state)):
+            for i in range(replicas(w, state)):
                 zone = domain[i % len(domain)] if domain else None
                 pods.append(PodSpec(w.name, i, request, eligible, w.anti_affinity, zone))
         return pods
 
     def run(self) -> CapacityResult:
+        place = Placement(self.eks.node_groups, self.groups, self.allocs, self.workloads)
         packings: dict[State, Packing] = {}
         unplaced: list[UnplacedPods] = []
         exceeded: list[ExceededMaximum] = []
@@ -243,7 +127,7 @@ class _Plan:
             pod_counts[state] = len(pods)
             packing = pack(pods, self.groups)
             packings[state] = packing
-            unplaced.extend(self._unplaced(state, packing))
+            unplaced.extend(unplaced_pods(place, state, packing))
             if any(u.kind == REASON_MAX_SIZE for u in packing.unplaced):
                 unbounded = [
                     GroupSpec(g.name, g.free_per_node, g.min_nodes, None, g.zones)
@@ -281,7 +165,7 @@ class _Plan:
             pods_at_max=pod_counts["max"],
             unplaced=tuple(unplaced),
             exceeded_maxima=tuple(exceeded),
-            quota_checks=tuple(self._quota_checks()),
+            quota_checks=tuple(quota_checks(self.workloads, self.quota, self.limit_range)),
             notes=tuple(self.notes),
         )
 
@@ -339,161 +223,6 @@ class _Plan:
             usage=usage,
         )
 
-    def _unplaced(self, state: State, packing: Packing) -> list[UnplacedPods]:
-        grouped: dict[tuple[str, str], list[PodSpec]] = defaultdict(list)
-        for miss in packing.unplaced:
-            grouped[(miss.pod.workload, miss.kind)].append(miss.pod)
-        out = []
-        for (workload, kind), pods in sorted(grouped.items()):
-            pod = pods[0]
-            out.append(
-                UnplacedPods(
-                    state=state,
-                    workload=workload,
-                    count=len(pods),
-                    cpu_request_millicores=pod.request.cpu_m,
-                    memory_request_mib=pod.request.memory_bytes / MIB,
-                    reason=self._reason(pod, kind),
-                )
-            )
-        return out
-
-    def _reason(self, pod: PodSpec, kind: str) -> str:
-        groups = self.eks.node_groups
-        if kind == REASON_NO_GROUP:
-            w = next(w for w in self.workloads if w.name == pod.workload)
-            taints = sorted({f"{t.key}={t.value}:{t.effect}" for g in groups for t in g.taints})
-            return (
-                f"no node group matches node_selector {dict(w.node_selector)} and tolerates "
-                f"its taints (taints: {', '.join(taints) or 'none'})"
-            )
-        if kind == REASON_MAX_SIZE:
-            at_max = ", ".join(f"{groups[g].name} {groups[g].max_size}" for g in pod.eligible)
-            text = f"no room on the eligible node groups at max_size ({at_max})"
-            if pod.anti_affinity:
-                text += f"; required anti-affinity allows one {pod.workload} replica per node"
-            if pod.zone is not None:
-                text += f"; zone spread needs this replica in {pod.zone}"
-            return text
-        # too big for an empty node of every eligible group
-        best = max(pod.eligible, key=lambda g: (self.allocs[g].cpu_millicores, -g))
-        best_mem = max(pod.eligible, key=lambda g: (self.allocs[g].memory_mib, -g))
-        parts = []
-        free_cpu = max(self.groups[g].free_per_node.cpu_m for g in pod.eligible)
-        free_mem = max(self.groups[g].free_per_node.memory_bytes for g in pod.eligible)
-        if pod.request.cpu_m > free_cpu:
-            a = self.allocs[best]
-            parts.append(
-                f"needs {_vcpu(pod.request.cpu_m)}, largest allocatable "
-                f"{_vcpu(a.cpu_millicores)} ({a.instance_type}; {_vcpu(free_cpu)} after "
-                "DaemonSets)"
-            )
-        if pod.request.memory_bytes > free_mem:
-            a = self.allocs[best_mem]
-            parts.append(
-                f"needs {_mem(pod.request.memory_bytes)} memory, largest allocatable "
-                f"{_mem(a.memory_mib * MIB)} ({a.instance_type}; {_mem(free_mem)} after "
-                "DaemonSets)"
-            )
-        if not parts:
-            parts.append(
-                f"needs {_vcpu(pod.request.cpu_m)} and {_mem(pod.request.memory_bytes)} "
-                "together; no eligible node type has both free after DaemonSets"
-            )
-        return "; ".join(parts)
-
-    def _quota_checks(self) -> list[QuotaCheck]:
-        checks: list[QuotaCheck] = []
-        quota = self.quota
-        if quota is not None:
-            for state in STATES:
-                n = {w.name: _replicas(w, state) for w in self.workloads}
-                sums = {
-                    "requests.cpu": (
-                        sum(w.cpu_request_m * n[w.name] for w in self.workloads),
-                        quota.requests_cpu,
-                    ),
-                    "requests.memory": (
-                        sum(w.memory_request_bytes * n[w.name] for w in self.workloads),
-                        quota.requests_memory,
-                    ),
-                }
-                if quota.limits_cpu is not None:
-                    sums["limits.cpu"] = (
-                        sum(w.cpu_limit_m * n[w.name] for w in self.workloads),
-                        quota.limits_cpu,
-                    )
-                if quota.limits_memory is not None:
-                    sums["limits.memory"] = (
-                        sum(w.memory_limit_bytes * n[w.name] for w in self.workloads),
-                        quota.limits_memory,
-                    )
-                for field, (used, limit_text) in sums.items():
-                    checks.append(self._quota(state, field, used, limit_text))
-        limits = self.limit_range
-        if limits is not None:
-            from planner.quantities import parse_cpu_millicores, parse_memory_bytes
-
-            for w in self.workloads:
-                bounds = (
-                    ("cpu_request", w.cpu_request_m, ">=", parse_cpu_millicores(limits.min_cpu)),
-                    ("cpu_limit", w.cpu_limit_m, "<=", parse_cpu_millicores(limits.max_cpu)),
-                    (
-                        "memory_request",
-                        w.memory_request_bytes,
-                        ">=",
-                        parse_memory_bytes(limits.min_memory),
-                    ),
-                    (
-                        "memory_limit",
-                        w.memory_limit_bytes,
-                        "<=",
-                        parse_memory_bytes(limits.max_memory),
-                    ),
-                )
-                for field, value, op, bound in bounds:
-                    ok = value >= bound if op == ">=" else value <= bound
-                    fmt = format_cpu if field.startswith("cpu") else format_memory
-                    word = "min" if op == ">=" else "max"
-                    checks.append(
-                        QuotaCheck(
-                            kind="LimitRange",
-                            state=None,
-                            workload=w.name,
-                            field=field,
-                            used=fmt(value),
-                            limit=fmt(bound),
-                            ok=ok,
-                            message=(
-                                f"{w.name} {field} {fmt(value)} {'within' if ok else 'violates'}"
-                                f" the per-container {word} {fmt(bound)}"
-                            ),
-                        )
-                    )
-        return checks
-
-    def _quota(self, state: State, field: str, used: int, limit_text: str) -> QuotaCheck:
-        from planner.quantities import parse_cpu_millicores, parse_memory_bytes
-
-        is_cpu = field.endswith("cpu")
-        limit = parse_cpu_millicores(limit_text) if is_cpu else parse_memory_bytes(limit_text)
-        fmt = format_cpu if is_cpu else format_memory
-        ok = used <= limit
-        pct = round(100 * used / limit)
-        return QuotaCheck(
-            kind="ResourceQuota",
-            state=state,
-            workload=None,
-            field=field,
-            used=fmt(used),
-            limit=fmt(limit),
-            ok=ok,
-            message=(
-                f"{field} at {state} replicas: {fmt(used)} of {fmt(limit)} ({pct}%)"
-                + ("" if ok else "; the quota rejects pods beyond it")
-            ),
-        )
-
 
 def plan_capacity(topology: Topology, *, base_dir: Path | None = None) -> CapacityResult:
     """Nodes per node group at min / expected / max replicas, with what does not fit.
@@ -502,53 +231,6 @@ def plan_capacity(topology: Topology, *, base_dir: Path | None = None) -> Capaci
     without it, the bundled scenarios folder.
     """
     return _Plan(topology, base_dir).run()
-
-
-def cost_range(
-    topology: Topology,
-    result: CapacityResult,
-    catalog: PriceCatalog | None = None,
-    *,
-    allow_missing: bool = False,
-) -> dict[State, StateCost]:
-    """Price the whole topology with node counts from the capacity result, per state."""
-    from planner.costing.engine import price_topology
-    from planner.money import ZERO
-
-    out: dict[State, StateCost] = {}
-    for state in STATES:
-        nodes = result.nodes(state)
-        report = price_topology(
-            topology,
-            catalog,
-            allow_missing=allow_missing,
-            node_counts=nodes,
-            node_count_basis="derived",
-            node_count_note=f"capacity model at {state} replicas",
-        )
-        node_usd = sum(
-            (
-                ln.monthly_usd
-                for ln in report.lines
-                if ln.monthly_usd is not None and ln.resource.startswith("eks-node-group/")
-            ),
-            ZERO,
-        )
-        out[state] = StateCost(
-            state=state,
-            nodes=nodes,
-            monthly_usd=str(report.total_monthly_usd),
-            node_groups_monthly_usd=str(node_usd),
-        )
-    return out
-
-
-def cost_range_summary(
-    topology: Topology, catalog: PriceCatalog | None = None, *, base_dir: Path | None = None
-) -> dict[str, Decimal]:
-    """Total monthly USD at min / expected / max replicas (keys "min", "expected", "max")."""
-    costs = cost_range(topology, plan_capacity(topology, base_dir=base_dir), catalog)
-    return {state: Decimal(cost.monthly_usd) for state, cost in costs.items()}
 
 
 def node_counts(

@@ -11,7 +11,6 @@ class Resources(NamedTuple):
     pods: int
 
 
-ZERO = Resources(0, 0, 0)
 MIB = 2**20
 
 
@@ -24,23 +23,8 @@ def fits(request: Resources, available: Resources) -> bool:
     )
 
 
-def add(a: Resources, b: Resources) -> Resources:
-    return Resources(a.cpu_m + b.cpu_m, a.memory_bytes + b.memory_bytes, a.pods + b.pods)
-
-
 def subtract(a: Resources, b: Resources) -> Resources:
     return Resources(a.cpu_m - b.cpu_m, a.memory_bytes - b.memory_bytes, a.pods - b.pods)
-
-
-def scale(a: Resources, n: int) -> Resources:
-    return Resources(a.cpu_m * n, a.memory_bytes * n, a.pods * n)
-
-
-def total(items: list[Resources]) -> Resources:
-    out = ZERO
-    for item in items:
-        out = add(out, item)
-    return out
 
 
 def shortfall(request: Resources, available: Resources) -> list[str]:

@@ -3,22 +3,19 @@
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from pydantic import BaseModel
 
 from planner.catalog import PriceCatalog, default_catalog
 from planner.costing.context import PricingContext
 from planner.costing.lines import CostLine
-from planner.costing.registry import PRICERS
+from planner.costing.registry import MODULES, ServiceModule
 from planner.money import HOURS_PER_MONTH, ZERO
 from planner.topology import Amount, Basis, Topology
-
-if TYPE_CHECKING:
-    import pandas as pd
 
 
 @dataclass(frozen=True)
@@ -53,11 +50,6 @@ class CostReport:
                 totals[(ln.service, ln.resource)] += ln.monthly_usd
         return dict(totals)
 
-    def to_dataframe(self) -> pd.DataFrame:
-        import pandas as pd
-
-        return pd.DataFrame([ln.as_dict() for ln in self.lines])
-
 
 def price_topology(
     topology: Topology,
@@ -67,7 +59,9 @@ def price_topology(
     node_counts: Mapping[str, int] | None = None,
     node_count_basis: str = "stated",
     node_count_note: str = "desired_size",
+    modules: Iterable[ServiceModule] = MODULES,
 ) -> CostReport:
+    """Run the registered service modules (all, or the ones given) over the topology."""
     catalog = catalog or default_catalog()
     ctx = PricingContext(
         catalog=catalog,
@@ -79,8 +73,8 @@ def price_topology(
         node_count_note=node_count_note,
     )
     lines: list[CostLine] = []
-    for _name, pricer in PRICERS:
-        lines.extend(pricer(topology, ctx))
+    for module in modules:
+        lines.extend(module.price(topology, ctx))
     return CostReport(
         scenario=topology.name,
         region=topology.region,

@@ -31,6 +31,8 @@ class CostLine:
     quantity_note: str
     price_ref: str = ""
     missing: bool = False
+    node_group: str = ""
+    """The EKS node group this line's cost scales with ("" for every other line)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.money import ZERO, plain
+from planner.money import ZERO, json_number, plain
 from planner.notebooks.params import (
     CapacityParams,
     CostOverviewParams,
@@ -19,7 +19,8 @@ from planner.notebooks.params import (
     WhatIfParams,
     resolve_scenario,
 )
-from planner.views import md_money, money, service_label
+from planner.costing.registry import service_label
+from planner.views import md_money, money
 
 if TYPE_CHECKING:
     from planner.audit import AuditRow
@@ -82,18 +83,12 @@ def whatifs(params: WhatIfParams) -> WhatIfs:
     return WhatIfs(pricer.price(params.scenario_path), [pricer.price(f) for f in files], files)
 
 
-def _number(value: Decimal) -> float | int:
-    from planner.render import _number as number
-
-    return number(value)
-
-
 def cost_summary(report: CostReport) -> dict[str, Any]:
     return {
         "scenario": report.scenario,
-        "total_monthly_usd": _number(report.total_monthly_usd),
+        "total_monthly_usd": json_number(report.total_monthly_usd),
         "total_monthly_usd_exact": plain(report.total_monthly_usd),
-        "by_service": {k: _number(v) for k, v in report.by_service().items()},
+        "by_service": {k: json_number(v) for k, v in report.by_service().items()},
         "price_snapshot": report.snapshot["date"],
     }
 
@@ -195,14 +190,13 @@ class Capacity:
 
 def capacity(params: CapacityParams) -> Capacity:
     """Plan the scenario's nodes once and price it at HPA min / expected / max."""
-    from planner.capacity.plan import cost_range, plan_capacity
+    from planner.pricing import scenario_capacity_range
     from planner.scenario import load_scenario
 
     pricer = Pricer(params)
     path = params.scenario_path
-    topology = load_scenario(path).topology
-    result = plan_capacity(topology, base_dir=path.parent)
-    costs = {str(k): v for k, v in cost_range(topology, result, pricer.catalog).items()}
+    result, by_state = scenario_capacity_range(load_scenario(path), pricer.catalog)
+    costs = {str(k): v for k, v in by_state.items()}
     return Capacity(pricer.price(path), result, costs)
 
 

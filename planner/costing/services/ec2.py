@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from decimal import Decimal
 
 from planner.catalog import Term
@@ -24,14 +25,15 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
         return []
     lines: list[CostLine] = []
     for group in topology.eks.node_groups:
+        group_lines: list[CostLine] = []
         nodes, basis, how = node_count(group, ctx)
         resource = f"eks-node-group/{group.name}"
         hours = ctx.hours_per_month * nodes
         note = f"{nodes} nodes ({how}) x {ctx.hours_per_month} h"
-        lines.append(_instance_line(group, ctx, resource, hours, basis, note))
+        group_lines.append(_instance_line(group, ctx, resource, hours, basis, note))
         disk = group.disk_gb
         disk_basis = Basis.ASSUMPTION if disk.basis is Basis.ASSUMPTION else basis
-        lines.append(
+        group_lines.append(
             ctx.line(
                 resource=resource,
                 service="AmazonEC2",
@@ -45,6 +47,7 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
                 what=f"EBS {group.disk_type}",
             )
         )
+        lines.extend(replace(ln, node_group=group.name) for ln in group_lines)
     return lines
 
 
