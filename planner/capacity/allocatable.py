@@ -1,6 +1,6 @@
 """EKS max pods and node allocatable, as the EKS AMI computes them.
 
-Sources (see also /work/shared/DESIGN.md, "Domain rules"):
+Sources:
 
 - Max pods, VPC CNI secondary-IP mode: ``ENIs x (IPv4 per ENI - 1) + 2`` (the formula behind
   the EKS AMI's eni-max-pods.txt; the primary IP of each ENI is not handed to pods, and the
