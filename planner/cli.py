@@ -13,6 +13,7 @@ import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from planner.errors import PlannerError
 from planner.output import write_output
@@ -139,15 +140,38 @@ def _cmd_prices_refresh(args: argparse.Namespace) -> int:
     return 0
 
 
+class _Version(argparse.Action):
+    """``--version``, looked up only when asked (package metadata costs start-up time)."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(self, parser: argparse.ArgumentParser, *_args: Any) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("planner")
+        except PackageNotFoundError:  # a source tree that was never installed
+            text = "unknown (not installed)"
+        print(f"planner {text}")
+        parser.exit()
+
+
 def _build_parser() -> argparse.ArgumentParser:
     parser = _Parser(
         prog="planner",
         description="AWS cost and capacity planner: real list prices, capacity math, what-ifs.",
     )
+    parser.add_argument("--version", action=_Version, help="print the version and exit")
     sub = parser.add_subparsers(dest="command", required=True, parser_class=_Parser)
 
     def common(p: argparse.ArgumentParser, formats: Sequence[str]) -> None:
-        p.add_argument("--format", choices=formats, default=formats[0])
+        p.add_argument(
+            "--format",
+            choices=formats,
+            default=formats[0],
+            help=f"output format (default: {formats[0]})",
+        )
         p.add_argument("--prices", metavar="DIR", help="price snapshot folder (default: bundled)")
         p.add_argument(
             "--allow-missing",
@@ -162,8 +186,8 @@ def _build_parser() -> argparse.ArgumentParser:
     price.set_defaults(func=_cmd_price)
 
     cmp_ = sub.add_parser("compare", help="per-service and total deltas between two scenarios")
-    cmp_.add_argument("base")
-    cmp_.add_argument("other")
+    cmp_.add_argument("base", help="the scenario to compare from (YAML or bundled name)")
+    cmp_.add_argument("other", help="the scenario to compare with it (YAML or bundled name)")
     common(cmp_, ("table", "json"))
     cmp_.set_defaults(func=_cmd_compare)
 
@@ -174,17 +198,30 @@ def _build_parser() -> argparse.ArgumentParser:
     aud.set_defaults(func=_cmd_audit)
 
     cap = sub.add_parser("capacity", help="nodes per node group at HPA min / expected / max")
-    cap.add_argument("scenario", nargs="?")
+    cap.add_argument("scenario", nargs="?", help="scenario YAML or bundled name (default: staging)")
     common(cap, ("table", "json"))
     cap.set_defaults(func=_cmd_capacity)
 
     run = sub.add_parser("run", help="execute one notebook on a scenario with papermill")
-    run.add_argument("notebook")
-    run.add_argument("--scenario", default=None)
+    run.add_argument("notebook", help="notebook name in notebooks/ (e.g. cost_overview)")
     run.add_argument(
-        "-p", "--parameter", nargs=2, action="append", default=[], metavar=("KEY", "VALUE")
+        "--scenario", default=None, help="scenario YAML or bundled name (default: staging)"
     )
-    run.add_argument("-o", "--output", metavar="FILE")
+    run.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("KEY", "VALUE"),
+        help="set a notebook parameter (repeatable)",
+    )
+    run.add_argument(
+        "-o",
+        "--output",
+        metavar="FILE",
+        help="executed notebook (default: reports.run/<scenario>/<notebook>.ipynb)",
+    )
     run.set_defaults(func=_cmd_run)
 
     prices = sub.add_parser("prices", help="price catalog maintenance")
@@ -194,16 +231,26 @@ def _build_parser() -> argparse.ArgumentParser:
         help="copy the snapshot, with EC2 prices refreshed from the AWS Price List API "
         "(read-only: pricing:GetProducts)",
     )
-    refresh.add_argument("--instance-type", action="append", required=True, metavar="TYPE")
-    refresh.add_argument("--region", default="us-east-1")
+    refresh.add_argument(
+        "--instance-type",
+        action="append",
+        required=True,
+        metavar="TYPE",
+        help="EC2 instance type to refresh (repeatable)",
+    )
+    refresh.add_argument("--region", default="us-east-1", help="AWS region (default: us-east-1)")
     refresh.add_argument("--profile", default=None, help="AWS profile (default: AWS_PROFILE)")
     refresh.add_argument("--prices", metavar="DIR", help="base snapshot (default: bundled)")
     refresh.add_argument("--out", required=True, metavar="DIR", help="new snapshot folder")
     refresh.set_defaults(func=_cmd_prices_refresh)
 
     rep = sub.add_parser("report", help="render every notebook for the bundled scenarios")
-    rep.add_argument("scenarios", nargs="*")
-    rep.add_argument("--out", default="reports", metavar="DIR")
+    rep.add_argument(
+        "scenarios", nargs="*", help="scenarios to render (default: staging and production)"
+    )
+    rep.add_argument(
+        "--out", default="reports", metavar="DIR", help="report folder (default: reports)"
+    )
     rep.set_defaults(func=_cmd_report)
 
     for module in COMMAND_MODULES:

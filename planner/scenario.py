@@ -71,7 +71,24 @@ def resolve_scenario_path(name_or_path: str | Path | None) -> Path:
     if path.exists() or path.suffix in (".yaml", ".yml") or len(path.parts) > 2:
         return path
     bundled = bundled_scenarios_dir() / f"{name_or_path}.yaml"
-    return bundled if bundled.is_file() else path
+    if bundled.is_file():
+        return bundled
+    raise ScenarioError(
+        str(name_or_path),
+        "",
+        "no such file and no bundled scenario of that name; bundled: "
+        + ", ".join(bundled_scenario_names()),
+    )
+
+
+def bundled_scenario_names() -> list[str]:
+    """Names that ``load_scenario`` accepts for the bundled scenarios and what-ifs."""
+    root = bundled_scenarios_dir()
+    return sorted(
+        p.relative_to(root).with_suffix("").as_posix()
+        for pattern in ("*.yaml", "whatif/*.yaml")
+        for p in root.glob(pattern)
+    )
 
 
 def load_scenario(name_or_path: str | Path | None = None) -> Scenario:

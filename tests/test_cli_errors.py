@@ -207,3 +207,40 @@ def test_failed_run_leaves_existing_output_unchanged(run_cli, tmp_path: Path) ->
 def test_bad_arguments_are_one_line(run_cli) -> None:
     message = one_error_line(run_cli(["price", "--format", "xml"]))
     assert "xml" in message
+
+
+def test_unknown_bundled_name_lists_the_bundled_scenarios(run_cli) -> None:
+    message = one_error_line(run_cli(["price", "prod"]))
+    assert message.startswith("planner: error: prod:")
+    for name in ("production", "staging", "whatif/staging-graviton"):
+        assert name in message
+
+
+def test_version(capsys: pytest.CaptureFixture[str]) -> None:
+    from importlib.metadata import version
+
+    from planner.cli import main
+
+    with pytest.raises(SystemExit) as stop:
+        main(["--version"])
+    assert stop.value.code == 0
+    assert capsys.readouterr().out.strip() == f"planner {version('planner')}"
+
+
+def test_every_argument_has_help() -> None:
+    import argparse
+
+    from planner.cli import _build_parser
+
+    missing: list[str] = []
+
+    def walk(parser: argparse.ArgumentParser, prefix: str) -> None:
+        for action in parser._actions:
+            if isinstance(action, argparse._SubParsersAction):
+                for name, child in action.choices.items():
+                    walk(child, f"{prefix} {name}")
+            elif not isinstance(action, argparse._HelpAction) and not action.help:
+                missing.append(f"{prefix} {'/'.join(action.option_strings) or action.dest}")
+
+    walk(_build_parser(), "planner")
+    assert not missing, f"arguments without help text: {missing}"

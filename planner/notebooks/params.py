@@ -11,6 +11,7 @@ bundled name (``staging``, ``whatif/staging-graviton``).
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Any, ClassVar, TypeVar
@@ -25,7 +26,7 @@ AUTO = "auto"
 
 def resolve_scenario(ref: str) -> Path:
     """The scenario file for a path or a bundled name; a clear error when there is none."""
-    from planner.scenario import bundled_scenarios_dir, resolve_scenario_path
+    from planner.scenario import bundled_scenario_names, resolve_scenario_path
 
     text = ref.strip()
     if not text:
@@ -33,20 +34,14 @@ def resolve_scenario(ref: str) -> Path:
     candidates = [Path(text).expanduser()]
     if not candidates[0].is_absolute():
         candidates.append(REPO_ROOT / text)
-    candidates.append(resolve_scenario_path(text))
+    with contextlib.suppress(PlannerError):
+        candidates.append(resolve_scenario_path(text))
     for path in candidates:
         if path.is_file():
             return path.resolve()
     places = " and ".join(str(p) for p in dict.fromkeys([Path.cwd(), REPO_ROOT]))
-    folder = bundled_scenarios_dir()
-    bundled = sorted(
-        str(p.relative_to(folder).with_suffix(""))
-        for pattern in ("*.yaml", "whatif/*.yaml")
-        for p in folder.glob(pattern)
-    )
-    raise ValueError(
-        f"{text!r}: no such scenario file (looked in {places}); bundled names: {', '.join(bundled)}"
-    )
+    bundled = ", ".join(bundled_scenario_names())
+    raise ValueError(f"{text!r}: no such scenario file (looked in {places}); bundled names: {bundled}")
 
 
 def whatif_overlays_for(base: Path) -> list[Path]:
