@@ -17,7 +17,18 @@ from typing import Any
 from planner.errors import NotebookError
 from planner.notebooks.params import MODELS, REPO_ROOT
 
-NOTEBOOKS_DIR = REPO_ROOT / "notebooks"
+
+
+def _notebooks_dir() -> Path:
+    """The bundled notebooks: the repository's ``notebooks/``, or the copy in the wheel."""
+    in_wheel = Path(__file__).resolve().parents[1] / "_notebooks"
+    for candidate in (REPO_ROOT / "notebooks", in_wheel):
+        if candidate.is_dir() and any(candidate.glob("*.ipynb")):
+            return candidate
+    return in_wheel
+
+
+NOTEBOOKS_DIR = _notebooks_dir()
 KERNEL = "python3"
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 # The kernel's own start-up warnings (plain TCP on localhost) are noise in report progress.

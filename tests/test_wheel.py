@@ -1,0 +1,66 @@
+"""The installed package works on its own: build the wheel, install it into a fresh virtual
+environment outside the repository, and run the main commands from an empty folder.
+
+Nothing of the repository is on the path there: the price snapshot, the scenarios, the
+notebooks and the report templates must all come from the wheel.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from conftest import REPO
+
+pytestmark = pytest.mark.notebook
+
+UV = Path(sys.executable).parent / "uv"
+
+
+def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.CompletedProcess[str]:
+    done = subprocess.run(args, cwd=cwd, env=env, capture_output=True, text=True, timeout=600)
+    assert done.returncode == 0, f"{' '.join(args)} exited {done.returncode}:\n{done.stderr}"
+    return done
+
+
+def test_installed_wheel_prices_runs_and_reports(tmp_path: Path) -> None:
+    assert UV.is_file(), f"{UV} is missing: make setup installs uv into the virtual environment"
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+    dist, venv, work = tmp_path / "dist", tmp_path / "venv", tmp_path / "work"
+    work.mkdir()
+    _run([str(UV), "build", "-q", "--wheel", "-o", str(dist), str(REPO)], tmp_path, env)
+    wheels = list(dist.glob("planner-*.whl"))
+    assert len(wheels) == 1, wheels
+    _run([str(UV), "venv", "-q", "--python", sys.executable, str(venv)], tmp_path, env)
+    python = venv / "bin" / "python"
+    _run(
+        [str(UV), "pip", "install", "-q", "--compile-bytecode", "--python", str(python)]
+        + [str(wheels[0])],
+        tmp_path,
+        env,
+    )
+    planner = str(venv / "bin" / "planner")
+
+    # the package imports from the venv, not from the repository
+    where = _run([str(python), "-c", "import planner; print(planner.__file__)"], work, env)
+    assert Path(where.stdout.strip()).is_relative_to(venv), where.stdout
+
+    price = json.loads(_run([planner, "price", "--format", "json"], work, env).stdout)
+    assert price["scenario"] == "staging" and not price["missing_prices"]
+    assert price["total_monthly_usd"] > 0
+
+    out = work / "run" / "cost_overview.ipynb"
+    (work / "run").mkdir()
+    _run([planner, "run", "cost_overview", "-o", str(out)], work, env)
+    assert out.is_file() and out.with_suffix(".finance.html").is_file()
+
+    report = work / "report"
+    _run([planner, "report", "staging", "--out", str(report)], work, env)
+    assert (report / "index.html").is_file()
+    pages = sorted(p.name for p in (report / "staging").glob("*.finance.html"))
+    notebooks = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb") if p.stem[0] != "_")
+    assert pages == [f"{n}.finance.html" for n in notebooks]
