@@ -38,8 +38,16 @@ def test_installed_wheel_prices_runs_and_reports(tmp_path: Path) -> None:
     _run([str(UV), "venv", "-q", "--python", sys.executable, str(venv)], tmp_path, env)
     python = venv / "bin" / "python"
     _run(
-        [str(UV), "pip", "install", "-q", "--compile-bytecode", "--python", str(python)]
-        + [str(wheels[0])],
+        [
+            str(UV),
+            "pip",
+            "install",
+            "-q",
+            "--compile-bytecode",
+            "--python",
+            str(python),
+            str(wheels[0]),
+        ],
         tmp_path,
         env,
     )
