@@ -4,12 +4,13 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test report lint bench clean
+.PHONY: setup test report lint bench lab clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv
 	@$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -e '.[dev]'
+	@$(BIN)/python -m ipykernel install --sys-prefix --name planner --display-name "Python (planner)" >/dev/null
 	@touch $(STAMP)
 
 setup: $(STAMP)
@@ -20,6 +21,9 @@ test: $(STAMP)
 report: $(STAMP)
 	$(BIN)/planner report
 
+lab: $(STAMP)
+	$(BIN)/planner lab
+
 lint: $(STAMP)
 	$(BIN)/ruff check planner tests benchmarks pricing
 	$(BIN)/ruff format --check planner tests benchmarks pricing
@@ -29,6 +33,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/capacity_pack.py
 	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/explore.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

@@ -96,13 +96,37 @@ def load_scenario(name_or_path: str | Path | None = None) -> Scenario:
     source = _Source()
     chain: list[Path] = []
     document = _load_with_extends(path, source, chain, depth=0)
+    return _validated(document, source, path, tuple(chain))
+
+
+def _validated(
+    document: dict[str, Any], source: _Source, path: Path, chain: tuple[Path, ...]
+) -> Scenario:
     document.pop("extends", None)
     try:
         topology = Topology.model_validate(document)
     except ValidationError as exc:
         raise _first_error(exc, document, source, path) from None
     _check_names(topology, document, source, path)
-    return Scenario(topology=topology, path=path, chain=tuple(chain))
+    return Scenario(topology=topology, path=path, chain=chain)
+
+
+def load_overlay(overlay: dict[str, Any], path: Path) -> Scenario:
+    """An overlay given as data, as if it were saved at ``path`` (nothing is written).
+
+    ``overlay["extends"]`` is resolved relative to ``path``'s folder, exactly as in a file; the
+    result is what :func:`load_scenario` returns for the same YAML saved there.
+    """
+    base_ref = overlay.get("extends")
+    if not isinstance(base_ref, str) or not base_ref.strip():
+        raise ScenarioError(str(path), "extends", f"{base_ref!r} is not a path to a base scenario")
+    base_path = (path.parent / base_ref).resolve()
+    if not base_path.is_file():
+        raise ScenarioError(str(path), "extends", f"{base_ref!r}: base scenario not found")
+    source = _Source()
+    chain: list[Path] = []
+    merged = _load_with_extends(base_path, source, chain, depth=1)
+    return _validated(_merge(merged, overlay, str(path), ()), source, path, (*chain, path))
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:

@@ -16,6 +16,8 @@ from pathlib import Path
 import pytest
 from conftest import REPO
 
+from planner.notebooks.execute import discover
+
 pytestmark = pytest.mark.notebook
 
 UV = Path(sys.executable).parent / "uv"
@@ -70,5 +72,5 @@ def test_installed_wheel_prices_runs_and_reports(tmp_path: Path) -> None:
     _run([planner, "report", "staging", "--out", str(report)], work, env)
     assert (report / "index.html").is_file()
     pages = sorted(p.name for p in (report / "staging").glob("*.finance.html"))
-    notebooks = sorted(p.stem for p in (REPO / "notebooks").glob("*.ipynb") if p.stem[0] != "_")
+    notebooks = sorted(p.stem for p in discover(REPO / "notebooks"))
     assert pages == [f"{n}.finance.html" for n in notebooks]

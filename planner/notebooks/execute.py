@@ -48,19 +48,29 @@ class RunResult:
 def discover(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
     """The report's notebooks, by convention: every ``*.ipynb`` not starting with ``_``.
 
-    Ordered by the optional ``metadata.planner.order`` in the notebook, then by name.
+    Ordered by the optional ``metadata.planner.order`` in the notebook, then by name; a
+    notebook with ``metadata.planner.report: false`` (an interactive one) is left out.
     """
     found = [p for p in folder.glob("*.ipynb") if not p.name.startswith(("_", "."))]
-    return sorted(found, key=lambda p: (_order(p), p.name))
+    meta = {p: _planner_metadata(p) for p in found}
+    kept = [p for p in found if meta[p].get("report", True) is not False]
+    return sorted(kept, key=lambda p: (_order(meta[p]), p.name))
 
 
-def _order(path: Path) -> int:
+def _planner_metadata(path: Path) -> dict[str, Any]:
     import json
 
     try:
-        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {})
-        return int(meta.get("planner", {}).get("order", 100))
-    except (OSError, ValueError, AttributeError, TypeError):
+        meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("planner")
+    except (OSError, ValueError, AttributeError):
+        return {}
+    return meta if isinstance(meta, dict) else {}
+
+
+def _order(meta: dict[str, Any]) -> int:
+    try:
+        return int(meta.get("order", 100))
+    except (ValueError, TypeError):
         return 100
 
 

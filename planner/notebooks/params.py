@@ -14,7 +14,7 @@ from __future__ import annotations
 import contextlib
 from collections.abc import Mapping
 from pathlib import Path
-from typing import Any, ClassVar, TypeVar
+from typing import Any, ClassVar, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
 
@@ -165,10 +165,56 @@ class WhatIfParams(NotebookParams):
         return paths
 
 
+class NodeGroupChange(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    instance_type: str | None = None
+    nodes: int | None = Field(None, ge=0, le=1000)
+    purchase: Literal["ON_DEMAND", "SPOT"] | None = None
+
+
+class RDSChange(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    instance_class: str | None = None
+    multi_az: bool | None = None
+
+
+class ExploreParams(NotebookParams):
+    """The explore notebook's starting what-if; the widgets change it live."""
+
+    notebook: ClassVar[str] = "explore"
+
+    node_groups: dict[str, NodeGroupChange] = Field(
+        default_factory=dict,
+        description='per node group, e.g. {"general": {"instance_type": "t3.large", "nodes": 3}}',
+    )
+    rds: dict[str, RDSChange] = Field(
+        default_factory=dict, description='per RDS instance, e.g. {"postgres": {"multi_az": true}}'
+    )
+    msk_brokers: dict[str, int] = Field(
+        default_factory=dict, description='brokers per MSK cluster, e.g. {"kafka": 3}'
+    )
+    nat_gb: float | None = Field(None, ge=0, le=1e9, description="NAT GB processed a month")
+
+    @field_validator("node_groups", "rds", "msk_brokers", mode="before")
+    @classmethod
+    def _json(cls, value: Any) -> Any:
+        """``papermill -p node_groups '{"general": {"nodes": 3}}'`` passes a JSON string."""
+        if isinstance(value, str):
+            import json
+
+            try:
+                return json.loads(value) if value.strip() else {}
+            except json.JSONDecodeError as exc:
+                raise ValueError(f"{value!r} is not a JSON object ({exc.msg})") from None
+        return value
+
+
 P = TypeVar("P", bound=NotebookParams)
 
 MODELS: dict[str, type[NotebookParams]] = {
-    m.notebook: m for m in (CostOverviewParams, CapacityParams, WhatIfParams)
+    m.notebook: m for m in (CostOverviewParams, CapacityParams, WhatIfParams, ExploreParams)
 }
 
 
