@@ -13,7 +13,7 @@ from typing import Any
 from planner.alerts.budgets import ownership_tags
 from planner.alerts.policy import AlertPolicy
 from planner.alerts.subscribers import Subscribers
-from planner.money import plain
+from planner.money import cents
 
 
 def monitor_spec(policy: AlertPolicy) -> dict[str, Any]:
@@ -38,7 +38,7 @@ def threshold_expression(policy: AlertPolicy) -> dict[str, Any]:
     return {
         "Dimensions": {
             "Key": "ANOMALY_TOTAL_IMPACT_ABSOLUTE",
-            "Values": [plain(policy.anomaly.impact_usd)],
+            "Values": [str(cents(policy.anomaly.impact_usd))],
             "MatchOptions": ["GREATER_THAN_OR_EQUAL"],
         }
     }

@@ -21,6 +21,7 @@ from planner.errors import InputError
 
 Action = Literal["create", "update", "unchanged", "left alone"]
 PENDING_ARN = "(created on apply)"
+PARTS = frozenset({"budgets", "alarms", "anomaly"})
 
 
 @dataclass(frozen=True)
@@ -103,11 +104,9 @@ def plan_alerts(
     subscribers: Subscribers,
     *,
     apply: bool,
+    only: frozenset[str] = PARTS,
 ) -> list[Change]:
     """What would change (``apply=False``, read-only calls) or what changed (``apply=True``)."""
-    from planner.aws import anomaly as ce_api
-    from planner.aws import billing_alarms, budgets
-
     if apply and subscribers.empty:
         raise InputError(
             "planner alerts apply --apply needs a subscriber: --email or --sns-topic "
@@ -121,7 +120,28 @@ def plan_alerts(
         changes.append(Change(kind, name, action, detail))
         return call(*args) if apply and action in ("create", "update") else None
 
-    # budgets and their notifications
+    if "budgets" in only:
+        _budgets(policy, clients, account_id, subscribers, changes, do)
+    if "alarms" in only:
+        _alarms(policy, clients, subscribers, do)
+    if "anomaly" in only:
+        _anomaly(policy, clients, subscribers, changes, do)
+    return changes
+
+
+Do = Callable[..., Any]
+
+
+def _budgets(
+    policy: AlertPolicy,
+    clients: Clients,
+    account_id: str,
+    subscribers: Subscribers,
+    changes: list[Change],
+    do: Do,
+) -> None:
+    from planner.aws import budgets
+
     existing = budgets.describe_budgets(clients.budgets, account_id)
     for b in policy.budgets:
         body = budget_body(b, policy.currency)
@@ -193,7 +213,10 @@ def plan_alerts(
             label = f"{b.name} {n['NotificationType']} {n['Threshold']}%"
             changes.append(Change("notification", label, "left alone", "not in the plan"))
 
-    # CloudWatch billing alarms
+
+def _alarms(policy: AlertPolicy, clients: Clients, subscribers: Subscribers, do: Do) -> None:
+    from planner.aws import billing_alarms
+
     alarms = billing_alarms.describe_alarms(clients.cloudwatch, f"{PREFIX}-{policy.scenario}-")
     for a in policy.alarms:
         request = alarm_request(policy, a, subscribers.sns_topic_arn)
@@ -214,7 +237,16 @@ def plan_alerts(
             request,
         )
 
-    # Cost Anomaly Detection
+
+def _anomaly(
+    policy: AlertPolicy,
+    clients: Clients,
+    subscribers: Subscribers,
+    changes: list[Change],
+    do: Do,
+) -> None:
+    from planner.aws import anomaly as ce_api
+
     spec = monitor_spec(policy)
     monitors = [
         m for m in ce_api.get_monitors(clients.ce) if m["MonitorName"] == spec["MonitorName"]
@@ -282,7 +314,6 @@ def plan_alerts(
                 "no subscriber given (--email / --sns-topic)",
             )
         )
-    return changes
 
 
 def changes_table(changes: list[Change], *, applied: bool) -> str:

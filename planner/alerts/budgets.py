@@ -7,7 +7,7 @@ from typing import Any
 
 from planner.alerts.policy import AlertPolicy, Budget
 from planner.alerts.subscribers import Subscribers
-from planner.money import plain
+from planner.money import cents
 
 MANAGED_BY = ("managed-by", "planner")
 
@@ -23,6 +23,13 @@ def month_epoch(month: dt.date) -> str:
     """PlannedBudgetLimits keys: the month's first second, UTC, in epoch seconds."""
     start = dt.datetime(month.year, month.month, 1, tzinfo=dt.UTC)
     return str(int(start.timestamp()))
+
+
+def amount(value: object) -> str:
+    """A budget amount string in whole cents ("609.90")."""
+    from decimal import Decimal
+
+    return str(cents(Decimal(str(value))))
 
 
 def cost_filters(budget: Budget) -> dict[str, list[str]]:
@@ -44,13 +51,13 @@ def budget_body(budget: Budget, currency: str) -> dict[str, Any]:
     }
     if budget.planned_limits:
         body["PlannedBudgetLimits"] = {
-            month_epoch(m.month): {"Amount": plain(m.limit_usd), "Unit": currency}
+            month_epoch(m.month): {"Amount": amount(m.limit_usd), "Unit": currency}
             for m in budget.planned_limits
         }
         first = budget.planned_limits[0].month
         body["TimePeriod"] = {"Start": f"{first.isoformat()}T00:00:00Z"}
     else:
-        body["BudgetLimit"] = {"Amount": plain(budget.limit_usd), "Unit": currency}
+        body["BudgetLimit"] = {"Amount": amount(budget.limit_usd), "Unit": currency}
     filters = cost_filters(budget)
     if filters:
         body["CostFilters"] = filters
@@ -64,7 +71,6 @@ def notifications(budget: Budget) -> list[dict[str, Any]]:
             "ComparisonOperator": "GREATER_THAN",
             "Threshold": float(t.percent),
             "ThresholdType": "PERCENTAGE",
-            "NotificationState": "OK",
         }
         for t in budget.thresholds
     ]

@@ -63,6 +63,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     p.add_argument(
         "--apply", action="store_true", help="with 'apply': write to AWS (default: dry run)"
     )
+    p.add_argument(
+        "--only",
+        action="append",
+        choices=("budgets", "alarms", "anomaly"),
+        help="with 'apply': only these parts (repeatable; default: all three)",
+    )
     p.set_defaults(func=run)
 
 
@@ -95,8 +101,8 @@ def run(args: argparse.Namespace) -> int:
     if len(words) > 1:
         raise InputError(f"planner alerts: one scenario expected, got {' '.join(words)}")
     args.scenario = words[0] if words else None
-    if args.apply and mode != "apply":
-        raise InputError("--apply goes with 'planner alerts apply [SCENARIO] --apply'")
+    if (args.apply or args.only) and mode != "apply":
+        raise InputError("--apply and --only go with 'planner alerts apply [SCENARIO]'")
     if mode == "apply":
         return _apply(args)
     return _show(args)
@@ -165,7 +171,7 @@ def _write_dir(folder: str, files: dict[str, str]) -> None:
 
 
 def _apply(args: argparse.Namespace) -> int:
-    from planner.alerts.apply import Clients, changes_table, plan_alerts
+    from planner.alerts.apply import PARTS, Clients, changes_table, plan_alerts
     from planner.alerts.subscribers import account_from, subscribers_from
     from planner.aws.session import client
 
@@ -182,11 +188,12 @@ def _apply(args: argparse.Namespace) -> int:
             account = str(
                 client("sts", region, profile=args.profile).get_caller_identity()["Account"]
             )
+    only = frozenset(args.only) if args.only else PARTS
     clients = Clients(
-        budgets=client("budgets", region, profile=args.profile),
-        cloudwatch=client("cloudwatch", region, profile=args.profile),
-        ce=client("ce", region, profile=args.profile),
+        budgets=client("budgets", region, profile=args.profile) if "budgets" in only else None,
+        cloudwatch=client("cloudwatch", region, profile=args.profile) if "alarms" in only else None,
+        ce=client("ce", region, profile=args.profile) if "anomaly" in only else None,
     )
-    changes = plan_alerts(policy, clients, account, subscribers, apply=args.apply)
+    changes = plan_alerts(policy, clients, account, subscribers, apply=args.apply, only=only)
     write_output(changes_table(changes, applied=args.apply), args.output)
     return 0
