@@ -25,7 +25,7 @@ from planner.alerts.config import AlertsConfig
 from planner.alerts.costs import PlanCosts
 from planner.alerts.services import cost_explorer_names
 from planner.errors import InputError, ScenarioError
-from planner.money import HOURS_PER_MONTH, cents, usd
+from planner.money import CENT, HOURS_PER_MONTH, cents, usd
 
 PREFIX = "planner"  # every resource planner creates is named planner-<scenario>-...
 SEED_SOURCE = "Staging Deployment Report - EMRTask Platform v1.0, 2025-11-11, §9.4"
@@ -223,8 +223,8 @@ def _budget(
         "forecast, month by month" if months else f"{what} at expected replicas ({usd(limit)})"
     )
 
-    def at(pct: Decimal) -> Decimal:
-        return cents(limit * pct / HUNDRED)
+    def at(pct: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
+        return (limit * pct / HUNDRED).quantize(CENT, rounding=rounding)
 
     # warning
     if overrides and config.warning_usd is not None:
@@ -279,7 +279,7 @@ def _budget(
         level="critical",
         notification_type="ACTUAL",
         percent=c_pct,
-        monthly_usd=at(c_pct),
+        monthly_usd=at(c_pct, ROUND_CEILING),  # rounded up: never below the HPA maximum
         source=c_source,
         reason=c_reason,
     )
