@@ -483,3 +483,38 @@ def test_anomaly_subscription_update_and_foreign_spec_left_alone_with_stubber() 
         ("anomaly monitor", "left alone"),
         ("anomaly subscription", "update"),
     ]
+
+
+def test_account_id_comes_from_sts_when_not_given(
+    moto_aws: str, run_cli: Any, monkeypatch: Any
+) -> None:
+    monkeypatch.delenv("PLANNER_ACCOUNT_ID", raising=False)
+    result = run_cli(["alerts", "apply", "staging", "--only", "budgets"])
+    assert result.code == 0, result.err
+    assert "4 create" in result.out
+
+
+def test_aws_failure_is_one_line() -> None:
+    from planner.alerts.apply import Clients, plan_alerts
+    from planner.alerts.subscribers import Subscribers
+    from planner.aws.failures import AwsCallError
+
+    client, stub = _stubbed("budgets")
+    stub.add_client_error(
+        "describe_budgets",
+        "AccessDeniedException",
+        "User: arn:aws:iam::123456789012:user/x is not authorized to perform: budgets:ViewBudget",
+        http_status_code=403,
+    )
+    with stub, pytest.raises(AwsCallError) as err:
+        plan_alerts(
+            _policy(),
+            Clients(client, None, None),
+            ACCOUNT,
+            Subscribers(),
+            apply=False,
+            only=frozenset({"budgets"}),
+        )
+    text = str(err.value)
+    assert text.startswith("budgets:DescribeBudgets: AccessDeniedException: ")
+    assert "budgets:ViewBudget" in text and "\n" not in text
