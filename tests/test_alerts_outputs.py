@@ -230,3 +230,21 @@ def test_cli_usage_errors(run_cli: Any) -> None:
     assert many.code == 2 and "one scenario" in many.err
     bad_email = run_cli(["alerts", "staging", "--format", "cli-json", "--email", "nope"])
     assert bad_email.code == 2 and "e-mail" in bad_email.err
+
+
+def test_terraform_with_a_forecast_uses_planned_limits() -> None:
+    import hcl2
+    from test_alerts_policy import SERIES, _policy
+
+    from planner.alerts.terraform import alerts_terraform
+
+    doc = hcl2.loads(alerts_terraform(_policy("staging", forecast=SERIES)))
+    total = _resources(doc, "aws_budgets_budget")["planner_staging_total"]
+    assert "limit_amount" not in total
+    assert _unq(total["time_period_start"]) == "2026-01-01_00:00"
+    planned = [(_unq(p["start_time"]), _unq(p["amount"])) for p in total["planned_limit"]]
+    assert len(planned) == 12
+    assert planned[6] == ("2026-07-01_00:00", "1200.00")
+    # service budgets stay flat
+    eks = _resources(doc, "aws_budgets_budget")["planner_staging_AmazonEKS"]
+    assert _unq(eks["limit_amount"]) == "438.00"

@@ -36,6 +36,8 @@ def _verdict(fires_at: tuple[str, ...], level: Decimal, policy: AlertPolicy) -> 
     if "max" in fires_at:
         return "fires only when autoscaling runs above expected replicas"
     headroom = (level - policy.max_usd) * HUNDRED / policy.max_usd
+    if headroom < 1:
+        return "fires as soon as the month costs more than the plan's maximum"
     return f"never within the plan; {headroom:.1f}% above the HPA-maximum cost"
 
 
