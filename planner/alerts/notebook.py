@@ -22,6 +22,15 @@ LEVEL_COLORS = {
     "seed §9.4 critical": "#333333",
 }
 
+# where each level's label sits, so levels at the same amount do not overprint
+ANNOTATION_AT = {
+    "planner warning": "top left",
+    "planner critical": "top left",
+    "planner forecast": "bottom left",
+    "seed §9.4 warning": "bottom right",
+    "seed §9.4 critical": "top right",
+}
+
 
 def policy(params: AlertsParams) -> AlertPolicy:
     import argparse
@@ -162,7 +171,7 @@ def chart(p: AlertPolicy) -> Any:
                 line_dash="dot" if "seed" in c.label else "solid",
                 line_color=LEVEL_COLORS.get(c.label, "#000000"),
                 annotation_text=f"{c.label} {usd(c.monthly_usd)}",
-                annotation_position="top left",
+                annotation_position=ANNOTATION_AT.get(c.label, "top left"),
             )
     top = max([float(c.monthly_usd) for c in levels] + [float(p.max_usd)])
     fig.update_yaxes(
