@@ -291,3 +291,45 @@ def test_critical_never_below_hpa_max_and_warning_never_above_critical(
         assert critical >= b.max_usd * (100 + margin) / 100 - Decimal("0.005")
         assert critical >= b.max_usd
         assert b.threshold("warning").monthly_usd <= critical
+
+
+def test_without_workloads_every_state_is_the_priced_scenario(run_cli: Any, tmp_path: Path) -> None:
+    path = _scenario(tmp_path, "eks:\n  workloads: []\n")
+    priced = json.loads(run_cli(["price", path, "--format", "json"]).out)
+    result = run_cli(["alerts", path, "--format", "json"])
+    assert result.code == 0, result.err
+    data = json.loads(result.out)
+    assert data["from_capacity"] is False
+    assert data["min_usd"] == data["expected_usd"] == data["max_usd"]
+    assert Decimal(data["expected_usd"]) == Decimal(priced["total_monthly_usd_exact"])
+
+
+@settings(max_examples=40, deadline=None)
+@given(
+    start=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 1, 1)),
+    values=st.lists(st.decimals(min_value=1, max_value=10**6, places=2), min_size=1, max_size=24),
+)
+def test_planned_limits_keys_are_month_starts_in_utc(start: dt.date, values: list[Decimal]) -> None:
+    import calendar
+
+    from planner.alerts.budgets import budget_body
+    from planner.alerts.config import AlertsConfig
+    from planner.alerts.costs import PlanCosts
+    from planner.alerts.policy import build_policy
+
+    months = []
+    y, m = start.year, start.month
+    for _ in values:
+        months.append(dt.date(y, m, 1))
+        y, m = (y + 1, 1) if m == 12 else (y, m + 1)
+    costs = PlanCosts(
+        total_usd=dict.fromkeys(("min", "expected", "max"), Decimal(100)),
+        by_service_usd={s: {"AmazonEKS": Decimal(100)} for s in ("min", "expected", "max")},
+        from_capacity=False,
+    )
+    policy = build_policy(
+        "x", AlertsConfig(), costs, {}, forecast=list(zip(months, values, strict=True))
+    )
+    limits = budget_body(policy.total, "USD")["PlannedBudgetLimits"]
+    assert list(limits) == [str(calendar.timegm(mo.timetuple())) for mo in months]
+    assert [Decimal(v["Amount"]) for v in limits.values()] == values
