@@ -297,7 +297,91 @@ charts.cost_range(capacity.result.scenario, capacity.costs).show()
     )
 
 
-NOTEBOOKS = {"cost_overview": cost_overview, "capacity": capacity, "whatif": whatif}
+def alerts() -> nbformat.NotebookNode:
+    return notebook(
+        [
+            md("""
+# Billing alerts
+
+The thresholds for AWS Budgets, CloudWatch billing alarms and Cost Anomaly Detection that
+`planner alerts` generates from the modelled cost, beside the levels the seed report sets
+(Staging Deployment Report - EMRTask Platform v1.0, 2025-11-11, §9.4: $750 warning, $1,000
+critical). The budget is the planned monthly cost at expected replicas; the critical level is
+never below the cost at HPA maximum. Amounts are US dollars per month at list prices.
+"""),
+            code(
+                COMMON_PARAMETERS
+                + "\n"
+                + "forecast = None  # CSV month,monthly_usd the budget follows; None = flat plan",
+                "parameters",
+            ),
+            code("""
+from planner.notebooks.params import AlertsParams, validate
+
+params = validate(AlertsParams, globals())
+"""),
+            code("""
+from IPython.display import Markdown, display
+
+from planner import charts, views
+from planner.alerts import notebook as alerts
+
+charts.setup()
+policy = alerts.policy(params)
+display(Markdown(alerts.headline(policy)))
+"""),
+            md("""
+## Alert levels against the modelled cost
+
+Bars are the monthly cost at HPA minimum, expected and maximum replicas (with a forecast:
+the month-by-month budget). Solid lines are the generated levels, dotted lines the seed
+report's. A level fires in a month whose cost is above it.
+"""),
+            code("""
+alerts.chart(policy).show()
+display(views.styled(alerts.levels_frame(policy), params.usd_decimals))
+"""),
+            md("""
+## The generated budgets
+
+One budget for the environment (filtered by its cost allocation tag) and one per largest
+service. Each notification is a percentage of its budget; the critical percentage is where
+the HPA-maximum cost plus a margin lands, or 110%, whichever is higher.
+"""),
+            code("""
+display(views.styled(alerts.budgets_frame(policy), params.usd_decimals))
+"""),
+            md("""
+## Billing alarms and anomaly detection
+
+CloudWatch billing alarms use the same levels on the account's `EstimatedCharges` metric
+(us-east-1, 6-hour maximum); they cannot filter by tag. The anomaly subscription's impact
+threshold is one day of the largest service's cost.
+"""),
+            code("""
+display(views.styled(alerts.alarms_frame(policy), params.usd_decimals))
+display(Markdown(
+    f"Anomaly monitor **{policy.anomaly.monitor_name}** ({policy.anomaly.monitor_type}); "
+    f"subscriptions alert at a total impact of **${policy.anomaly.impact_usd}** or more: "
+    f"{policy.anomaly.source}."
+))
+"""),
+            code("""
+from planner.notebooks.summary import publish
+
+publish(alerts.summary(policy))
+"""),
+        ],
+        order=4,
+    )
+
+
+NOTEBOOKS = {
+    "cost_overview": cost_overview,
+    "capacity": capacity,
+    "whatif": whatif,
+    "alerts": alerts,
+}
 
 
 def main() -> None:

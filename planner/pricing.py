@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import PriceNotFoundError
 
@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from planner.capacity.model import CapacityResult, State, StateCost
     from planner.catalog import PriceCatalog
     from planner.costing.engine import CostReport
+    from planner.costing.lines import CostLine
     from planner.scenario import Scenario
     from planner.topology import Topology
 
@@ -50,6 +51,55 @@ def price_scenario(
         raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
 
 
+def price_states(
+    topology: Topology,
+    result: CapacityResult,
+    catalog: PriceCatalog | None = None,
+    *,
+    allow_missing: bool = False,
+) -> dict[State, CostReport]:
+    """A full cost report at each capacity state (HPA min / expected / max).
+
+    The whole topology is priced once; for the other states only the node-dependent modules
+    are priced again, and their lines (found by ``node_group``) take the place of the first
+    state's, in the same position.
+    """
+    from dataclasses import replace
+
+    from planner.capacity.model import STATES
+    from planner.costing.engine import price_topology
+    from planner.costing.registry import MODULES
+
+    scaled = [m for m in MODULES if m.node_dependent]
+    out: dict[State, CostReport] = {}
+    first: CostReport | None = None
+    for state in STATES:
+        options: dict[str, Any] = {
+            "allow_missing": allow_missing,
+            "node_counts": result.nodes(state),
+            "node_count_basis": "derived",
+            "node_count_note": f"capacity model at {state} replicas",
+        }
+        if first is None:
+            first = out[state] = price_topology(topology, catalog, **options)
+            continue
+        varying = price_topology(topology, catalog, modules=scaled, **options)
+        out[state] = replace(
+            first,
+            lines=_swap_node_lines(first.lines, varying.lines),
+            warnings=tuple(dict.fromkeys((*first.warnings, *varying.warnings))),
+        )
+    return out
+
+
+def _swap_node_lines(
+    lines: tuple[CostLine, ...], node_lines: tuple[CostLine, ...]
+) -> tuple[CostLine, ...]:
+    at = next((i for i, ln in enumerate(lines) if ln.node_group), len(lines))
+    kept = [ln for ln in lines if not ln.node_group]
+    return (*kept[:at], *node_lines, *kept[at:])
+
+
 def price_capacity_range(
     topology: Topology,
     result: CapacityResult,
@@ -57,42 +107,25 @@ def price_capacity_range(
     *,
     allow_missing: bool = False,
 ) -> dict[State, StateCost]:
-    """Monthly cost at each capacity state, with node-group costs found by ``node_group``."""
-    from planner.capacity.model import STATES, StateCost
-    from planner.costing.engine import price_topology
-    from planner.costing.registry import MODULES
+    """Monthly cost at each capacity state, with the node groups' share of it."""
+    from planner.capacity.model import StateCost
     from planner.money import ZERO
 
-    fixed = price_topology(
-        topology,
-        catalog,
-        allow_missing=allow_missing,
-        modules=[m for m in MODULES if not m.node_dependent],
-    )
-    scaled = [m for m in MODULES if m.node_dependent]
-    out: dict[State, StateCost] = {}
-    for state in STATES:
-        nodes = result.nodes(state)
-        varying = price_topology(
-            topology,
-            catalog,
-            allow_missing=allow_missing,
-            node_counts=nodes,
-            node_count_basis="derived",
-            node_count_note=f"capacity model at {state} replicas",
-            modules=scaled,
-        )
-        node_usd = sum(
-            (ln.monthly_usd for ln in varying.lines if ln.node_group and ln.monthly_usd),
-            ZERO,
-        )
-        out[state] = StateCost(
+    reports = price_states(topology, result, catalog, allow_missing=allow_missing)
+    return {
+        state: StateCost(
             state=state,
-            nodes=nodes,
-            monthly_usd=str(fixed.total_monthly_usd + varying.total_monthly_usd),
-            node_groups_monthly_usd=str(node_usd),
+            nodes=result.nodes(state),
+            monthly_usd=str(report.total_monthly_usd),
+            node_groups_monthly_usd=str(
+                sum(
+                    (ln.monthly_usd for ln in report.lines if ln.node_group and ln.monthly_usd),
+                    ZERO,
+                )
+            ),
         )
-    return out
+        for state, report in reports.items()
+    }
 
 
 def scenario_capacity_range(

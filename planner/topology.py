@@ -8,18 +8,22 @@ or *measured* (CloudWatch). A plain number in YAML is a stated quantity.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
+from planner.alerts.config import AlertsConfig
 from planner.money import to_decimal
 from planner.quantities import QuantityError, parse_cpu_millicores, parse_memory_bytes
 
 # No usage quantity comes near a trillion (GB, hours, keys ...); larger is a typo, and an
 # unbounded Decimal like 1e999999 would take minutes to format.
 MAX_AMOUNT = Decimal(10**12)
+# AWS tag keys and values: Unicode letters, digits, spaces and _ . : / = + - @
+_TAG_TEXT = re.compile(r"[\w .:/=+\-@]+")
 
 
 class Model(BaseModel):
@@ -403,6 +407,26 @@ class Topology(Model):
         description="AWS cost allocation tags on the environment's resources, e.g. "
         "{Environment: staging}; billing alerts and actuals filter by them",
     )
+    alerts: AlertsConfig = Field(
+        default_factory=AlertsConfig,
+        description="billing-alert thresholds (planner alerts); defaults follow the plan",
+    )
+
+    @field_validator("cost_allocation_tags")
+    @classmethod
+    def _aws_tag_format(cls, tags: dict[str, str]) -> dict[str, str]:
+        for key, value in tags.items():
+            if key.lower().startswith("aws:") or not _TAG_TEXT.fullmatch(key):
+                raise ValueError(
+                    f"tag key {key!r} is not a user tag key: AWS allows letters, digits, "
+                    "spaces and _ . : / = + - @ (not starting with 'aws:')"
+                )
+            if not _TAG_TEXT.fullmatch(value) and value:
+                raise ValueError(
+                    f"tag value {value!r} for {key!r}: AWS allows letters, digits, spaces "
+                    "and _ . : / = + - @"
+                )
+        return tags
 
     @model_validator(mode="after")
     def _unique_names(self) -> Topology:

@@ -274,3 +274,25 @@ def test_cli_json_shape(run_cli: Callable[[Sequence[str]], Any]) -> None:
         assert key in data["node_groups"][0]
     table = run_cli(["capacity", "staging"])
     assert table.code == 0 and "general" in table.out and "Monthly cost" in table.out
+
+
+@pytest.mark.parametrize("name", ["staging", "production"])
+def test_price_states_equal_a_full_repricing_per_state(name: str) -> None:
+    """Node lines are re-priced per state and swapped in; the rest is priced once."""
+    from planner.costing.engine import price_topology
+    from planner.pricing import price_states
+
+    scenario = load_scenario(name)
+    result = plan_capacity(scenario.topology, base_dir=scenario.path.parent)
+    states = price_states(scenario.topology, result)
+    for state, report in states.items():
+        full = price_topology(
+            scenario.topology,
+            node_counts=result.nodes(state),
+            node_count_basis="derived",
+            node_count_note=f"capacity model at {state} replicas",
+        )
+        assert report.lines == full.lines, state
+        assert report.total_monthly_usd == full.total_monthly_usd
+    if name == "staging":  # the max state has more nodes (4 general, 2 compute), so it costs more
+        assert states["max"].total_monthly_usd > states["expected"].total_monthly_usd

@@ -211,10 +211,30 @@ class ExploreParams(NotebookParams):
         return value
 
 
+class AlertsParams(NotebookParams):
+    notebook: ClassVar[str] = "alerts"
+
+    forecast: str | None = Field(
+        None, description="CSV month,monthly_usd the budget follows; None = flat planned cost"
+    )
+
+    @field_validator("forecast")
+    @classmethod
+    def _forecast_exists(cls, value: str | None) -> str | None:
+        if value in (None, ""):
+            return None
+        assert value is not None
+        path = Path(value) if Path(value).is_file() else REPO_ROOT / value
+        if not path.is_file():
+            raise ValueError(f"{value!r}: forecast CSV not found")
+        return str(path)
+
+
 P = TypeVar("P", bound=NotebookParams)
 
 MODELS: dict[str, type[NotebookParams]] = {
-    m.notebook: m for m in (CostOverviewParams, CapacityParams, WhatIfParams, ExploreParams)
+    m.notebook: m
+    for m in (CostOverviewParams, CapacityParams, WhatIfParams, ExploreParams, AlertsParams)
 }
 
 
