@@ -95,9 +95,12 @@ class Charge:
     sp_commitment: Decimal = Decimal(0)
     sp_used: Decimal = Decimal(0)
     extra: dict[str, str] = field(default_factory=dict)
+    amount: Decimal | None = None  # set when a monthly cost is split into daily pieces
 
     @property
     def cost(self) -> Decimal:
+        if self.amount is not None:
+            return self.amount
         return (self.quantity * self.rate).quantize(Q10, ROUND_HALF_EVEN)
 
 
@@ -187,7 +190,9 @@ def charges(lines: tuple[CostLine, ...]) -> list[Charge]:
                 tags = {"user_Environment": "staging"} if resource else {}
                 if match.tag_key:
                     tags[f"user_{match.tag_key}"] = match.tag_value
-                for day, qty in zip(days, _split(per_resource, len(days)), strict=True):
+                costs = _split(per_resource * rate, len(days))
+                pieces = zip(days, _split(per_resource, len(days)), costs, strict=True)
+                for day, qty, amount in pieces:
                     charge = Charge(
                         day=day,
                         service=line.service,
@@ -202,6 +207,7 @@ def charges(lines: tuple[CostLine, ...]) -> list[Charge]:
                         od_rate=od_rate,
                         description=f"{line.component} ({SAMPLE_NOTE})",
                         term=term,
+                        amount=amount,
                     )
                     covered = (
                         (year, month) >= SP_START
@@ -229,6 +235,7 @@ def _covered(charge: Charge) -> list[Charge]:
         kind="SavingsPlanNegation",
         term="",
         rate=-charge.rate,
+        amount=-charge.cost,
         extra={"sp_arn": SP_ARN},
     )
     return [covered, negation]
@@ -274,7 +281,9 @@ def _unplanned() -> Iterator[Charge]:
     for service, usage_type, unit, qty, rate, resource in extras:
         for year, month in MONTHS:
             days = _days(year, month)
-            for day, piece in zip(days, _split(Decimal(qty), len(days)), strict=True):
+            costs = _split(Decimal(qty) * Decimal(rate), len(days))
+            pieces = zip(days, _split(Decimal(qty), len(days)), costs, strict=True)
+            for day, piece, amount in pieces:
                 yield Charge(
                     day=day,
                     service=service,
@@ -288,6 +297,7 @@ def _unplanned() -> Iterator[Charge]:
                     rate=Decimal(rate),
                     od_rate=Decimal(rate),
                     description=f"unplanned {usage_type} ({SAMPLE_NOTE})",
+                    amount=amount,
                 )
 
 
