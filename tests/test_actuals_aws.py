@@ -19,7 +19,9 @@ from planner.errors import PlannerError
 pytestmark = pytest.mark.aws
 
 
-def _group(service: str, usage_type: str, unblended: str, amortised: str, qty: str) -> dict[str, Any]:
+def _group(
+    service: str, usage_type: str, unblended: str, amortised: str, qty: str
+) -> dict[str, Any]:
     return {
         "Keys": [service, usage_type],
         "Metrics": {
@@ -37,7 +39,13 @@ PAGE_1 = {
             "Total": {},
             "Groups": [
                 _group("EC2 - Other", "NatGateway-Bytes", "13.5", "13.5", "300"),
-                _group("Amazon Elastic Compute Cloud - Compute", "BoxUsage:t3.medium", "61.9008", "61.9008", "1488"),
+                _group(
+                    "Amazon Elastic Compute Cloud - Compute",
+                    "BoxUsage:t3.medium",
+                    "61.9008",
+                    "61.9008",
+                    "1488",
+                ),
             ],
             "Estimated": False,
         }
@@ -50,7 +58,9 @@ PAGE_2 = {
         {
             "TimePeriod": {"Start": "2025-08-01", "End": "2025-09-01"},
             "Total": {},
-            "Groups": [_group("AWS Secrets Manager", "AWSSecretsManager-Secrets", "1.6", "1.6", "4")],
+            "Groups": [
+                _group("AWS Secrets Manager", "AWSSecretsManager-Secrets", "1.6", "1.6", "4")
+            ],
             "Estimated": False,
         }
     ],
@@ -65,7 +75,9 @@ def aws(moto_endpoint: str, fake_aws_credentials: None, monkeypatch: pytest.Monk
     return moto_endpoint
 
 
-def test_pull_pages_tag_filter_and_request_count(aws: str, run_cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_pull_pages_tag_filter_and_request_count(
+    aws: str, run_cli, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     resp = requests.post(
         f"{aws}/moto-api/static/ce/cost-and-usage-results",
         json={"results": [PAGE_1, PAGE_2]},
@@ -80,13 +92,16 @@ def test_pull_pages_tag_filter_and_request_count(aws: str, run_cli, tmp_path: Pa
     def recording(service: str, region: str, *, profile: str | None = None) -> Any:
         c = real(service, region, profile=profile)
         c.meta.events.register(
-            "provide-client-params.ce.GetCostAndUsage", lambda params, **_: sent.append(dict(params))
+            "provide-client-params.ce.GetCostAndUsage",
+            lambda params, **_: sent.append(dict(params)),
         )
         return c
 
     monkeypatch.setattr(session, "client", recording)
     out = tmp_path / "ce.parquet"
-    result = run_cli(["actuals", "pull", "staging", "--months", "3", "--today", "2025-11-11", "-o", str(out)])
+    result = run_cli(
+        ["actuals", "pull", "staging", "--months", "3", "--today", "2025-11-11", "-o", str(out)]
+    )
     assert result.code == 0, result.err
     assert "2 get_cost_and_usage request(s) ($0.01 each)" in result.err
     assert len(sent) == 2
@@ -110,7 +125,9 @@ def test_pull_pages_tag_filter_and_request_count(aws: str, run_cli, tmp_path: Pa
     assert '"cause": "quantity"' in var.out
 
 
-def test_pull_throttled_is_one_line(fake_aws_credentials: None, run_cli, tmp_path: Path, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+def test_pull_throttled_is_one_line(
+    fake_aws_credentials: None, run_cli, tmp_path: Path, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
     import boto3
     from botocore.stub import Stubber
 
@@ -149,8 +166,13 @@ def test_athena_via_moto_returns_the_duckdb_table(aws: str) -> None:
     assert resp.status_code == 201
     athena = client("athena", "us-east-1")
     table, info = import_athena(
-        athena, layout="cur2", database="cur", table="data", workgroup="primary",
-        output_location="s3://results/", poll_seconds=0.0,
+        athena,
+        layout="cur2",
+        database="cur",
+        table="data",
+        workgroup="primary",
+        output_location="s3://results/",
+        poll_seconds=0.0,
     )
     assert table.equals(duck)
     sent = athena.get_query_execution(QueryExecutionId=info["query_execution_id"])
@@ -180,33 +202,71 @@ def test_athena_paging_and_polling_with_stubber() -> None:
     )
     sql = athena_query("focus", "billing", "focus")
     header = {"Data": [{"VarCharValue": c} for c in TIDY_COLUMNS]}
-    row = ["2025-08", "AmazonEC2", "NatGateway-Bytes", "NatGateway", "nat-1", "{}", "Usage",
-           "Standard", "", "", "GB", "300", "13.5", "13.5", "13.5", "31"]
+    row = [
+        "2025-08",
+        "AmazonEC2",
+        "NatGateway-Bytes",
+        "NatGateway",
+        "nat-1",
+        "{}",
+        "Usage",
+        "Standard",
+        "",
+        "",
+        "GB",
+        "300",
+        "13.5",
+        "13.5",
+        "13.5",
+        "31",
+    ]
     meta = {"ColumnInfo": [{"Name": c, "Type": "varchar"} for c in TIDY_COLUMNS]}
     with Stubber(athena) as stub:
         stub.add_response(
             "start_query_execution",
             {"QueryExecutionId": "q-1"},
-            {"QueryString": sql, "QueryExecutionContext": {"Database": "billing"}, "WorkGroup": "wg"},
+            {
+                "QueryString": sql,
+                "QueryExecutionContext": {"Database": "billing"},
+                "WorkGroup": "wg",
+            },
         )
         for state in ("QUEUED", "RUNNING", "SUCCEEDED"):
-            stub.add_response("get_query_execution", {"QueryExecution": {"Status": {"State": state}}},
-                              {"QueryExecutionId": "q-1"})
+            stub.add_response(
+                "get_query_execution",
+                {"QueryExecution": {"Status": {"State": state}}},
+                {"QueryExecutionId": "q-1"},
+            )
         stub.add_response(
             "get_query_results",
-            {"ResultSet": {"Rows": [header, {"Data": [{"VarCharValue": v} for v in row]}],
-                           "ResultSetMetadata": meta}, "NextToken": "t2"},
+            {
+                "ResultSet": {
+                    "Rows": [header, {"Data": [{"VarCharValue": v} for v in row]}],
+                    "ResultSetMetadata": meta,
+                },
+                "NextToken": "t2",
+            },
             {"QueryExecutionId": "q-1"},
         )
         row2 = [*row[:4], "nat-2", *row[5:]]
         stub.add_response(
             "get_query_results",
-            {"ResultSet": {"Rows": [{"Data": [{"VarCharValue": v} for v in row2]}],
-                           "ResultSetMetadata": meta}},
+            {
+                "ResultSet": {
+                    "Rows": [{"Data": [{"VarCharValue": v} for v in row2]}],
+                    "ResultSetMetadata": meta,
+                }
+            },
             {"QueryExecutionId": "q-1", "NextToken": "t2"},
         )
-        table, info = import_athena(athena, layout="focus", database="billing", table="focus",
-                                    workgroup="wg", poll_seconds=0.0)
+        table, info = import_athena(
+            athena,
+            layout="focus",
+            database="billing",
+            table="focus",
+            workgroup="wg",
+            poll_seconds=0.0,
+        )
         stub.assert_no_pending_responses()
     assert info == {"query_execution_id": "q-1", "polls": 3, "pages": 2}
     assert table.column("resource_id").to_pylist() == ["nat-1", "nat-2"]
@@ -223,25 +283,52 @@ def test_athena_poll_bound_and_failure() -> None:
     with Stubber(athena) as stub:
         stub.add_response("start_query_execution", {"QueryExecutionId": "q-2"}, None)
         for _ in range(3):
-            stub.add_response("get_query_execution",
-                              {"QueryExecution": {"Status": {"State": "RUNNING"}}}, None)
+            stub.add_response(
+                "get_query_execution", {"QueryExecution": {"Status": {"State": "RUNNING"}}}, None
+            )
         with pytest.raises(PlannerError, match="still RUNNING after 3 polls"):
-            import_athena(athena, layout="cur2", database="d", table="t", workgroup="wg",
-                          poll_seconds=0.0, max_polls=3)
+            import_athena(
+                athena,
+                layout="cur2",
+                database="d",
+                table="t",
+                workgroup="wg",
+                poll_seconds=0.0,
+                max_polls=3,
+            )
         stub.add_response("start_query_execution", {"QueryExecutionId": "q-3"}, None)
         stub.add_response(
             "get_query_execution",
-            {"QueryExecution": {"Status": {"State": "FAILED", "StateChangeReason": "TABLE_NOT_FOUND"}}},
+            {
+                "QueryExecution": {
+                    "Status": {"State": "FAILED", "StateChangeReason": "TABLE_NOT_FOUND"}
+                }
+            },
             None,
         )
         with pytest.raises(PlannerError, match="q-3 FAILED: TABLE_NOT_FOUND"):
-            import_athena(athena, layout="cur2", database="d", table="t", workgroup="wg",
-                          poll_seconds=0.0)
+            import_athena(
+                athena, layout="cur2", database="d", table="t", workgroup="wg", poll_seconds=0.0
+            )
 
 
 def test_athena_names_are_checked(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
-    result = run_cli(["actuals", "import", "--engine", "athena", "--database", "d;drop",
-                      "--table", "t", "--workgroup", "w", "-o", str(tmp_path / "o.parquet")])
+    result = run_cli(
+        [
+            "actuals",
+            "import",
+            "--engine",
+            "athena",
+            "--database",
+            "d;drop",
+            "--table",
+            "t",
+            "--workgroup",
+            "w",
+            "-o",
+            str(tmp_path / "o.parquet"),
+        ]
+    )
     assert result.code == 2 and "Athena names" in result.err
     result = run_cli(["actuals", "import", "--engine", "athena", "-o", str(tmp_path / "o.parquet")])
     assert result.code == 2 and "--database, --table, --workgroup" in result.err

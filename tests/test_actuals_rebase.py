@@ -48,7 +48,7 @@ def test_overlay_loads_and_measures(overlay: Path) -> None:
 def test_overlay_prices_on_measured_figures(overlay: Path, run_cli) -> None:  # type: ignore[no-untyped-def]
     base = price_scenario(load_scenario("staging"))
     rebased = price_scenario(load_scenario(overlay))
-    nat = [ln for ln in rebased.lines if ln.component == "NAT gateway data processed"][0]
+    nat = next(ln for ln in rebased.lines if ln.component == "NAT gateway data processed")
     assert nat.monthly_usd == Decimal("13.5")  # 300 GB x $0.045
     assert nat.quantity_basis == "measured"
     # NAT +9.00, logs ingestion +15.00 (30 GB x $0.50), logs storage +4.80 (160 GB-Mo x $0.03),

@@ -62,7 +62,15 @@ def test_every_row_matched_or_unplanned_and_totals_reconcile(plan, path, basis) 
 def test_contract_keys_and_reconciliation(contract) -> None:  # type: ignore[no-untyped-def]
     assert {"lines", "unplanned", "totals"} <= contract.keys()
     for ln in contract["lines"]:
-        assert {"resource", "service", "month", "planned_usd", "actual_usd", "delta_usd", "cause"} <= ln.keys()
+        assert {
+            "resource",
+            "service",
+            "month",
+            "planned_usd",
+            "actual_usd",
+            "delta_usd",
+            "cause",
+        } <= ln.keys()
         assert ln["delta_usd"] == ln["actual_usd"] - ln["planned_usd"]
         assert ln["cause"] in {"quantity", "price", "on_plan"}
     for u in contract["unplanned"]:
@@ -105,13 +113,19 @@ def test_savings_plan_covered_node_is_a_price_cause(contract) -> None:  # type: 
 
 
 def test_unplanned_spend_and_commitments(contract) -> None:  # type: ignore[no-untyped-def]
-    unplanned = {(u["service"], u["usage_type"], u["month"]): u["actual_usd"] for u in contract["unplanned"]}
-    assert unplanned[("AWSSecretsManager", "AWSSecretsManager-Secrets", "2025-09")] == Decimal("1.6")
+    unplanned = {
+        (u["service"], u["usage_type"], u["month"]): u["actual_usd"] for u in contract["unplanned"]
+    }
+    assert unplanned[("AWSSecretsManager", "AWSSecretsManager-Secrets", "2025-09")] == Decimal(
+        "1.6"
+    )
     assert unplanned[("AmazonEC2", "EBS:SnapshotUsage", "2025-09")] == Decimal("7.5")
-    assert unplanned[("ComputeSavingsPlans", "ComputeSP:1yrNoUpfront", "2025-10")] == Decimal("3.7572")
+    assert unplanned[("ComputeSavingsPlans", "ComputeSP:1yrNoUpfront", "2025-10")] == Decimal(
+        "3.7572"
+    )
     # nothing planned lands in unplanned
     assert not any(k[1].startswith(("BoxUsage", "NatGateway", "LCUUsage")) for k in unplanned)
-    october = [c for c in contract["commitments"] if c["month"] == "2025-10"][0]
+    october = next(c for c in contract["commitments"] if c["month"] == "2025-10")
     # utilisation 22.2828 / 26.04 = 85.57 %
     assert october["utilisation_pct"] == Decimal("85.57")
     assert october["used_usd"] == Decimal("22.2828")

@@ -46,6 +46,9 @@ def import_athena(
             f"expected {list(TIDY_COLUMNS)}"
         )
     records = [dict(zip(TIDY_COLUMNS, row, strict=True)) for row in result.rows]
-    info = {"query_execution_id": result.query_execution_id, "polls": result.polls,
-            "pages": result.pages}
+    info = {
+        "query_execution_id": result.query_execution_id,
+        "polls": result.polls,
+        "pages": result.pages,
+    }
     return to_table(records), info

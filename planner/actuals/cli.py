@@ -192,8 +192,10 @@ def _cmd_rebase(args: argparse.Namespace) -> int:
     out = Path(args.output)
     text, done = overlay_yaml(scenario, rows, label, report.lines, out)
     write_output(text, str(out))
-    print(f"wrote {out}: {len(done)} measured field(s); price it with planner price {out}",
-          file=sys.stderr)
+    print(
+        f"wrote {out}: {len(done)} measured field(s); price it with planner price {out}",
+        file=sys.stderr,
+    )
     return 0
 
 
@@ -210,32 +212,59 @@ def _cmd_sql(args: argparse.Namespace) -> int:
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     actuals = sub.add_parser("actuals", help="billing actuals: import, pull, rebase, sql")
-    asub = actuals.add_subparsers(dest="actuals_command", required=True,
-                                  parser_class=type(actuals))
+    asub = actuals.add_subparsers(dest="actuals_command", required=True, parser_class=type(actuals))
 
     imp = asub.add_parser(
         "import",
         help="read CUR 2.0 / FOCUS 1.0 exports (Parquet, CSV) into one tidy Parquet table",
     )
-    imp.add_argument("paths", nargs="*", metavar="PATH",
-                     help="export files or folders (local; s3:// needs DuckDB httpfs)")
-    imp.add_argument("-o", "--out", default="actuals.parquet", metavar="FILE",
-                     help="tidy table to write (Parquet, atomically; default actuals.parquet)")
-    imp.add_argument("--engine", choices=("duckdb", "athena"), default="duckdb",
-                     help="duckdb reads local files; athena runs the same SQL on a CUR table")
-    imp.add_argument("--layout", choices=("cur2", "focus"), default="cur2",
-                     help="with --engine athena: the table's layout (default cur2)")
+    imp.add_argument(
+        "paths",
+        nargs="*",
+        metavar="PATH",
+        help="export files or folders (local; s3:// needs DuckDB httpfs)",
+    )
+    imp.add_argument(
+        "-o",
+        "--out",
+        default="actuals.parquet",
+        metavar="FILE",
+        help="tidy table to write (Parquet, atomically; default actuals.parquet)",
+    )
+    imp.add_argument(
+        "--engine",
+        choices=("duckdb", "athena"),
+        default="duckdb",
+        help="duckdb reads local files; athena runs the same SQL on a CUR table",
+    )
+    imp.add_argument(
+        "--layout",
+        choices=("cur2", "focus"),
+        default="cur2",
+        help="with --engine athena: the table's layout (default cur2)",
+    )
     imp.add_argument("--database", help="with --engine athena: Glue database of the export")
     imp.add_argument("--table", help="with --engine athena: table of the export")
     imp.add_argument("--workgroup", help="with --engine athena: Athena workgroup")
-    imp.add_argument("--output-location", metavar="S3_URL",
-                     help="with --engine athena: query result location if the workgroup has none")
+    imp.add_argument(
+        "--output-location",
+        metavar="S3_URL",
+        help="with --engine athena: query result location if the workgroup has none",
+    )
     imp.add_argument("--region", default="us-east-1", help="with --engine athena: AWS region")
     imp.add_argument("--profile", default=None, help="AWS profile (default: AWS_PROFILE)")
-    imp.add_argument("--tag", action="append", default=[], metavar="KEY=VALUE",
-                     help="keep only rows with this resource tag (repeatable)")
-    imp.add_argument("--memory-limit", default="512MB",
-                     help="DuckDB memory_limit (default 512MB; spills to a temp folder beyond)")
+    imp.add_argument(
+        "--tag",
+        action="append",
+        default=[],
+        metavar="KEY=VALUE",
+        help="keep only rows with this resource tag (repeatable)",
+    )
+    imp.add_argument(
+        "--memory-limit",
+        default="512MB",
+        help="DuckDB memory_limit (default 512MB; spills to a temp folder beyond)",
+    )
     imp.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
     imp.set_defaults(func=_cmd_import)
 
@@ -246,49 +275,92 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     pull.add_argument("scenario", nargs="?", help="scenario YAML or bundled name")
     pull.add_argument("--months", type=int, default=3, help="whole months before this one")
-    pull.add_argument("--granularity", choices=("MONTHLY", "DAILY"), default="MONTHLY",
-                      help="Cost Explorer granularity (DAILY is summed per month)")
+    pull.add_argument(
+        "--granularity",
+        choices=("MONTHLY", "DAILY"),
+        default="MONTHLY",
+        help="Cost Explorer granularity (DAILY is summed per month)",
+    )
     pull.add_argument("--account", default=None, help="also filter by this linked account id")
-    pull.add_argument("--no-tag-filter", action="store_true",
-                      help="do not filter by the scenario's cost_allocation_tags")
-    pull.add_argument("--today", default=None, metavar="YYYY-MM-DD",
-                      help="date the months count back from (default: today)")
+    pull.add_argument(
+        "--no-tag-filter",
+        action="store_true",
+        help="do not filter by the scenario's cost_allocation_tags",
+    )
+    pull.add_argument(
+        "--today",
+        default=None,
+        metavar="YYYY-MM-DD",
+        help="date the months count back from (default: today)",
+    )
     pull.add_argument("--profile", default=None, help="AWS profile (default: AWS_PROFILE)")
-    pull.add_argument("-o", "--out", default="actuals.parquet", metavar="FILE",
-                      help="tidy table to write (Parquet, atomically; default actuals.parquet)")
+    pull.add_argument(
+        "-o",
+        "--out",
+        default="actuals.parquet",
+        metavar="FILE",
+        help="tidy table to write (Parquet, atomically; default actuals.parquet)",
+    )
     pull.set_defaults(func=_cmd_pull)
 
     reb = asub.add_parser(
         "rebase", help="write an overlay whose measured quantities come from the bill"
     )
     reb.add_argument("scenario", nargs="?", help="scenario YAML or bundled name")
-    reb.add_argument("--actuals", required=True, metavar="FILE",
-                     help="tidy table, export file/folder, or 'sample' (bundled sample data)")
-    reb.add_argument("-o", "--output", required=True, metavar="OVERLAY.yaml",
-                     help="overlay to write (it extends the scenario)")
+    reb.add_argument(
+        "--actuals",
+        required=True,
+        metavar="FILE",
+        help="tidy table, export file/folder, or 'sample' (bundled sample data)",
+    )
+    reb.add_argument(
+        "-o",
+        "--output",
+        required=True,
+        metavar="OVERLAY.yaml",
+        help="overlay to write (it extends the scenario)",
+    )
     reb.add_argument("--prices", metavar="DIR", help="price snapshot folder (default: bundled)")
     reb.set_defaults(func=_cmd_rebase)
 
     sql = asub.add_parser("sql", help="print the tidy-table SQL for a layout and engine")
-    sql.add_argument("--layout", choices=("cur2", "focus"), default="cur2",
-                     help="export layout (default cur2)")
-    sql.add_argument("--engine", choices=("source", "duckdb", "athena"), default="source",
-                     help="source (with placeholders) or rendered for an engine")
+    sql.add_argument(
+        "--layout", choices=("cur2", "focus"), default="cur2", help="export layout (default cur2)"
+    )
+    sql.add_argument(
+        "--engine",
+        choices=("source", "duckdb", "athena"),
+        default="source",
+        help="source (with placeholders) or rendered for an engine",
+    )
     sql.set_defaults(func=_cmd_sql)
 
     var = sub.add_parser(
         "variance", help="plan vs actual per line and month, with causes and unplanned spend"
     )
     var.add_argument("scenario", nargs="?", help="scenario YAML or bundled name")
-    var.add_argument("--actuals", required=True, metavar="FILE",
-                     help="tidy table, export file/folder, or 'sample' (bundled sample data)")
-    var.add_argument("--format", choices=("table", "json", "csv"), default="table",
-                     help="output format (json is the contract)")
-    var.add_argument("--cost", choices=("amortised", "unblended"), default="amortised",
-                     help="actual cost column (default amortised: commitments spread)")
+    var.add_argument(
+        "--actuals",
+        required=True,
+        metavar="FILE",
+        help="tidy table, export file/folder, or 'sample' (bundled sample data)",
+    )
+    var.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        default="table",
+        help="output format (json is the contract)",
+    )
+    var.add_argument(
+        "--cost",
+        choices=("amortised", "unblended"),
+        default="amortised",
+        help="actual cost column (default amortised: commitments spread)",
+    )
     var.add_argument("--top", type=int, default=15, help="variances listed in the table")
     var.add_argument("--prices", metavar="DIR", help="price snapshot folder (default: bundled)")
-    var.add_argument("--allow-missing", action="store_true",
-                     help="keep going when a planned price is missing")
+    var.add_argument(
+        "--allow-missing", action="store_true", help="keep going when a planned price is missing"
+    )
     var.add_argument("-o", "--output", metavar="FILE", help="write here (atomically)")
     var.set_defaults(func=_cmd_variance)

@@ -17,8 +17,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal
 
-from planner.actuals.layouts import CUR2_COLUMNS, DOUBLE, FOCUS_COLUMNS, MAP, TIMESTAMP, Layout
-from planner.actuals.layouts import detect_layout
+from planner.actuals.layouts import (
+    CUR2_COLUMNS,
+    DOUBLE,
+    FOCUS_COLUMNS,
+    MAP,
+    TIMESTAMP,
+    Layout,
+    detect_layout,
+)
 from planner.actuals.sql import DECIMAL_TYPE, Dialect, render
 from planner.errors import InputError
 
@@ -55,7 +62,7 @@ def _header(path: Path, kind: FileKind) -> list[str]:
 
             return list(pq.read_schema(path).names)
         opener = gzip.open if path.name.lower().endswith(".gz") else open
-        with opener(path, "rt", encoding="utf-8", newline="") as handle:  # type: ignore[operator]
+        with opener(path, "rt", encoding="utf-8", newline="") as handle:
             return next(csv.reader(io.StringIO(handle.readline())), [])
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         raise InputError(f"{path}: cannot read the {kind} header ({exc})") from exc

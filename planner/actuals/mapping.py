@@ -48,7 +48,7 @@ class UsageMatch:
 
 
 def _between(text: str, start: str, end: str) -> str:
-    head, _, tail = text.partition(start)
+    _head, _, tail = text.partition(start)
     return tail.split(end, 1)[0].strip() if tail else ""
 
 

@@ -67,7 +67,11 @@ def match(lines: Iterable[CostLine], rows: Iterable[BillRow]) -> MatchResult:
         chosen = candidates[0]
         if len(candidates) > 1:
             tags = row.tag_map()
-            by_tag = [c for c in candidates if c.match.tag_key and tags.get(c.match.tag_key) == c.match.tag_value]
+            by_tag = [
+                c
+                for c in candidates
+                if c.match.tag_key and tags.get(c.match.tag_key) == c.match.tag_value
+            ]
             if by_tag:
                 chosen = by_tag[0]
             else:

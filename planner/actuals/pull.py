@@ -38,9 +38,7 @@ def _amount(metrics: dict[str, Any], name: str) -> Decimal:
 
 def tidy_records(results: Iterable[dict[str, Any]]) -> list[dict[str, Any]]:
     """Tidy-table records from Cost Explorer's ResultsByTime (groups by SERVICE, USAGE_TYPE)."""
-    acc: dict[tuple[str, str, str, str], list[Any]] = defaultdict(
-        lambda: [ZERO, ZERO, ZERO, 0]
-    )
+    acc: dict[tuple[str, str, str, str], list[Any]] = defaultdict(lambda: [ZERO, ZERO, ZERO, 0])
     for result in results:
         month = str(result["TimePeriod"]["Start"])[:7]
         for group in result.get("Groups", []):

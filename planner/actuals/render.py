@@ -120,8 +120,20 @@ def variance_csv(report: VarianceReport) -> str:
         )
     for u in report.unplanned:
         writer.writerow(
-            ["unplanned", u.month, u.service, "", "", u.usage_type, "0", plain(u.actual_usd),
-             plain(u.actual_usd), "", "unplanned", ""]
+            [
+                "unplanned",
+                u.month,
+                u.service,
+                "",
+                "",
+                u.usage_type,
+                "0",
+                plain(u.actual_usd),
+                plain(u.actual_usd),
+                "",
+                "unplanned",
+                "",
+            ]
         )
     return buffer.getvalue()
 

@@ -174,9 +174,11 @@ def charges(lines: tuple[CostLine, ...]) -> list[Charge]:
             planned_bill_qty = line.quantity * match.bill_units_per_plan_unit
             monthly = dev[0](i, planned_bill_qty, hours) if dev else None
             if monthly is None:
-                monthly = _hours_scaled(i, planned_bill_qty, hours) if line.unit.endswith(
-                    "Hrs"
-                ) else planned_bill_qty
+                monthly = (
+                    _hours_scaled(i, planned_bill_qty, hours)
+                    if line.unit.endswith("Hrs")
+                    else planned_bill_qty
+                )
             if monthly == 0:
                 continue
             rate = line.unit_price_usd / match.bill_units_per_plan_unit
@@ -196,7 +198,9 @@ def charges(lines: tuple[CostLine, ...]) -> list[Charge]:
                     charge = Charge(
                         day=day,
                         service=line.service,
-                        product_code="AmazonEC2" if line.service == "AWSDataTransfer" else line.service,
+                        product_code="AmazonEC2"
+                        if line.service == "AWSDataTransfer"
+                        else line.service,
                         usage_type=usage_type,
                         operation=_operation(usage_type),
                         resource_id=resource,
@@ -272,10 +276,22 @@ def _sp_fees(so_far: list[Charge]) -> Iterator[Charge]:
 
 def _unplanned() -> Iterator[Charge]:
     extras = (
-        ("AWSSecretsManager", "AWSSecretsManager-Secrets", "Secrets", "4", "0.40",
-         f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:emrtask/db-sample"),
-        ("AmazonEC2", "EBS:SnapshotUsage", "GB-Mo", "150", "0.05",
-         f"arn:aws:ec2:{REGION}:{ACCOUNT}:snapshot/snap-0sample000000001"),
+        (
+            "AWSSecretsManager",
+            "AWSSecretsManager-Secrets",
+            "Secrets",
+            "4",
+            "0.40",
+            f"arn:aws:secretsmanager:{REGION}:{ACCOUNT}:secret:emrtask/db-sample",
+        ),
+        (
+            "AmazonEC2",
+            "EBS:SnapshotUsage",
+            "GB-Mo",
+            "150",
+            "0.05",
+            f"arn:aws:ec2:{REGION}:{ACCOUNT}:snapshot/snap-0sample000000001",
+        ),
         ("AmazonCloudWatch", "CW:MetricMonitorUsage", "Metrics", "10", "0.30", ""),
     )
     for service, usage_type, unit, qty, rate, resource in extras:
@@ -521,10 +537,7 @@ def write_sample(out_dir: Path, lines: tuple[CostLine, ...]) -> dict[str, Path]:
     )
     focus = focus_rows(items)
     csv_rows = [
-        {
-            k: json.dumps(v, sort_keys=True) if isinstance(v, dict) else v
-            for k, v in row.items()
-        }
+        {k: json.dumps(v, sort_keys=True) if isinstance(v, dict) else v for k, v in row.items()}
         for row in focus
     ]
     _map_cells(focus, FOCUS_COLUMNS)

@@ -3,14 +3,13 @@
 The SQL lives in ``planner/actuals/sql/*.sql`` for a reader to check. Placeholders mark the
 only dialect differences:
 
-==================  =========================================  ===================================
-placeholder         DuckDB                                     Athena (Trino)
-==================  =========================================  ===================================
-``{{month:c}}``     ``strftime(CAST(c AS TIMESTAMP), '%Y-%m')``  ``date_format(CAST(c AS TIMESTAMP), '%Y-%m')``
-``{{tags_json:c}}`` ``CAST(to_json(c) AS VARCHAR)``           ``json_format(CAST(c AS JSON))``
-``{{dec:c}}``       ``CAST(COALESCE(c, 0) AS DECIMAL(38,10))``  same
-``{{source}}``      ``read_parquet([...])`` / ``read_csv``      ``"database"."table"``
-==================  =========================================  ===================================
+- ``{{month:c}}``: DuckDB ``strftime(CAST(c AS TIMESTAMP), '%Y-%m')``; Athena (Trino)
+  ``date_format(CAST(c AS TIMESTAMP), '%Y-%m')``.
+- ``{{tags_json:c}}``: DuckDB ``CAST(to_json(c) AS VARCHAR)``; Athena
+  ``json_format(CAST(c AS JSON))``.
+- ``{{dec:c}}``: ``CAST(COALESCE(c, 0) AS DECIMAL(38,10))`` on both.
+- ``{{source}}``: DuckDB ``read_parquet([...])`` / ``read_csv([...])``; Athena
+  ``"database"."table"``.
 
 A FOCUS CSV carries ``Tags`` as JSON text already, so ``{{tags_json:c}}`` is the column.
 """
@@ -100,7 +99,5 @@ def athena_source(database: str, table: str) -> str:
         if not re.fullmatch(r"[A-Za-z0-9_]{1,255}", name):
             from planner.errors import InputError
 
-            raise InputError(
-                f"--{what} {name!r}: Athena names are letters, digits and underscores"
-            )
+            raise InputError(f"--{what} {name!r}: Athena names are letters, digits and underscores")
     return f'"{database}"."{table}"'

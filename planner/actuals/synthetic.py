@@ -32,7 +32,9 @@ MONTHS = (dt.datetime(2025, 8, 1), dt.datetime(2025, 9, 1), dt.datetime(2025, 10
 SCALE = 10_000  # costs are integers / 10,000 dollars
 
 
-def write_cur2(path: Path, rows: int, *, chunk: int = 1_000_000, seed: int = 13) -> dict[str, Decimal]:
+def write_cur2(
+    path: Path, rows: int, *, chunk: int = 1_000_000, seed: int = 13
+) -> dict[str, Decimal]:
     """Write ``rows`` CUR 2.0 line items; return the exact unblended total per month."""
     import numpy as np
     import pyarrow as pa

@@ -128,7 +128,9 @@ def read_rows(path: str | Path) -> list[BillRow]:
 
     target = Path(path)
     if not target.is_file():
-        raise InputError(f"{target}: --actuals file not found (make one with planner actuals import)")
+        raise InputError(
+            f"{target}: --actuals file not found (make one with planner actuals import)"
+        )
     try:
         table = pq.read_table(target)
     except (pa.ArrowInvalid, OSError) as exc:

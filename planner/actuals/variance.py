@@ -256,11 +256,11 @@ def commitments(rows: Iterable[BillRow]) -> tuple[Commitment, ...]:
         elif r.commitment_status == "Unused":
             seen = True
             a[1] += r.amortised_usd
-        if r.charge_category == "Usage" and r.commitment_status != "Unused":
-            if r.commitment_status == "Used" or strip_region(r.usage_type).startswith(
-                COMMITMENT_ELIGIBLE
-            ):
-                a[3] += r.list_usd
+        coverable = r.commitment_status == "Used" or (
+            r.commitment_status == "" and strip_region(r.usage_type).startswith(COMMITMENT_ELIGIBLE)
+        )
+        if r.charge_category == "Usage" and coverable:
+            a[3] += r.list_usd
     if not seen:
         return ()
     return tuple(Commitment(m, *v) for m, v in sorted(acc.items()))
