@@ -135,7 +135,7 @@ def connect(memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int = DEFAULT_THR
 
     spill = Path(tempfile.gettempdir()) / "planner-duckdb"
     spill.mkdir(exist_ok=True)
-    return duckdb.connect(
+    con = duckdb.connect(
         config={
             "memory_limit": memory_limit,
             "threads": threads,
@@ -143,6 +143,8 @@ def connect(memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int = DEFAULT_THR
             "preserve_insertion_order": False,
         }
     )
+    con.execute("SET enable_progress_bar = false")  # it would print to stdout
+    return con
 
 
 def _quote(text: str) -> str:

@@ -33,7 +33,7 @@ SCALE = 10_000  # costs are integers / 10,000 dollars
 
 
 def write_cur2(
-    path: Path, rows: int, *, chunk: int = 1_000_000, seed: int = 13
+    path: Path, rows: int, *, chunk: int = 200_000, seed: int = 13
 ) -> dict[str, Decimal]:
     """Write ``rows`` CUR 2.0 line items; return the exact unblended total per month."""
     import numpy as np
