@@ -143,7 +143,10 @@ def connect(memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int = DEFAULT_THR
             "preserve_insertion_order": False,
         }
     )
-    con.execute("SET enable_progress_bar = false")  # it would print to stdout
+    try:
+        con.execute("SET enable_progress_bar = false")  # it would print to stdout
+    except duckdb.Error:  # in Jupyter without ipywidgets DuckDB refuses to touch it
+        pass
     return con
 
 
