@@ -187,3 +187,12 @@ def test_matched_plus_unplanned_is_the_total(plan, rows) -> None:  # type: ignor
         quantity_effect = (ln.actual_quantity - ln.planned_quantity) * price
         price_effect = ln.actual_usd - ln.actual_quantity * price
         assert quantity_effect + price_effect == ln.delta_usd
+
+
+def test_node_groups_sharing_a_usage_type_are_told_apart_by_tag(contract) -> None:  # type: ignore[no-untyped-def]
+    # both node groups bill EBS:VolumeUsage.gp3; the eks:nodegroup-name tag splits them:
+    # general 2 nodes x 20 GB x $0.08 = $3.20, compute 1 x 20 GB x $0.08 = $1.60
+    general = _line(contract, "eks-node-group/general", "EBS root volume", "2025-08")
+    compute = _line(contract, "eks-node-group/compute", "EBS root volume", "2025-08")
+    assert (general["actual_usd"], compute["actual_usd"]) == (Decimal("3.2"), Decimal("1.6"))
+    assert general["cause"] == compute["cause"] == "on_plan"
