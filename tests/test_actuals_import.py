@@ -150,6 +150,36 @@ def test_several_million_rows(tmp_path: Path) -> None:
     assert sum(table.column("line_items").to_pylist()) == 2_000_000
 
 
+def test_sums_are_decimal_not_float(tmp_path: Path) -> None:
+    """2,000,000 line items of $0.1 (which a binary float cannot hold): summed as DOUBLE the
+    total drifts in the 8th decimal; the tidy SQL's DECIMAL(38,10) sum is exactly $200,000."""
+    import datetime as dt
+
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from planner.actuals.layouts import CUR2_COLUMNS
+    from planner.actuals.sample import arrow_schema
+
+    n = 2_000_000
+    schema = arrow_schema(CUR2_COLUMNS)
+    used = {
+        "bill_billing_period_start_date": pa.repeat(
+            pa.scalar(dt.datetime(2025, 8, 1), pa.timestamp("ms")), n
+        ),
+        "line_item_usage_type": pa.repeat(pa.scalar("BoxUsage:t3.medium"), n),
+        "product_servicecode": pa.repeat(pa.scalar("AmazonEC2"), n),
+        "line_item_line_item_type": pa.repeat(pa.scalar("Usage"), n),
+        "line_item_unblended_cost": pa.repeat(pa.scalar(0.1), n),
+    }
+    table = pa.table({f.name: used.get(f.name, pa.nulls(n, f.type)) for f in schema}, schema=schema)
+    path = tmp_path / "tenths.parquet"
+    pq.write_table(table, path)
+    del table, used
+    got = _by(import_exports([str(path)]), "month", "unblended_usd")
+    assert got == {"2025-08": Decimal("200000")}
+
+
 def test_invalid_table_for_variance(run_cli, tmp_path: Path) -> None:  # type: ignore[no-untyped-def]
     bad = tmp_path / "x.parquet"
     import pyarrow as pa

@@ -26,12 +26,16 @@ def test_staging_runs_on_the_sample_and_matches_the_cli(
     summary = read(nbformat.read(out, as_version=4))
     assert summary["sample_data"] is True and "[sample data]" in summary["headline"]
     assert "SAMPLE DATA" in (tmp_path / "staging" / "plan_vs_actual.finance.html").read_text()
-    cli = json.loads(run_cli(["variance", "staging", "--actuals", "sample", "--format", "json"]).out)
+    cli = json.loads(
+        run_cli(["variance", "staging", "--actuals", "sample", "--format", "json"]).out
+    )
     assert float(summary["actual_usd_exact"]) == cli["totals"]["actual_usd"]
     assert float(summary["unplanned_usd_exact"]) == cli["totals"]["unplanned_usd"]
     assert float(summary["planned_usd_exact"]) == cli["totals"]["planned_usd"]
     # the rebased plan is dearer: NAT GB, logs and LCUs were under-assumed
-    assert float(summary["rebased_monthly_usd_exact"]) > float(summary["original_monthly_usd_exact"])
+    assert float(summary["rebased_monthly_usd_exact"]) > float(
+        summary["original_monthly_usd_exact"]
+    )
 
 
 def test_production_has_no_sample_and_says_so(tmp_path: Path) -> None:

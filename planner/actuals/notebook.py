@@ -270,7 +270,9 @@ def summary(data: PlanVsActual) -> dict[str, Any]:
         actual_usd_exact=plain(v.actual_total_usd),
         unplanned_usd_exact=plain(v.unplanned_total_usd),
         matched_usd_exact=plain(v.matched_total_usd),
-        causes={c: sum(1 for ln in v.lines if ln.cause == c) for c in ("quantity", "price", "on_plan")},
+        causes={
+            c: sum(1 for ln in v.lines if ln.cause == c) for c in ("quantity", "price", "on_plan")
+        },
     )
     if data.rebased is not None:
         out["original_monthly_usd_exact"] = plain(data.plan.total_monthly_usd)

@@ -33,9 +33,13 @@ SCALE = 10_000  # costs are integers / 10,000 dollars
 
 
 def write_cur2(
-    path: Path, rows: int, *, chunk: int = 200_000, seed: int = 13
+    path: Path, rows: int, *, chunk: int = 200_000, seed: int = 13, max_cost_units: int = 50_000
 ) -> dict[str, Decimal]:
-    """Write ``rows`` CUR 2.0 line items; return the exact unblended total per month."""
+    """Write ``rows`` CUR 2.0 line items; return the exact unblended total per month.
+
+    Each cost is a random whole number of $0.0001 below ``max_cost_units``: values like $0.1
+    that binary floats cannot hold, so a float sum drifts where a decimal sum does not.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.parquet as pq
@@ -53,7 +57,7 @@ def write_cur2(
             n = min(chunk, rows - done)
             month = rng.integers(0, len(MONTHS), n)
             kind = rng.integers(0, len(USAGE), n)
-            cents = rng.integers(0, 50_000, n)  # $0.0000 .. $4.9999
+            cents = rng.integers(0, max_cost_units, n)  # $0.0000 .. $4.9999 by default
             for m in range(len(MONTHS)):
                 totals[m] += int(cents[month == m].sum())
             resource = rng.integers(0, 5_000, n)
