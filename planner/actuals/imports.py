@@ -7,6 +7,7 @@ machine; larger-than-memory aggregations spill to a temporary folder.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import gzip
 import io
@@ -143,10 +144,10 @@ def connect(memory_limit: str = DEFAULT_MEMORY_LIMIT, threads: int = DEFAULT_THR
             "preserve_insertion_order": False,
         }
     )
-    try:
-        con.execute("SET enable_progress_bar = false")  # it would print to stdout
-    except duckdb.Error:  # in Jupyter without ipywidgets DuckDB refuses to touch it
-        pass
+    # the progress bar would print to stdout; in Jupyter without ipywidgets DuckDB refuses
+    # to change the setting, and there it prints nothing anyway
+    with contextlib.suppress(duckdb.Error):
+        con.execute("SET enable_progress_bar = false")
     return con
 
 
