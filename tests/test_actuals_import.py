@@ -188,3 +188,15 @@ def test_invalid_table_for_variance(run_cli, tmp_path: Path) -> None:  # type: i
     pq.write_table(pa.table({"a": [1]}), bad)
     with pytest.raises(InputError, match=r"neither a CUR 2\.0"):
         import_exports([str(bad)])
+
+
+def test_cli_start_up_does_not_load_duckdb_pyarrow_or_boto3() -> None:
+    import subprocess
+    import sys
+
+    code = (
+        "import sys; from planner.cli import _build_parser; _build_parser(); "
+        "print(sorted(m for m in ('duckdb', 'pyarrow', 'boto3', 'pandas') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"
