@@ -258,7 +258,8 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         action="append",
         default=[],
         metavar="KEY=VALUE",
-        help="keep only rows with this resource tag (repeatable)",
+        help="keep only rows with this resource tag (repeatable); untagged rows such as "
+        "data transfer are dropped",
     )
     imp.add_argument(
         "--memory-limit",
