@@ -159,7 +159,7 @@ def test_sums_are_decimal_not_float(tmp_path: Path) -> None:
     import pyarrow.parquet as pq
 
     from planner.actuals.layouts import CUR2_COLUMNS
-    from planner.actuals.sample import arrow_schema
+    from planner.actuals.sample_files import arrow_schema
 
     n = 2_000_000
     schema = arrow_schema(CUR2_COLUMNS)

@@ -12,7 +12,7 @@ from decimal import Decimal
 from pathlib import Path
 
 from planner.actuals.layouts import CUR2_COLUMNS
-from planner.actuals.sample import arrow_schema
+from planner.actuals.sample_files import arrow_schema
 
 USAGE = (
     ("AmazonEC2", "BoxUsage:t3.medium", "Hrs"),

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from planner.actuals.sample import write_sample
+from planner.actuals.sample_files import write_sample
 from planner.pricing import price_scenario
 from planner.scenario import load_scenario
 
