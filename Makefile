@@ -34,6 +34,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/capacity_pack.py
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/explore.py
+	$(BIN)/python benchmarks/actuals_import.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

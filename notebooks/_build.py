@@ -376,11 +376,117 @@ publish(alerts.summary(policy))
     )
 
 
+def plan_vs_actual() -> nbformat.NotebookNode:
+    """Plan against the bill (issue 13): its own parameters model lives in planner.actuals."""
+    return notebook(
+        [
+            md("""
+# Plan against actual
+
+The plan's monthly cost lines held against the AWS bill: planned and actual per service and
+month, the largest differences with their likely cause (a quantity the plan assumed, or a
+price), spend the plan does not have, Savings Plan / RI coverage, and the plan re-priced on
+the quantities the bill measured.
+"""),
+            code(
+                COMMON_PARAMETERS
+                + """
+actuals = "auto"  # tidy table, export file or folder; auto: the bundled SAMPLE bill (staging)
+cost_basis = "amortised"  # amortised (commitments spread) or unblended
+top = 10  # largest variances listed""",
+                "parameters",
+            ),
+            code("""
+from planner.actuals.notebook import PlanVsActualParams
+from planner.notebooks.params import validate
+
+params = validate(PlanVsActualParams, globals())
+"""),
+            code("""
+from IPython.display import Markdown, display
+
+from planner import charts, views
+from planner.actuals import notebook as pva
+
+charts.setup()
+data = pva.build(params)
+display(Markdown(pva.banner(data)))
+display(Markdown(pva.headline(data, params.usd_decimals)))
+"""),
+            md("""
+## Planned against actual, per service and month
+
+The plan is monthly (730 hours); the bill's months have 720 or 744 hours, so hourly lines
+differ by a few percent on their own. Unplanned spend is counted in its service's actual.
+"""),
+            code("""
+if data.variance is not None:
+    pva.chart(data.variance).show()
+    display(views.styled(pva.service_months(data.variance), params.usd_decimals))
+"""),
+            md("""
+## The largest variances and their likely cause
+
+*quantity*: the bill measured more or less than the plan assumed (GB, LCU-hours, hours);
+*price*: the effective price differs (spot, a Savings Plan, another rate). The difference
+splits exactly into the two; the larger names the cause.
+"""),
+            code("""
+if data.variance is not None:
+    display(views.styled(pva.top_variances(data.variance, params.top), params.usd_decimals))
+"""),
+            md("""
+## Unplanned spend
+
+Billing lines that match no planned line, by service and usage type. Never dropped: the
+matched lines plus these equal the bill's total to the cent.
+"""),
+            code("""
+if data.variance is not None:
+    display(views.styled(pva.unplanned(data.variance), params.usd_decimals))
+"""),
+            md("""
+## Commitments: coverage and utilisation
+
+From the export's amortised columns. Coverage: coverable usage (instances, DB and cache
+nodes) run under a commitment, at on-demand value; utilisation: the commitment actually used.
+"""),
+            code("""
+if data.variance is not None:
+    table = pva.commitments(data.variance)
+    if len(table):
+        display(views.styled(table, params.usd_decimals))
+    else:
+        display(Markdown("No Savings Plans or reservations in this billing data."))
+"""),
+            md("""
+## The plan re-based on the bill
+
+Every quantity the bill measured (NAT GB, LCU-hours, log GB, data transfer, storage, node
+hours) set to its measured value, then priced again at list prices
+(`planner actuals rebase` writes the same overlay).
+"""),
+            code("""
+if data.rebased is not None:
+    display(views.styled(pva.rebased_table(data), params.usd_decimals))
+    display(Markdown("Measured fields: " + ", ".join(f.split(" ")[0] for f in data.rebased_fields)))
+"""),
+            code("""
+from planner.notebooks.summary import publish
+
+publish(pva.summary(data))
+"""),
+        ],
+        order=4,
+    )
+
+
 NOTEBOOKS = {
     "cost_overview": cost_overview,
     "capacity": capacity,
     "whatif": whatif,
     "alerts": alerts,
+    "plan_vs_actual": plan_vs_actual,
 }
 
 

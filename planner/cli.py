@@ -27,6 +27,7 @@ EXIT_USER_ERROR = 2
 COMMAND_MODULES: tuple[str, ...] = (
     "planner.notebooks.lab",
     "planner.alerts.cli",
+    "planner.actuals.cli",
 )
 
 

@@ -30,7 +30,13 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_bundled_notebooks_are_stored_without_outputs() -> None:
     books = discover()
-    assert [p.stem for p in books] == ["cost_overview", "capacity", "whatif", "alerts"]
+    assert [p.stem for p in books] == [
+        "cost_overview",
+        "capacity",
+        "whatif",
+        "alerts",
+        "plan_vs_actual",
+    ]
     for path in books:
         nb = nbformat.read(path, as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]

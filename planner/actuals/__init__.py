@@ -1,0 +1,1 @@
+"""Plan against actual: billing exports, Cost Explorer, variance per line, rebased estimates."""

@@ -1,0 +1,280 @@
+"""What the ``plan_vs_actual`` notebook computes and shows (the notebook stays thin)."""
+
+from __future__ import annotations
+
+import tempfile
+from dataclasses import dataclass
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, ClassVar
+
+from pydantic import field_validator
+
+from planner.money import ZERO, plain, usd
+from planner.notebooks.params import NotebookParams
+
+if TYPE_CHECKING:
+    import pandas as pd
+    import plotly.graph_objects as go
+
+    from planner.actuals.variance import VarianceReport
+    from planner.costing.engine import CostReport
+
+# The bundled sample bill was generated from the staging plan: it is staging's only.
+SAMPLE_SCENARIOS = ("staging",)
+
+
+class PlanVsActualParams(NotebookParams):
+    notebook: ClassVar[str] = "plan_vs_actual"
+    actuals: str | None = "auto"
+    cost_basis: str = "amortised"
+    top: int = 10
+
+    @field_validator("actuals")
+    @classmethod
+    def _actuals_exist(cls, value: str | None) -> str | None:
+        if value in (None, "", "auto", "sample"):
+            return value or None
+        if not Path(value).exists():
+            raise ValueError(f"{value!r}: no such file or folder (a tidy table or an export)")
+        return value
+
+    @field_validator("cost_basis")
+    @classmethod
+    def _basis(cls, value: str) -> str:
+        if value not in ("amortised", "unblended"):
+            raise ValueError(f"{value!r}: use 'amortised' or 'unblended'")
+        return value
+
+
+@dataclass(frozen=True)
+class PlanVsActual:
+    scenario: str
+    plan: CostReport
+    variance: VarianceReport | None
+    sample: bool
+    label: str
+    rebased: CostReport | None
+    rebased_fields: tuple[str, ...]
+
+
+def build(params: PlanVsActualParams) -> PlanVsActual:
+    from planner.actuals.cli import SAMPLE_NAME, load_actuals
+    from planner.actuals.variance import variance
+    from planner.catalog import load_catalog
+    from planner.pricing import price_scenario
+    from planner.scenario import load_scenario
+
+    scenario = load_scenario(params.scenario_path)
+    catalog = load_catalog(params.prices)
+    plan = price_scenario(scenario, catalog)
+    spec = params.actuals
+    if spec == "auto":
+        spec = SAMPLE_NAME if scenario.name in SAMPLE_SCENARIOS else None
+    if spec is None:
+        return PlanVsActual(scenario.name, plan, None, False, "", None, ())
+    rows, label = load_actuals(spec)
+    report = variance(
+        scenario.name,
+        plan.lines,
+        rows,
+        source=label,
+        cost_basis="unblended" if params.cost_basis == "unblended" else "amortised",
+    )
+    rebased, fields = _rebase(scenario, rows, label, plan, catalog)
+    return PlanVsActual(
+        scenario.name, plan, report, spec == SAMPLE_NAME, label, rebased, tuple(fields)
+    )
+
+
+def _rebase(scenario: Any, rows: Any, label: str, plan: Any, catalog: Any) -> tuple[Any, list[str]]:
+    from planner.actuals.rebase import overlay_yaml
+    from planner.pricing import price_scenario
+    from planner.scenario import load_scenario
+
+    with tempfile.TemporaryDirectory(prefix="planner-rebase-") as tmp:
+        path = Path(tmp) / f"{scenario.name}-rebased.yaml"
+        text, fields = overlay_yaml(scenario, rows, label, plan.lines, path)
+        path.write_text(text, encoding="utf-8")
+        return price_scenario(load_scenario(path), catalog), fields
+
+
+def banner(data: PlanVsActual) -> str:
+    if data.variance is None:
+        return (
+            f"**No billing data for {data.scenario}.** The bundled sample bill is staging's; "
+            "import this environment's bill (`planner actuals import` or `planner actuals "
+            "pull`) and run this notebook with `-p actuals FILE`."
+        )
+    if data.sample:
+        return (
+            "**SAMPLE DATA.** No live billing data was given, so this notebook runs on the "
+            "bundled sample export: the staging plan turned into three months of CUR 2.0 line "
+            "items with deliberate deviations (see `scenarios/actuals/SOURCES.md`). It is not "
+            "a real bill."
+        )
+    return f"Billing data: {data.label}."
+
+
+def headline(data: PlanVsActual, decimals: int = 2) -> str:
+    v = data.variance
+    if v is None:
+        return f"No actuals for {data.scenario}: plan {usd(data.plan.total_monthly_usd)} a month."
+    planned, actual = v.planned_total_usd, v.actual_total_usd
+    pct = "" if planned == 0 else f" ({(actual - planned) / planned * 100:+.1f}%)"
+    sample = " [sample data]" if data.sample else ""
+    return (
+        f"Actual {usd(actual)} against a plan of {usd(planned)} over {len(v.months)} months"
+        f"{pct}; unplanned {usd(v.unplanned_total_usd)}{sample}."
+    )
+
+
+def service_months(v: VarianceReport) -> pd.DataFrame:
+    import pandas as pd
+
+    from planner.costing.registry import service_label
+
+    rows = [
+        {
+            "month": month,
+            "service": service_label(service),
+            "planned": float(p),
+            "actual": float(a),
+            "delta": float(a - p),
+        }
+        for (service, month), (p, a) in v.by_service_month().items()
+    ]
+    return pd.DataFrame(rows)
+
+
+def top_variances(v: VarianceReport, top: int) -> pd.DataFrame:
+    import pandas as pd
+
+    ranked = sorted(
+        (ln for ln in v.lines if ln.cause != "on_plan"),
+        key=lambda ln: (-abs(ln.delta_usd), ln.month, ln.resource),
+    )[:top]
+    return pd.DataFrame(
+        [
+            {
+                "month": ln.month,
+                "resource": ln.resource,
+                "line": ln.component,
+                "planned": float(ln.planned_usd),
+                "actual": float(ln.actual_usd),
+                "delta": float(ln.delta_usd),
+                "cause": ln.cause,
+                "why": ln.cause_detail,
+            }
+            for ln in ranked
+        ]
+    )
+
+
+def unplanned(v: VarianceReport) -> pd.DataFrame:
+    import pandas as pd
+
+    return pd.DataFrame(
+        [
+            {
+                "month": u.month,
+                "service": u.service,
+                "usage type": u.usage_type,
+                "actual": float(u.actual_usd),
+                "commitment": "yes" if u.commitment else "",
+            }
+            for u in v.unplanned
+        ],
+        columns=["month", "service", "usage type", "actual", "commitment"],
+    )
+
+
+def commitments(v: VarianceReport) -> pd.DataFrame:
+    import pandas as pd
+
+    def share(x: Decimal | None) -> float | None:
+        return None if x is None else float(x / 100)
+
+    return pd.DataFrame(
+        [
+            {
+                "month": c.month,
+                "coverage %": share(c.coverage_pct),
+                "utilisation %": share(c.utilisation_pct),
+                "used": float(c.used_usd),
+                "unused": float(c.unused_usd),
+                "saved vs on-demand": float(c.savings_usd),
+            }
+            for c in v.commitments
+        ],
+        columns=["month", "coverage %", "utilisation %", "used", "unused", "saved vs on-demand"],
+    )
+
+
+def rebased_table(data: PlanVsActual) -> pd.DataFrame:
+    import pandas as pd
+
+    from planner.costing.registry import service_label
+
+    assert data.rebased is not None
+    before, after = data.plan.by_service(), data.rebased.by_service()
+    rows = [
+        {
+            "service": service_label(s),
+            "original plan": float(before.get(s, ZERO)),
+            "rebased on the bill": float(after.get(s, ZERO)),
+            "change": float(after.get(s, ZERO) - before.get(s, ZERO)),
+        }
+        for s in sorted(set(before) | set(after))
+    ]
+    rows.append(
+        {
+            "service": "TOTAL a month",
+            "original plan": float(data.plan.total_monthly_usd),
+            "rebased on the bill": float(data.rebased.total_monthly_usd),
+            "change": float(data.rebased.total_monthly_usd - data.plan.total_monthly_usd),
+        }
+    )
+    return pd.DataFrame(rows)
+
+
+def chart(v: VarianceReport) -> go.Figure:
+    """Planned against actual per service, one panel per month."""
+    import plotly.express as px
+
+    frame = service_months(v).melt(
+        id_vars=["month", "service"], value_vars=["planned", "actual"], var_name="kind"
+    )
+    fig = px.bar(
+        frame,
+        x="service",
+        y="value",
+        color="kind",
+        barmode="group",
+        facet_row="month",
+        labels={"value": "USD", "service": ""},
+        title="Planned against actual per service and month",
+        height=260 * max(1, len(v.months)),
+    )
+    return fig
+
+
+def summary(data: PlanVsActual) -> dict[str, Any]:
+    out: dict[str, Any] = {"headline": headline(data), "sample_data": data.sample}
+    v = data.variance
+    if v is None:
+        return out
+    out.update(
+        months=list(v.months),
+        planned_usd_exact=plain(v.planned_total_usd),
+        actual_usd_exact=plain(v.actual_total_usd),
+        unplanned_usd_exact=plain(v.unplanned_total_usd),
+        matched_usd_exact=plain(v.matched_total_usd),
+        causes={
+            c: sum(1 for ln in v.lines if ln.cause == c) for c in ("quantity", "price", "on_plan")
+        },
+    )
+    if data.rebased is not None:
+        out["original_monthly_usd_exact"] = plain(data.plan.total_monthly_usd)
+        out["rebased_monthly_usd_exact"] = plain(data.rebased.total_monthly_usd)
+    return out

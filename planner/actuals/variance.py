@@ -1,0 +1,266 @@
+"""Variance per planned line and month: planned, actual, difference, and the likely cause.
+
+The difference splits exactly into a quantity effect and a price effect::
+
+    delta = actual - planned_qty x planned_price
+          = (actual_qty - planned_qty) x planned_price      (quantity effect)
+          + (actual - actual_qty x planned_price)            (price effect)
+
+The cause is the larger effect; a line within ``ON_PLAN_PCT`` % (or ``ON_PLAN_USD``) of its
+plan is ``on_plan``. Rows no planned line explains are ``unplanned`` spend, by service and
+usage type, never dropped: matched actuals plus unplanned equal the bill's total exactly.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from decimal import Decimal
+from typing import Literal
+
+from planner.actuals.match import MatchResult, match
+from planner.actuals.tidy import BillRow
+from planner.costing.lines import CostLine
+from planner.money import ZERO, plain
+
+CostBasis = Literal["amortised", "unblended"]
+Cause = Literal["quantity", "price", "on_plan"]
+ON_PLAN_PCT = Decimal(3)
+ON_PLAN_USD = Decimal("0.50")
+HUNDRED = Decimal(100)
+# Usage types a Savings Plan or reservation can cover (coverage denominator).
+COMMITMENT_ELIGIBLE = ("BoxUsage", "InstanceUsage", "Multi-AZUsage", "NodeUsage", "Fargate")
+
+
+@dataclass(frozen=True)
+class LineVariance:
+    resource: str
+    service: str
+    component: str
+    usage_type: str
+    month: str
+    unit: str
+    planned_quantity: Decimal
+    actual_quantity: Decimal
+    planned_unit_price_usd: Decimal
+    planned_usd: Decimal
+    actual_usd: Decimal
+    cause: Cause
+    cause_detail: str
+    quantity_basis: str
+
+    @property
+    def delta_usd(self) -> Decimal:
+        return self.actual_usd - self.planned_usd
+
+    @property
+    def delta_pct(self) -> Decimal | None:
+        return None if self.planned_usd == 0 else self.delta_usd / self.planned_usd * HUNDRED
+
+
+@dataclass(frozen=True)
+class Unplanned:
+    service: str
+    usage_type: str
+    month: str
+    actual_usd: Decimal
+    commitment: bool = False
+
+
+@dataclass(frozen=True)
+class Commitment:
+    month: str
+    used_usd: Decimal  # amortised cost of covered usage
+    unused_usd: Decimal  # commitment paid for and not used
+    covered_list_usd: Decimal  # covered usage at on-demand list price
+    eligible_list_usd: Decimal  # all coverable usage at on-demand list price
+
+    @property
+    def utilisation_pct(self) -> Decimal | None:
+        total = self.used_usd + self.unused_usd
+        return None if total == 0 else self.used_usd / total * HUNDRED
+
+    @property
+    def coverage_pct(self) -> Decimal | None:
+        if self.eligible_list_usd == 0:
+            return None
+        return self.covered_list_usd / self.eligible_list_usd * HUNDRED
+
+    @property
+    def savings_usd(self) -> Decimal:
+        return self.covered_list_usd - self.used_usd
+
+
+@dataclass(frozen=True)
+class VarianceReport:
+    scenario: str
+    source: str
+    cost_basis: CostBasis
+    months: tuple[str, ...]
+    lines: tuple[LineVariance, ...]
+    unplanned: tuple[Unplanned, ...]
+    commitments: tuple[Commitment, ...]
+    actual_total_usd: Decimal
+    warnings: tuple[str, ...]
+
+    @property
+    def planned_total_usd(self) -> Decimal:
+        return sum((ln.planned_usd for ln in self.lines), ZERO)
+
+    @property
+    def matched_total_usd(self) -> Decimal:
+        return sum((ln.actual_usd for ln in self.lines), ZERO)
+
+    @property
+    def unplanned_total_usd(self) -> Decimal:
+        return sum((u.actual_usd for u in self.unplanned), ZERO)
+
+    def by_service_month(self) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+        """(service, month) -> (planned, actual incl. unplanned)."""
+        out: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
+        for ln in self.lines:
+            out[(ln.service, ln.month)][0] += ln.planned_usd
+            out[(ln.service, ln.month)][1] += ln.actual_usd
+        for u in self.unplanned:
+            out[(u.service, u.month)][1] += u.actual_usd
+        return {k: (v[0], v[1]) for k, v in sorted(out.items())}
+
+
+def _amount(row: BillRow, basis: CostBasis) -> Decimal:
+    return row.amortised_usd if basis == "amortised" else row.unblended_usd
+
+
+def _cause(
+    line: CostLine,
+    usage_type: str,
+    planned: Decimal,
+    actual: Decimal,
+    qty: Decimal,
+    rows: list[BillRow],
+) -> tuple[Cause, str]:
+    price = line.unit_price_usd or ZERO
+    delta = actual - planned
+    quantity_effect = (qty - line.quantity) * price
+    price_effect = actual - qty * price
+    limit = max(ON_PLAN_USD, abs(planned) * ON_PLAN_PCT / HUNDRED)
+    if abs(delta) <= limit:
+        return "on_plan", f"within {plain(ON_PLAN_PCT)}% / ${plain(ON_PLAN_USD)} of plan"
+    if abs(quantity_effect) >= abs(price_effect):
+        ratio = f" ({plain(round(qty / line.quantity, 2))}x)" if line.quantity else ""
+        return "quantity", (
+            f"{usage_type}: {plain(round(qty, 4))} {line.unit} billed vs "
+            f"{plain(line.quantity)} planned{ratio}; plan basis: {line.quantity_basis}"
+        )
+    effective = actual / qty if qty else ZERO
+    how = []
+    if any(r.commitment_status == "Used" for r in rows):
+        how.append("covered by a Savings Plan / reservation")
+    if any(r.pricing_category == "Dynamic" for r in rows):
+        how.append("spot price")
+    extra = f" ({', '.join(how)})" if how else ""
+    return "price", (
+        f"{usage_type}: effective ${plain(round(effective, 6))}/{line.unit} vs "
+        f"${plain(price)} planned{extra}; price basis: {line.price_basis}"
+    )
+
+
+def variance(
+    scenario: str,
+    lines: Iterable[CostLine],
+    rows: list[BillRow],
+    *,
+    source: str = "",
+    cost_basis: CostBasis = "amortised",
+) -> VarianceReport:
+    result: MatchResult = match(lines, rows)
+    months = tuple(sorted({r.month for r in rows}))
+    warnings = [
+        f"{k[0]} {k[1]}: two planned lines share its usage type and the bill has no tag "
+        "telling them apart; the first line takes the spend"
+        for k in sorted(result.ambiguous)
+    ]
+    warnings += [
+        f"{ln.resource} {ln.component}: no usage-type mapping; its plan is not compared"
+        for ln in result.unmapped
+    ]
+    out: list[LineVariance] = []
+    for p in result.planned:
+        line = p.line
+        if line.monthly_usd is None:
+            warnings.append(f"{line.resource} {line.component}: price missing in the plan")
+        planned = line.monthly_usd or ZERO
+        by_month: dict[str, list[BillRow]] = defaultdict(list)
+        for row in result.matched[p.key]:
+            by_month[row.month].append(row)
+        for month in months:
+            month_rows = by_month.get(month, [])
+            actual = sum((_amount(r, cost_basis) for r in month_rows), ZERO)
+            qty = sum((r.usage_quantity for r in month_rows), ZERO)
+            qty /= p.match.bill_units_per_plan_unit
+            usage_type = p.match.usage_types[0]
+            cause, detail = _cause(line, usage_type, planned, actual, qty, month_rows)
+            out.append(
+                LineVariance(
+                    resource=line.resource,
+                    service=line.service,
+                    component=line.component,
+                    usage_type=usage_type,
+                    month=month,
+                    unit=line.unit,
+                    planned_quantity=line.quantity,
+                    actual_quantity=qty,
+                    planned_unit_price_usd=line.unit_price_usd or ZERO,
+                    planned_usd=planned,
+                    actual_usd=actual,
+                    cause=cause,
+                    cause_detail=detail,
+                    quantity_basis=line.quantity_basis,
+                )
+            )
+    unplanned: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
+    commitment_rows: set[tuple[str, str, str]] = set()
+    for row in result.unplanned:
+        key = (row.service, row.usage_type, row.month)
+        unplanned[key] += _amount(row, cost_basis)
+        if row.commitment_id:
+            commitment_rows.add(key)
+    return VarianceReport(
+        scenario=scenario,
+        source=source,
+        cost_basis=cost_basis,
+        months=months,
+        lines=tuple(out),
+        unplanned=tuple(
+            Unplanned(s, u, m, v, (s, u, m) in commitment_rows)
+            for (s, u, m), v in sorted(unplanned.items(), key=lambda kv: (kv[0][2], -kv[1]))
+        ),
+        commitments=commitments(rows),
+        actual_total_usd=sum((_amount(r, cost_basis) for r in rows), ZERO),
+        warnings=tuple(warnings),
+    )
+
+
+def commitments(rows: Iterable[BillRow]) -> tuple[Commitment, ...]:
+    """Savings Plan / RI use per month from the amortised columns (empty when none)."""
+    from planner.actuals.mapping import strip_region
+
+    acc: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
+    seen = False
+    for r in rows:
+        a = acc[r.month]
+        if r.commitment_status == "Used":
+            seen = True
+            a[0] += r.amortised_usd
+            a[2] += r.list_usd
+        elif r.commitment_status == "Unused":
+            seen = True
+            a[1] += r.amortised_usd
+        coverable = r.commitment_status == "Used" or (
+            r.commitment_status == "" and strip_region(r.usage_type).startswith(COMMITMENT_ELIGIBLE)
+        )
+        if r.charge_category == "Usage" and coverable:
+            a[3] += r.list_usd
+    if not seen:
+        return ()
+    return tuple(Commitment(m, *v) for m, v in sorted(acc.items()))

@@ -1,0 +1,198 @@
+"""Variance: every sample billing line matched or unplanned, totals exact, causes worked by hand."""
+
+from __future__ import annotations
+
+import json
+from decimal import Decimal
+
+import pytest
+from actuals_helpers import CUR2, FOCUS, FOCUS_CSV
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from planner.actuals.cli import load_actuals
+from planner.actuals.match import match
+from planner.actuals.tidy import BillRow
+from planner.actuals.variance import variance
+from planner.pricing import price_scenario
+from planner.scenario import load_scenario
+
+
+@pytest.fixture(scope="module")
+def plan():
+    return price_scenario(load_scenario("staging"))
+
+
+@pytest.fixture(scope="module")
+def contract(plan):
+    from planner.actuals.render import variance_json
+
+    rows, label = load_actuals("sample")
+    text = json.dumps(variance_json(variance("staging", plan.lines, rows, source=label)))
+    return json.loads(text, parse_float=Decimal)
+
+
+def _line(contract, resource: str, component_start: str, month: str):
+    found = [
+        ln
+        for ln in contract["lines"]
+        if ln["resource"] == resource
+        and ln["component"].startswith(component_start)
+        and ln["month"] == month
+    ]
+    assert len(found) == 1
+    return found[0]
+
+
+@pytest.mark.parametrize("path", [CUR2, FOCUS, FOCUS_CSV], ids=["cur2", "focus", "focus-csv"])
+@pytest.mark.parametrize("basis", ["amortised", "unblended"])
+def test_every_row_matched_or_unplanned_and_totals_reconcile(plan, path, basis) -> None:
+    rows, _ = load_actuals(str(path))
+    result = match(plan.lines, rows)
+    matched = [r for rs in result.matched.values() for r in rs]
+    # each row in exactly one place
+    assert sorted(map(id, matched + result.unplanned)) == sorted(map(id, rows))
+    report = variance("staging", plan.lines, rows, cost_basis=basis)
+    column = "amortised_usd" if basis == "amortised" else "unblended_usd"
+    bill_total = sum((getattr(r, column) for r in rows), Decimal(0))
+    assert report.actual_total_usd == bill_total
+    assert report.matched_total_usd + report.unplanned_total_usd == bill_total
+
+
+def test_contract_keys_and_reconciliation(contract) -> None:
+    assert {"lines", "unplanned", "totals"} <= contract.keys()
+    for ln in contract["lines"]:
+        assert {
+            "resource",
+            "service",
+            "month",
+            "planned_usd",
+            "actual_usd",
+            "delta_usd",
+            "cause",
+        } <= ln.keys()
+        assert ln["delta_usd"] == ln["actual_usd"] - ln["planned_usd"]
+        assert ln["cause"] in {"quantity", "price", "on_plan"}
+    for u in contract["unplanned"]:
+        assert {"service", "usage_type", "month", "actual_usd"} <= u.keys()
+    totals = contract["totals"]
+    assert {"planned_usd", "actual_usd", "unplanned_usd"} <= totals.keys()
+    matched = sum((ln["actual_usd"] for ln in contract["lines"]), Decimal(0))
+    unplanned = sum((u["actual_usd"] for u in contract["unplanned"]), Decimal(0))
+    assert unplanned == totals["unplanned_usd"]
+    assert (matched + unplanned).quantize(Decimal("0.01")) == totals["actual_usd"].quantize(
+        Decimal("0.01")
+    )
+    assert matched + unplanned == totals["actual_usd"]
+
+
+def test_nat_gb_three_times_the_assumption_is_a_quantity_cause(contract) -> None:
+    ln = _line(contract, "nat-gateways", "NAT gateway data processed", "2025-08")
+    # planned 100 GB x $0.045 = $4.50; billed 300 GB x $0.045 = $13.50
+    assert ln["planned_usd"] == Decimal("4.5")
+    assert ln["actual_usd"] == Decimal("13.5")
+    assert ln["cause"] == "quantity"
+    assert "300 GB billed vs 100 planned (3x)" in ln["cause_detail"]
+
+
+def test_spot_price_other_than_assumed_is_a_price_cause(contract) -> None:
+    ln = _line(contract, "eks-node-group/compute", "Instance usage", "2025-08")
+    # planned 730 h x $0.0832 x 30% = $18.2208; billed 744 h x $0.0335 = $24.924
+    assert ln["planned_usd"] == Decimal("18.2208")
+    assert ln["actual_usd"] == Decimal("24.924")
+    assert ln["cause"] == "price"
+    assert "spot price" in ln["cause_detail"]
+
+
+def test_savings_plan_covered_node_is_a_price_cause(contract) -> None:
+    ln = _line(contract, "eks-node-group/general", "Instance usage", "2025-10")
+    # one node at the SP rate 744 h x $0.02995 = $22.2828, one on demand 744 x $0.0416 = $30.9504
+    assert ln["actual_usd"] == Decimal("53.2332")
+    assert ln["planned_usd"] == Decimal("60.736")  # 1460 h x $0.0416
+    assert ln["cause"] == "price"
+
+
+def test_unplanned_spend_and_commitments(contract) -> None:
+    unplanned = {
+        (u["service"], u["usage_type"], u["month"]): u["actual_usd"] for u in contract["unplanned"]
+    }
+    assert unplanned[("AWSSecretsManager", "AWSSecretsManager-Secrets", "2025-09")] == Decimal(
+        "1.6"
+    )
+    assert unplanned[("AmazonEC2", "EBS:SnapshotUsage", "2025-09")] == Decimal("7.5")
+    assert unplanned[("ComputeSavingsPlans", "ComputeSP:1yrNoUpfront", "2025-10")] == Decimal(
+        "3.7572"
+    )
+    # nothing planned lands in unplanned
+    assert not any(k[1].startswith(("BoxUsage", "NatGateway", "LCUUsage")) for k in unplanned)
+    october = next(c for c in contract["commitments"] if c["month"] == "2025-10")
+    # utilisation 22.2828 / 26.04 = 85.57 %
+    assert october["utilisation_pct"] == Decimal("85.57")
+    assert october["used_usd"] == Decimal("22.2828")
+    assert october["savings_usd"] == Decimal("8.6676")  # 30.9504 - 22.2828
+
+
+def test_on_plan_lines(contract) -> None:
+    ln = _line(contract, "rds/postgres", "DB instance", "2025-09")
+    # 720 h x $0.072 = $51.84 vs 730 h planned $52.56: -1.4 %, within 3 %
+    assert ln["actual_usd"] == Decimal("51.84")
+    assert ln["cause"] == "on_plan"
+
+
+def test_cli_formats(run_cli) -> None:
+    table = run_cli(["variance", "staging", "--actuals", "sample"])
+    assert table.code == 0, table.err
+    assert "Unplanned spend" in table.out and "AWSSecretsManager-Secrets" in table.out
+    assert "quantity: NatGateway-Bytes" in table.out
+    assert "SAMPLE" in table.out
+    csv_out = run_cli(["variance", "staging", "--actuals", "sample", "--format", "csv"])
+    assert csv_out.out.splitlines()[0].startswith("kind,month,service")
+    assert sum(1 for line in csv_out.out.splitlines() if line.startswith("unplanned,")) == 10
+    js = run_cli(["variance", "staging", "--actuals", str(FOCUS), "--format", "json"])
+    assert json.loads(js.out)["totals"]["unplanned_usd"] > 0
+
+
+def test_cli_bad_actuals_is_one_line(run_cli, tmp_path) -> None:
+    result = run_cli(["variance", "staging", "--actuals", str(tmp_path / "nope.parquet")])
+    assert result.code == 2 and "--actuals not found" in result.err
+
+
+MONTHS = st.sampled_from(["2025-08", "2025-09"])
+USAGE = st.sampled_from(
+    [
+        ("AmazonEC2", "BoxUsage:t3.medium"),
+        ("AmazonEC2", "USE2-NatGateway-Bytes"),
+        ("AmazonEC2", "EBS:VolumeUsage.gp3"),
+        ("AWSELB", "LCUUsage"),
+        ("AmazonEC2", "SomethingElse"),
+        ("AWSSecretsManager", "AWSSecretsManager-Secrets"),
+        ("AWSDataTransfer", "DataTransfer-Out-Bytes"),
+    ]
+)
+AMOUNT = st.decimals(min_value=-100, max_value=10_000, places=10, allow_nan=False)
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(st.tuples(MONTHS, USAGE, AMOUNT, AMOUNT), max_size=40))
+def test_matched_plus_unplanned_is_the_total(plan, rows) -> None:
+    bill = [
+        BillRow(m, s, u, "", "", "{}", "Usage", "Standard", "", "", "", q.copy_abs(), a, a, a, 1)
+        for m, (s, u), a, q in rows
+    ]
+    report = variance("staging", plan.lines, bill)
+    total = sum((r.amortised_usd for r in bill), Decimal(0))
+    assert report.matched_total_usd + report.unplanned_total_usd == total == report.actual_total_usd
+    for ln in report.lines:
+        price = ln.planned_unit_price_usd
+        quantity_effect = (ln.actual_quantity - ln.planned_quantity) * price
+        price_effect = ln.actual_usd - ln.actual_quantity * price
+        assert quantity_effect + price_effect == ln.delta_usd
+
+
+def test_node_groups_sharing_a_usage_type_are_told_apart_by_tag(contract) -> None:
+    # both node groups bill EBS:VolumeUsage.gp3; the eks:nodegroup-name tag splits them:
+    # general 2 nodes x 20 GB x $0.08 = $3.20, compute 1 x 20 GB x $0.08 = $1.60
+    general = _line(contract, "eks-node-group/general", "EBS root volume", "2025-08")
+    compute = _line(contract, "eks-node-group/compute", "EBS root volume", "2025-08")
+    assert (general["actual_usd"], compute["actual_usd"]) == (Decimal("3.2"), Decimal("1.6"))
+    assert general["cause"] == compute["cause"] == "on_plan"
