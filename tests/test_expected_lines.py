@@ -4,8 +4,9 @@ Each case builds a minimal topology, prices it with the bundled snapshot, and ch
 line: its dollars to the cent, its quantity, the product it was priced from (``price_ref``),
 and that its unit price is AWS's public price, written by hand in the case.
 
-Deliberate breakages tried (applied by hand, suite run, reverted with
-``git checkout -- planner/``); the tests that caught each are listed.
+Deliberate breakages tried (each a one-line edit in planner/, applied one at a time by a
+throwaway script, tests run, reverted with ``git checkout -- planner/``), and the tests
+that caught each.
 "[case]" = test_expected_line[case]; staging-products = test_staging_prices.py::
 test_every_staging_line_is_priced_from_the_hand_written_product; *-from-capacity =
 test_from_capacity.py. Goldens (written by the code) were left out of the "->" run;
