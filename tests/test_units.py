@@ -14,11 +14,13 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.audit import read_estimate
+from planner.catalog import load_catalog
 from planner.catalog_names import eks_support_tier
 from planner.costing.services.data_transfer import INTERNET_TIERS, split_tiers
 from planner.costing.services.elb import lcus
 from planner.errors import InputError, ScenarioError
 from planner.money import HOURS_PER_MONTH, cents, to_decimal, usd
+from planner.pricing import price_scenario
 from planner.quantities import QuantityError, parse_cpu_millicores, parse_memory_bytes
 from planner.scenario import load_scenario
 from planner.topology import LoadBalancer
@@ -209,17 +211,59 @@ def test_audit_top_three_from_the_snapshot(run_cli) -> None:
     assert "$366.00" in table.out and "TOTAL" in table.out
 
 
+def _usd(value: float) -> Decimal:
+    """A JSON dollar figure to the cent (json_number gives the float of an exact decimal)."""
+    return cents(Decimal(str(value)))
+
+
 def test_compare_deltas(run_cli) -> None:
     result = run_cli(["compare", "staging", "production", "--format", "json"])
     assert result.code == 0, result.err
     data = json.loads(result.out)
-    for s in data["services"]:
+    assert (data["base"], data["other"]) == ("staging", "production")
+    # each side against an independent pricing of its own scenario: a compare() that hands
+    # the base's numbers for "other" (or swaps them) fails here
+    catalog = load_catalog()
+    base = price_scenario(load_scenario("staging"), catalog)
+    other = price_scenario(load_scenario("production"), catalog)
+    base_by, other_by = base.by_service(), other.by_service()
+    services = {s["service"]: s for s in data["services"]}
+    assert set(services) == set(base_by) | set(other_by)
+    for code, s in services.items():
+        assert _usd(s["base_monthly_usd"]) == cents(base_by.get(code, Decimal(0))), code
+        assert _usd(s["other_monthly_usd"]) == cents(other_by.get(code, Decimal(0))), code
         assert s["delta_usd"] == pytest.approx(s["other_monthly_usd"] - s["base_monthly_usd"])
+    assert (
+        Decimal(data["delta_total_usd_exact"]) == other.total_monthly_usd - base.total_monthly_usd
+    )
     assert data["delta_total_usd"] == pytest.approx(
         data["other_total_monthly_usd"] - data["base_total_monthly_usd"]
     )
     assert sum(s["base_monthly_usd"] for s in data["services"]) == pytest.approx(
         data["base_total_monthly_usd"]
     )
+    # hand-worked (us-east-1 list prices, 730 h):
+    hand = {
+        # staging 1.28 on 2025-11-11 is in extended support: 730 x 0.60 = 438;
+        # production 1.34 on 2025-12-01 is in standard support: 730 x 0.10 = 73
+        "AmazonEKS": ("438.00", "73.00", "-365.00"),
+        # staging 2 x kafka.t3.small: 1,460 h x 0.0456 = 66.576 + 2 x 100 GB x 0.10 = 20;
+        # production 3 x kafka.m5.large: 2,190 h x 0.21 = 459.90 + 3 x 500 GB x 0.10 = 150
+        "AmazonMSK": ("86.58", "609.90", "523.32"),
+        # logs: 50 GB x 0.50 + 50 GB x 0.03 = 26.50; 250 x 0.50 + 250 x 0.03 = 132.50
+        "AmazonCloudWatch": ("26.50", "132.50", "106.00"),
+        # egress 100 GB x 0.09 = 9; 1,000 GB x 0.09 = 90 + inter-AZ 200 GB x 2 x 0.01 = 4
+        "AWSDataTransfer": ("9.00", "94.00", "85.00"),
+        # 3 keys x $1, no billable requests, on both sides
+        "awskms": ("3.00", "3.00", "0.00"),
+    }
+    for code, (old, new, delta) in hand.items():
+        s = services[code]
+        assert _usd(s["base_monthly_usd"]) == Decimal(old), code
+        assert _usd(s["other_monthly_usd"]) == Decimal(new), code
+        assert _usd(s["delta_usd"]) == Decimal(delta), code
+    # staging's total by hand: see tests/test_staging_prices.py (815.75786)
+    assert _usd(data["base_total_monthly_usd"]) == Decimal("815.76")
     table = run_cli(["compare", "staging", "production"])
     assert "TOTAL" in table.out and "staging" in table.out and "production" in table.out
+    assert "-$365.00" in table.out and "$523.32" in table.out
