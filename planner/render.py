@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 from planner.catalog import SERVICES
+from planner.commitments.fees import UpfrontFee
 from planner.costing.engine import CostReport
 from planner.costing.lines import CostLine
 from planner.money import HOURS_PER_MONTH, ZERO, plain, usd
@@ -73,9 +74,27 @@ def report_json(report: CostReport, extra: dict[str, Any] | None = None) -> dict
         "warnings": list(report.warnings),
         "assumptions": list(report.assumptions),
     }
+    if report.upfront_fees:
+        # cash paid once for commitments; the monthly total holds only the amortised share
+        out["upfront_usd"] = _number(report.upfront_usd)
+        out["upfront_fees"] = [upfront_json(f) for f in report.upfront_fees]
     if extra:
         out.update(extra)
     return out
+
+
+def upfront_json(fee: UpfrontFee) -> dict[str, Any]:
+    amount = fee.upfront_usd
+    return {
+        "resource": fee.resource,
+        "component": fee.component,
+        "instances": fee.instances,
+        "upfront_usd": None if amount is None else _number(amount),
+        "term": fee.term,
+        "payment": fee.payment,
+        "source": fee.source,
+        "note": fee.note,
+    }
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -122,6 +141,12 @@ def report_csv(report: CostReport) -> str:
     return buffer.getvalue()
 
 
+def _qty(value: Decimal) -> str:
+    """A quantity for the table: exact when short, else to 2 decimals (JSON keeps it exact)."""
+    text = plain(value)
+    return text if len(text) <= 12 else f"~{value:.2f}"
+
+
 def _ordered(totals: dict[str, Decimal]) -> dict[str, Decimal]:
     order = {s: i for i, s in enumerate(SERVICES)}
     return dict(sorted(totals.items(), key=lambda kv: order.get(kv[0], 99)))
@@ -155,7 +180,7 @@ def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = Non
         for resource, lns in resources.items():
             out.append(f"  {resource}")
             for ln in lns:
-                qty = f"{plain(ln.quantity)} {ln.unit}"
+                qty = f"{_qty(ln.quantity)} {ln.unit}"
                 if ln.missing:
                     price, cost = "no price", "MISSING"
                 else:
@@ -172,6 +197,16 @@ def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = Non
         out.append("")
     out.append("-" * width)
     out.append(f"{'TOTAL (list prices)':<{width - 14}}{usd(report.total_monthly_usd):>14}")
+    if report.upfront_fees:
+        out.append(
+            "Upfront, cash paid once (NOT in the monthly total, which has the amortised share):"
+        )
+        for fee in report.upfront_fees:
+            amount = "unknown" if fee.upfront_usd is None else usd(fee.upfront_usd)
+            out.append(
+                f"  {fee.resource}: {fee.component} x {fee.instances}: {amount}"
+                + (f" ({fee.note})" if fee.note else "")
+            )
     if cost_range:
         parts = ", ".join(f"{k} replicas {usd(v)}" for k, v in cost_range.items())
         out.append(f"Cost range from the capacity model: {parts}")
