@@ -46,16 +46,21 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     fc = sub.add_parser("forecast", help="month-by-month cost projection with commitments")
     fc.add_argument("scenario", help="scenario YAML or bundled name")
     fc.add_argument("--months", type=int, default=12, help="months to project (1-120)")
-    fc.add_argument(
-        "--growth-pct", default="0", help="usage growth per month, percent (default 0)"
-    )
+    fc.add_argument("--growth-pct", default="0", help="usage growth per month, percent (default 0)")
     fc.add_argument("--start", default=None, help="first month YYYY-MM (default: scenario as_of)")
     fc.add_argument(
         "--change",
         action="append",
         default=[],
         metavar="MONTH:SCENARIO",
-        help="from month MONTH (1-based) price SCENARIO instead, e.g. 3:production",
+        help="from month MONTH (1-based) price SCENARIO instead of the current one",
+    )
+    fc.add_argument(
+        "--add",
+        action="append",
+        default=[],
+        metavar="MONTH:SCENARIO",
+        help="from month MONTH add SCENARIO's cost, e.g. 3:production (goes live in month 3)",
     )
     _common(fc)
     fc.set_defaults(func=run_forecast)
@@ -178,6 +183,7 @@ def run_forecast(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     start = parse_month(args.start) if args.start else None
     changes = [parse_change(c) for c in args.change]
+    additions = [parse_change(c) for c in args.add]
     series = forecast_scenario(
         scenario,
         load_catalog(args.prices),
@@ -185,6 +191,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         growth_pct_per_month=growth,
         start=start,
         changes=[(m, load_scenario(s)) for m, s in changes],
+        additions=[(m, load_scenario(s)) for m, s in additions],
     )
     if args.format == "json":
         text = to_json(forecast_json(series))

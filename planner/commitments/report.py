@@ -65,7 +65,12 @@ def commitments_json(c: Commitments) -> dict[str, Any]:
         "risk_rule": c.risk_rule,
         "options": [option_json(o) for o in c.options],
         "missing_rates": [
-            {"resource": m.resource, "purchase": m.purchase, "detail": m.detail, "command": m.command}
+            {
+                "resource": m.resource,
+                "purchase": m.purchase,
+                "detail": m.detail,
+                "command": m.command,
+            }
             for m in c.missing_rates
         ],
         "savings_plan_sizing": sizing,
