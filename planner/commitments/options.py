@@ -67,6 +67,7 @@ class Option:
     unused_commitment_monthly_usd_at_min: Decimal
     cash_flow_usd: list[Decimal] = field(default_factory=list)  # 36 months, cumulative
     source: str = ""
+    current: bool = False  # what the scenario buys today
 
     @property
     def savings_monthly_usd(self) -> Decimal:
@@ -259,6 +260,27 @@ def candidate_purchases(res: Resource) -> list[Purchase]:
     return out
 
 
+def current_purchase(topology: Topology, res: Resource) -> Purchase:
+    if res.kind == "node_group" and topology.eks is not None:
+        group = next(g for g in topology.eks.node_groups if g.name == res.name)
+        if group.capacity_type is CapacityType.SPOT:
+            return Purchase(type="spot")
+        return group.purchase
+    if res.kind == "rds":
+        return next(d for d in topology.rds if d.name == res.name).purchase
+    return next(c for c in topology.elasticache if c.name == res.name).purchase
+
+
+def same_kind(a: Purchase, b: Purchase, with_class: bool) -> bool:
+    if a.type != b.type:
+        return False
+    if a.type != "reserved":
+        return True
+    return (a.term, a.payment) == (b.term, b.payment) and (
+        not with_class or a.offering_class == b.offering_class
+    )
+
+
 def option_name(res: Resource, p: Purchase) -> str:
     if p.type == "on_demand":
         what = "on-demand"
@@ -351,6 +373,9 @@ def build_commitments(
                     monthly_usd_at_min=min_monthly,
                     unused_commitment_monthly_usd_at_min=unused,
                     cash_flow_usd=flow,
+                    current=same_kind(
+                        purchase, current_purchase(topology, res), res.kind == "node_group"
+                    ),
                     source="; ".join(
                         sorted(
                             {

@@ -32,6 +32,7 @@ def option_json(o: Option) -> dict[str, Any]:
         "savings_monthly_usd": money(o.savings_monthly_usd),
         "savings_pct": float(round(o.savings_pct, 1)),
         "risk": o.risk,
+        "current": o.current,
         "on_demand_monthly_usd": money(o.on_demand_monthly_usd),
         "monthly_usd_at_min": money(o.monthly_usd_at_min),
         "unused_commitment_monthly_usd_at_min": money(o.unused_commitment_monthly_usd_at_min),
@@ -114,6 +115,7 @@ def commitments_table(c: Commitments) -> str:
         "monthly = amortised (upfront / term months + recurring); upfront = cash on day one; "
         "the two are never added",
         f"risk: {c.risk_rule}",
+        "* = what the scenario buys today; savings are against on-demand",
         "",
         f"{'option':<52} {'risk':<6} {'upfront':>10} {'monthly':>10} {'recurring':>10} "
         f"{'saves/mo':>9} {'b-even':>6} {'unused@min':>10}",
@@ -121,7 +123,7 @@ def commitments_table(c: Commitments) -> str:
     for o in c.options:
         be = "-" if o.break_even_month is None else f"m{o.break_even_month}"
         out.append(
-            f"{o.name[:52]:<52} {o.risk:<6} {_cell(o.upfront_usd):>10} {usd(o.monthly_usd):>10} "
+            f"{('* ' if o.current else '  ') + o.name[:50]:<52} {o.risk:<6} {_cell(o.upfront_usd):>10} {usd(o.monthly_usd):>10} "
             f"{_cell(o.recurring_monthly_usd):>10} {usd(o.savings_monthly_usd):>9} {be:>6} "
             f"{usd(o.unused_commitment_monthly_usd_at_min):>10}"
         )

@@ -129,7 +129,10 @@ class SweepResult:
             "variant": int(flat),
             "schedule": self.schedules[int(idx[-1])],
             "groups": {
-                g: {"instance_type": self.combos[combo][i], "purchase": self.purchases[int(idx[1 + i])]}
+                g: {
+                    "instance_type": self.combos[combo][i],
+                    "purchase": self.purchases[int(idx[1 + i])],
+                }
                 for i, g in enumerate(self.groups)
             },
             "monthly_usd": float(self.monthly_cents(flat)) / 100,
@@ -157,7 +160,9 @@ def to_units(value: Decimal, what: str) -> int:
 class _Rates:
     od: int  # e8 $/h
     spot: int | None
-    reserved: dict[int, tuple[int, int] | None]  # purchase index -> (recurring e8, upfront e8 / term months x 36)
+    reserved: dict[
+        int, tuple[int, int] | None
+    ]  # purchase index -> (recurring e8, upfront e8 / term months x 36)
 
 
 def variant_topology(
@@ -174,7 +179,11 @@ def variant_topology(
         if g.name in by_name:
             itype, purchase = by_name[g.name]
             g = g.model_copy(
-                update={"instance_type": itype, "purchase": purchase, "capacity_type": CapacityType.ON_DEMAND}
+                update={
+                    "instance_type": itype,
+                    "purchase": purchase,
+                    "capacity_type": CapacityType.ON_DEMAND,
+                }
             )
         new.append(g)
     return topology.model_copy(
@@ -185,7 +194,9 @@ def variant_topology(
     )
 
 
-def _capacity(topology: Topology, base_dir: Path) -> tuple[dict[str, int], dict[str, int], bool, float, str]:
+def _capacity(
+    topology: Topology, base_dir: Path
+) -> tuple[dict[str, int], dict[str, int], bool, float, str]:
     from planner.capacity.plan import plan_capacity
     from planner.errors import CapacityInputError
 
@@ -200,11 +211,16 @@ def _capacity(topology: Topology, base_dir: Path) -> tuple[dict[str, int], dict[
         used_mem += u.requested_memory_mib + u.daemonset_memory_mib
         alloc_cpu += u.allocatable_cpu_millicores
         alloc_mem += u.allocatable_memory_mib
-    util = max(used_cpu / alloc_cpu if alloc_cpu else 1.0, used_mem / alloc_mem if alloc_mem else 1.0)
+    util = max(
+        used_cpu / alloc_cpu if alloc_cpu else 1.0, used_mem / alloc_mem if alloc_mem else 1.0
+    )
     reason = ""
     if not cap.ok:
         bits = [f"{u.count} {u.workload} pods unplaced at {u.state}" for u in cap.unplaced[:2]]
-        bits += [f"{e.node_group} needs {e.nodes_needed} > max {e.max_size} at {e.state}" for e in cap.exceeded_maxima[:2]]
+        bits += [
+            f"{e.node_group} needs {e.nodes_needed} > max {e.max_size} at {e.state}"
+            for e in cap.exceeded_maxima[:2]
+        ]
         bits += [q.message for q in cap.quota_checks if not q.ok][:1]
         reason = "; ".join(bits) or "capacity check failed"
     return cap.nodes("min"), cap.nodes("expected"), cap.ok, 100 * (1 - util), reason
@@ -225,7 +241,9 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
     names = [g.name for g in topology.eks.node_groups]
     for name in grid.node_groups:
         if name not in names:
-            raise InputError(f"grid node_groups.{name}: no such node group (have {', '.join(names)})")
+            raise InputError(
+                f"grid node_groups.{name}: no such node group (have {', '.join(names)})"
+            )
     groups = [n for n in names if n in grid.node_groups]
     base_groups = {g.name: g for g in topology.eks.node_groups}
     types = [list(grid.node_groups[g].instance_types) for g in groups]
@@ -242,7 +260,9 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
     head = np.zeros(C, dtype=np.float64)
     reasons: dict[int, str] = {}
     for c, combo in enumerate(combos):
-        variant = variant_topology(topology, combo, tuple(Purchase() for _ in groups), schedules[0], groups)
+        variant = variant_topology(
+            topology, combo, tuple(Purchase() for _ in groups), schedules[0], groups
+        )
         mins, exps, fine, room, why = _capacity(variant, scenario.path.parent)
         ok[c] = fine
         head[c] = room
@@ -261,7 +281,9 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
             od_row = catalog.find("AmazonEC2", topology.region, f"instance/{t}")
             if od_row is None:
                 raise PriceNotFoundError(
-                    catalog.explain_missing("AmazonEC2", topology.region, f"instance/{t}", ON_DEMAND, t)
+                    catalog.explain_missing(
+                        "AmazonEC2", topology.region, f"instance/{t}", ON_DEMAND, t
+                    )
                 )
             od = to_units(od_row.usd, f"{t} on-demand")
             spot_row = catalog.find("AmazonEC2", topology.region, f"instance/{t}", Term("Spot"))
@@ -286,16 +308,25 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
     disk_e8 = []
     for g in groups:
         grp = base_groups[g]
-        row = catalog.get("AmazonEC2", topology.region, f"ebs/{grp.disk_type}", what=f"EBS {grp.disk_type}")
+        row = catalog.get(
+            "AmazonEC2", topology.region, f"ebs/{grp.disk_type}", what=f"EBS {grp.disk_type}"
+        )
         disk_e8.append(to_units(grp.disk_gb.value * row.usd, f"{g} root volume GB-month"))
 
     # everything but the swept node groups, per schedule (Decimal engine)
     fixed = np.zeros(S, dtype=np.int64)
     for s, sched in enumerate(schedules):
-        variant = variant_topology(topology, combos[0], tuple(Purchase() for _ in groups), sched, groups)
+        variant = variant_topology(
+            topology, combos[0], tuple(Purchase() for _ in groups), sched, groups
+        )
         report = price_topology(variant, catalog, node_counts={g: 0 for g in groups})
         rest = sum(
-            (ln.monthly_usd for ln in report.lines if ln.monthly_usd is not None and not any(ln.resource == f"eks-node-group/{g}" for g in groups)),
+            (
+                ln.monthly_usd
+                for ln in report.lines
+                if ln.monthly_usd is not None
+                and not any(ln.resource == f"eks-node-group/{g}" for g in groups)
+            ),
             ZERO,
         )
         whole = rest * UNITS_PER_USD
@@ -306,12 +337,27 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
     total = np.broadcast_to(fixed.reshape((1,) * (1 + G) + (S,)), shape).astype(np.int64)
     upfront = np.zeros(shape, dtype=np.int64)
     priced = np.ones(shape, dtype=bool)
-    week_on = np.array([weekly_on_hours(None if s.always_on else s) for s in schedules], dtype=np.int64)
-    zero_off = np.array([0 if s.always_on or s.node_groups_off == "min" else 1 for s in schedules], dtype=bool)
+    week_on = np.array(
+        [weekly_on_hours(None if s.always_on else s) for s in schedules], dtype=np.int64
+    )
+    zero_off = np.array(
+        [0 if s.always_on or s.node_groups_off == "min" else 1 for s in schedules], dtype=bool
+    )
     for i, g in enumerate(groups):
         cost, fee, have = _group_cost(
-            i, groups, types, purchases, rates[i], combos, n_min, n_exp, week_on, zero_off,
-            base_groups[g].min_size, disk_e8[i], np,
+            i,
+            groups,
+            types,
+            purchases,
+            rates[i],
+            combos,
+            n_min,
+            n_exp,
+            week_on,
+            zero_off,
+            base_groups[g].min_size,
+            disk_e8[i],
+            np,
         )  # (C, P, S)
         view = [C] + [1] * G + [S]
         view[1 + i] = P
@@ -360,7 +406,9 @@ def _group_cost(
     tix = np.array([t_index[c[i]] for c in combos], dtype=np.int64)
     tlist = types[i]
     od = np.array([rates[t].od for t in tlist], dtype=np.int64)[tix]  # (C,)
-    spot = np.array([rates[t].spot if rates[t].spot is not None else -1 for t in tlist], dtype=np.int64)[tix]
+    spot = np.array(
+        [rates[t].spot if rates[t].spot is not None else -1 for t in tlist], dtype=np.int64
+    )[tix]
     on_n = n_exp[:, i][:, None]  # (C,1)
     off_n = np.where(zero_off[None, :], 0, np.minimum(min_size, on_n))  # (C,S)
     w_on = week_on[None, :]  # (1,S)
@@ -379,8 +427,12 @@ def _group_cost(
             cost[:, k, :] = node_weeks * M * np.maximum(spot, 0)[:, None] * 36 + disk
             have[:, k, :] = (spot >= 0)[:, None]
         else:
-            rec = np.array([(rates[t].reserved[k] or (0, 0))[0] for t in tlist], dtype=np.int64)[tix]
-            upf = np.array([(rates[t].reserved[k] or (0, 0))[1] for t in tlist], dtype=np.int64)[tix]
+            rec = np.array([(rates[t].reserved[k] or (0, 0))[0] for t in tlist], dtype=np.int64)[
+                tix
+            ]
+            upf = np.array([(rates[t].reserved[k] or (0, 0))[1] for t in tlist], dtype=np.int64)[
+                tix
+            ]
             ok = np.array([rates[t].reserved[k] is not None for t in tlist], dtype=bool)[tix]
             r = n_min[:, i][:, None]  # reserve the nodes at HPA minimum
             od_weeks = np.maximum(on_n - r, 0) * w_on + np.maximum(off_n - r, 0) * w_off
@@ -409,7 +461,9 @@ def scalar_cost(
     combo = result.combos[int(idx[0])]
     schedule = grid.schedules[int(idx[-1])]
     topology = scenario.topology
-    probe = variant_topology(topology, combo, tuple(Purchase() for _ in result.groups), schedule, result.groups)
+    probe = variant_topology(
+        topology, combo, tuple(Purchase() for _ in result.groups), schedule, result.groups
+    )
     cap = plan_capacity(probe, base_dir=scenario.path.parent)
     mins = cap.nodes("min")
     chosen = []
@@ -426,7 +480,9 @@ def scalar_cost(
     return report.total_monthly_usd
 
 
-def pareto(cost: np.ndarray, benefit: np.ndarray, mask: np.ndarray, *, maximise: bool) -> np.ndarray:
+def pareto(
+    cost: np.ndarray, benefit: np.ndarray, mask: np.ndarray, *, maximise: bool
+) -> np.ndarray:
     """Indices on the frontier: no other variant is cheaper and at least as good."""
     import numpy as np
 
@@ -446,8 +502,12 @@ def pareto(cost: np.ndarray, benefit: np.ndarray, mask: np.ndarray, *, maximise:
 def frontiers(result: SweepResult) -> dict[str, list[int]]:
     mask = result.feasible & result.priced
     return {
-        "cost_vs_headroom": pareto(result.monthly_units, result.headroom_pct, mask, maximise=True).tolist(),
-        "cost_vs_upfront": pareto(result.monthly_units, result.upfront_units, mask, maximise=False).tolist(),
+        "cost_vs_headroom": pareto(
+            result.monthly_units, result.headroom_pct, mask, maximise=True
+        ).tolist(),
+        "cost_vs_upfront": pareto(
+            result.monthly_units, result.upfront_units, mask, maximise=False
+        ).tolist(),
     }
 
 
@@ -513,12 +573,32 @@ def sweep_csv(result: SweepResult) -> str:
 
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(["variant", "schedule", *[f"{g}_type" for g in result.groups], *[f"{g}_purchase" for g in result.groups], "monthly_usd", "upfront_usd", "headroom_pct", "feasible", "priced"])
+    writer.writerow(
+        [
+            "variant",
+            "schedule",
+            *[f"{g}_type" for g in result.groups],
+            *[f"{g}_purchase" for g in result.groups],
+            "monthly_usd",
+            "upfront_usd",
+            "headroom_pct",
+            "feasible",
+            "priced",
+        ]
+    )
     for flat in range(result.count):
         d = result.describe(flat)
         writer.writerow(
-            [flat, d["schedule"], *[d["groups"][g]["instance_type"] for g in result.groups],
-             *[d["groups"][g]["purchase"] for g in result.groups], f"{d['monthly_usd']:.2f}",
-             f"{d['upfront_usd']:.2f}", d["headroom_pct"], d["feasible"], d["priced"]]
+            [
+                flat,
+                d["schedule"],
+                *[d["groups"][g]["instance_type"] for g in result.groups],
+                *[d["groups"][g]["purchase"] for g in result.groups],
+                f"{d['monthly_usd']:.2f}",
+                f"{d['upfront_usd']:.2f}",
+                d["headroom_pct"],
+                d["feasible"],
+                d["priced"],
+            ]
         )
     return buffer.getvalue()
