@@ -52,8 +52,13 @@ def schedules(n: int) -> list[Schedule]:
     for hours in (8, 10, 12, 14, 16):
         for off in ("min", "zero"):
             out.append(
-                Schedule(name=f"{hours}x5-{off}", hours_per_day=hours, days_per_week=5,
-                         start_hour=6, node_groups_off=off)  # type: ignore[arg-type]
+                Schedule(
+                    name=f"{hours}x5-{off}",
+                    hours_per_day=hours,
+                    days_per_week=5,
+                    start_hour=6,
+                    node_groups_off=off,
+                )  # type: ignore[arg-type]
             )
     return out[:n]
 
@@ -94,9 +99,18 @@ def main(argv: list[str]) -> int:
         or (v is not None and result.priced[i] and result.monthly_cents(i) == int(cents(v) * 100))
     )
     rss_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"variants: {n:,} ({len(result.combos):,} type combinations x {n_purchases}^2 purchases x {n_sched} schedules)")
-    print(f"vector: {result.seconds_vector:.3f} s = {vector_rate:,.0f} variants/s; with set-up (capacity per combination): {total_s:.2f} s = {n / total_s:,.0f} variants/s")
-    print(f"scalar Decimal engine: {sample} variants in {scalar_s:.2f} s = {scalar_rate:,.0f} variants/s")
+    print(
+        f"variants: {n:,} ({len(result.combos):,} type combinations x {n_purchases}^2 "
+        f"purchases x {n_sched} schedules)"
+    )
+    print(
+        f"vector: {result.seconds_vector:.3f} s = {vector_rate:,.0f} variants/s; with set-up "
+        f"(capacity per combination): {total_s:.2f} s = {n / total_s:,.0f} variants/s"
+    )
+    print(
+        f"scalar Decimal engine: {sample} variants in {scalar_s:.2f} s = "
+        f"{scalar_rate:,.0f} variants/s"
+    )
     print(f"identical to the cent on the sample: {same}/{sample}")
     print(f"peak memory: tracemalloc {peak / 2**20:.0f} MiB, max RSS {rss_mb:.0f} MiB")
     print(

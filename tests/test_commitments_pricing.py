@@ -76,7 +76,9 @@ def test_m5_large_offers_upfront_and_hourly_apart(
     term: str, payment: str, upfront: Decimal, recurring: Decimal, effective: Decimal
 ) -> None:
     purchase = Purchase(type="reserved", term=term, payment=payment)  # type: ignore[arg-type]
-    offer = reserved_offer(default_catalog(), "AmazonEC2", "us-east-1", "instance/m5.large", purchase)
+    offer = reserved_offer(
+        default_catalog(), "AmazonEC2", "us-east-1", "instance/m5.large", purchase
+    )
     assert offer is not None
     assert offer.upfront_usd == upfront
     assert offer.recurring_hourly_usd == recurring
@@ -89,7 +91,9 @@ def test_term_hours() -> None:
 
 
 def test_m5_large_partial_upfront_priced_amortised_with_cash_apart() -> None:
-    t = topo(eks=eks(group("m5.large", 2, purchase={"type": "reserved", "payment": "partial_upfront"})))
+    t = topo(
+        eks=eks(group("m5.large", 2, purchase={"type": "reserved", "payment": "partial_upfront"}))
+    )
     report = price_topology(t, default_catalog())
     lines = [ln for ln in report.lines if ln.resource == "eks-node-group/g"]
     # 2 x 730 h x 0.029 = 42.34 recurring; 2 x 252 / 12 = 42.00 amortised upfront
@@ -170,7 +174,7 @@ def test_elasticache_all_upfront_is_not_zero() -> None:
 
 def test_missing_reserved_rate_is_named_not_discounted() -> None:
     t = topo(eks=eks(group("t3.medium", 2, purchase={"type": "reserved"})))
-    with pytest.raises(PriceNotFoundError, match="t3.medium.*planner prices refresh"):
+    with pytest.raises(PriceNotFoundError, match=r"t3\.medium.*planner prices refresh"):
         price_topology(t, default_catalog())
     report = price_topology(t, default_catalog(), allow_missing=True)
     flagged = [ln for ln in report.lines if ln.missing]
@@ -259,7 +263,9 @@ def test_scenario_savings_plan_without_rate_is_missing() -> None:
         eks=eks(group("m5.large", 2)),
         savings_plans=[{"type": "compute", "commitment_usd_per_hour": "0.06"}],
     )
-    with pytest.raises(PriceNotFoundError, match="Savings Plan.*m5.large.*planner prices refresh"):
+    with pytest.raises(
+        PriceNotFoundError, match=r"Savings Plan.*m5\.large.*planner prices refresh"
+    ):
         price_topology(t, default_catalog())
     report = price_topology(t, default_catalog(), allow_missing=True)
     # not applied: on-demand in full (2 x 70.08), the commitment flagged and kept out

@@ -13,8 +13,8 @@ from planner.catalog import default_catalog
 from planner.commitments.schedules import (
     calendar_hours,
     month_split,
-    restarted_hours,
     rds_segments,
+    restarted_hours,
     stop_periods,
 )
 from planner.costing.engine import price_topology
@@ -98,12 +98,24 @@ def _staging_like(schedule: dict[str, object] | None) -> Topology:
             "kubernetes_version": "1.31",
             "support": "standard",
             "node_groups": [
-                {"name": "g", "instance_type": "t3.medium", "min_size": 1, "desired_size": 2,
-                 "max_size": 4, "disk_gb": 20}
+                {
+                    "name": "g",
+                    "instance_type": "t3.medium",
+                    "min_size": 1,
+                    "desired_size": 2,
+                    "max_size": 4,
+                    "disk_gb": 20,
+                }
             ],
         },
-        "rds": [{"name": "db", "engine": "PostgreSQL", "instance_class": "db.t3.medium",
-                 "storage_gb": 100}],
+        "rds": [
+            {
+                "name": "db",
+                "engine": "PostgreSQL",
+                "instance_class": "db.t3.medium",
+                "storage_gb": 100,
+            }
+        ],
         "nat_gateways": {"count": 1, "data_processed_gb": 0},
     }
     if schedule:
@@ -123,8 +135,14 @@ def _by_resource(t: Topology) -> dict[str, Decimal]:
 def test_schedule_scales_nodes_stops_rds_keeps_storage_and_always_on_services() -> None:
     always = _by_resource(_staging_like(None))
     sched = _by_resource(
-        _staging_like({"hours_per_day": 12, "days_per_week": 5, "node_groups_off": "min",
-                       "rds_off": "stopped"})
+        _staging_like(
+            {
+                "hours_per_day": 12,
+                "days_per_week": 5,
+                "node_groups_off": "min",
+                "rds_off": "stopped",
+            }
+        )
     )
     on = D(60) * 730 / 168
     off = 730 - on

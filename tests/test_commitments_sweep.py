@@ -34,7 +34,9 @@ def swept() -> tuple[Scenario, Grid, SweepResult]:
     return scenario, grid, run_grid(scenario, grid, default_catalog())
 
 
-@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@settings(
+    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+)
 @given(st.data())
 def test_sweep_equals_scalar_engine_to_the_cent(
     swept: tuple[Scenario, Grid, SweepResult], data: st.DataObject
@@ -98,8 +100,10 @@ def test_infeasible_combination_marked(tmp_path: Path) -> None:
 
 def test_bad_grid_is_one_line(tmp_path: Path) -> None:
     grid = tmp_path / "g.yaml"
-    grid.write_text("node_groups:\n  general:\n    instance_types: [t3.medium]\npurchases: [reserved:2yr:x]\n")
-    with pytest.raises(InputError, match="purchases.0"):
+    grid.write_text(
+        "node_groups:\n  general:\n    instance_types: [t3.medium]\npurchases: [reserved:2yr:x]\n"
+    )
+    with pytest.raises(InputError, match=r"purchases\.0"):
         load_grid(grid)
 
 

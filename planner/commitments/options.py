@@ -254,7 +254,7 @@ def candidate_purchases(res: Resource) -> list[Purchase]:
                         term=term,
                         payment=payment,
                         offering_class=cls,
-                        count=count,  # type: ignore[arg-type]
+                        count=count,
                     )
                 )
     return out
@@ -441,7 +441,10 @@ def _missing_rate(catalog: PriceCatalog, topology: Topology, res: Resource, p: P
         catalog, res.service, topology.region, res.product, p, with_class=res.kind == "node_group"
     )
     if offer is None:
-        return f"no {res.service} {res.product} Reserved {p.term} {PAYMENT_LABEL[p.payment]} rate in {topology.region}"
+        return (
+            f"no {res.service} {res.product} Reserved {p.term} {PAYMENT_LABEL[p.payment]} "
+            f"rate in {topology.region}"
+        )
     return ""
 
 
@@ -492,7 +495,7 @@ def size_savings_plan(
     ]
     if od_eq and all(r is not None for r in rates):
         od_rates = [catalog.find("AmazonEC2", topology.region, f"instance/{t}") for t in types]
-        ratio = min(r.usd / o.usd for r, o in zip(rates, od_rates, strict=True) if r and o)  # type: ignore[union-attr]
+        ratio = min(r.usd / o.usd for r, o in zip(rates, od_rates, strict=True) if r and o)
         commitment: Decimal | None = od_eq * ratio
         note = "compute 1yr No Upfront rates from the catalog; the least-discounted type's ratio"
     else:

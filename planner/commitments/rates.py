@@ -202,4 +202,7 @@ def spot_rate(catalog: PriceCatalog, region: str, instance_type: str) -> PriceRo
 
 
 def missing_rate(what: str, region: str) -> str:
-    return f"no {what} rate in {region} in the price catalog; fill it with `{FILL_COMMAND}` or give a user rate card"
+    return (
+        f"no {what} rate in {region} in the price catalog; fill it with `{FILL_COMMAND}` or "
+        "give a user rate card"
+    )

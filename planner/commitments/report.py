@@ -122,8 +122,9 @@ def commitments_table(c: Commitments) -> str:
     ]
     for o in c.options:
         be = "-" if o.break_even_month is None else f"m{o.break_even_month}"
+        name = ("* " if o.current else "  ") + o.name[:50]
         out.append(
-            f"{('* ' if o.current else '  ') + o.name[:50]:<52} {o.risk:<6} {_cell(o.upfront_usd):>10} {usd(o.monthly_usd):>10} "
+            f"{name:<52} {o.risk:<6} {_cell(o.upfront_usd):>10} {usd(o.monthly_usd):>10} "
             f"{_cell(o.recurring_monthly_usd):>10} {usd(o.savings_monthly_usd):>9} {be:>6} "
             f"{usd(o.unused_commitment_monthly_usd_at_min):>10}"
         )
@@ -135,7 +136,7 @@ def commitments_table(c: Commitments) -> str:
         )
         grouped: dict[str, list[str]] = {}
         for m in c.missing_rates:
-            name, _, what = m.purchase.partition(": ")
+            what = m.purchase.partition(": ")[2]
             grouped.setdefault(m.resource, []).append(what.split(" x ")[0])
         for resource, whats in grouped.items():
             out.append(f"  {resource}: " + "; ".join(whats))

@@ -80,10 +80,7 @@ def apply_hour(plans: Sequence[Plan], uses: Sequence[Use]) -> HourResult:
             remaining = result.uncovered[use.key]
             if remaining <= 0:
                 continue
-            if rate == 0:
-                take = remaining
-            else:
-                take = min(remaining, left / rate)
+            take = remaining if rate == 0 else min(remaining, left / rate)
             result.uncovered[use.key] = remaining - take
             result.covered[(plan.name, use.key)] = take
             left -= take * rate

@@ -62,7 +62,7 @@ def parse_purchase(text: str) -> Purchase:
     """``on_demand``, ``spot`` or ``reserved:1yr:no_upfront[:standard]``."""
     parts = text.split(":")
     if parts[0] in ("on_demand", "spot") and len(parts) == 1:
-        return Purchase(type=parts[0])  # type: ignore[arg-type]
+        return Purchase(type=parts[0])
     if parts[0] == "reserved" and len(parts) in (3, 4):
         data: dict[str, Any] = {"type": "reserved", "term": parts[1], "payment": parts[2]}
         if len(parts) == 4:
@@ -301,8 +301,8 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
                 if offer is None or offer.upfront_usd is None or offer.recurring_hourly_usd is None:
                     reserved[k] = None
                     continue
-                fee = to_units(offer.upfront_usd, f"{t} upfront")
-                reserved[k] = (to_units(offer.recurring_hourly_usd, f"{t} recurring"), fee)
+                fee_e8 = to_units(offer.upfront_usd, f"{t} upfront")
+                reserved[k] = (to_units(offer.recurring_hourly_usd, f"{t} recurring"), fee_e8)
             table[t] = _Rates(od, spot, reserved)
         rates.append(table)
     disk_e8 = []
@@ -520,7 +520,7 @@ def cheapest(result: SweepResult, top: int) -> list[int]:
         return []
     k = min(top, idx.size)
     part = idx[np.argpartition(result.monthly_units[idx], k - 1)[:k]]
-    return part[np.argsort(result.monthly_units[part], kind="stable")].tolist()
+    return [int(i) for i in part[np.argsort(result.monthly_units[part], kind="stable")]]
 
 
 def sweep_json(result: SweepResult, top: int) -> dict[str, Any]:
@@ -542,7 +542,8 @@ def sweep_json(result: SweepResult, top: int) -> dict[str, Any]:
 def _row(d: dict[str, Any]) -> str:
     gs = "; ".join(f"{g} {v['instance_type']} {v['purchase']}" for g, v in d["groups"].items())
     return (
-        f"  {usd(cents(Decimal(str(d['monthly_usd'])))):>10} {usd(Decimal(str(round(d['upfront_usd'], 2)))):>10} "
+        f"  {usd(cents(Decimal(str(d['monthly_usd'])))):>10} "
+        f"{usd(Decimal(str(round(d['upfront_usd'], 2)))):>10} "
         f"{d['headroom_pct']:>6}%  {d['schedule']:<14} {gs}"
     )
 
@@ -550,7 +551,8 @@ def _row(d: dict[str, Any]) -> str:
 def sweep_table(result: SweepResult, top: int) -> str:
     data = sweep_json(result, top)
     out = [
-        f"Sweep of {result.scenario}: {data['variants']:,} variants, {data['feasible']:,} feasible, "
+        f"Sweep of {result.scenario}: {data['variants']:,} variants, "
+        f"{data['feasible']:,} feasible, "
         f"{data['priced']:,} priced (the rest have a missing rate); monthly = amortised",
         f"  {'monthly':>10} {'upfront':>10} {'headroom':>7}  {'schedule':<14} node groups",
         "Pareto frontier, monthly cost vs headroom at expected replicas:",
