@@ -8,6 +8,8 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from planner.catalog import default_catalog
 from planner.commitments.options import break_even, cash_flow
@@ -113,6 +115,8 @@ def test_m5_large_break_even_against_on_demand() -> None:
     assert break_even(cash_flow(D(494), D(0)), od) == 8
     # 3yr All Upfront: 949 / 70.08 = 13.54 -> month 14
     assert break_even(cash_flow(D(949), D(0)), od) == 14
+    # No Upfront 0.06/h = 43.80 a month < 70.08: cheaper from month 1
+    assert break_even(cash_flow(D(0), D("0.06") * 730), od) == 1
     # never: an upfront above 36 months of on-demand
     assert break_even(cash_flow(D(3000), D(0)), od) is None
 
@@ -288,3 +292,24 @@ def test_spot_share_uses_assumed_discount_when_no_spot_price() -> None:
     )
     # 1 node spot at 0.0832 x 0.3 = 0.02496 (18.2208) + 1 on-demand 0.0832 (60.736) = 78.9568
     assert resource_total(t, "eks-node-group/g") == D("78.9568")
+
+
+@given(
+    st.decimals(min_value=Decimal("0.001"), max_value=Decimal(5), places=3),
+    st.integers(1, 50),
+    st.decimals(min_value=Decimal("0.05"), max_value=Decimal("0.95"), places=2),
+    st.decimals(min_value=Decimal("0.001"), max_value=Decimal(50), places=3),
+)
+def test_sp_allocation_matches_the_design_formula(
+    od: Decimal, n: int, ratio: Decimal, commitment: Decimal
+) -> None:
+    # One kind of usage: cost/h = C + max(0, U(1-s) - C)/(1-s), with 1 - s = rate / od
+    rate = od * ratio
+    plan = Plan("p", "compute", commitment, {"x.large": rate})
+    use = Use("u", "x.large", Decimal(n), od)
+    u = od * n
+    expected = commitment + max(Decimal(0), u * ratio - commitment) / ratio
+    assert abs(hourly_cost([plan], [use]) - expected) < Decimal("1e-20")
+    result = apply_hour([plan], [use])
+    assert 0 <= result.uncovered["u"] <= n
+    assert 0 <= result.unused_usd([plan]) <= commitment

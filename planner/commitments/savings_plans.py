@@ -80,10 +80,14 @@ def apply_hour(plans: Sequence[Plan], uses: Sequence[Use]) -> HourResult:
             remaining = result.uncovered[use.key]
             if remaining <= 0:
                 continue
-            take = remaining if rate == 0 else min(remaining, left / rate)
+            if remaining * rate <= left:  # all of it fits in what is left
+                take = remaining
+                left -= remaining * rate
+            else:  # the commitment runs out on this usage (no rounding residue left over)
+                take = left / rate
+                left = ZERO
             result.uncovered[use.key] = remaining - take
             result.covered[(plan.name, use.key)] = take
-            left -= take * rate
         result.used[plan.name] = plan.commitment - left
     return result
 
