@@ -137,3 +137,14 @@ def test_sweep_cli(run_cli: Run) -> None:
     costs = [v["monthly_usd"] for v in data["pareto_cost_vs_headroom"]]
     rooms = [v["headroom_pct"] for v in data["pareto_cost_vs_headroom"]]
     assert costs == sorted(costs) and rooms == sorted(rooms)
+
+
+def test_growth_leaves_commitments_fixed() -> None:
+    series = forecast_scenario(
+        load_scenario(M5), default_catalog(), months=3, growth_pct_per_month=Decimal(10)
+    )
+    # the reservation is a fixed 2 x (0.029 x 730 + 252 / 12) = 84.34 a month; growth beyond
+    # it bills on-demand: only the rest (839.36 - 84.34 = 755.02) grows by 10% a month
+    assert [f.committed_usd for f in series] == [Decimal("84.34")] * 3
+    assert round(series[0].usage_usd, 2) == Decimal("755.02")
+    assert series[2].usage_usd == series[0].usage_usd * Decimal("1.21")
