@@ -22,7 +22,6 @@ from planner.commitments.rates import (
     TERM_MONTHS,
     reserved_offer,
     savings_plan_rate,
-    spot_rate,
 )
 from planner.costing.engine import CostReport, price_topology
 from planner.errors import PriceNotFoundError
@@ -317,18 +316,6 @@ def build_commitments(
                 missing.append(Missing(res.resource, option_name(res, purchase), problem))
                 continue
             variant = with_purchase(topology, res, purchase)
-            if purchase.type == "spot":
-                group = (
-                    next(g for g in topology.eks.node_groups if g.name == res.name)
-                    if topology.eks
-                    else None
-                )
-                if (
-                    group is not None
-                    and group.spot_discount_pct is None
-                    and spot_rate(catalog, topology.region, res.instance_type) is None
-                ):
-                    continue
             try:
                 report = price_topology(variant, catalog, node_counts=node_counts)
                 at_min = price_topology(variant, catalog, node_counts=min_nodes or node_counts)

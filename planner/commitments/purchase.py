@@ -181,8 +181,8 @@ def _segment_note(spec: InstanceSpec, seg: Segment, instances: Decimal) -> str:
     )
 
 
-def _missing(ctx: PricingContext, spec: InstanceSpec, what: str) -> str:
-    reason = missing_rate(what, ctx.region)
+def _missing(ctx: PricingContext, spec: InstanceSpec, what: str, hint: str = "") -> str:
+    reason = missing_rate(what, ctx.region) + hint
     if not ctx.allow_missing:
         raise PriceNotFoundError(f"{spec.resource}: {reason}")
     ctx.warnings.append(f"{spec.resource}: {reason}: line kept out of the total")
@@ -385,5 +385,5 @@ def _spot_price(
         return price, source, "assumption" if discount.basis is Basis.ASSUMPTION else "derived"
     if od_row is None:
         return None, "on-demand price missing", "missing"
-    reason = _missing(ctx, spec, f"spot {spec.what}")
-    return None, reason + " (or set spot_discount_pct as a labelled assumption)", "missing"
+    hint = " (or spot_discount_pct on the node group, as a labelled assumption)"
+    return None, _missing(ctx, spec, f"spot {spec.what}", hint), "missing"
