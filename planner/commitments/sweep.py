@@ -287,10 +287,10 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
                 )
             od = to_units(od_row.usd, f"{t} on-demand")
             spot_row = catalog.find("AmazonEC2", topology.region, f"instance/{t}", Term("Spot"))
-            if spot_row is not None:
-                spot: int | None = to_units(spot_row.usd, f"{t} spot")
-            elif discount is not None:
-                spot = to_units(od_row.usd * (100 - discount.value) / 100, f"{t} spot")
+            if discount is not None:  # the group's stated discount first, as the engine does
+                spot: int | None = to_units(od_row.usd * (100 - discount.value) / 100, f"{t} spot")
+            elif spot_row is not None:
+                spot = to_units(spot_row.usd, f"{t} spot")
             else:
                 spot = None
             reserved: dict[int, tuple[int, int] | None] = {}
