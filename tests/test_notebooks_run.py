@@ -102,7 +102,7 @@ def test_every_notebook_rendered_for_every_scenario(built_report: Path) -> None:
     assert index.count("finance view") == len(SCENARIOS) * len(discover())
 
 
-@pytest.mark.parametrize("notebook", ["cost_overview", "capacity", "whatif"])
+@pytest.mark.parametrize("notebook", ["cost_overview", "capacity", "whatif", "commitments"])
 def test_finance_html_is_offline_with_figures_and_no_code(
     built_report: Path, notebook: str
 ) -> None:

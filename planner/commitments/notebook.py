@@ -30,7 +30,6 @@ if TYPE_CHECKING:
 
     from planner.notebooks.params import CommitmentsParams
 
-GRIDS = Path(__file__).resolve().parents[2] / "scenarios" / "grids"
 
 
 @dataclass
@@ -48,7 +47,9 @@ def grid_for(params: CommitmentsParams) -> Path | None:
     if params.grid is None or params.grid == "":
         return None
     if params.grid == "auto":
-        path = GRIDS / f"{params.scenario_path.stem}.yaml"
+        from planner.scenario import bundled_scenarios_dir
+
+        path = bundled_scenarios_dir() / "grids" / f"{params.scenario_path.stem}.yaml"
         return path if path.is_file() else None
     return Path(params.grid)
 
