@@ -52,6 +52,18 @@ def test_commitments_json_contract(run_cli: Run) -> None:
     assert partial["savings_monthly_usd"] == 55.82
     assert partial["break_even_month"] == 6
     assert partial["cash_12_months_usd"] == 504 + 12 * 45.54
+    # 252 / 8760 + 0.029 = 0.057767
+    assert partial["effective_hourly_usd"] == 0.057767
+    allup = next(
+        o for o in data["options"] if o["name"] == "general: reserved 1yr standard All Upfront x 2"
+    )
+    # Infracost shows All Upfront as $0.00; here: 2 x 494 = 988 up front, and the amortised
+    # month 988 / 12 = 82.33 + EBS 3.20 = 85.53, recurring cash only the EBS 3.20
+    assert (allup["upfront_usd"], allup["monthly_usd"], allup["recurring_monthly_usd"]) == (
+        988,
+        85.53,
+        3.2,
+    )
     assert data["savings_plan_sizing"]["commitment_usd_per_hour"] is None  # no SP rate
 
 

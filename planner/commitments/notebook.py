@@ -31,7 +31,6 @@ if TYPE_CHECKING:
     from planner.notebooks.params import CommitmentsParams
 
 
-
 @dataclass
 class CommitmentsData:
     scenario: str

@@ -67,6 +67,7 @@ class Option:
     cash_flow_usd: list[Decimal] = field(default_factory=list)  # 36 months, cumulative
     source: str = ""
     current: bool = False  # what the scenario buys today
+    effective_hourly_usd: Decimal | None = None  # per instance: upfront / term hours + recurring
 
     @property
     def savings_monthly_usd(self) -> Decimal:
@@ -360,6 +361,7 @@ def build_commitments(
                     monthly_usd_at_min=min_monthly,
                     unused_commitment_monthly_usd_at_min=unused,
                     cash_flow_usd=flow,
+                    effective_hourly_usd=_effective(catalog, topology, res, purchase),
                     current=same_kind(
                         purchase, current_purchase(topology, res), res.kind == "node_group"
                     ),
@@ -420,6 +422,17 @@ def unused_at_min(
         segs = segments(None, res.min_instances, res.min_instances)
     idle_hours = sum((max(0, purchase.count - s.instances) * s.hours for s in segs), ZERO)
     return idle_hours * offer.effective_hourly_usd
+
+
+def _effective(
+    catalog: PriceCatalog, topology: Topology, res: Resource, p: Purchase
+) -> Decimal | None:
+    if p.type != "reserved":
+        return None
+    offer = reserved_offer(
+        catalog, res.service, topology.region, res.product, p, with_class=res.kind == "node_group"
+    )
+    return None if offer is None else offer.effective_hourly_usd
 
 
 def _missing_rate(catalog: PriceCatalog, topology: Topology, res: Resource, p: Purchase) -> str:

@@ -33,6 +33,9 @@ def option_json(o: Option) -> dict[str, Any]:
         "savings_pct": float(round(o.savings_pct, 1)),
         "risk": o.risk,
         "current": o.current,
+        "effective_hourly_usd": None
+        if o.effective_hourly_usd is None
+        else float(round(o.effective_hourly_usd, 6)),
         "on_demand_monthly_usd": money(o.on_demand_monthly_usd),
         "monthly_usd_at_min": money(o.monthly_usd_at_min),
         "unused_commitment_monthly_usd_at_min": money(o.unused_commitment_monthly_usd_at_min),
