@@ -25,7 +25,8 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from planner.catalog import default_catalog  # noqa: E402
-from planner.commitments.sweep import Grid, run_grid, scalar_cost  # noqa: E402
+from planner.commitments.grid import Grid  # noqa: E402
+from planner.commitments.sweep import run_grid, scalar_cost  # noqa: E402
 from planner.money import cents  # noqa: E402
 from planner.scenario import load_scenario  # noqa: E402
 from planner.topology import Schedule  # noqa: E402

@@ -17,7 +17,8 @@ import pytest
 from planner.aws.price_list import merge_rows, write_snapshot
 from planner.catalog import SERVICES, PriceCatalog, PriceRow, Term, default_catalog
 from planner.commitments.cli import compute_commitments
-from planner.commitments.sweep import Grid, run_grid, scalar_cost
+from planner.commitments.grid import Grid
+from planner.commitments.sweep import run_grid, scalar_cost
 from planner.costing.engine import price_topology
 from planner.money import cents
 from planner.scenario import load_scenario

@@ -12,7 +12,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.catalog import default_catalog
-from planner.commitments.options import break_even, cash_flow
+from planner.commitments.model import break_even, cash_flow
 from planner.commitments.rates import effective_hourly, reserved_offer, term_hours
 from planner.commitments.savings_plans import Plan, Use, apply_hour, hourly_cost
 from planner.costing.engine import price_topology

@@ -11,14 +11,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from planner.catalog import default_catalog
-from planner.commitments.sweep import (
-    Grid,
-    SweepResult,
-    load_grid,
-    pareto,
-    run_grid,
-    scalar_cost,
-)
+from planner.commitments.grid import Grid, load_grid
+from planner.commitments.sweep import SweepResult, pareto, run_grid, scalar_cost
 from planner.errors import InputError
 from planner.money import cents
 from planner.scenario import Scenario, load_scenario

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from planner.catalog import PriceCatalog
-from planner.commitments.options import Resource, resource_monthly, with_purchase
+from planner.commitments.model import Resource, resource_monthly, with_purchase
 from planner.commitments.rates import FILL_COMMAND
 from planner.costing.engine import price_topology
 from planner.errors import PriceNotFoundError

@@ -14,7 +14,7 @@ from planner.errors import InputError
 
 if TYPE_CHECKING:
     from planner.catalog import PriceCatalog
-    from planner.commitments.options import Commitments
+    from planner.commitments.model import Commitments
     from planner.scenario import Scenario
 
 
@@ -120,7 +120,8 @@ def compute_commitments(
     scenario: Scenario, catalog: PriceCatalog, sp_quantile: Decimal = Decimal(0)
 ) -> Commitments:
     from planner.capacity.plan import plan_capacity
-    from planner.commitments.options import build_commitments, ec2_hourly_profile
+    from planner.commitments.options import build_commitments
+    from planner.commitments.sp_options import ec2_hourly_profile
 
     topology = scenario.topology
     counts = mins = None
@@ -205,7 +206,9 @@ def run_forecast(args: argparse.Namespace) -> int:
 
 def run_sweep(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
-    from planner.commitments.sweep import load_grid, run_grid, sweep_csv, sweep_json, sweep_table
+    from planner.commitments.grid import load_grid
+    from planner.commitments.sweep import run_grid
+    from planner.commitments.sweep_report import sweep_csv, sweep_json, sweep_table
     from planner.output import write_output
     from planner.render import to_json
     from planner.scenario import load_scenario

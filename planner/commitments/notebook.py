@@ -13,16 +13,9 @@ from typing import TYPE_CHECKING, Any
 
 from planner.commitments.claims import SOURCE, Claim, seed_claims
 from planner.commitments.forecast import ForecastMonth, forecast_scenario
-from planner.commitments.options import Commitments
-from planner.commitments.sweep import (
-    UNITS_PER_USD,
-    Grid,
-    SweepResult,
-    cheapest,
-    frontiers,
-    load_grid,
-    run_grid,
-)
+from planner.commitments.grid import Grid, load_grid
+from planner.commitments.model import Commitments
+from planner.commitments.sweep import UNITS_PER_USD, SweepResult, cheapest, frontiers, run_grid
 from planner.money import usd
 
 if TYPE_CHECKING:

@@ -7,7 +7,7 @@ import io
 from decimal import Decimal
 from typing import Any
 
-from planner.commitments.options import Commitments, Option
+from planner.commitments.model import Commitments, Option
 from planner.money import cents, usd
 
 

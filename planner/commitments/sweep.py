@@ -23,13 +23,11 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
-
+from planner.commitments.grid import Grid, parse_purchase
 from planner.commitments.rates import TERM_MONTHS, reserved_offer
 from planner.commitments.schedules import HOURS_PER_WEEK, weekly_on_hours
 from planner.errors import InputError, PriceNotFoundError
-from planner.money import HOURS_PER_MONTH, ZERO, cents, usd
+from planner.money import HOURS_PER_MONTH, ZERO
 from planner.topology import CapacityType, Purchase, Schedule, Topology
 
 if TYPE_CHECKING:
@@ -42,61 +40,6 @@ PRICE_SCALE = 10**8
 UNITS_PER_USD = PRICE_SCALE * HOURS_PER_WEEK * 36  # 36: lcm of the 12- and 36-month terms
 UNITS_PER_CENT = UNITS_PER_USD // 100
 M = int(HOURS_PER_MONTH)
-
-
-class _Model(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
-
-
-class GroupGrid(_Model):
-    instance_types: tuple[str, ...] = Field(min_length=1)
-
-
-class Grid(_Model):
-    node_groups: dict[str, GroupGrid]
-    purchases: tuple[str, ...] = ("on_demand",)
-    schedules: tuple[Schedule, ...] = (Schedule(name="always"),)
-
-
-def parse_purchase(text: str) -> Purchase:
-    """``on_demand``, ``spot`` or ``reserved:1yr:no_upfront[:standard]``."""
-    parts = text.split(":")
-    if parts[0] in ("on_demand", "spot") and len(parts) == 1:
-        return Purchase(type=parts[0])
-    if parts[0] == "reserved" and len(parts) in (3, 4):
-        data: dict[str, Any] = {"type": "reserved", "term": parts[1], "payment": parts[2]}
-        if len(parts) == 4:
-            data["offering_class"] = parts[3]
-        try:
-            return Purchase.model_validate(data)
-        except ValidationError as exc:
-            raise ValueError(str(exc.errors()[0]["msg"])) from None
-    raise ValueError(
-        f"{text!r} is not on_demand, spot or reserved:TERM:PAYMENT[:CLASS] "
-        "(e.g. reserved:1yr:partial_upfront:standard)"
-    )
-
-
-def load_grid(path: str | Path) -> Grid:
-    p = Path(path)
-    try:
-        data = yaml.safe_load(p.read_text())
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read the grid: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{p}: not YAML: {str(exc).splitlines()[0]}") from None
-    try:
-        grid = Grid.model_validate(data)
-    except ValidationError as exc:
-        err = exc.errors()[0]
-        where = ".".join(str(x) for x in err["loc"])
-        raise InputError(f"{p}: {where}: {err['msg']}") from None
-    for i, text in enumerate(grid.purchases):
-        try:
-            parse_purchase(text)
-        except ValueError as exc:
-            raise InputError(f"{p}: purchases.{i}: {exc}") from None
-    return grid
 
 
 @dataclass
@@ -521,86 +464,3 @@ def cheapest(result: SweepResult, top: int) -> list[int]:
     k = min(top, idx.size)
     part = idx[np.argpartition(result.monthly_units[idx], k - 1)[:k]]
     return [int(i) for i in part[np.argsort(result.monthly_units[part], kind="stable")]]
-
-
-def sweep_json(result: SweepResult, top: int) -> dict[str, Any]:
-    fr = frontiers(result)
-    return {
-        "scenario": result.scenario,
-        "variants": result.count,
-        "feasible": int(result.feasible.sum()),
-        "priced": int(result.priced.sum()),
-        "infeasible_combinations": {
-            " / ".join(result.combos[c]): why for c, why in sorted(result.reasons.items())
-        },
-        "cheapest": [result.describe(i) for i in cheapest(result, top)],
-        "pareto_cost_vs_headroom": [result.describe(i) for i in fr["cost_vs_headroom"]],
-        "pareto_cost_vs_upfront": [result.describe(i) for i in fr["cost_vs_upfront"]],
-    }
-
-
-def _row(d: dict[str, Any]) -> str:
-    gs = "; ".join(f"{g} {v['instance_type']} {v['purchase']}" for g, v in d["groups"].items())
-    return (
-        f"  {usd(cents(Decimal(str(d['monthly_usd'])))):>10} "
-        f"{usd(Decimal(str(round(d['upfront_usd'], 2)))):>10} "
-        f"{d['headroom_pct']:>6}%  {d['schedule']:<14} {gs}"
-    )
-
-
-def sweep_table(result: SweepResult, top: int) -> str:
-    data = sweep_json(result, top)
-    out = [
-        f"Sweep of {result.scenario}: {data['variants']:,} variants, "
-        f"{data['feasible']:,} feasible, "
-        f"{data['priced']:,} priced (the rest have a missing rate); monthly = amortised",
-        f"  {'monthly':>10} {'upfront':>10} {'headroom':>7}  {'schedule':<14} node groups",
-        "Pareto frontier, monthly cost vs headroom at expected replicas:",
-    ]
-    out += [_row(d) for d in data["pareto_cost_vs_headroom"]]
-    out.append("Pareto frontier, monthly cost vs upfront cash:")
-    out += [_row(d) for d in data["pareto_cost_vs_upfront"]]
-    out.append(f"Cheapest {len(data['cheapest'])} feasible variants:")
-    out += [_row(d) for d in data["cheapest"]]
-    if data["infeasible_combinations"]:
-        out.append("Infeasible instance type combinations (marked, not dropped):")
-        for combo, why in list(data["infeasible_combinations"].items())[:10]:
-            out.append(f"  {combo}: {why}")
-    return "\n".join(out) + "\n"
-
-
-def sweep_csv(result: SweepResult) -> str:
-    import csv
-    import io
-
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\n")
-    writer.writerow(
-        [
-            "variant",
-            "schedule",
-            *[f"{g}_type" for g in result.groups],
-            *[f"{g}_purchase" for g in result.groups],
-            "monthly_usd",
-            "upfront_usd",
-            "headroom_pct",
-            "feasible",
-            "priced",
-        ]
-    )
-    for flat in range(result.count):
-        d = result.describe(flat)
-        writer.writerow(
-            [
-                flat,
-                d["schedule"],
-                *[d["groups"][g]["instance_type"] for g in result.groups],
-                *[d["groups"][g]["purchase"] for g in result.groups],
-                f"{d['monthly_usd']:.2f}",
-                f"{d['upfront_usd']:.2f}",
-                d["headroom_pct"],
-                d["feasible"],
-                d["priced"],
-            ]
-        )
-    return buffer.getvalue()
