@@ -28,6 +28,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.notebooks.lab",
     "planner.alerts.cli",
     "planner.actuals.cli",
+    "planner.commitments.cli",
 )
 
 

@@ -9,6 +9,7 @@ from collections import defaultdict
 from decimal import Decimal
 from typing import Any
 
+from planner.commitments.fees import UpfrontFee
 from planner.costing.engine import CostReport
 from planner.costing.lines import CostLine
 from planner.costing.registry import service_label, service_rank
@@ -52,9 +53,27 @@ def report_json(report: CostReport, extra: dict[str, Any] | None = None) -> dict
         "warnings": list(report.warnings),
         "assumptions": list(report.assumptions),
     }
+    if report.upfront_fees:
+        # cash paid once for commitments; the monthly total holds only the amortised share
+        out["upfront_usd"] = json_number(report.upfront_usd)
+        out["upfront_fees"] = [upfront_json(f) for f in report.upfront_fees]
     if extra:
         out.update(extra)
     return out
+
+
+def upfront_json(fee: UpfrontFee) -> dict[str, Any]:
+    amount = fee.upfront_usd
+    return {
+        "resource": fee.resource,
+        "component": fee.component,
+        "instances": fee.instances,
+        "upfront_usd": None if amount is None else json_number(amount),
+        "term": fee.term,
+        "payment": fee.payment,
+        "source": fee.source,
+        "note": fee.note,
+    }
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -106,6 +125,12 @@ def by_service_order(totals: dict[str, Decimal]) -> dict[str, Decimal]:
     return dict(sorted(totals.items(), key=lambda kv: service_rank(kv[0])))
 
 
+def _qty(value: Decimal) -> str:
+    """A quantity for the table: exact when short, else to 2 decimals (JSON keeps it exact)."""
+    text = plain(value)
+    return text if len(text) <= 12 else f"~{value:.2f}"
+
+
 def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = None) -> str:
     """Per service, then per resource and component, then the total; readable at 100 columns."""
     out: list[str] = []
@@ -134,7 +159,7 @@ def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = Non
         for resource, lns in resources.items():
             out.append(f"  {resource}")
             for ln in lns:
-                qty = f"{plain(ln.quantity)} {ln.unit}"
+                qty = f"{_qty(ln.quantity)} {ln.unit}"
                 if ln.missing:
                     price, cost = "no price", "MISSING"
                 else:
@@ -151,6 +176,16 @@ def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = Non
         out.append("")
     out.append("-" * width)
     out.append(f"{'TOTAL (list prices)':<{width - 14}}{usd(report.total_monthly_usd):>14}")
+    if report.upfront_fees:
+        out.append(
+            "Upfront, cash paid once (NOT in the monthly total, which has the amortised share):"
+        )
+        for fee in report.upfront_fees:
+            amount = "unknown" if fee.upfront_usd is None else usd(fee.upfront_usd)
+            out.append(
+                f"  {fee.resource}: {fee.component} x {fee.instances}: {amount}"
+                + (f" ({fee.note})" if fee.note else "")
+            )
     if cost_range:
         parts = ", ".join(f"{k} replicas {usd(v)}" for k, v in cost_range.items())
         out.append(f"Cost range from the capacity model: {parts}")

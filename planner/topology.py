@@ -113,6 +113,107 @@ class CapacityType(StrEnum):
     SPOT = "SPOT"
 
 
+class RateCard(Model):
+    """A rate the user supplies because the catalog has none: marked as a user rate card.
+
+    Give ``effective_hourly_usd`` (upfront spread over the term plus the recurring rate), or
+    ``recurring_hourly_usd`` with ``upfront_usd`` (per instance, for the whole term). The
+    ``source`` says where the figure comes from (a quote, an AWS console screenshot ...).
+    """
+
+    source: str = Field(min_length=1)
+    effective_hourly_usd: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    recurring_hourly_usd: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+    upfront_usd: Decimal | None = Field(default=None, ge=0, le=MAX_AMOUNT)
+
+    @model_validator(mode="after")
+    def _some_rate(self) -> RateCard:
+        if self.effective_hourly_usd is None and self.recurring_hourly_usd is None:
+            raise ValueError("a rate card needs effective_hourly_usd or recurring_hourly_usd")
+        return self
+
+
+class Purchase(Model):
+    """How a resource is bought: ``purchase: {type: reserved, term: 1yr, ...}``.
+
+    ``coverage_pct`` (share of the resource's instances) or ``count`` (instances) says how
+    much is bought that way; the rest runs on-demand. Without either, all of it.
+    """
+
+    type: Literal["on_demand", "spot", "reserved", "savings_plan"] = "on_demand"
+    term: Literal["1yr", "3yr"] = "1yr"
+    payment: Literal["no_upfront", "partial_upfront", "all_upfront"] = "no_upfront"
+    offering_class: Literal["standard", "convertible"] = "standard"
+    coverage_pct: Decimal | None = Field(default=None, ge=0, le=100)
+    count: Count | None = None
+    start: dt.date | None = Field(
+        default=None, description="commitment start (forecast); default: the scenario's as_of"
+    )
+    rate_card: RateCard | None = None
+
+    @model_validator(mode="after")
+    def _one_size(self) -> Purchase:
+        if self.coverage_pct is not None and self.count is not None:
+            raise ValueError("give coverage_pct or count, not both")
+        return self
+
+
+class Schedule(Model):
+    """Off-hours scaling: resources run ``hours_per_day`` on ``days_per_week`` (from Monday).
+
+    Outside those hours node groups drop to their ``min_size`` (or zero) and an RDS instance
+    may be stopped (AWS restarts a stopped instance after 7 days; storage is still billed).
+    The EKS control plane, NAT gateways, load balancers, MSK and ElastiCache bill every hour.
+    """
+
+    name: str = "off-hours"
+    hours_per_day: Annotated[int, Field(ge=1, le=24)] = 24
+    days_per_week: Annotated[int, Field(ge=1, le=7)] = 7
+    start_hour: Annotated[int, Field(ge=0, le=23)] = 8
+    node_groups_off: Literal["min", "zero"] = "min"
+    rds_off: Literal["running", "stopped"] = "running"
+
+    @model_validator(mode="after")
+    def _fits_day(self) -> Schedule:
+        if self.hours_per_day < 24 and self.start_hour + self.hours_per_day > 24:
+            raise ValueError(
+                f"start_hour {self.start_hour} + hours_per_day {self.hours_per_day} runs past "
+                "midnight; shift start_hour"
+            )
+        return self
+
+    @property
+    def always_on(self) -> bool:
+        return self.hours_per_day == 24 and self.days_per_week == 7
+
+
+class SavingsPlan(Model):
+    """A scenario-level Savings Plan: a commitment in $/hour at Savings Plan rates."""
+
+    type: Literal["compute", "ec2_instance"]
+    term: Literal["1yr", "3yr"] = "1yr"
+    payment: Literal["no_upfront", "partial_upfront", "all_upfront"] = "no_upfront"
+    commitment_usd_per_hour: Decimal = Field(gt=0, le=MAX_AMOUNT)
+    instance_family: str | None = Field(
+        default=None, description="EC2 Instance plans cover one family (e.g. m5) in the region"
+    )
+    start: dt.date | None = None
+    rate_card: dict[str, Decimal] = Field(
+        default_factory=dict,
+        description="user rate card: Savings Plan $/hour per instance type, when the catalog "
+        "has none (marked as a user rate card)",
+    )
+    rate_card_source: str = ""
+
+    @model_validator(mode="after")
+    def _family(self) -> SavingsPlan:
+        if self.type == "ec2_instance" and not self.instance_family:
+            raise ValueError("an ec2_instance Savings Plan needs instance_family (e.g. m5)")
+        if self.rate_card and not self.rate_card_source.strip():
+            raise ValueError("a rate_card needs rate_card_source (where the rates come from)")
+        return self
+
+
 class Taint(Model):
     key: str
     value: str = ""
@@ -147,6 +248,7 @@ class NodeGroup(Model):
     zones: tuple[str, ...] = ()
     max_pods: Annotated[int, Field(ge=1, le=737)] | None = None
     prefix_delegation: bool = False
+    purchase: Purchase = Field(default_factory=Purchase)
 
     @model_validator(mode="after")
     def _sizes_ordered(self) -> NodeGroup:
@@ -163,6 +265,14 @@ class NodeGroup(Model):
         if self.spot_discount_pct is not None and self.spot_discount_pct.value >= 100:
             raise ValueError(
                 f"spot_discount_pct must be below 100, got {self.spot_discount_pct.value}"
+            )
+        if self.capacity_type is CapacityType.SPOT and self.purchase.type not in (
+            "on_demand",
+            "spot",
+        ):
+            raise ValueError(
+                f"capacity_type SPOT conflicts with purchase type {self.purchase.type!r}; "
+                "use capacity_type ON_DEMAND with a purchase block"
             )
         return self
 
@@ -301,6 +411,12 @@ class RDSInstance(Model):
             "storage is not billed)",
         )
     )
+    purchase: Purchase = Field(default_factory=Purchase)
+
+    @model_validator(mode="after")
+    def _purchase_kind(self) -> RDSInstance:
+        _no_spot_or_sp("an RDS instance", self.purchase)
+        return self
 
     @model_validator(mode="after")
     def _storage_bounds(self) -> RDSInstance:
@@ -318,6 +434,12 @@ class CacheCluster(Model):
     node_type: str
     nodes: PositiveCount
     multi_az: bool = False
+    purchase: Purchase = Field(default_factory=Purchase)
+
+    @model_validator(mode="after")
+    def _purchase_kind(self) -> CacheCluster:
+        _no_spot_or_sp("an ElastiCache cluster", self.purchase)
+        return self
 
     @model_validator(mode="after")
     def _multi_az_needs_replica(self) -> CacheCluster:
@@ -399,6 +521,8 @@ class Topology(Model):
     s3: S3Storage | None = None
     kms: KMSKeys | None = None
     ecr: ECRStorage | None = None
+    savings_plans: tuple[SavingsPlan, ...] = ()
+    schedule: Schedule | None = None
     cost_allocation_tags: dict[
         Annotated[str, Field(min_length=1, max_length=128)],
         Annotated[str, Field(max_length=256)],
@@ -429,12 +553,31 @@ class Topology(Model):
         return tags
 
     @model_validator(mode="after")
+    def _savings_plans_exist(self) -> Topology:
+        groups = self.eks.node_groups if self.eks is not None else ()
+        for group in groups:
+            if group.purchase.type == "savings_plan" and not self.savings_plans:
+                raise ValueError(
+                    f"node group {group.name!r} has purchase type savings_plan but the scenario "
+                    "has no savings_plans: [...] block"
+                )
+        return self
+
+    @model_validator(mode="after")
     def _unique_names(self) -> Topology:
         _unique("rds", [r.name for r in self.rds])
         _unique("elasticache", [c.name for c in self.elasticache])
         _unique("msk", [m.name for m in self.msk])
         _unique("load_balancers", [lb.name for lb in self.load_balancers])
         return self
+
+
+def _no_spot_or_sp(what: str, purchase: Purchase) -> None:
+    if purchase.type in ("spot", "savings_plan"):
+        raise ValueError(
+            f"{what} can be bought on_demand or reserved, not {purchase.type} "
+            "(spot and EC2 Savings Plans cover EC2 only)"
+        )
 
 
 def _unique(field: str, names: list[str]) -> None:

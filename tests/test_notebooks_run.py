@@ -80,6 +80,18 @@ def test_capacity_and_whatif_summaries(built_report: Path, scenario: str) -> Non
         )
 
 
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_commitments_summary_matches_the_cli(
+    built_report: Path, scenario: str, run_cli: Callable[[Sequence[str]], Any]
+) -> None:
+    summary = _summary(built_report, scenario, "commitments")
+    data = json.loads(run_cli(["commitments", scenario, "--format", "json"]).out)
+    assert summary["options"] == len(data["options"])
+    assert summary["missing_rates"] == len(data["missing_rates"])
+    assert summary["off_hours_saving_usd"] == 87.63  # §9.2 off-hours, worked in test_claims
+    assert summary["sweep_variants"] > 0
+
+
 def test_every_notebook_rendered_for_every_scenario(built_report: Path) -> None:
     for scenario in SCENARIOS:
         for notebook in discover():
@@ -90,7 +102,7 @@ def test_every_notebook_rendered_for_every_scenario(built_report: Path) -> None:
     assert index.count("finance view") == len(SCENARIOS) * len(discover())
 
 
-@pytest.mark.parametrize("notebook", ["cost_overview", "capacity", "whatif"])
+@pytest.mark.parametrize("notebook", ["cost_overview", "capacity", "whatif", "commitments"])
 def test_finance_html_is_offline_with_figures_and_no_code(
     built_report: Path, notebook: str
 ) -> None:

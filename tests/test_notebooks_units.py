@@ -34,6 +34,7 @@ def test_bundled_notebooks_are_stored_without_outputs() -> None:
         "cost_overview",
         "capacity",
         "whatif",
+        "commitments",
         "alerts",
         "plan_vs_actual",
     ]

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from planner.catalog import ON_DEMAND, PriceCatalog, PriceRow, Term
+from planner.commitments.fees import UpfrontFee
 from planner.costing.lines import CostLine, PriceBasis
 from planner.errors import PriceNotFoundError
 from planner.money import HOURS_PER_MONTH
@@ -23,6 +24,8 @@ class PricingContext:
     node_count_basis: str = "stated"
     node_count_note: str = "desired_size"
     warnings: list[str] = field(default_factory=list)
+    # Upfront commitment fees (cash on day one), kept apart from the monthly lines.
+    upfront_fees: list[UpfrontFee] = field(default_factory=list)
 
     def row(
         self, service: str, product: str, term: Term = ON_DEMAND, *, what: str = ""

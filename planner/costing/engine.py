@@ -11,6 +11,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from planner.catalog import PriceCatalog, default_catalog
+from planner.commitments.fees import UpfrontFee
 from planner.costing.context import PricingContext
 from planner.costing.lines import CostLine
 from planner.costing.registry import MODULES, ServiceModule
@@ -27,6 +28,13 @@ class CostReport:
     snapshot: dict[str, Any]
     warnings: tuple[str, ...] = ()
     assumptions: tuple[dict[str, str], ...] = field(default_factory=tuple)
+    # Cash paid up front for commitments: never part of the monthly (amortised) total.
+    upfront_fees: tuple[UpfrontFee, ...] = ()
+
+    @property
+    def upfront_usd(self) -> Decimal:
+        """Known upfront cash (fees whose amount is unknown are listed, not summed)."""
+        return sum((f.upfront_usd for f in self.upfront_fees if f.upfront_usd is not None), ZERO)
 
     @property
     def total_monthly_usd(self) -> Decimal:
@@ -83,6 +91,7 @@ def price_topology(
         snapshot=catalog.summary(),
         warnings=tuple(ctx.warnings),
         assumptions=tuple(collect_assumptions(topology)),
+        upfront_fees=tuple(ctx.upfront_fees),
     )
 
 

@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.costing.registry import service_label
 from planner.money import ZERO, json_number, plain
 from planner.notebooks.params import (
     CapacityParams,
@@ -19,7 +20,6 @@ from planner.notebooks.params import (
     WhatIfParams,
     resolve_scenario,
 )
-from planner.costing.registry import service_label
 from planner.views import md_money, money
 
 if TYPE_CHECKING:

@@ -18,7 +18,6 @@ from planner.errors import NotebookError
 from planner.notebooks.params import MODELS, REPO_ROOT
 
 
-
 def _notebooks_dir() -> Path:
     """The bundled notebooks: the repository's ``notebooks/``, or the copy in the wheel."""
     in_wheel = Path(__file__).resolve().parents[1] / "_notebooks"

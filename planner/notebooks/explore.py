@@ -13,8 +13,8 @@ from __future__ import annotations
 import re
 from collections.abc import Callable
 from dataclasses import dataclass
-from functools import partial
 from decimal import Decimal
+from functools import partial
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -22,8 +22,8 @@ from planner.errors import PlannerError
 
 if TYPE_CHECKING:
     from planner.catalog import PriceCatalog
-    from planner.notebooks.params import ExploreParams
     from planner.costing.engine import CostReport
+    from planner.notebooks.params import ExploreParams
     from planner.scenario import Scenario
 
 CAPACITY_TYPES = ("ON_DEMAND", "SPOT")

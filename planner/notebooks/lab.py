@@ -23,9 +23,13 @@ def install_kernel(*, user: bool) -> list[Path]:
     """Install the ``planner`` kernel spec for this Python; return where it went."""
     from ipykernel.kernelspec import install
 
-    places = [Path(install(kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY, prefix=sys.prefix))]
+    places = [
+        Path(install(kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY, prefix=sys.prefix))
+    ]
     if user:
-        places.append(Path(install(kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY, user=True)))
+        places.append(
+            Path(install(kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY, user=True))
+        )
     return places
 
 
@@ -74,7 +78,9 @@ def run(args: argparse.Namespace) -> int:
         f"{Path(sys.executable).parent / 'jupyter'} server stop {args.port}",
         file=sys.stderr,
     )
-    process = subprocess.Popen(lab_command(args.port, root.resolve(), browser=args.browser), env=env)
+    process = subprocess.Popen(
+        lab_command(args.port, root.resolve(), browser=args.browser), env=env
+    )
     try:
         return process.wait()
     except KeyboardInterrupt:

@@ -41,7 +41,9 @@ def resolve_scenario(ref: str) -> Path:
             return path.resolve()
     places = " and ".join(str(p) for p in dict.fromkeys([Path.cwd(), REPO_ROOT]))
     bundled = ", ".join(bundled_scenario_names())
-    raise ValueError(f"{text!r}: no such scenario file (looked in {places}); bundled names: {bundled}")
+    raise ValueError(
+        f"{text!r}: no such scenario file (looked in {places}); bundled names: {bundled}"
+    )
 
 
 def whatif_overlays_for(base: Path) -> list[Path]:
@@ -230,11 +232,41 @@ class AlertsParams(NotebookParams):
         return str(path)
 
 
+class CommitmentsParams(NotebookParams):
+    notebook: ClassVar[str] = "commitments"
+
+    grid: str | None = Field(
+        AUTO, description="sweep grid YAML; 'auto' = scenarios/grids/<scenario>.yaml, None skips"
+    )
+    forecast_months: int = Field(12, ge=1, le=60, description="months forecast")
+    growth_pct: float = Field(0, ge=-100, le=1000, description="usage growth per month, %")
+    sp_quantile: float = Field(
+        0, ge=0, le=1, description="percentile of the hourly spend a Savings Plan commits to"
+    )
+
+    @field_validator("grid")
+    @classmethod
+    def _grid_exists(cls, value: str | None) -> str | None:
+        if value in (None, "", AUTO):
+            return value
+        assert value is not None
+        if not Path(value).is_file() and not (REPO_ROOT / value).is_file():
+            raise ValueError(f"{value!r}: grid YAML not found")
+        return value if Path(value).is_file() else str(REPO_ROOT / value)
+
+
 P = TypeVar("P", bound=NotebookParams)
 
 MODELS: dict[str, type[NotebookParams]] = {
     m.notebook: m
-    for m in (CostOverviewParams, CapacityParams, WhatIfParams, ExploreParams, AlertsParams)
+    for m in (
+        CostOverviewParams,
+        CapacityParams,
+        WhatIfParams,
+        ExploreParams,
+        AlertsParams,
+        CommitmentsParams,
+    )
 }
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from planner.commitments.databases import cache_node_lines
 from planner.costing.context import PricingContext
 from planner.costing.lines import CostLine
 from planner.topology import Basis, Topology
@@ -11,6 +12,9 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
     lines: list[CostLine] = []
     for cluster in topology.elasticache:
         layout = "Multi-AZ, primary + replicas" if cluster.multi_az else "single AZ"
+        if cluster.purchase.type != "on_demand":  # reserved nodes: planner.commitments
+            lines.extend(cache_node_lines(cluster, layout, ctx))
+            continue
         lines.append(
             ctx.line(
                 resource=f"elasticache/{cluster.name}",

@@ -2,9 +2,24 @@
 
 from __future__ import annotations
 
+from planner.commitments.databases import rds_instance_lines, rds_needs_commitments
 from planner.costing.context import PricingContext
 from planner.costing.lines import CostLine
-from planner.topology import Basis, Topology
+from planner.topology import Basis, RDSInstance, Topology
+
+
+def _instance_line(db: RDSInstance, deployment: str, ctx: PricingContext) -> CostLine:
+    return ctx.line(
+        resource=f"rds/{db.name}",
+        service="AmazonRDS",
+        component=f"DB instance ({db.engine}, {db.instance_class}, {deployment})",
+        quantity=ctx.hours_per_month,
+        unit="Hrs",
+        product=f"db/{db.instance_class}/{db.engine}/{deployment}",
+        quantity_basis=Basis.STATED,
+        quantity_note=f"1 instance x {ctx.hours_per_month} h",
+        what=f"{db.instance_class} {db.engine} {deployment}",
+    )
 
 
 def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
@@ -12,19 +27,10 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
     for db in topology.rds:
         deployment = "Multi-AZ" if db.multi_az else "Single-AZ"
         resource = f"rds/{db.name}"
-        lines.append(
-            ctx.line(
-                resource=resource,
-                service="AmazonRDS",
-                component=f"DB instance ({db.engine}, {db.instance_class}, {deployment})",
-                quantity=ctx.hours_per_month,
-                unit="Hrs",
-                product=f"db/{db.instance_class}/{db.engine}/{deployment}",
-                quantity_basis=Basis.STATED,
-                quantity_note=f"1 instance x {ctx.hours_per_month} h",
-                what=f"{db.instance_class} {db.engine} {deployment}",
-            )
-        )
+        if rds_needs_commitments(db, topology):  # reserved, or stopped off-hours
+            lines.extend(rds_instance_lines(db, topology, ctx))
+        else:
+            lines.append(_instance_line(db, deployment, ctx))
         lines.append(
             ctx.line(
                 resource=resource,

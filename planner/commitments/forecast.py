@@ -1,0 +1,361 @@
+"""A month-by-month projection: growth, dated changes, commitments starting and ending.
+
+``forecast_scenario`` is a plain function returning a list of :class:`ForecastMonth` that
+other code (billing alerts, notebooks) can read. Rules:
+
+- Month 1 is the month of ``start`` (default: the scenario's ``as_of``). A change
+  ``(3, other)`` prices the other scenario instead from month 3 on; an addition
+  ``(3, production)`` adds another environment's cost from month 3 on ("production goes
+  live in month 3"). Commitments of a replaced scenario keep billing to the end of their
+  term: a reservation or a Savings Plan cannot be cancelled.
+- A commitment (a reserved purchase block or a Savings Plan) is active from its ``start``
+  (default: the scenario's ``as_of``) for its term (12 or 36 months); outside that window
+  the resource is priced on-demand.
+- Growth compounds monthly on the uncommitted (usage-driven) part only: reservations and
+  plan commitments are fixed amounts; growth beyond them bills on-demand.
+- Amortised view: the monthly figure with upfront fees spread over the term. Cash view:
+  upfront fees in the month a commitment starts, then recurring charges. Never mixed.
+"""
+
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import TYPE_CHECKING, Any
+
+from planner.commitments.rates import TERM_MONTHS
+from planner.errors import InputError
+from planner.money import ZERO, plain, usd
+from planner.topology import Purchase, Topology
+
+if TYPE_CHECKING:
+    from planner.catalog import PriceCatalog
+    from planner.costing.engine import CostReport
+    from planner.scenario import Scenario
+
+
+@dataclass(frozen=True)
+class Commitment:
+    key: str  # e.g. "rds/postgres reserved 1yr" or "savings-plan/1"
+    start: dt.date
+    months: int
+
+    def active(self, month: dt.date) -> bool:
+        return self.start <= month < add_months(self.start, self.months)
+
+
+@dataclass
+class ForecastMonth:
+    index: int  # 1-based
+    month: dt.date  # first day of the month
+    scenario: str
+    amortised_usd: Decimal  # monthly cost, upfront fees amortised over their terms
+    cash_usd: Decimal  # cash paid in the month (upfront fees in their start month)
+    committed_usd: Decimal  # amortised cost of active commitments
+    usage_usd: Decimal  # the rest, with growth applied
+    upfront_paid_usd: Decimal
+    cash_complete: bool  # False: an upfront fee with an unknown split is left out of cash
+    active_commitments: list[str] = field(default_factory=list)
+
+
+def add_months(day: dt.date, months: int) -> dt.date:
+    total = day.year * 12 + (day.month - 1) + months
+    return dt.date(total // 12, total % 12 + 1, 1)
+
+
+def first_of_month(day: dt.date) -> dt.date:
+    return day.replace(day=1)
+
+
+def parse_month(text: str) -> dt.date:
+    if not re.fullmatch(r"\d{4}-\d{2}", text):
+        raise InputError(f"--start {text!r} is not a month YYYY-MM")
+    year, month = int(text[:4]), int(text[5:])
+    if not 1 <= month <= 12:
+        raise InputError(f"--start {text!r}: month {month} is not 1-12")
+    return dt.date(year, month, 1)
+
+
+def parse_change(text: str) -> tuple[int, str]:
+    month, sep, scenario = text.partition(":")
+    if not sep or not month.isdigit() or int(month) < 1 or not scenario:
+        raise InputError(f"--change {text!r} is not MONTH:SCENARIO (e.g. 3:production)")
+    return int(month), scenario
+
+
+def commitments_of(topology: Topology) -> list[tuple[Commitment, str, str]]:
+    """(commitment, kind, name) for each reserved purchase block and Savings Plan."""
+    out: list[tuple[Commitment, str, str]] = []
+    default = first_of_month(topology.as_of)
+
+    def add(kind: str, name: str, p: Purchase) -> None:
+        if p.type != "reserved":
+            return
+        start = first_of_month(p.start) if p.start else default
+        key = f"{kind}/{name} reserved {p.term}"
+        out.append((Commitment(key, start, TERM_MONTHS[p.term]), kind, name))
+
+    if topology.eks is not None:
+        for g in topology.eks.node_groups:
+            add("eks-node-group", g.name, g.purchase)
+    for db in topology.rds:
+        add("rds", db.name, db.purchase)
+    for c in topology.elasticache:
+        add("elasticache", c.name, c.purchase)
+    for i, sp in enumerate(topology.savings_plans):
+        start = first_of_month(sp.start) if sp.start else default
+        key = f"savings-plan/{i + 1}-{sp.type}-{sp.term}"
+        out.append((Commitment(key, start, TERM_MONTHS[sp.term]), "savings-plan", str(i)))
+    return out
+
+
+def without(topology: Topology, inactive: list[tuple[str, str]]) -> Topology:
+    """The topology with inactive commitments removed (their resources on-demand)."""
+    on_demand = Purchase()
+    drop = {name for kind, name in inactive if kind == "savings-plan"}
+    names = {(kind, name) for kind, name in inactive}
+    update: dict[str, Any] = {}
+    if topology.eks is not None:
+        groups = tuple(
+            g.model_copy(update={"purchase": on_demand})
+            if ("eks-node-group", g.name) in names
+            else g
+            for g in topology.eks.node_groups
+        )
+        update["eks"] = topology.eks.model_copy(update={"node_groups": groups})
+    update["rds"] = tuple(
+        d.model_copy(update={"purchase": on_demand}) if ("rds", d.name) in names else d
+        for d in topology.rds
+    )
+    update["elasticache"] = tuple(
+        c.model_copy(update={"purchase": on_demand}) if ("elasticache", c.name) in names else c
+        for c in topology.elasticache
+    )
+    update["savings_plans"] = tuple(
+        sp for i, sp in enumerate(topology.savings_plans) if str(i) not in drop
+    )
+    return topology.model_copy(update=update)
+
+
+def _committed(report: CostReport, resource: str | None = None) -> Decimal:
+    return sum(
+        (
+            ln.monthly_usd
+            for ln in report.lines
+            if ln.monthly_usd is not None
+            and ln.purchase_option.startswith(("Reserved", "Savings Plan"))
+            and (resource is None or ln.resource == resource)
+        ),
+        ZERO,
+    )
+
+
+def _amortised_upfront(report: CostReport, resource: str) -> Decimal:
+    return sum(
+        (
+            f.upfront_usd / TERM_MONTHS[f.term]
+            for f in report.upfront_fees
+            if f.resource == resource and f.upfront_usd is not None
+        ),
+        ZERO,
+    )
+
+
+def _resource_of(commitment: Commitment) -> str:
+    return commitment.key.split(" ")[0]
+
+
+def forecast_scenario(
+    scenario: Scenario,
+    catalog: PriceCatalog,
+    *,
+    months: int = 12,
+    growth_pct_per_month: Decimal = ZERO,
+    start: dt.date | None = None,
+    changes: list[tuple[int, Scenario]] | None = None,
+    additions: list[tuple[int, Scenario]] | None = None,
+) -> list[ForecastMonth]:
+    """The month-by-month series (see the module docstring for the rules)."""
+    first = first_of_month(start or scenario.topology.as_of)
+    series = _stream(scenario, catalog, months, growth_pct_per_month, first, changes or [])
+    for at, other in additions or []:
+        if at > months:
+            continue
+        extra = _stream(
+            other, catalog, months - at + 1, growth_pct_per_month, add_months(first, at - 1), []
+        )
+        for row, add in zip(series[at - 1 :], extra, strict=True):
+            row.scenario = f"{row.scenario} + {add.scenario}"
+            row.amortised_usd += add.amortised_usd
+            row.cash_usd += add.cash_usd
+            row.committed_usd += add.committed_usd
+            row.usage_usd += add.usage_usd
+            row.upfront_paid_usd += add.upfront_paid_usd
+            row.cash_complete = row.cash_complete and add.cash_complete
+            row.active_commitments += [f"{add.scenario}: {c}" for c in add.active_commitments]
+    return series
+
+
+def _stream(
+    scenario: Scenario,
+    catalog: PriceCatalog,
+    months: int,
+    growth_pct_per_month: Decimal,
+    first: dt.date,
+    changes: list[tuple[int, Scenario]],
+) -> list[ForecastMonth]:
+    from planner.pricing import price_scenario
+
+    changes = sorted(changes, key=lambda c: c[0])
+    carried: list[tuple[Commitment, CostReport, str]] = []  # from replaced scenarios
+    previous: Scenario | None = None
+    last_report: CostReport | None = None
+    growth = 1 + growth_pct_per_month / 100
+    cache: dict[tuple[int, tuple[str, ...]], CostReport] = {}
+    paid: set[tuple[str, str]] = set()
+    out: list[ForecastMonth] = []
+    for m in range(1, months + 1):
+        month = add_months(first, m - 1)
+        current = scenario
+        for at, other in changes:
+            if at <= m:
+                current = other
+        if previous is not None and current is not previous and last_report is not None:
+            for c, _k, _n in commitments_of(previous.topology):
+                if c.active(month):
+                    carried.append((c, last_report, previous.topology.name))
+        previous = current
+        commitments = commitments_of(current.topology)
+        inactive = [(kind, name) for c, kind, name in commitments if not c.active(month)]
+        active = [c for c, _k, _n in commitments if c.active(month)]
+        key = (id(current), tuple(sorted(f"{k}:{n}" for k, n in inactive)))
+        report = cache.get(key)
+        if report is None:
+            variant = type(current)(
+                topology=without(current.topology, inactive), path=current.path, chain=current.chain
+            )
+            report = price_scenario(variant, catalog)
+            cache[key] = report
+        last_report = report
+        committed = _committed(report)
+        usage = (report.total_monthly_usd - committed) * growth ** (m - 1)
+        carried_names: list[str] = []
+        carried_amortised = carried_cash = ZERO
+        for c, old, name in carried:
+            if c.active(month):
+                amount = _committed(old, _resource_of(c))
+                carried_amortised += amount
+                carried_cash += amount - _amortised_upfront(old, _resource_of(c))
+                carried_names.append(f"{name}: {c.key} (still billed)")
+        amortised_upfront = ZERO
+        upfront_now = ZERO
+        complete = True
+        for fee in report.upfront_fees:
+            if fee.upfront_usd is None:
+                complete = False
+                continue
+            amortised_upfront += fee.upfront_usd / TERM_MONTHS[fee.term]
+            commitment = next((c for c in active if c.key.startswith(fee.resource)), None)
+            tag = (current.topology.name, fee.resource)
+            if commitment is not None and tag not in paid:
+                paid.add(tag)
+                upfront_now += fee.upfront_usd
+        out.append(
+            ForecastMonth(
+                index=m,
+                month=month,
+                scenario=current.topology.name,
+                amortised_usd=usage + committed + carried_amortised,
+                cash_usd=usage + committed - amortised_upfront + upfront_now + carried_cash,
+                committed_usd=committed + carried_amortised,
+                usage_usd=usage,
+                upfront_paid_usd=upfront_now,
+                cash_complete=complete,
+                active_commitments=[c.key for c in active] + carried_names,
+            )
+        )
+    return out
+
+
+def forecast_json(series: list[ForecastMonth]) -> dict[str, Any]:
+    def num(v: Decimal) -> float:
+        return float(round(v, 2))
+
+    return {
+        "currency": "USD",
+        "views": "amortised_usd spreads upfront fees over their terms; cash_usd pays them in "
+        "the start month; never added together",
+        "months": [
+            {
+                "index": f.index,
+                "month": f.month.isoformat()[:7],
+                "scenario": f.scenario,
+                "amortised_usd": num(f.amortised_usd),
+                "cash_usd": num(f.cash_usd),
+                "committed_usd": num(f.committed_usd),
+                "usage_usd": num(f.usage_usd),
+                "upfront_paid_usd": num(f.upfront_paid_usd),
+                "cash_complete": f.cash_complete,
+                "active_commitments": f.active_commitments,
+            }
+            for f in series
+        ],
+        "total_amortised_usd": num(sum((f.amortised_usd for f in series), ZERO)),
+        "total_cash_usd": num(sum((f.cash_usd for f in series), ZERO)),
+    }
+
+
+def forecast_csv(series: list[ForecastMonth]) -> str:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\n")
+    writer.writerow(
+        [
+            "month",
+            "scenario",
+            "amortised_usd",
+            "cash_usd",
+            "committed_usd",
+            "usage_usd",
+            "upfront_paid_usd",
+            "cash_complete",
+        ]
+    )
+    for f in series:
+        writer.writerow(
+            [
+                f.month.isoformat()[:7],
+                f.scenario,
+                plain(round(f.amortised_usd, 2)),
+                plain(round(f.cash_usd, 2)),
+                plain(round(f.committed_usd, 2)),
+                plain(round(f.usage_usd, 2)),
+                plain(round(f.upfront_paid_usd, 2)),
+                f.cash_complete,
+            ]
+        )
+    return buffer.getvalue()
+
+
+def forecast_table(series: list[ForecastMonth]) -> str:
+    out = [
+        "Forecast (USD): amortised = monthly cost with upfront fees spread over their terms; "
+        "cash = what is paid that month",
+        f"{'month':<8} {'scenario':<22} {'amortised':>12} {'cash':>12} {'committed':>11} "
+        f"{'upfront':>10}  commitments",
+    ]
+    for f in series:
+        flag = "" if f.cash_complete else " (cash excludes an unknown upfront)"
+        out.append(
+            f"{f.month.isoformat()[:7]:<8} {f.scenario[:22]:<22} {usd(f.amortised_usd):>12} "
+            f"{usd(f.cash_usd):>12} {usd(f.committed_usd):>11} {usd(f.upfront_paid_usd):>10}  "
+            + (", ".join(f.active_commitments) or "-")
+            + flag
+        )
+    total_a = sum((f.amortised_usd for f in series), ZERO)
+    total_c = sum((f.cash_usd for f in series), ZERO)
+    out.append(f"{'total':<31} {usd(total_a):>12} {usd(total_c):>12}")
+    return "\n".join(out) + "\n"

@@ -1,0 +1,391 @@
+"""Cost lines for a resource's ``purchase:`` block under an optional schedule.
+
+The monthly lines are the *amortised* view: a reserved instance bills its recurring rate
+every hour of the term whether used or not, plus its upfront fee spread over the term's
+months (its own line). The upfront fee itself is cash on day one and goes to
+``ctx.upfront_fees``, never into a monthly total. What the reservation does not cover runs
+on-demand (returned as :class:`OnDemandUse` so that Savings Plans can be applied to it).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from decimal import ROUND_FLOOR, Decimal
+
+from planner.catalog import ON_DEMAND, PriceRow
+from planner.commitments.fees import UpfrontFee
+from planner.commitments.rates import (
+    PAYMENT_LABEL,
+    Offer,
+    missing_rate,
+    reserved_offer,
+    spot_rate,
+)
+from planner.commitments.schedules import HOURS_PER_WEEK, Segment, month_hours
+from planner.costing.context import PricingContext, missing_line
+from planner.costing.lines import CostLine, PriceBasis
+from planner.errors import PriceNotFoundError
+from planner.money import HOURS_PER_MONTH
+from planner.topology import Amount, Basis, Purchase
+
+HUNDRED = Decimal(100)
+
+
+@dataclass(frozen=True)
+class InstanceSpec:
+    """What is bought: one resource's instances of one type, month by segment."""
+
+    resource: str
+    service: str
+    product: str  # on-demand product, e.g. instance/t3.medium
+    what: str  # the item named in messages, e.g. "t3.medium"
+    component: str  # e.g. "Instance usage (Linux, t3.medium" (closed by the pricer)
+    segments: tuple[Segment, ...]
+    purchase: Purchase
+    quantity_basis: str
+    quantity_note: str
+    with_class: bool = True  # EC2 has standard/convertible; RDS and ElastiCache do not
+    instance_type: str = ""  # EC2 type: spot and Savings Plan look-ups
+    spot_discount: Amount | None = None
+    force_spot: bool = False  # capacity_type: SPOT
+
+
+@dataclass(frozen=True)
+class OnDemandUse:
+    """Instances running on-demand in one segment: what Savings Plans may cover."""
+
+    spec: InstanceSpec
+    segment: Segment
+    instances: Decimal
+    row: PriceRow | None  # None: on-demand price missing (allow_missing)
+
+
+def line(
+    *,
+    spec: InstanceSpec,
+    component: str,
+    quantity: Decimal,
+    unit: str,
+    unit_price: Decimal,
+    monthly: Decimal,
+    option: str,
+    source: str,
+    basis: PriceBasis,
+    note: str,
+    ref: str = "",
+    quantity_basis: str | None = None,
+) -> CostLine:
+    return CostLine(
+        resource=spec.resource,
+        service=spec.service,
+        component=component,
+        quantity=quantity,
+        unit=unit,
+        unit_price_usd=unit_price,
+        monthly_usd=monthly,
+        purchase_option=option,
+        price_source=source,
+        price_basis=basis,
+        quantity_basis=quantity_basis or spec.quantity_basis,
+        quantity_note=note,
+        price_ref=ref,
+    )
+
+
+def peak_instances(spec: InstanceSpec) -> int:
+    return max((s.instances for s in spec.segments), default=0)
+
+
+def reserved_count(purchase: Purchase, peak: int) -> int:
+    """Reserved instances bought: ``count``, else ``coverage_pct`` of the peak (rounded
+    down: a reservation is a whole instance), else the peak."""
+    if purchase.count is not None:
+        return purchase.count
+    if purchase.coverage_pct is not None:
+        return int((Decimal(peak) * purchase.coverage_pct / HUNDRED).to_integral_value(ROUND_FLOOR))
+    return peak
+
+
+def price_instances(
+    ctx: PricingContext, spec: InstanceSpec
+) -> tuple[list[CostLine], list[OnDemandUse]]:
+    """Lines for the reserved or spot part, and the on-demand remainder per segment."""
+    od_row = ctx.row(spec.service, spec.product, ON_DEMAND, what=spec.what)
+    kind = "spot" if spec.force_spot else spec.purchase.type
+    if kind == "reserved":
+        return _reserved(ctx, spec, od_row)
+    if kind == "spot":
+        return _spot(ctx, spec, od_row)
+    return [], [OnDemandUse(spec, s, Decimal(s.instances), od_row) for s in spec.segments]
+
+
+def on_demand_lines(
+    ctx: PricingContext, uses: list[OnDemandUse], option: str = ""
+) -> list[CostLine]:
+    """One on-demand line per use (segment); a missing price is a flagged line."""
+    lines: list[CostLine] = []
+    for use in uses:
+        spec, seg = use.spec, use.segment
+        qty = month_hours(seg.week_hours, use.instances)
+        suffix = "" if seg.label == "always" else f", {seg.label}"
+        comp = f"{spec.component}, on-demand{suffix})"
+        note = _segment_note(spec, seg, use.instances)
+        if use.row is None:
+            lines.append(
+                missing_line(
+                    spec.resource,
+                    spec.service,
+                    comp,
+                    qty,
+                    "Hrs",
+                    option or "OnDemand",
+                    spec.quantity_basis,
+                    note,
+                    ctx.catalog.explain_missing(
+                        spec.service, ctx.region, spec.product, ON_DEMAND, spec.what
+                    ),
+                )
+            )
+            continue
+        row = use.row
+        monthly = _monthly(seg.week_hours, use.instances, row.usd)
+        lines.append(
+            line(
+                spec=spec,
+                component=comp,
+                quantity=qty,
+                unit="Hrs",
+                unit_price=row.usd,
+                monthly=monthly,
+                option=option or "OnDemand",
+                source=row.provenance,
+                basis="derived" if row.price_kind == "derived" else "list",
+                note=note,
+                ref=row.ref,
+            )
+        )
+    return lines
+
+
+def _monthly(week_hours: int, instances: Decimal, price: Decimal) -> Decimal:
+    """week_hours x instances x 730 / 168 x price, with a single division."""
+    return Decimal(week_hours) * instances * HOURS_PER_MONTH * price / HOURS_PER_WEEK
+
+
+def _segment_note(spec: InstanceSpec, seg: Segment, instances: Decimal) -> str:
+    if seg.label == "always":
+        return spec.quantity_note
+    return (
+        f"{instances} x {month_hours(seg.week_hours).quantize(Decimal('0.01'))} h "
+        f"({seg.label}: {seg.week_hours} of {HOURS_PER_WEEK} h a week); {spec.quantity_note}"
+    )
+
+
+def _missing(ctx: PricingContext, spec: InstanceSpec, what: str, hint: str = "") -> str:
+    reason = missing_rate(what, ctx.region) + hint
+    if not ctx.allow_missing:
+        raise PriceNotFoundError(f"{spec.resource}: {reason}")
+    ctx.warnings.append(f"{spec.resource}: {reason}: line kept out of the total")
+    return reason
+
+
+def _reserved(
+    ctx: PricingContext, spec: InstanceSpec, od_row: PriceRow | None
+) -> tuple[list[CostLine], list[OnDemandUse]]:
+    purchase = spec.purchase
+    count = reserved_count(purchase, peak_instances(spec))
+    offer = reserved_offer(
+        ctx.catalog, spec.service, ctx.region, spec.product, purchase, with_class=spec.with_class
+    )
+    uses = [
+        OnDemandUse(spec, s, Decimal(s.instances - count), od_row)
+        for s in spec.segments
+        if s.instances > count
+    ]
+    label_class = purchase.offering_class if spec.with_class else ""
+    option = " ".join(
+        p for p in ("Reserved", purchase.term, label_class, PAYMENT_LABEL[purchase.payment]) if p
+    )
+    short = " ".join(
+        p
+        for p in (
+            "Reserved",
+            spec.what.split(" ")[0],
+            purchase.term,
+            {"standard": "std", "convertible": "conv"}.get(label_class, ""),
+            PAYMENT_LABEL[purchase.payment].split(" ")[0].lower(),
+        )
+        if p
+    )
+    hours = HOURS_PER_MONTH * count
+    note = (
+        f"{count} reserved instance(s) x {HOURS_PER_MONTH} h: a reservation bills every hour "
+        f"of its term, used or not"
+    )
+    if count == 0:
+        return [], uses
+    if offer is None:
+        reason = _missing(ctx, spec, f"{option} {spec.what}")
+        comp = f"{short} upfront: recurring"
+        return [
+            missing_line(
+                spec.resource, spec.service, comp, hours, "Hrs", option, "stated", note, reason
+            )
+        ], uses
+    lines = _offer_lines(spec, offer, count, option, short, note)
+    ctx.upfront_fees.append(
+        UpfrontFee(
+            resource=spec.resource,
+            component=f"{spec.what} {option}",
+            instances=count,
+            upfront_per_instance_usd=offer.upfront_usd,
+            term=offer.term,
+            payment=offer.payment,
+            source=offer.source,
+            note=""
+            if offer.upfront_known
+            else "upfront unknown: the source gives only the effective hourly rate",
+            start=purchase.start,
+        )
+    )
+    return lines, uses
+
+
+def _offer_lines(
+    spec: InstanceSpec, offer: Offer, count: int, option: str, short: str, note: str
+) -> list[CostLine]:
+    hours = HOURS_PER_MONTH * count
+    basis: PriceBasis = "assumption" if offer.basis == "user rate card" else "list"
+    lines: list[CostLine] = []
+    if offer.recurring_hourly_usd is None:
+        # Only the effective rate is known: one line, upfront amortised in it, split unknown.
+        lines.append(
+            line(
+                spec=spec,
+                component=f"{short} upfront: effective rate",
+                quantity=hours,
+                unit="Hrs",
+                unit_price=offer.effective_hourly_usd,
+                monthly=hours * offer.effective_hourly_usd,
+                option=option,
+                source=offer.source,
+                basis=basis,
+                note=note + "; effective rate = upfront amortised + recurring, split unknown",
+                ref=offer.ref,
+                quantity_basis="stated",
+            )
+        )
+        return lines
+    lines.append(
+        line(
+            spec=spec,
+            component=f"{short} upfront: recurring",
+            quantity=hours,
+            unit="Hrs",
+            unit_price=offer.recurring_hourly_usd,
+            monthly=hours * offer.recurring_hourly_usd,
+            option=option,
+            source=offer.source,
+            basis=basis,
+            note=note,
+            ref=offer.ref,
+            quantity_basis="stated",
+        )
+    )
+    if offer.upfront_usd:
+        per_month = offer.upfront_usd / offer.term_months
+        lines.append(
+            line(
+                spec=spec,
+                component=f"{short} upfront: upfront / {offer.term_months} months",
+                quantity=Decimal(count),
+                unit="RIs",
+                unit_price=per_month,
+                monthly=Decimal(count) * offer.upfront_usd / offer.term_months,
+                option=option,
+                source=f"upfront {offer.upfront_usd} per instance / {offer.term_months} months "
+                f"(amortised view; the fee is paid up front): {offer.source}",
+                basis=basis if offer.basis != "effective hourly" else "derived",
+                note=f"{count} reserved instance(s)",
+                ref=offer.ref,
+                quantity_basis="stated",
+            )
+        )
+    return lines
+
+
+def spot_count(purchase: Purchase, instances: int, force: bool) -> Decimal:
+    """Instances on spot in a segment: all (capacity_type SPOT or no size), ``count`` of
+    them, or ``coverage_pct`` of them (an average share of the group)."""
+    if force or (purchase.count is None and purchase.coverage_pct is None):
+        return Decimal(instances)
+    if purchase.count is not None:
+        return Decimal(min(purchase.count, instances))
+    assert purchase.coverage_pct is not None
+    return Decimal(instances) * purchase.coverage_pct / HUNDRED
+
+
+def _spot(
+    ctx: PricingContext, spec: InstanceSpec, od_row: PriceRow | None
+) -> tuple[list[CostLine], list[OnDemandUse]]:
+    lines: list[CostLine] = []
+    uses: list[OnDemandUse] = []
+    price, source, basis = _spot_price(ctx, spec, od_row)
+    for seg in spec.segments:
+        spot = spot_count(spec.purchase, seg.instances, spec.force_spot)
+        rest = Decimal(seg.instances) - spot
+        if rest:
+            uses.append(OnDemandUse(spec, seg, rest, od_row))
+        if not spot:
+            continue
+        suffix = "" if seg.label == "always" else f", {seg.label}"
+        comp = f"{spec.component}, spot{suffix})"
+        qty = month_hours(seg.week_hours, spot)
+        note = _segment_note(spec, seg, spot)
+        if price is None:
+            lines.append(
+                missing_line(
+                    spec.resource, spec.service, comp, qty, "Hrs", "Spot", "stated", note, source
+                )
+            )
+            continue
+        lines.append(
+            line(
+                spec=spec,
+                component=comp,
+                quantity=qty,
+                unit="Hrs",
+                unit_price=price,
+                monthly=_monthly(seg.week_hours, spot, price),
+                option="Spot",
+                source=source,
+                basis=basis,
+                note=note,
+                ref=od_row.ref if od_row is not None else "",
+            )
+        )
+    return lines, uses
+
+
+def _spot_price(
+    ctx: PricingContext, spec: InstanceSpec, od_row: PriceRow | None
+) -> tuple[Decimal | None, str, PriceBasis]:
+    """The node group's stated or assumed ``spot_discount_pct`` off on-demand when it gives
+    one (the scenario's explicit statement, as the plain on-demand path prices it), else the
+    catalog's spot price, else missing."""
+    discount = spec.spot_discount
+    if discount is not None and od_row is not None:
+        price = od_row.usd * (HUNDRED - discount.value) / HUNDRED
+        why = discount.note or discount.source or discount.basis.value
+        source = (
+            f"{discount.basis.value}: {discount.value}% off on-demand ({why}); on-demand "
+            f"{od_row.usd}/h from {od_row.provenance}"
+        )
+        return price, source, "assumption" if discount.basis is Basis.ASSUMPTION else "derived"
+    row = spot_rate(ctx.catalog, ctx.region, spec.instance_type) if spec.instance_type else None
+    if row is not None:
+        return row.usd, row.provenance, "list"
+    if od_row is None:
+        return None, "on-demand price missing", "missing"
+    hint = " (or spot_discount_pct on the node group, as a labelled assumption)"
+    return None, _missing(ctx, spec, f"spot {spec.what}", hint), "missing"
