@@ -23,7 +23,7 @@ EXIT_USER_ERROR = 2
 # Subpackages that bring their own subcommands: each module defines
 # ``add_commands(sub: argparse._SubParsersAction) -> None`` and imports nothing heavy at
 # module level (pandas, boto3, plotly are imported inside the command functions).
-COMMAND_MODULES: tuple[str, ...] = ()
+COMMAND_MODULES: tuple[str, ...] = ("planner.usage.cli",)
 
 
 class _Parser(argparse.ArgumentParser):
