@@ -14,11 +14,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
 
-COMMON_PARAMETERS = '''\
+COMMON_PARAMETERS = """\
 scenario = "staging"  # scenario YAML path or bundled name ("staging", "production")
 prices = None  # price snapshot folder; None means the bundled snapshot
 usd_decimals = 2  # decimals shown for US dollars (0-2)
-compare_with = ["staging", "production"]  # scenarios priced side by side'''
+compare_with = ["staging", "production"]  # scenarios priced side by side"""
 
 
 def md(text: str) -> nbformat.NotebookNode:
@@ -297,7 +297,101 @@ charts.cost_range(capacity.result.scenario, capacity.costs).show()
     )
 
 
-NOTEBOOKS = {"cost_overview": cost_overview, "capacity": capacity, "whatif": whatif}
+def rightsizing() -> nbformat.NotebookNode:
+    """Right-sizing from measured usage (planner.rightsize); its own parameters model."""
+    return notebook(
+        [
+            md("""
+# Right-sizing
+
+Which instance classes and pod requests the measured usage supports, what that saves per
+month at list prices, and how many worker nodes it takes. Each recommendation is the cheapest
+class that covers the chosen CPU percentile plus headroom and the measured memory, with the
+evidence behind it (percentiles, datapoints, gaps) and a risk level.
+"""),
+            code(
+                COMMON_PARAMETERS
+                + """
+usage = None  # usage file from planner usage pull/import; None = the bundled SAMPLE (staging)
+percentile = 95.0  # CPU percentile to size for
+headroom_pct = 20.0  # headroom on top of it, percent""",
+                "parameters",
+            ),
+            code("""
+from planner.notebooks.params import validate
+from planner.rightsize.notebook import RightsizingParams
+
+params = validate(RightsizingParams, globals())
+"""),
+            code("""
+from IPython.display import Markdown, display
+
+from planner import charts, views
+from planner.rightsize import notebook as rs
+
+charts.setup()
+rs_data = rs.load(params)
+display(Markdown(rs_data.banner))
+display(Markdown(rs.headline(rs_data)))
+"""),
+            md("""
+## Usage distributions
+
+How busy each resource was over the window, as a share of its capacity (or, for pods, of
+their limit). The box spans the middle half of the datapoints; whiskers reach the extremes.
+Periods without data are left out, never counted as zero.
+"""),
+            code("""
+if rs_data.result is not None:
+    rs.distributions(rs_data).show()
+"""),
+            md("""
+## Recommendations
+
+"now" and "recommended" are monthly list prices from the cost engine, including surplus CPU
+credits where a burstable class runs above its baseline. Workload rows show their share of
+node cost; their saving reaches the bill through the node groups and is counted there.
+"""),
+            code("""
+if rs_data.result is not None:
+    display(views.styled(rs.recommendations(rs_data), params.usd_decimals))
+"""),
+            md("""
+## Savings
+
+Per resource, against the seed report's claim (§9.2, "Right-sizing after load testing:
+potential savings $50-100/month") for all of them together.
+"""),
+            code("""
+if rs_data.result is not None:
+    rs.savings(rs_data).show()
+"""),
+            md("""
+## Node-count effect
+
+The new pod requests and node types run through the capacity model at the HPA minimum,
+expected and maximum replicas.
+"""),
+            code("""
+if rs_data.result is not None:
+    display(views.styled(rs.node_effect(rs_data), params.usd_decimals))
+"""),
+            code("""
+from planner.notebooks.summary import publish
+
+publish(rs.summary(rs_data))
+"""),
+        ],
+        order=4,
+    )
+
+
+NOTEBOOKS = {
+    "cost_overview": cost_overview,
+    "capacity": capacity,
+    "whatif": whatif,
+    "rightsizing": rightsizing,
+}
 
 
 def main() -> None:

@@ -189,9 +189,7 @@ _SPECS = [
 @st.composite
 def _market(draw):
     prices = draw(
-        st.lists(
-            st.decimals("0.005", "3", places=4), min_size=len(_SPECS), max_size=len(_SPECS)
-        )
+        st.lists(st.decimals("0.005", "3", places=4), min_size=len(_SPECS), max_size=len(_SPECS))
     )
     return [Priced(s, p) for s, p in zip(_SPECS, prices, strict=True)]
 
@@ -273,7 +271,9 @@ def test_staging_run_keeps_floors_and_ha(p: float, h: float) -> None:
             assert r.recommended["multi_az"] == r.current["multi_az"]
 
 
-@pytest.mark.parametrize(("low", "high"), [((95.0, 0.0), (95.0, 60.0)), ((50.0, 20.0), (99.0, 20.0))])
+@pytest.mark.parametrize(
+    ("low", "high"), [((95.0, 0.0), (95.0, 60.0)), ((50.0, 20.0), (99.0, 20.0))]
+)
 def test_higher_percentile_or_headroom_never_shrinks_managed_classes(low, high) -> None:
     a, b = _by_resource(_run(*low)), _by_resource(_run(*high))
     for name, ra in a.items():

@@ -34,7 +34,9 @@ def cw(moto_endpoint: str, fake_aws_credentials: None, monkeypatch: pytest.Monke
     return c
 
 
-def _put(c, namespace: str, name: str, dims: dict[str, str], points: list[tuple[dt.datetime, float]]):
+def _put(
+    c, namespace: str, name: str, dims: dict[str, str], points: list[tuple[dt.datetime, float]]
+):
     data = [
         {
             "MetricName": name,
@@ -70,8 +72,7 @@ def test_more_than_500_queries_take_several_calls(cw) -> None:
     for i in range(300):
         _put(cw, "Test", f"m{i}", {"Id": str(i)}, [(t1, float(i)), (t2, i + 0.5)])
     queries = [
-        MetricQuery(f"r{i}|m{i}", "Test", f"m{i}", (("Id", str(i)),), "Average")
-        for i in range(620)
+        MetricQuery(f"r{i}|m{i}", "Test", f"m{i}", (("Id", str(i)),), "Average") for i in range(620)
     ]
     result = fetch_metric_data(cw, queries, start, end, 60)
     # 620 queries at 500 per call: ceil(620 / 500) = 2 calls, counted by botocore's events
@@ -174,8 +175,12 @@ def test_next_token_pages_are_followed_and_partial_data_reported() -> None:
         _stub_page({"q0": ([3.0], "Complete"), "q1": ([], "PartialData")}, None),
     )
     queries = [
-        MetricQuery("a|CPU", "AWS/RDS", "CPUUtilization", (("DBInstanceIdentifier", "a"),), "Average"),
-        MetricQuery("b|CPU", "AWS/RDS", "CPUUtilization", (("DBInstanceIdentifier", "b"),), "Average"),
+        MetricQuery(
+            "a|CPU", "AWS/RDS", "CPUUtilization", (("DBInstanceIdentifier", "a"),), "Average"
+        ),
+        MetricQuery(
+            "b|CPU", "AWS/RDS", "CPUUtilization", (("DBInstanceIdentifier", "b"),), "Average"
+        ),
     ]
     start = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
     with stub:

@@ -27,7 +27,6 @@ from planner.money import HOURS_PER_MONTH, ZERO, cents, plain, usd
 from planner.topology import Amount, Basis, Topology
 
 if TYPE_CHECKING:
-
     from planner.catalog import PriceCatalog
     from planner.costing.engine import CostReport
     from planner.scenario import Scenario
