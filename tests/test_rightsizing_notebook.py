@@ -59,5 +59,7 @@ def test_rightsizing_notebook_rejects_a_missing_usage_file(tmp_path: Path) -> No
     from planner.errors import NotebookError
 
     notebook = next(p for p in discover() if p.stem == "rightsizing")
-    with pytest.raises(NotebookError, match="parameter usage: 'nope.parquet': no such usage file"):
+    with pytest.raises(
+        NotebookError, match=r"parameter usage: 'nope\.parquet': no such usage file"
+    ):
         execute(notebook, tmp_path / "x.ipynb", {"scenario": "staging", "usage": "nope.parquet"})

@@ -203,5 +203,5 @@ def test_aws_error_is_one_planner_error() -> None:
     stub.add_client_error("get_metric_data", "AccessDenied", "not allowed", 403)
     q = [MetricQuery("a|CPU", "AWS/RDS", "CPUUtilization", (), "Average")]
     start = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
-    with stub, pytest.raises(PlannerError, match="GetMetricData failed.*AccessDenied"):
+    with stub, pytest.raises(PlannerError, match=r"GetMetricData failed.*AccessDenied"):
         fetch_metric_data(c, q, start, start + dt.timedelta(hours=1), 60)
