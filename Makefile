@@ -29,6 +29,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/capacity_pack.py
 	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/usage_api_calls.py
+	$(BIN)/python benchmarks/rightsize_scale.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache
