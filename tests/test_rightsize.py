@@ -285,3 +285,24 @@ def test_higher_percentile_or_headroom_never_shrinks_managed_classes(low, high) 
                 and sb["vcpu"] <= sa["vcpu"]
                 and Decimal(sb["memory_gib"]) <= Decimal(sa["memory_gib"])
             ), name
+
+
+def test_ha_minimum_kept_when_pods_would_fit_on_one_node() -> None:
+    """Without anti-affinity the pods fit on one node; min_size 2 still holds."""
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import rightsize
+    from planner.scenario import load_scenario
+    from planner.usage.store import read_usage
+
+    scenario = load_scenario("staging")
+    topo = scenario.topology
+    eks = topo.eks
+    loose = tuple(w.model_copy(update={"anti_affinity": False}) for w in eks.workloads)
+    topo = topo.model_copy(update={"eks": eks.model_copy(update={"workloads": loose})})
+    # p50 CPU, no headroom, p50 memory: requests total 1470m CPU (+125m DaemonSets) and about
+    # 2.4Gi at 2 replicas each, which one t3.medium/t4g.medium (1930m, 3554Mi allocatable) holds
+    result = rightsize(topo, read_usage(SAMPLE), Settings(50.0, 0.0, 50.0), default_catalog())
+    general = _by_resource(result)["eks-node-group/general"]
+    # general has min_size 2: the smallest recommendation is still 2 nodes at every level
+    assert general.recommended["nodes"]["min"] == 2
+    assert general.recommended["nodes"]["expected"] == 2
