@@ -312,7 +312,7 @@ evidence behind it (percentiles, datapoints, gaps) and a risk level.
             code(
                 COMMON_PARAMETERS
                 + """
-usage = None  # usage file from planner usage pull/import; None = the bundled SAMPLE (staging)
+usage = None  # usage file from planner usage pull or import; None: the bundled SAMPLE for staging
 percentile = 95.0  # CPU percentile to size for
 headroom_pct = 20.0  # headroom on top of it, percent""",
                 "parameters",

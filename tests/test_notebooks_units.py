@@ -29,7 +29,7 @@ REPO = Path(__file__).resolve().parents[1]
 
 def test_bundled_notebooks_are_stored_without_outputs() -> None:
     books = discover()
-    assert [p.stem for p in books] == ["cost_overview", "capacity", "whatif"]
+    assert [p.stem for p in books] == ["cost_overview", "capacity", "whatif", "rightsizing"]
     for path in books:
         nb = nbformat.read(path, as_version=4)
         code = [c for c in nb.cells if c.cell_type == "code"]

@@ -314,6 +314,12 @@ class NodePlan:
             )
         rec.recommended_monthly_usd = total
         evidence["ha_minimum"] = f"min_size {group.min_size} kept"
+        discount = group.spot_discount_pct
+        if discount is not None and cand.name != group.instance_type:
+            rec.notes.append(
+                f"SPOT: {cand.name} priced at the scenario's {discount.value}% off on-demand "
+                f"({discount.basis.value}), as {group.instance_type} is; spot prices differ by type"
+            )
         if cand.architecture != spec.architecture:
             rec.raise_risk(
                 "medium",
