@@ -306,3 +306,37 @@ def test_ha_minimum_kept_when_pods_would_fit_on_one_node() -> None:
     # general has min_size 2: the smallest recommendation is still 2 nodes at every level
     assert general.recommended["nodes"]["min"] == 2
     assert general.recommended["nodes"]["expected"] == 2
+
+
+def test_partial_data_is_evidence_and_raises_risk() -> None:
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import result_json, rightsize
+    from planner.scenario import load_scenario
+    from planner.usage.store import read_usage
+
+    usage = read_usage(SAMPLE)
+    usage.partial = [
+        {"resource": "rds/postgres", "metric": "CPUUtilization", "status": "PartialData"}
+    ]
+    result = rightsize(load_scenario("staging").topology, usage, Settings(), default_catalog())
+    rds = _by_resource(result)["rds/postgres"]
+    assert rds.risk == "medium" and rds.evidence["partial"] == ["rds/postgres CPUUtilization"]
+    assert _by_resource(result)["msk/kafka"].risk == "low"
+    assert result_json(result)["usage"]["partial"] == usage.partial
+
+
+def test_summarize_matches_numpy_per_series() -> None:
+    from planner.usage.stats import summarize
+    from planner.usage.store import read_usage
+
+    usage = read_usage(SAMPLE)
+    summary = summarize(usage)
+    frame = usage.frame.sample(frac=1.0, random_state=3)  # order must not matter
+    usage.frame = frame
+    shuffled = summarize(usage)
+    for row, other in zip(summary.itertuples(), shuffled.itertuples(), strict=True):
+        values = frame[(frame["resource"] == row.resource) & (frame["metric"] == row.metric)]
+        want = np.percentile(values["value"], [50, 95, 99, 100])
+        assert np.allclose([row.p50, row.p95, row.p99, row.max], want)
+        assert np.allclose([other.p50, other.p95, other.p99, other.max], want)
+        assert row.datapoints == len(values) and row.gaps == row.expected - len(values)

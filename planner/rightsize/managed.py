@@ -226,7 +226,7 @@ def recommend_managed(
             evidence=evidence,
             extra={"multi_az": db.multi_az},
         )
-        coverage_risk(rec, found)
+        coverage_risk(rec, found, usage.partial)
         recs.append(rec)
     for cache in topology.elasticache:
         resource = f"elasticache/{cache.name}"
@@ -274,7 +274,7 @@ def recommend_managed(
             extra={"nodes": cache.nodes, "multi_az": cache.multi_az},
         )
         _throttle_note(rec, spec, need)
-        coverage_risk(rec, found)
+        coverage_risk(rec, found, usage.partial)
         recs.append(rec)
     for msk in topology.msk:
         recs.extend(_recommend_msk(topology, msk, usage, summary, settings, catalog))
@@ -361,5 +361,5 @@ def _recommend_msk(
     )
     rec.notes.append("broker count and storage kept (MSK cannot shrink broker storage)")
     _throttle_note(rec, spec, need)
-    coverage_risk(rec, found)
+    coverage_risk(rec, found, usage.partial)
     return [rec]

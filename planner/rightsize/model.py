@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, Literal
@@ -94,8 +95,20 @@ def _round(value: Any) -> float:
     return float(f"{float(value):.6g}")
 
 
-def coverage_risk(rec: Recommendation, evidences: list[dict[str, Any]]) -> None:
-    """Few datapoints make any change riskier."""
+def coverage_risk(
+    rec: Recommendation,
+    evidences: list[dict[str, Any]],
+    partial: Sequence[Mapping[str, str]] = (),
+) -> None:
+    """Few datapoints, or series CloudWatch left PartialData, make any change riskier."""
+    cut = sorted(
+        f"{p['resource']} {p['metric']}"
+        for p in partial
+        if p["resource"] == rec.resource or p["resource"].startswith(rec.resource + "/")
+    )
+    if cut:
+        rec.evidence["partial"] = cut
+        rec.raise_risk("medium", f"CloudWatch returned partial data for {', '.join(cut)}")
     if not evidences:
         return
     worst = min(e["coverage_pct"] for e in evidences)

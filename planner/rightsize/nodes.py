@@ -137,7 +137,7 @@ def recommend_workloads(
         neww = w.model_copy(update=update)
         new.append(neww)
         rec.recommended = _requests(neww)
-        coverage_risk(rec, found)
+        coverage_risk(rec, found, usage.partial)
         recs.append(rec)
     return tuple(new), recs
 
@@ -314,6 +314,7 @@ class NodePlan:
             )
         rec.recommended_monthly_usd = total
         evidence["ha_minimum"] = f"min_size {group.min_size} kept"
+        coverage_risk(rec, evidence["metrics"], self.usage.partial)
         discount = group.spot_discount_pct
         if discount is not None and cand.name != group.instance_type:
             rec.notes.append(

@@ -88,6 +88,7 @@ def result_json(result: RightsizeResult) -> dict[str, Any]:
             "window_end": usage.window_end.isoformat(),
             "sample": usage.sample,
             "missing": usage.missing,
+            "partial": usage.partial,
         },
         "settings": {
             "percentile": result.settings.percentile,

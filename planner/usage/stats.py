@@ -8,7 +8,7 @@ p50/p95/p99 are read with linear interpolation between the closest ranks (numpy'
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 if TYPE_CHECKING:
     import numpy as np
@@ -58,22 +58,16 @@ def percentiles_chunked(
 
 def summarize(usage: UsageSet) -> pd.DataFrame:
     """One row per (resource, metric): datapoints, expected, gaps, p50/p95/p99/max, mean."""
-    import numpy as np
     import pandas as pd
 
-    frame = usage.frame
+    # groups must be contiguous runs in groupby order (normalise already sorts this way)
+    frame = usage.frame.sort_values(["resource", "metric"], kind="stable")
     cols = ["resource", "metric", "unit", "period", "datapoints", "expected", "gaps"]
     cols += ["p50", "p95", "p99", "max", "mean", "first", "last"]
     if frame.empty:
         return pd.DataFrame(columns=cols)
     grouped = frame.groupby(["resource", "metric"], sort=True, observed=True)
-    codes = grouped.ngroup().to_numpy()
-    pos = grouped.cumcount().to_numpy()
-    keys = grouped.size()
-    n_groups, width = len(keys), int(keys.max())
-    matrix = np.full((n_groups, width), np.nan)
-    matrix[codes, pos] = frame["value"].to_numpy()
-    pct = percentiles_chunked(matrix)
+    pct = _group_percentiles(frame, grouped.size().to_numpy())
     first = grouped.agg(
         unit=("unit", "first"),
         period=("period", "max"),
@@ -88,6 +82,32 @@ def summarize(usage: UsageSet) -> pd.DataFrame:
     for j, name in enumerate(("p50", "p95", "p99", "max")):
         first[name] = pct[:, j]
     return first.reset_index()[cols]
+
+
+def _group_percentiles(
+    frame: pd.DataFrame, sizes: npt.NDArray[np.integer[Any]], chunk_rows: int = 256
+) -> npt.NDArray[np.float64]:
+    """Percentiles per (resource, metric) group, a chunk of groups at a time.
+
+    ``normalise`` sorts the table by resource, metric and timestamp, so each group is one
+    contiguous run of rows, in the same order as ``groupby(sort=True)``.
+    """
+    import numpy as np
+
+    values = frame["value"].to_numpy(dtype=np.float64)
+    offsets = np.concatenate([[0], np.cumsum(sizes)])
+    out = np.empty((len(sizes), len(QUANTILES)))
+    for g0 in range(0, len(sizes), chunk_rows):
+        g1 = min(g0 + chunk_rows, len(sizes))
+        width = int(sizes[g0:g1].max())
+        block = np.full((g1 - g0, width), np.nan)
+        rows = np.repeat(np.arange(g1 - g0), sizes[g0:g1])
+        cols = np.arange(offsets[g1] - offsets[g0]) - np.repeat(
+            offsets[g0:g1] - offsets[g0], sizes[g0:g1]
+        )
+        block[rows, cols] = values[offsets[g0] : offsets[g1]]
+        out[g0:g1] = percentiles_matrix(block)
+    return out
 
 
 def series(usage: UsageSet, resource: str, metric: str) -> pd.Series:
