@@ -69,12 +69,23 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     rs.set_defaults(func=_cmd_rightsize)
 
 
+def _check_out(out: str) -> None:
+    from pathlib import Path
+
+    from planner.errors import InputError
+
+    folder = Path(out).parent
+    if not folder.is_dir():
+        raise InputError(f"--out {out}: folder {folder} does not exist")
+
+
 def _cmd_pull(args: argparse.Namespace) -> int:
     from planner.aws.session import client
     from planner.scenario import load_scenario
     from planner.usage.pull import pull_usage
     from planner.usage.store import write_usage
 
+    _check_out(args.out)
     topology = load_scenario(args.scenario).topology
     cw = client("cloudwatch", topology.region, profile=args.profile)
     usage, calls = pull_usage(topology, cw, days=args.days, progress=not args.no_progress)
@@ -93,6 +104,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
     from planner.usage.importing import import_dir
     from planner.usage.store import write_usage
 
+    _check_out(args.out)
     usage = import_dir(args.directory)
     path = write_usage(usage, args.out)
     print(
