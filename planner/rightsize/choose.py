@@ -39,6 +39,7 @@ class Need:
 class Priced:
     spec: ClassSpec
     hourly_usd: Decimal
+    caveat: str = ""  # the price row's own caveat, if it carries one
 
 
 @dataclass(frozen=True, slots=True)
@@ -47,6 +48,7 @@ class Choice:
     hourly_usd: Decimal
     instance_monthly_usd: Decimal
     surplus_monthly_usd: Decimal
+    caveat: str = ""
 
     @property
     def monthly_usd(self) -> Decimal:
@@ -69,7 +71,7 @@ def evaluate(p: Priced, need: Need, units: int, *, unlimited: bool) -> Choice | 
     if baseline is not None and need.mean_vcpu > baseline and not unlimited:
         return None
     surplus = surplus_monthly_usd(spec, need.mean_vcpu, units) if unlimited else ZERO
-    return Choice(spec, p.hourly_usd, p.hourly_usd * units * HOURS_PER_MONTH, surplus)
+    return Choice(spec, p.hourly_usd, p.hourly_usd * units * HOURS_PER_MONTH, surplus, p.caveat)
 
 
 def choose(

@@ -26,6 +26,9 @@ if TYPE_CHECKING:
     from planner.usage.store import UsageSet
 
 GIB = Decimal(2**30)
+# Sizes the snapshot's ElastiCache caveat says were cross-checked ("small and medium
+# us-east-1 nodes cross-checked"); micro is smaller than small and checked alongside.
+CROSS_CHECKED_SIZES = ("micro", "small", "medium")
 
 
 def engine_monthly(topology: Topology, resource: str, catalog: PriceCatalog) -> Decimal:
@@ -78,7 +81,8 @@ class _Managed:
                 continue
             row = self.catalog.find(service, self.topology.region, product(spec.name))
             if row is not None:
-                out.append(Priced(spec, row.usd))
+                caveat = row.attributes if "CAVEAT" in row.attributes else ""
+                out.append(Priced(spec, row.usd, caveat))
         return out
 
     def build(
@@ -136,6 +140,13 @@ class _Managed:
                 f"architecture change {current.architecture} -> {choice.spec.architecture} "
                 "(Graviton): check engine version support",
             )
+        if choice.caveat:
+            size = choice.spec.name.rsplit(".", 1)[-1]
+            rec.notes.append(f"price row of {choice.spec.name}: {choice.caveat}")
+            if size not in CROSS_CHECKED_SIZES:
+                rec.raise_risk(
+                    "medium", f"the snapshot's price for {choice.spec.name} is not cross-checked"
+                )
         if choice.spec.vcpu < current.vcpu or choice.spec.memory_gib < current.memory_gib:
             rec.raise_risk("medium", "downsizing: less CPU or memory than today")
         return rec

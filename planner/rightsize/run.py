@@ -68,7 +68,12 @@ def rightsize(
             effect = plan.node_count_effect()
     recs.extend(recommend_managed(topology, usage, summary, settings, catalog))
     if usage.sample:
-        notes.append("SAMPLE usage: real CloudWatch traces (NAB) mapped onto this scenario")
+        notes.append("SAMPLE usage: real CloudWatch traces (NAB) mapped onto the staging scenario")
+        if topology.name != "staging":
+            notes.append(
+                f"the sample usage was mapped onto staging's resources, not {topology.name}'s: "
+                "these recommendations illustrate the method only"
+            )
     return RightsizeResult(topology.name, usage, settings, recs, effect, notes)
 
 
