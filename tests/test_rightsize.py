@@ -340,3 +340,25 @@ def test_summarize_matches_numpy_per_series() -> None:
         assert np.allclose([row.p50, row.p95, row.p99, row.max], want)
         assert np.allclose([other.p50, other.p95, other.p99, other.max], want)
         assert row.datapoints == len(values) and row.gaps == row.expected - len(values)
+
+
+def _spec(name: str, vcpu: int, mem: str, base: str | None) -> ClassSpec:
+    return ClassSpec(name, "f", vcpu, Decimal(mem), "x86_64", Decimal(base) if base else None)
+
+
+def test_surplus_credits_make_a_t3_the_wrong_family() -> None:
+    t3 = Priced(_spec("t3.large", 2, "8", "30"), Decimal("0.0832"))
+    m5 = Priced(_spec("m5.large", 2, "8", None), Decimal("0.096"))
+    # average 1.2 vCPU: 0.6 above the 0.6 vCPU baseline -> 0.6 x 730 x $0.05 = $21.90 surplus;
+    # t3 0.0832 x 730 = 60.736 + 21.90 = 82.636 > m5 0.096 x 730 = 70.08
+    need = Need(Decimal("1.5"), Decimal("1.2"), Decimal(4))
+    best = choose([t3, m5], need, 1, unlimited=True)
+    assert best is not None and best.spec.name == "m5.large"
+    alone = choose([t3], need, 1, unlimited=True)
+    assert alone is not None and alone.surplus_monthly_usd == Decimal("21.900")
+    # standard mode (ElastiCache, MSK assumed): a t3 above its baseline is throttled, no fit
+    assert choose([t3], need, 1, unlimited=False) is None
+    # under the baseline a t3 pays no surplus and wins on price
+    calm = Need(Decimal("1.5"), Decimal("0.5"), Decimal(4))
+    best = choose([t3, m5], calm, 1, unlimited=False)
+    assert best is not None and best.spec.name == "t3.large" and best.surplus_monthly_usd == 0
