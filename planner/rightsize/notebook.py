@@ -23,7 +23,6 @@ if TYPE_CHECKING:
     from planner.rightsize.run import RightsizeResult
     from planner.usage.store import UsageSet
 
-SAMPLE_USAGE = REPO_ROOT / "scenarios" / "usage" / "sample-staging.parquet"
 SAMPLE_SCENARIO = "staging"
 # Percent-of-capacity series shown as distributions (one box per resource and metric)
 PERCENT_METRICS = (
@@ -82,6 +81,13 @@ class RightsizingData:
         return f"Measured usage: {self.usage.source}, {self.usage.window_label}."
 
 
+def sample_usage_path() -> Path:
+    """The bundled sample usage (in the repository, or in an installed wheel)."""
+    from planner.scenario import bundled_scenarios_dir
+
+    return bundled_scenarios_dir() / "usage" / "sample-staging.parquet"
+
+
 def load(params: RightsizingParams) -> RightsizingData:
     from planner.catalog import load_catalog
     from planner.rightsize.model import Settings
@@ -93,7 +99,7 @@ def load(params: RightsizingParams) -> RightsizingData:
     name = scenario.topology.name
     if params.usage is None and name != SAMPLE_SCENARIO:
         return RightsizingData(name, None, None, params.usd_decimals)
-    usage = read_usage(params.usage or SAMPLE_USAGE)
+    usage = read_usage(params.usage or sample_usage_path())
     result = rightsize(
         scenario.topology,
         usage,
