@@ -187,13 +187,17 @@ def recommend_managed(
     summary: pd.DataFrame,
     settings: Settings,
     catalog: PriceCatalog,
+    skipped: list[str] | None = None,
 ) -> list[Recommendation]:
+    """RDS, ElastiCache and MSK recommendations; classes without a spec go to ``skipped``."""
+    skipped = skipped if skipped is not None else []
     recs: list[Recommendation] = []
     window = usage.window_label
     for db in topology.rds:
         resource = f"rds/{db.name}"
         spec = spec_of("rds", db.instance_class)
         if spec is None:
+            skipped.append(f"{resource}: no spec for {db.instance_class} (not sized)")
             continue
         m = _Managed("rds", resource, topology, catalog, settings, window)
         deployment = "Multi-AZ" if db.multi_az else "Single-AZ"
@@ -243,6 +247,7 @@ def recommend_managed(
         resource = f"elasticache/{cache.name}"
         spec = spec_of("elasticache", cache.node_type)
         if spec is None:
+            skipped.append(f"{resource}: no spec for {cache.node_type} (not sized)")
             continue
         m = _Managed("elasticache", resource, topology, catalog, settings, window)
         evidence, found = _evidence(
@@ -288,7 +293,7 @@ def recommend_managed(
         coverage_risk(rec, found, usage.partial)
         recs.append(rec)
     for msk in topology.msk:
-        recs.extend(_recommend_msk(topology, msk, usage, summary, settings, catalog))
+        recs.extend(_recommend_msk(topology, msk, usage, summary, settings, catalog, skipped))
     return recs
 
 
@@ -317,12 +322,14 @@ def _recommend_msk(
     summary: pd.DataFrame,
     settings: Settings,
     catalog: PriceCatalog,
+    skipped: list[str],
 ) -> list[Recommendation]:
     import pandas as pd
 
     resource = f"msk/{msk.name}"
     spec = spec_of("msk", msk.broker_type)
     if spec is None:
+        skipped.append(f"{resource}: no spec for {msk.broker_type} (not sized)")
         return []
     brokers = [f"{resource}/broker-{i}" for i in range(1, msk.brokers + 1)]
     evidence, found = _evidence(

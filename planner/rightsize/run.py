@@ -66,7 +66,7 @@ def rightsize(
             recs.extend(plan.recs)
             recs.extend(plan.workload_recs)
             effect = plan.node_count_effect()
-    recs.extend(recommend_managed(topology, usage, summary, settings, catalog))
+    recs.extend(recommend_managed(topology, usage, summary, settings, catalog, notes))
     if usage.sample:
         notes.append("SAMPLE usage: real CloudWatch traces (NAB) mapped onto the staging scenario")
         if topology.name != "staging":
