@@ -36,6 +36,8 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/explore.py
 	$(BIN)/python benchmarks/actuals_import.py
 	$(BIN)/python benchmarks/sweep.py
+	$(BIN)/python benchmarks/usage_api_calls.py
+	$(BIN)/python benchmarks/rightsize_scale.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

@@ -568,6 +568,95 @@ display(views.styled(cn.claims_table(result)))
     )
 
 
+def rightsizing() -> nbformat.NotebookNode:
+    """Right-sizing from measured usage (planner.rightsize); its own parameters model."""
+    return notebook(
+        [
+            md("""
+# Right-sizing
+
+Which instance classes and pod requests the measured usage supports, what that saves per
+month at list prices, and how many worker nodes it takes. Each recommendation is the cheapest
+class that covers the chosen CPU percentile plus headroom and the measured memory, with the
+evidence behind it (percentiles, datapoints, gaps) and a risk level.
+"""),
+            code(
+                COMMON_PARAMETERS
+                + """
+usage = None  # usage file from planner usage pull or import; None: the bundled SAMPLE for staging
+percentile = 95.0  # CPU percentile to size for
+headroom_pct = 20.0  # headroom on top of it, percent""",
+                "parameters",
+            ),
+            code("""
+from planner.notebooks.params import validate
+from planner.rightsize.notebook import RightsizingParams
+
+params = validate(RightsizingParams, globals())
+"""),
+            code("""
+from IPython.display import Markdown, display
+
+from planner import charts, views
+from planner.rightsize import notebook as rs
+
+charts.setup()
+rs_data = rs.load(params)
+display(Markdown(rs_data.banner))
+display(Markdown(rs.headline(rs_data)))
+"""),
+            md("""
+## Usage distributions
+
+How busy each resource was over the window, as a share of its capacity (or, for pods, of
+their limit). The box spans the middle half of the datapoints; whiskers reach the extremes.
+Periods without data are left out, never counted as zero.
+"""),
+            code("""
+if rs_data.result is not None:
+    rs.distributions(rs_data).show()
+"""),
+            md("""
+## Recommendations
+
+"now" and "recommended" are monthly list prices from the cost engine, including surplus CPU
+credits where a burstable class runs above its baseline. Workload rows show their share of
+node cost; their saving reaches the bill through the node groups and is counted there.
+"""),
+            code("""
+if rs_data.result is not None:
+    display(views.styled(rs.recommendations(rs_data), params.usd_decimals))
+"""),
+            md("""
+## Savings
+
+Per resource, against the seed report's claim (§9.2, "Right-sizing after load testing:
+potential savings $50-100/month") for all of them together.
+"""),
+            code("""
+if rs_data.result is not None:
+    rs.savings(rs_data).show()
+"""),
+            md("""
+## Node-count effect
+
+The new pod requests and node types run through the capacity model at the HPA minimum,
+expected and maximum replicas.
+"""),
+            code("""
+if rs_data.result is not None:
+    display(views.styled(rs.node_effect(rs_data), params.usd_decimals))
+"""),
+            code("""
+from planner.notebooks.summary import publish
+
+publish(rs.summary(rs_data))
+"""),
+        ],
+        order=5,
+    )
+
+
 NOTEBOOKS = {
     "cost_overview": cost_overview,
     "capacity": capacity,
@@ -575,6 +664,7 @@ NOTEBOOKS = {
     "alerts": alerts,
     "plan_vs_actual": plan_vs_actual,
     "commitments": commitments,
+    "rightsizing": rightsizing,
 }
 
 

@@ -29,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.alerts.cli",
     "planner.actuals.cli",
     "planner.commitments.cli",
+    "planner.usage.cli",
 )
 
 
@@ -45,6 +46,14 @@ def _cmd_price(args: argparse.Namespace) -> int:
 
     scenario = load_scenario(args.scenario)
     catalog = load_catalog(args.prices)
+    if args.usage:
+        from planner.usage.cost import price_with_usage
+
+        text = price_with_usage(
+            scenario, catalog, args.usage, args.format, allow_missing=args.allow_missing
+        )
+        write_output(text, args.output)
+        return 0
     topology = scenario.topology
     cost_range: dict[str, Decimal] | None = None
     extra: dict[str, object] = {"scenario_file": str(scenario.path)}
@@ -188,6 +197,12 @@ def _build_parser() -> argparse.ArgumentParser:
     price = sub.add_parser("price", help="price a scenario (default: bundled staging)")
     price.add_argument("scenario", nargs="?", help="scenario YAML or bundled name")
     common(price, ("table", "json", "csv"))
+    price.add_argument(
+        "--usage",
+        metavar="FILE",
+        help="usage file (planner usage pull/import): measured quantities replace assumptions; "
+        "shows assumed vs measured per line",
+    )
     price.set_defaults(func=_cmd_price)
 
     cmp_ = sub.add_parser("compare", help="per-service and total deltas between two scenarios")

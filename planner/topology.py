@@ -248,6 +248,11 @@ class NodeGroup(Model):
     zones: tuple[str, ...] = ()
     max_pods: Annotated[int, Field(ge=1, le=737)] | None = None
     prefix_delegation: bool = False
+    asg_name: str | None = Field(
+        default=None,
+        description="the node group's Auto Scaling group, for measured node CPU "
+        "(AWS/EC2 CPUUtilization by AutoScalingGroupName); planner usage pull reads it",
+    )
     purchase: Purchase = Field(default_factory=Purchase)
 
     @model_validator(mode="after")
@@ -411,6 +416,9 @@ class RDSInstance(Model):
             "storage is not billed)",
         )
     )
+    db_instance_identifier: str | None = Field(
+        default=None, description="DBInstanceIdentifier for CloudWatch (default: name)"
+    )
     purchase: Purchase = Field(default_factory=Purchase)
 
     @model_validator(mode="after")
@@ -434,6 +442,9 @@ class CacheCluster(Model):
     node_type: str
     nodes: PositiveCount
     multi_az: bool = False
+    cache_cluster_id: str | None = Field(
+        default=None, description="CacheClusterId for CloudWatch (default: name)"
+    )
     purchase: Purchase = Field(default_factory=Purchase)
 
     @model_validator(mode="after")
@@ -454,11 +465,17 @@ class MSKCluster(Model):
     broker_type: str
     brokers: PositiveCount
     storage_gb_per_broker: Amount
+    cluster_name: str | None = Field(
+        default=None, description="MSK 'Cluster Name' dimension for CloudWatch (default: name)"
+    )
 
 
 class NATGateways(Model):
     count: Count
     data_processed_gb: Amount = Field(description="GB processed per month, all gateways together")
+    gateway_ids: tuple[str, ...] = Field(
+        default=(), description="NatGatewayId values to read from CloudWatch"
+    )
 
 
 class LoadBalancer(Model):
@@ -471,6 +488,10 @@ class LoadBalancer(Model):
     active_connections_per_minute: Amount = Field(default_factory=lambda: stated(0))
     processed_gb_per_hour: Amount = Field(default_factory=lambda: stated(0))
     rule_evaluations_per_second: Amount = Field(default_factory=lambda: stated(0))
+    arn_suffix: str | None = Field(
+        default=None,
+        description="the LoadBalancer dimension, e.g. net/my-nlb/50dc6c495c0c9188",
+    )
 
     @model_validator(mode="after")
     def _rules_only_on_alb(self) -> LoadBalancer:
@@ -487,6 +508,9 @@ class DataTransfer(Model):
 class CloudWatchLogs(Model):
     ingestion_gb: Amount
     storage_gb: Amount
+    log_group_names: tuple[str, ...] = Field(
+        default=(), description="log groups whose IncomingBytes planner usage pull reads"
+    )
 
 
 class S3Storage(Model):

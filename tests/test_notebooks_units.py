@@ -35,6 +35,7 @@ def test_bundled_notebooks_are_stored_without_outputs() -> None:
         "capacity",
         "whatif",
         "commitments",
+        "rightsizing",
         "alerts",
         "plan_vs_actual",
     ]

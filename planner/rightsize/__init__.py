@@ -1,0 +1,1 @@
+"""Right-sizing from measured usage: node groups, workload requests, RDS, ElastiCache, MSK."""

@@ -1,0 +1,1 @@
+"""Measured usage: pull from CloudWatch or import CSV exports into one tidy table."""
