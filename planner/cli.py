@@ -47,11 +47,19 @@ def _cmd_price(args: argparse.Namespace) -> int:
         from planner.money import json_number
         from planner.pricing import monthly_range, scenario_capacity_range
 
-        _, costs = scenario_capacity_range(scenario, catalog, allow_missing=args.allow_missing)
+        planned, costs = scenario_capacity_range(
+            scenario, catalog, allow_missing=args.allow_missing
+        )
         cost_range = monthly_range(costs)
         extra["monthly_usd_range"] = {k: json_number(v) for k, v in cost_range.items()}
         extra["nodes_range"] = {state: cost.nodes for state, cost in costs.items()}
     report = price_scenario(scenario, catalog, allow_missing=args.allow_missing)
+    if eks is not None and (eks.workloads or eks.workloads_from):
+        from planner.capacity.unplaced import unplaced_warnings
+        from planner.pricing import with_warnings
+
+        # pods that fit nowhere are in no node count: say so, in text and in JSON
+        report = with_warnings(report, unplaced_warnings(planned))
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.format == "json":

@@ -38,9 +38,7 @@ def write_output(text: str, output: str | None) -> None:
     if info is not None and stat.S_ISDIR(info.st_mode):
         raise PlannerError(f"{target}: --output is a directory; give a file name")
     real = Path(os.path.realpath(target))
-    through = str(target).startswith(_THROUGH_PREFIXES) or str(real).startswith(
-        _THROUGH_PREFIXES
-    )
+    through = str(target).startswith(_THROUGH_PREFIXES) or str(real).startswith(_THROUGH_PREFIXES)
     if through or (info is not None and not stat.S_ISREG(info.st_mode)):
         _write_through(text, target)
         return

@@ -81,7 +81,7 @@ def _from_manifests(eks: EKSCluster, base_dir: Path | None) -> ManifestSet:
     from planner.capacity.manifests import read_manifests
     from planner.scenario import bundled_scenarios_dir
 
-    path = Path(eks.workloads_from)
+    path = Path(eks.workloads_from or ".")
     if not path.is_absolute():
         path = (base_dir or bundled_scenarios_dir()) / path
     found = read_manifests(path)
