@@ -37,7 +37,7 @@ def _cmd_price(args: argparse.Namespace) -> int:
     from planner.render import report_csv, report_json, report_table, to_json
     from planner.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, allow_paths=args.allow_path)
     catalog = load_catalog(args.prices)
     topology = scenario.topology
     cost_range: dict[str, Decimal] | None = None
@@ -80,7 +80,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     catalog = load_catalog(args.prices)
     reports = [
-        price_scenario(load_scenario(s), catalog, allow_missing=args.allow_missing)
+        price_scenario(
+            load_scenario(s, allow_paths=args.allow_path), catalog, allow_missing=args.allow_missing
+        )
         for s in (args.base, args.other)
     ]
     result = compare(reports[0], reports[1])
@@ -98,7 +100,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     estimate = read_estimate(args.estimate)
     report = price_scenario(
-        load_scenario(args.scenario),
+        load_scenario(args.scenario, allow_paths=args.allow_path),
         load_catalog(args.prices),
         allow_missing=args.allow_missing,
     )
@@ -163,6 +165,14 @@ def _build_parser() -> argparse.ArgumentParser:
             help="keep going when a price is missing: flag the line, keep it out of the total",
         )
         p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically)")
+        p.add_argument(
+            "--allow-path",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="let extends: and workloads_from: read files in DIR too (default: only the "
+            "scenario's folder tree and the bundled scenarios); repeatable",
+        )
 
     price = sub.add_parser("price", help="price a scenario (default: bundled staging)")
     price.add_argument("scenario", nargs="?", help="scenario YAML or bundled name")

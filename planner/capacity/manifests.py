@@ -16,7 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from planner.errors import CapacityInputError
 from planner.quantities import (
@@ -27,7 +27,7 @@ from planner.quantities import (
     parse_memory_bytes,
 )
 from planner.safe_yaml import MAX_TEXT_CHARS, YamlProblem, load_documents
-from planner.topology import LimitRange, ResourceQuota, Toleration, Workload
+from planner.topology import LimitRange, Replicas, ResourceQuota, Toleration, Workload
 
 HOSTNAME = "kubernetes.io/hostname"
 ZONE = "topology.kubernetes.io/zone"
@@ -224,6 +224,14 @@ def _deployment(where: str, doc: dict[str, Any], hpa: dict[str, Any] | None) -> 
     return fields
 
 
+class _Replicas(BaseModel):
+    """The HPA's part of a Workload, to name the HPA when its numbers are wrong."""
+
+    model_config = ConfigDict(extra="forbid")
+    replicas_min: Replicas
+    replicas_max: Replicas
+
+
 def _validated(where: str, model: Any, fields: dict[str, Any]) -> Any:
     try:
         return model.model_validate(fields)
@@ -316,7 +324,11 @@ def read_manifests(path: str | Path) -> ManifestSet:
     for name, (where, doc) in deployments.items():
         hpa = hpas.get(name)
         fields = _deployment(where, doc, hpa[1] if hpa else None)
-        workloads.append(_validated(hpa[0] if hpa else where, Workload, fields))
+        if hpa is not None:
+            # the replicas come from the HPA: a bad value there names the HPA
+            replicas = {k: fields[k] for k in ("replicas_min", "replicas_max")}
+            _validated(hpa[0], _Replicas, replicas)
+        workloads.append(_validated(where, Workload, fields))
     return ManifestSet(
         workloads=tuple(workloads),
         resource_quota=quota[1] if quota else None,
