@@ -234,8 +234,16 @@ def _merge(base: Any, over: Any, where: str, key: PathKey) -> Any:
     if isinstance(base, list) and isinstance(over, list) and over and _named(base) and _named(over):
         out_list = [dict(item) for item in base]
         index = {item["name"]: i for i, item in enumerate(out_list)}
+        given: set[str] = set()
         for item in over:
             name = item["name"]
+            if name in given:
+                raise ScenarioError(
+                    where,
+                    ".".join(key) + f"[{name}]",
+                    f"{'.'.join(key)} has two entries named {name!r}; names must be unique",
+                )
+            given.add(name)
             if item.get("remove") is True:
                 if name not in index:
                     raise ScenarioError(
