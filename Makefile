@@ -28,6 +28,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/capacity_pack.py
+	$(BIN)/python benchmarks/pack_scale.py
 	$(BIN)/python benchmarks/report.py
 
 clean:

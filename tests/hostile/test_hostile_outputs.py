@@ -85,13 +85,14 @@ def test_fifo_is_written_through(tmp_path: Path, capsys: pytest.CaptureFixture[s
         with open(fifo, "rb") as handle:
             received.append(handle.read())
 
-    thread = threading.Thread(target=reader)
+    # a daemon: if the FIFO were replaced, the reader would wait forever on the old one
+    thread = threading.Thread(target=reader, daemon=True)
     thread.start()
     code = _price(["-o", str(fifo)], capsys)[0]
+    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still a FIFO, not a regular file
     thread.join(timeout=30)
     assert code == 0
-    assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still a FIFO
-    assert b"TOTAL" in received[0]
+    assert received and b"TOTAL" in received[0]
 
 
 def test_character_device_is_written_through(capsys: pytest.CaptureFixture[str]) -> None:
