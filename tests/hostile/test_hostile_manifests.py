@@ -6,7 +6,8 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_cases import MANIFESTS, STAGING, Case, ids, run_case
+
+from hostile.hostile_cases import MANIFESTS, STAGING, Case, ids, run_case
 
 API = (MANIFESTS / "api-gateway.yaml").read_text(encoding="utf-8")
 

@@ -11,8 +11,8 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from hostile_cases import REPO
 
+from hostile.hostile_cases import REPO
 from planner.cli import main
 
 

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
-from hostile_cases import MANIFESTS, STAGING, Case, ids, run_case
+
+from hostile.hostile_cases import MANIFESTS, STAGING, Case, ids, run_case
 
 SECRET = "s3cr3t-hash-$6$rounds"
 
@@ -28,7 +30,7 @@ def _scenario(tmp: Path, text: str, name: str = "s.yaml") -> Path:
     return path
 
 
-def extends_abs(target: str, *extra: str) -> object:
+def extends_abs(target: str, *extra: str) -> Callable[[Path], list[str]]:
     def make(tmp: Path) -> list[str]:
         _secret_dir(tmp)
         return ["price", str(_scenario(tmp, f"extends: {target}\nname: x\n")), *extra]
@@ -36,7 +38,7 @@ def extends_abs(target: str, *extra: str) -> object:
     return make
 
 
-def extends_outside(name: str, *, allow: bool) -> object:
+def extends_outside(name: str, *, allow: bool) -> Callable[[Path], list[str]]:
     def make(tmp: Path) -> list[str]:
         outside = _secret_dir(tmp)
         path = _scenario(tmp, f"extends: ../outside/{name}\nname: x\n")
@@ -85,7 +87,7 @@ def symlink_escape(tmp: Path) -> list[str]:
     return ["price", str(_scenario(tmp, "extends: innocent.yaml\nname: x\n"))]
 
 
-def workloads_from(target: str, *, allow: bool = False) -> object:
+def workloads_from(target: str, *, allow: bool = False) -> Callable[[Path], list[str]]:
     def make(tmp: Path) -> list[str]:
         outside = _secret_dir(tmp)
         text = f"extends: {STAGING}\neks:\n  workloads: []\n  workloads_from: {target}\n"

@@ -9,8 +9,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hostile_cases import STAGING, Case, overlay, run_case
 
+from hostile.hostile_cases import STAGING, Case, overlay, run_case
 from planner.catalog import ON_DEMAND, PriceRow, Term, load_catalog
 from planner.cli import main
 from planner.costing.context import PricingContext

@@ -6,8 +6,8 @@ import time
 from pathlib import Path
 
 import pytest
-from hostile_cases import Case, ids, overlay, run_case, staging_with
 
+from hostile.hostile_cases import Case, ids, overlay, run_case, staging_with
 from planner.scenario import load_scenario
 
 WORKLOAD = """  - name: {name}

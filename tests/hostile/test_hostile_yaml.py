@@ -8,8 +8,8 @@ import tracemalloc
 from pathlib import Path
 
 import pytest
-from hostile_cases import STAGING, Case, ids, overlay, run_case, staging_with
 
+from hostile.hostile_cases import STAGING, Case, ids, overlay, run_case, staging_with
 from planner.errors import ScenarioError
 from planner.safe_yaml import MAX_EXPANDED_NODES, YamlProblem, load_documents
 from planner.scenario import load_scenario
