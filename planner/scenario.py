@@ -314,7 +314,7 @@ def _first_error(
         message = "required field is missing"
     else:
         shown = _show(value)
-        if shown is not None and kind != "assertion_error":
+        if shown is not None and kind != "assertion_error" and shown not in message:
             message = f"{message} (got {shown})"
     where = source.locate(key)
     file_name, line = (str(where[0]), f"line {where[1]}: ") if where else (str(path), "")
