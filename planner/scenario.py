@@ -88,6 +88,16 @@ def load_scenario(
     source = _Source()
     chain: list[Path] = []
     document = _load_with_extends(path, source, chain, (), roots)
+    return _validated(document, source, path, tuple(chain), roots)
+
+
+def _validated(
+    document: dict[str, Any],
+    source: _Source,
+    path: Path,
+    chain: tuple[Path, ...],
+    roots: Sequence[Path],
+) -> Scenario:
     document.pop("extends", None)
     try:
         topology = Topology.model_validate(document)
@@ -95,7 +105,7 @@ def load_scenario(
         raise _first_error(exc, document, source, path) from None
     _check_names(topology, document, source, path)
     _check_workloads_from(topology, source, path, roots)
-    return Scenario(topology=topology, path=path, chain=tuple(chain))
+    return Scenario(topology=topology, path=path, chain=chain)
 
 
 def _roots(path: Path, allow_paths: Sequence[str | Path]) -> tuple[Path, ...]:
