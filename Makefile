@@ -32,6 +32,7 @@ lint: $(STAMP)
 bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/capacity_pack.py
+	$(BIN)/python benchmarks/pack_scale.py
 	$(BIN)/python benchmarks/report.py
 	$(BIN)/python benchmarks/explore.py
 	$(BIN)/python benchmarks/actuals_import.py

@@ -44,7 +44,7 @@ def _cmd_price(args: argparse.Namespace) -> int:
     from planner.render import report_csv, report_json, report_table, to_json
     from planner.scenario import load_scenario
 
-    scenario = load_scenario(args.scenario)
+    scenario = load_scenario(args.scenario, allow_paths=args.allow_path)
     catalog = load_catalog(args.prices)
     if args.usage:
         from planner.usage.cost import price_with_usage
@@ -62,11 +62,19 @@ def _cmd_price(args: argparse.Namespace) -> int:
         from planner.money import json_number
         from planner.pricing import monthly_range, scenario_capacity_range
 
-        _, costs = scenario_capacity_range(scenario, catalog, allow_missing=args.allow_missing)
+        planned, costs = scenario_capacity_range(
+            scenario, catalog, allow_missing=args.allow_missing
+        )
         cost_range = monthly_range(costs)
         extra["monthly_usd_range"] = {k: json_number(v) for k, v in cost_range.items()}
         extra["nodes_range"] = {state: cost.nodes for state, cost in costs.items()}
     report = price_scenario(scenario, catalog, allow_missing=args.allow_missing)
+    if eks is not None and (eks.workloads or eks.workloads_from):
+        from planner.capacity.unplaced import unplaced_warnings
+        from planner.pricing import with_warnings
+
+        # pods that fit nowhere are in no node count: say so, in text and in JSON
+        report = with_warnings(report, unplaced_warnings(planned))
     for warning in report.warnings:
         print(f"warning: {warning}", file=sys.stderr)
     if args.format == "json":
@@ -87,7 +95,9 @@ def _cmd_compare(args: argparse.Namespace) -> int:
 
     catalog = load_catalog(args.prices)
     reports = [
-        price_scenario(load_scenario(s), catalog, allow_missing=args.allow_missing)
+        price_scenario(
+            load_scenario(s, allow_paths=args.allow_path), catalog, allow_missing=args.allow_missing
+        )
         for s in (args.base, args.other)
     ]
     result = compare(reports[0], reports[1])
@@ -105,7 +115,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
 
     estimate = read_estimate(args.estimate)
     report = price_scenario(
-        load_scenario(args.scenario),
+        load_scenario(args.scenario, allow_paths=args.allow_path),
         load_catalog(args.prices),
         allow_missing=args.allow_missing,
     )
@@ -193,6 +203,14 @@ def _build_parser() -> argparse.ArgumentParser:
             help="keep going when a price is missing: flag the line, keep it out of the total",
         )
         p.add_argument("-o", "--output", metavar="FILE", help="write here (atomically)")
+        p.add_argument(
+            "--allow-path",
+            action="append",
+            default=[],
+            metavar="DIR",
+            help="let extends: and workloads_from: read files in DIR too (default: only the "
+            "scenario's folder tree and the bundled scenarios); repeatable",
+        )
 
     price = sub.add_parser("price", help="price a scenario (default: bundled staging)")
     price.add_argument("scenario", nargs="?", help="scenario YAML or bundled name")

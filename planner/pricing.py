@@ -32,12 +32,16 @@ def price_scenario(
 
     topology = scenario.topology
     node_counts = None
+    unplaced: list[str] = []
     if topology.eks is not None and topology.eks.node_count == "from_capacity":
-        from planner.capacity.plan import node_counts as capacity_nodes
+        from planner.capacity.plan import plan_capacity
+        from planner.capacity.unplaced import unplaced_warnings
 
-        node_counts = capacity_nodes(topology, "expected", base_dir=scenario.path.parent)
+        planned = plan_capacity(topology, base_dir=scenario.path.parent)
+        node_counts = planned.nodes("expected")
+        unplaced = [w for w in unplaced_warnings(planned) if " at expected replicas " in w]
     try:
-        return price_topology(
+        report = price_topology(
             topology,
             catalog,
             allow_missing=allow_missing,
@@ -49,6 +53,15 @@ def price_scenario(
         )
     except PriceNotFoundError as exc:
         raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
+    return with_warnings(report, unplaced)
+
+
+def with_warnings(report: CostReport, extra: list[str]) -> CostReport:
+    """The report with ``extra`` warnings appended (each once)."""
+    import dataclasses
+
+    new = [w for w in extra if w not in report.warnings]
+    return dataclasses.replace(report, warnings=(*report.warnings, *new)) if new else report
 
 
 def price_states(

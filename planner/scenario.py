@@ -12,15 +12,16 @@ the field path and the value, and what would be valid.
 from __future__ import annotations
 
 import difflib
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import ValidationError
 
 from planner import catalog_names
 from planner.errors import ScenarioError
+from planner.safe_yaml import MAX_TEXT_CHARS, YamlProblem, item_key, load_documents
 from planner.topology import Topology
 
 PathKey = tuple[str, ...]
@@ -91,16 +92,28 @@ def bundled_scenario_names() -> list[str]:
     )
 
 
-def load_scenario(name_or_path: str | Path | None = None) -> Scenario:
+def load_scenario(
+    name_or_path: str | Path | None = None, *, allow_paths: Sequence[str | Path] = ()
+) -> Scenario:
+    """Load, merge ``extends:`` overlays and validate a scenario.
+
+    ``extends:`` and ``workloads_from:`` may name files only inside the scenario's own
+    folder tree, the bundled scenarios, or a folder in ``allow_paths`` (``--allow-path``).
+    """
     path = resolve_scenario_path(name_or_path)
+    roots = _roots(path, allow_paths)
     source = _Source()
     chain: list[Path] = []
-    document = _load_with_extends(path, source, chain, depth=0)
-    return _validated(document, source, path, tuple(chain))
+    document = _load_with_extends(path, source, chain, (), roots)
+    return _validated(document, source, path, tuple(chain), roots)
 
 
 def _validated(
-    document: dict[str, Any], source: _Source, path: Path, chain: tuple[Path, ...]
+    document: dict[str, Any],
+    source: _Source,
+    path: Path,
+    chain: tuple[Path, ...],
+    roots: Sequence[Path],
 ) -> Scenario:
     document.pop("extends", None)
     try:
@@ -108,114 +121,191 @@ def _validated(
     except ValidationError as exc:
         raise _first_error(exc, document, source, path) from None
     _check_names(topology, document, source, path)
+    _check_workloads_from(topology, source, path, roots)
     return Scenario(topology=topology, path=path, chain=chain)
 
 
-def load_overlay(overlay: dict[str, Any], path: Path) -> Scenario:
+def load_stacked(
+    name_or_path: str | Path | None,
+    overlays: Sequence[str | Path],
+    *,
+    allow_paths: Sequence[str | Path] = (),
+) -> Scenario:
+    """The scenario, then each overlay merged over it in the order given.
+
+    An overlay's own ``extends:`` is ignored: it applies to what stands before it in the list
+    (``planner commitments staging a.yaml b.yaml``).
+    """
+    if not overlays:
+        return load_scenario(name_or_path, allow_paths=allow_paths)
+    path = resolve_scenario_path(name_or_path)
+    roots = _roots(path, allow_paths)
+    source = _Source()
+    chain: list[Path] = []
+    document = _load_with_extends(path, source, chain, (), roots)
+    for overlay in overlays:
+        over_path = resolve_scenario_path(overlay)
+        data, lines = _read_yaml(over_path)
+        data.pop("extends", None)
+        for key, line in lines.items():
+            source.lines[key] = (over_path, line)
+        document = _merge(document, data, str(over_path), ())
+        chain.append(over_path)
+    return _validated(document, source, path, tuple(chain), roots)
+
+
+def load_overlay(
+    overlay: dict[str, Any], path: Path, *, allow_paths: Sequence[str | Path] = ()
+) -> Scenario:
     """An overlay given as data, as if it were saved at ``path`` (nothing is written).
 
     ``overlay["extends"]`` is resolved relative to ``path``'s folder, exactly as in a file; the
-    result is what :func:`load_scenario` returns for the same YAML saved there.
+    result is what :func:`load_scenario` returns for the same YAML saved there, with the same
+    folder confinement.
     """
+    roots = _roots(path, allow_paths)
     base_ref = overlay.get("extends")
     if not isinstance(base_ref, str) or not base_ref.strip():
         raise ScenarioError(str(path), "extends", f"{base_ref!r} is not a path to a base scenario")
-    base_path = (path.parent / base_ref).resolve()
+    base_path = _resolved(path.parent / base_ref)
+    if not _inside(base_path, roots):
+        raise ScenarioError(
+            str(path), "extends", _outside_message("extends", base_ref, base_path, roots)
+        )
     if not base_path.is_file():
         raise ScenarioError(str(path), "extends", f"{base_ref!r}: base scenario not found")
     source = _Source()
     chain: list[Path] = []
-    merged = _load_with_extends(base_path, source, chain, depth=1)
-    return _validated(_merge(merged, overlay, str(path), ()), source, path, (*chain, path))
+    merged = _load_with_extends(base_path, source, chain, (_resolved(path),), roots)
+    document = _merge(merged, overlay, str(path), ())
+    return _validated(document, source, path, (*chain, path), roots)
+
+
+def _roots(path: Path, allow_paths: Sequence[str | Path]) -> tuple[Path, ...]:
+    roots = [_resolved(path.parent), _resolved(bundled_scenarios_dir())]
+    for extra in allow_paths:
+        folder = _resolved(Path(extra))
+        if not folder.is_dir():
+            raise ScenarioError(str(extra), "--allow-path", "is not a folder")
+        roots.append(folder)
+    return tuple(roots)
+
+
+def _resolved(path: Path) -> Path:
+    try:
+        return path.resolve()
+    except (OSError, RuntimeError) as exc:  # a symlink loop
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        raise ScenarioError(str(path), "", f"cannot resolve the path: {reason}") from None
+
+
+def _inside(path: Path, roots: Sequence[Path]) -> bool:
+    return any(path == root or path.is_relative_to(root) for root in roots)
+
+
+def _outside_message(what: str, ref: str, resolved: Path, roots: Sequence[Path]) -> str:
+    return (
+        f"{ref!r} resolves to {resolved}, outside the scenario's folder ({roots[0]}) and "
+        f"the bundled scenarios; {what} may only name files there (pass --allow-path DIR "
+        "to allow another folder)"
+    )
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
     where = str(path)
     try:
-        text = path.read_text(encoding="utf-8")
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_TEXT_CHARS + 1)
     except FileNotFoundError:
         raise ScenarioError(where, "", "file not found") from None
     except IsADirectoryError:
         raise ScenarioError(where, "", "is a directory, not a scenario file") from None
-    except (OSError, UnicodeDecodeError) as exc:
-        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+    except OSError as exc:
+        reason = exc.strerror or type(exc).__name__
         raise ScenarioError(where, "", f"cannot read file: {reason}") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
-    except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line = f"line {mark.line + 1}" if mark else ""
-        problem = " ".join(p for p in (exc.context, exc.problem) if p)
-        raise ScenarioError(where, line, f"YAML syntax error: {problem}") from None
-    except yaml.YAMLError as exc:
-        raise ScenarioError(where, "", f"YAML error: {exc}") from None
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise ScenarioError(
+            where, "", f"is not UTF-8 text (bad byte at offset {exc.start}); expected UTF-8 YAML"
+        ) from None
+    try:
+        documents = load_documents(text)
+    except YamlProblem as exc:
+        line = f"line {exc.line}" if exc.line else ""
+        field_text = exc.field()
+        loc = f"{line}: {field_text}" if line and field_text else line or field_text
+        raise ScenarioError(where, loc, exc.message) from None
+    data = documents[0].data
     if not isinstance(data, dict):
         kind = "empty" if data is None else f"a {type(data).__name__}"
         raise ScenarioError(where, "", f"the document is {kind}; expected a mapping of fields")
-    lines: dict[PathKey, int] = {}
-    if node is not None:
-        _index_lines(node, (), lines)
-    return data, lines
-
-
-def _index_lines(node: yaml.Node, key: PathKey, lines: dict[PathKey, int]) -> None:
-    lines[key] = node.start_mark.line + 1
-    if isinstance(node, yaml.MappingNode):
-        for k, v in node.value:
-            name = str(k.value)
-            lines[(*key, name)] = k.start_mark.line + 1
-            _index_lines(v, (*key, name), lines)
-            lines[(*key, name)] = k.start_mark.line + 1
-    elif isinstance(node, yaml.SequenceNode):
-        for i, item in enumerate(node.value):
-            _index_lines(item, (*key, _item_key(item, i)), lines)
-
-
-def _item_key(item: Any, index: int) -> str:
-    """A list item's key: ``[name]`` for named items, else ``[index]``."""
-    if isinstance(item, yaml.MappingNode):
-        for k, v in item.value:
-            if k.value == "name" and isinstance(v, yaml.ScalarNode):
-                return f"[{v.value}]"
-    elif isinstance(item, dict) and isinstance(item.get("name"), str | int):
-        return f"[{item['name']}]"
-    return f"[{index}]"
+    return data, documents[0].lines
 
 
 def _load_with_extends(
-    path: Path, source: _Source, chain: list[Path], depth: int
+    path: Path,
+    source: _Source,
+    chain: list[Path],
+    stack: tuple[Path, ...],
+    roots: Sequence[Path],
 ) -> dict[str, Any]:
-    if depth > MAX_EXTENDS_DEPTH:
+    resolved = _resolved(path)
+    if resolved in stack:
+        cycle = " -> ".join(p.name for p in (*stack[stack.index(resolved) :], resolved))
+        raise ScenarioError(str(path), "extends", f"extends itself through a cycle: {cycle}")
+    if len(stack) > MAX_EXTENDS_DEPTH:
         raise ScenarioError(str(path), "extends", f"more than {MAX_EXTENDS_DEPTH} levels deep")
-    resolved = path.resolve()
-    if resolved in [p.resolve() for p in chain]:
-        raise ScenarioError(str(path), "extends", "extends itself through a cycle")
     data, lines = _read_yaml(path)
     base_ref = data.get("extends")
     merged: dict[str, Any]
     if base_ref is None:
         merged = {}
     else:
+        at = _at(lines, ("extends",)) + "extends"
         if not isinstance(base_ref, str) or not base_ref.strip():
+            shown = _show(base_ref) or f"a {type(base_ref).__name__}"
             raise ScenarioError(
                 str(path),
-                _at(lines, ("extends",)) + "extends",
-                f"{base_ref!r} is not a path; expected a scenario file relative to this one",
+                at,
+                f"{shown} is not a path; expected a scenario file relative to this one",
             )
-        base_path = (path.parent / base_ref).resolve()
+        base_path = _resolved(path.parent / base_ref)
+        if not _inside(base_path, roots):
+            raise ScenarioError(
+                str(path), at, _outside_message("extends", base_ref, base_path, roots)
+            )
+        if base_path.suffix not in (".yaml", ".yml"):
+            raise ScenarioError(
+                str(path), at, f"{base_ref!r} is not a scenario file (.yaml or .yml)"
+            )
         if not base_path.is_file():
             raise ScenarioError(
-                str(path),
-                _at(lines, ("extends",)) + "extends",
-                f"{base_ref!r}: base scenario not found at {base_path}",
+                str(path), at, f"{base_ref!r}: base scenario not found at {base_path}"
             )
-        merged = _load_with_extends(base_path, source, chain, depth + 1)
+        merged = _load_with_extends(base_path, source, chain, (*stack, resolved), roots)
     chain.append(path)
     for key, line in lines.items():
         source.lines[key] = (path, line)
     result: dict[str, Any] = _merge(merged, data, str(path), ())
     return result
+
+
+def _check_workloads_from(
+    topology: Topology, source: _Source, path: Path, roots: Sequence[Path]
+) -> None:
+    eks = topology.eks
+    if eks is None or eks.workloads_from is None:
+        return
+    target = _resolved(path.parent / eks.workloads_from)
+    if not _inside(target, roots):
+        where = source.locate(("eks", "workloads_from"))
+        file_name, line = (str(where[0]), f"line {where[1]}: ") if where else (str(path), "")
+        raise ScenarioError(
+            file_name,
+            line + "eks.workloads_from",
+            _outside_message("workloads_from", eks.workloads_from, target, roots),
+        )
 
 
 def _merge(base: Any, over: Any, where: str, key: PathKey) -> Any:
@@ -227,8 +317,16 @@ def _merge(base: Any, over: Any, where: str, key: PathKey) -> Any:
     if isinstance(base, list) and isinstance(over, list) and over and _named(base) and _named(over):
         out_list = [dict(item) for item in base]
         index = {item["name"]: i for i, item in enumerate(out_list)}
+        given: set[str] = set()
         for item in over:
             name = item["name"]
+            if name in given:
+                raise ScenarioError(
+                    where,
+                    ".".join(key) + f"[{name}]",
+                    f"{'.'.join(key)} has two entries named {name!r}; names must be unique",
+                )
+            given.add(name)
             if item.get("remove") is True:
                 if name not in index:
                     raise ScenarioError(
@@ -246,7 +344,7 @@ def _merge(base: Any, over: Any, where: str, key: PathKey) -> Any:
 
 
 def _named(items: list[Any]) -> bool:
-    return all(isinstance(i, dict) and "name" in i for i in items)
+    return all(isinstance(i, dict) and isinstance(i.get("name"), str) for i in items)
 
 
 def _at(lines: dict[PathKey, int], key: PathKey) -> str:
@@ -262,7 +360,7 @@ def _render(loc: tuple[int | str, ...], document: Any) -> tuple[PathKey, str]:
     for part in loc:
         if isinstance(part, int):
             item = node[part] if isinstance(node, list) and part < len(node) else None
-            label = _item_key(item, part)
+            label = item_key(item, part)
             key.append(label)
             text += label
             node = item
@@ -299,7 +397,7 @@ def _first_error(
         message = "required field is missing"
     else:
         shown = _show(value)
-        if shown is not None and kind != "assertion_error":
+        if shown is not None and kind != "assertion_error" and shown not in message:
             message = f"{message} (got {shown})"
     where = source.locate(key)
     file_name, line = (str(where[0]), f"line {where[1]}: ") if where else (str(path), "")

@@ -13,7 +13,15 @@ from decimal import Decimal
 from enum import StrEnum
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    field_validator,
+    model_validator,
+)
 
 from planner.alerts.config import AlertsConfig
 from planner.money import to_decimal
@@ -29,7 +37,9 @@ _TAG_TEXT = re.compile(r"[\w .:/=+\-@]+")
 class Model(BaseModel):
     """Base for every topology model: unknown fields are errors, values are immutable."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # No free text in a scenario (description, note, source ...) needs more than 10,000
+    # characters.
+    model_config = ConfigDict(extra="forbid", frozen=True, str_max_length=10_000)
 
 
 class Basis(StrEnum):
@@ -78,6 +88,34 @@ def stated(value: int | str) -> Amount:
     return Amount(value=Decimal(value))
 
 
+def _at_most(limit: int, why: str) -> AfterValidator:
+    """An upper bound on an :class:`Amount`, with the reason for it in the error."""
+
+    def check(amount: Amount) -> Amount:
+        if amount.value > limit:
+            raise ValueError(f"{amount.value} is above the upper bound {limit:,} ({why})")
+        return amount
+
+    return AfterValidator(check)
+
+
+def _no_bool(value: Any) -> Any:
+    # YAML ``true`` is not 1: pydantic's lax int would take it as 1, silently.
+    if isinstance(value, bool):
+        raise ValueError(f"a boolean ({value}) is not a number")
+    return value
+
+
+# Realistic upper bounds (README "Input limits"): above them a value is a typo, and the
+# capacity model stays fast within them.
+MAX_NODES_PER_GROUP = 5_000  # Kubernetes' largest supported cluster: 5,000 nodes
+MAX_PODS_PER_CLUSTER = 150_000  # Kubernetes' largest supported cluster: 150,000 pods
+MAX_EBS_GB = 16_384  # an EBS gp2/gp3 volume: 16 TiB
+MAX_RDS_STORAGE_GB = 65_536  # RDS PostgreSQL/MySQL/MariaDB: 64 TiB
+MAX_MSK_BROKER_GB = 16_384  # MSK storage per broker: 16 TiB
+MAX_MONTHLY_GB = 10**9  # a month's traffic or log volume: 1 EB
+
+
 def _check_cpu(value: Any) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float | str):
         raise ValueError(f"CPU {value!r} is not a Kubernetes quantity (e.g. 250m, 0.5)")
@@ -103,8 +141,12 @@ MemoryQuantity = Annotated[str, BeforeValidator(_check_memory)]
 # Counts (nodes, replicas, brokers, GB of RDS storage) stay far below a million; a bound keeps
 # a typo like 10**30 from overflowing the 28-digit Decimal context when priced.
 MAX_COUNT = 1_000_000
-Count = Annotated[int, Field(ge=0, le=MAX_COUNT)]
-PositiveCount = Annotated[int, Field(ge=1, le=MAX_COUNT)]
+Count = Annotated[int, BeforeValidator(_no_bool), Field(ge=0, le=MAX_COUNT)]
+PositiveCount = Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=MAX_COUNT)]
+NodeCount = Annotated[int, BeforeValidator(_no_bool), Field(ge=0, le=MAX_NODES_PER_GROUP)]
+PositiveNodeCount = Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=MAX_NODES_PER_GROUP)]
+Replicas = Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=MAX_PODS_PER_CLUSTER)]
+MonthlyGB = Annotated[Amount, _at_most(MAX_MONTHLY_GB, "1 EB a month")]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
@@ -231,10 +273,10 @@ class NodeGroup(Model):
     name: Name
     instance_type: str
     capacity_type: CapacityType = CapacityType.ON_DEMAND
-    min_size: Count
-    desired_size: Count
-    max_size: PositiveCount
-    disk_gb: Amount = Field(
+    min_size: NodeCount
+    desired_size: NodeCount
+    max_size: PositiveNodeCount
+    disk_gb: Annotated[Amount, _at_most(MAX_EBS_GB, "an EBS volume holds at most 16 TiB")] = Field(
         default_factory=lambda: Amount(
             value=Decimal(20),
             basis=Basis.ASSUMPTION,
@@ -243,10 +285,10 @@ class NodeGroup(Model):
     )
     disk_type: Literal["gp3", "gp2"] = "gp3"
     spot_discount_pct: Amount | None = None
-    labels: dict[str, str] = Field(default_factory=dict)
-    taints: tuple[Taint, ...] = ()
-    zones: tuple[str, ...] = ()
-    max_pods: Annotated[int, Field(ge=1, le=737)] | None = None
+    labels: dict[str, str] = Field(default_factory=dict, max_length=100)
+    taints: tuple[Taint, ...] = Field(default=(), max_length=50)
+    zones: tuple[str, ...] = Field(default=(), max_length=10)
+    max_pods: Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=737)] | None = None
     prefix_delegation: bool = False
     asg_name: str | None = Field(
         default=None,
@@ -286,17 +328,17 @@ class Workload(Model):
     """A Deployment with an HPA range and per-container-sum requests and limits."""
 
     name: Name
-    replicas_min: PositiveCount
-    replicas_max: PositiveCount
-    replicas_expected: PositiveCount | None = None
+    replicas_min: Replicas
+    replicas_max: Replicas
+    replicas_expected: Replicas | None = None
     cpu_request: CpuQuantity
     memory_request: MemoryQuantity
     cpu_limit: CpuQuantity | None = None
     memory_limit: MemoryQuantity | None = None
     anti_affinity: bool = False
     spread_zones: bool = False
-    node_selector: dict[str, str] = Field(default_factory=dict)
-    tolerations: tuple[Toleration, ...] = ()
+    node_selector: dict[str, str] = Field(default_factory=dict, max_length=100)
+    tolerations: tuple[Toleration, ...] = Field(default=(), max_length=50)
     source: str = ""
 
     @model_validator(mode="after")
@@ -383,9 +425,9 @@ class EKSCluster(Model):
     kubernetes_version: Annotated[str, Field(pattern=r"^1\.[0-9]{2}$")]
     support: Literal["auto", "standard", "extended"] = "auto"
     node_count: Literal["desired", "from_capacity"] = "desired"
-    node_groups: Annotated[tuple[NodeGroup, ...], Field(min_length=1)]
-    daemonsets: tuple[DaemonSet, ...] = ()
-    workloads: tuple[Workload, ...] = ()
+    node_groups: Annotated[tuple[NodeGroup, ...], Field(min_length=1, max_length=100)]
+    daemonsets: tuple[DaemonSet, ...] = Field(default=(), max_length=100)
+    workloads: tuple[Workload, ...] = Field(default=(), max_length=10_000)
     workloads_from: str | None = None
     namespace: str = "default"
     resource_quota: ResourceQuota | None = None
@@ -395,7 +437,19 @@ class EKSCluster(Model):
     def _unique_names(self) -> EKSCluster:
         _unique("node_groups", [g.name for g in self.node_groups])
         _unique("workloads", [w.name for w in self.workloads])
+        _unique("daemonsets", [d.name for d in self.daemonsets])
+        check_total_pods(self.workloads)
         return self
+
+
+def check_total_pods(workloads: tuple[Workload, ...]) -> None:
+    """The pods at maximum replicas stay within one Kubernetes cluster's limit."""
+    total = sum(w.replicas_max for w in workloads)
+    if total > MAX_PODS_PER_CLUSTER:
+        raise ValueError(
+            f"the workloads' replicas_max add up to {total:,} pods, above the upper bound "
+            f"{MAX_PODS_PER_CLUSTER:,} (the largest cluster Kubernetes supports)"
+        )
 
 
 class RDSInstance(Model):
@@ -405,10 +459,14 @@ class RDSInstance(Model):
     instance_class: str
     multi_az: bool = False
     storage_type: Literal["gp3", "gp2", "io1"] = "gp3"
-    storage_gb: Amount
-    max_storage_gb: PositiveCount | None = None
-    backup_retention_days: Annotated[int, Field(ge=0, le=35)] = 7
-    backup_storage_gb: Amount = Field(
+    storage_gb: Annotated[Amount, _at_most(MAX_RDS_STORAGE_GB, "RDS storage is at most 64 TiB")]
+    max_storage_gb: (
+        Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=MAX_RDS_STORAGE_GB)] | None
+    ) = None
+    backup_retention_days: Annotated[int, BeforeValidator(_no_bool), Field(ge=0, le=35)] = 7
+    backup_storage_gb: Annotated[
+        Amount, _at_most(35 * MAX_RDS_STORAGE_GB, "35 days of backups of a 64 TiB instance")
+    ] = Field(
         default_factory=lambda: Amount(
             value=Decimal(0),
             basis=Basis.ASSUMPTION,
@@ -440,7 +498,7 @@ class CacheCluster(Model):
     engine: Literal["Redis", "Memcached"] = "Redis"
     engine_version: str = ""
     node_type: str
-    nodes: PositiveCount
+    nodes: Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=500)]  # ElastiCache: 500
     multi_az: bool = False
     cache_cluster_id: str | None = Field(
         default=None, description="CacheClusterId for CloudWatch (default: name)"
@@ -463,16 +521,20 @@ class MSKCluster(Model):
     name: Name
     kafka_version: str = ""
     broker_type: str
-    brokers: PositiveCount
-    storage_gb_per_broker: Amount
+    brokers: Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=1_000)]
+    storage_gb_per_broker: Annotated[
+        Amount, _at_most(MAX_MSK_BROKER_GB, "an MSK broker stores at most 16 TiB")
+    ]
     cluster_name: str | None = Field(
         default=None, description="MSK 'Cluster Name' dimension for CloudWatch (default: name)"
     )
 
 
 class NATGateways(Model):
-    count: Count
-    data_processed_gb: Amount = Field(description="GB processed per month, all gateways together")
+    count: Annotated[int, BeforeValidator(_no_bool), Field(ge=0, le=1_000)]
+    data_processed_gb: MonthlyGB = Field(
+        description="GB processed per month, all gateways together"
+    )
     gateway_ids: tuple[str, ...] = Field(
         default=(), description="NatGatewayId values to read from CloudWatch"
     )
@@ -483,7 +545,7 @@ class LoadBalancer(Model):
 
     name: Name
     type: Literal["network", "application"]
-    count: PositiveCount = 1
+    count: Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=1_000)] = 1
     new_connections_per_second: Amount = Field(default_factory=lambda: stated(0))
     active_connections_per_minute: Amount = Field(default_factory=lambda: stated(0))
     processed_gb_per_hour: Amount = Field(default_factory=lambda: stated(0))
@@ -501,13 +563,13 @@ class LoadBalancer(Model):
 
 
 class DataTransfer(Model):
-    internet_egress_gb: Amount
-    inter_az_gb: Amount = Field(default_factory=lambda: stated(0))
+    internet_egress_gb: MonthlyGB
+    inter_az_gb: MonthlyGB = Field(default_factory=lambda: stated(0))
 
 
 class CloudWatchLogs(Model):
-    ingestion_gb: Amount
-    storage_gb: Amount
+    ingestion_gb: MonthlyGB
+    storage_gb: Annotated[Amount, _at_most(10 * MAX_MONTHLY_GB, "10 EB of stored logs")]
     log_group_names: tuple[str, ...] = Field(
         default=(), description="log groups whose IncomingBytes planner usage pull reads"
     )
@@ -518,12 +580,14 @@ class S3Storage(Model):
 
 
 class KMSKeys(Model):
-    keys: Amount
-    requests_10k: Amount = Field(default_factory=lambda: stated(0))
+    keys: Annotated[Amount, _at_most(100_000, "KMS allows 100,000 keys per account and region")]
+    requests_10k: Annotated[Amount, _at_most(10**9, "10^13 requests a month")] = Field(
+        default_factory=lambda: stated(0)
+    )
 
 
 class ECRStorage(Model):
-    storage_gb: Amount
+    storage_gb: Annotated[Amount, _at_most(10**8, "100 PB of container images")]
 
 
 class Topology(Model):
@@ -535,11 +599,11 @@ class Topology(Model):
     region: str
     as_of: dt.date
     eks: EKSCluster | None = None
-    rds: tuple[RDSInstance, ...] = ()
-    elasticache: tuple[CacheCluster, ...] = ()
-    msk: tuple[MSKCluster, ...] = ()
+    rds: tuple[RDSInstance, ...] = Field(default=(), max_length=1_000)
+    elasticache: tuple[CacheCluster, ...] = Field(default=(), max_length=1_000)
+    msk: tuple[MSKCluster, ...] = Field(default=(), max_length=1_000)
     nat_gateways: NATGateways | None = None
-    load_balancers: tuple[LoadBalancer, ...] = ()
+    load_balancers: tuple[LoadBalancer, ...] = Field(default=(), max_length=1_000)
     data_transfer: DataTransfer | None = None
     cloudwatch_logs: CloudWatchLogs | None = None
     s3: S3Storage | None = None
@@ -552,6 +616,7 @@ class Topology(Model):
         Annotated[str, Field(max_length=256)],
     ] = Field(
         default_factory=dict,
+        max_length=50,
         description="AWS cost allocation tags on the environment's resources, e.g. "
         "{Environment: staging}; billing alerts and actuals filter by them",
     )

@@ -131,7 +131,9 @@ def run(args: argparse.Namespace) -> int:
     from planner.pricing import scenario_capacity_range
     from planner.scenario import load_scenario
 
-    scenario = load_scenario(getattr(args, "scenario", None))
+    scenario = load_scenario(
+        getattr(args, "scenario", None), allow_paths=getattr(args, "allow_path", None) or ()
+    )
     prices = getattr(args, "prices", None)
     catalog = None
     if prices is not None:

@@ -16,8 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-from pydantic import ValidationError
+from pydantic import BaseModel, ConfigDict, ValidationError
 
 from planner.errors import CapacityInputError
 from planner.quantities import (
@@ -27,7 +26,8 @@ from planner.quantities import (
     parse_cpu_millicores,
     parse_memory_bytes,
 )
-from planner.topology import LimitRange, ResourceQuota, Toleration, Workload
+from planner.safe_yaml import MAX_TEXT_CHARS, YamlProblem, load_documents
+from planner.topology import LimitRange, Replicas, ResourceQuota, Toleration, Workload
 
 HOSTNAME = "kubernetes.io/hostname"
 ZONE = "topology.kubernetes.io/zone"
@@ -47,11 +47,55 @@ def _fail(where: str, message: str) -> CapacityInputError:
 
 
 def _files(path: Path) -> list[Path]:
-    if path.is_dir():
-        return sorted(p for p in path.iterdir() if p.suffix in (".yaml", ".yml"))
-    if path.is_file():
-        return [path]
+    try:
+        if path.is_dir():
+            return sorted(
+                p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir()
+            )
+        if path.is_file():
+            return [path]
+    except OSError as exc:
+        raise CapacityInputError(f"workloads_from: {path}: {exc.strerror or exc}") from None
     raise CapacityInputError(f"workloads_from: {path}: no such manifest file or directory")
+
+
+def _mapping(where: str, value: Any, field: str) -> dict[str, Any]:
+    """``value`` as a mapping: None is empty, anything else is a one-line error."""
+    if value is None:
+        return {}
+    if not isinstance(value, dict):
+        raise _fail(where, f"{field} must be a mapping, got a {type(value).__name__}")
+    return value
+
+
+def _list(where: str, value: Any, field: str) -> list[Any]:
+    if value is None:
+        return []
+    if not isinstance(value, list):
+        raise _fail(where, f"{field} must be a list, got a {type(value).__name__}")
+    return value
+
+
+def _read(file: Path) -> list[Any]:
+    """Every YAML document of one manifest file, parsed strictly (see planner.safe_yaml)."""
+    try:
+        with file.open("rb") as handle:
+            raw = handle.read(MAX_TEXT_CHARS + 1)
+    except OSError as exc:
+        raise CapacityInputError(f"{file}: cannot read: {exc.strerror or exc}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise CapacityInputError(
+            f"{file}: is not UTF-8 text (bad byte at offset {exc.start}); Kubernetes "
+            "manifests are UTF-8 YAML"
+        ) from None
+    try:
+        return [doc.data for doc in load_documents(text, multi=True)]
+    except YamlProblem as exc:
+        line = f"line {exc.line}: " if exc.line else ""
+        field = f"{exc.field()}: " if exc.field() else ""
+        raise CapacityInputError(f"{file}: {line}{field}{exc.message}") from None
 
 
 def _get(obj: Any, *keys: str) -> Any:
@@ -80,9 +124,15 @@ def _sum_containers(where: str, containers: Any, key: str) -> tuple[int | None, 
     """Sum of container ``resources.<key>`` (cpu m, memory bytes); None if none states it."""
     cpu_total: int | None = None
     mem_total: int | None = None
-    for i, container in enumerate(containers or []):
+    for i, container in enumerate(_list(where, containers, "containers")):
         name = _get(container, "name") or str(i)
-        resources = _get(container, "resources", key) or {}
+        if not isinstance(container, dict):
+            raise _fail(where, f"container {name}: must be a mapping")
+        resources = _mapping(
+            f"{where}: container {name}",
+            _get(container, "resources", key),
+            f"resources.{key}",
+        )
         if "cpu" in resources:
             cpu = _cpu(f"{where}: container {name}: resources.{key}.cpu", resources["cpu"])
             cpu_total = (cpu_total or 0) + cpu
@@ -94,9 +144,13 @@ def _sum_containers(where: str, containers: Any, key: str) -> tuple[int | None, 
 
 def _max_init(where: str, containers: Any) -> tuple[int, int]:
     cpu_max = mem_max = 0
-    for i, container in enumerate(containers or []):
+    for i, container in enumerate(_list(where, containers, "initContainers")):
         name = _get(container, "name") or str(i)
-        requests = _get(container, "resources", "requests") or {}
+        requests = _mapping(
+            f"{where}: initContainer {name}",
+            _get(container, "resources", "requests"),
+            "resources.requests",
+        )
         if "cpu" in requests:
             cpu_max = max(cpu_max, _cpu(f"{where}: initContainer {name}", requests["cpu"]))
         if "memory" in requests:
@@ -109,7 +163,7 @@ def _memory_text(num_bytes: int) -> str:
 
 
 def _deployment(where: str, doc: dict[str, Any], hpa: dict[str, Any] | None) -> dict[str, Any]:
-    pod = _get(doc, "spec", "template", "spec") or {}
+    pod = _mapping(where, _get(doc, "spec", "template", "spec"), "spec.template.spec")
     containers = pod.get("containers")
     if not containers:
         raise _fail(where, "spec.template.spec.containers is empty; a Deployment needs one")
@@ -132,14 +186,17 @@ def _deployment(where: str, doc: dict[str, Any], hpa: dict[str, Any] | None) -> 
         low = high = 1 if replicas is None else replicas
     anti = any(
         _get(term, "topologyKey") == HOSTNAME
-        for term in _get(
-            pod, "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution"
+        for term in _list(
+            where,
+            _get(
+                pod, "affinity", "podAntiAffinity", "requiredDuringSchedulingIgnoredDuringExecution"
+            ),
+            "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution",
         )
-        or []
     )
     spread = any(
         _get(c, "topologyKey") == ZONE and _get(c, "whenUnsatisfiable") == "DoNotSchedule"
-        for c in pod.get("topologySpreadConstraints") or []
+        for c in _list(where, pod.get("topologySpreadConstraints"), "topologySpreadConstraints")
     )
     fields: dict[str, Any] = {
         "name": _get(doc, "metadata", "name"),
@@ -150,10 +207,14 @@ def _deployment(where: str, doc: dict[str, Any], hpa: dict[str, Any] | None) -> 
         "anti_affinity": anti,
         "spread_zones": spread,
         "node_selector": pod.get("nodeSelector") or {},
-        "tolerations": tuple(
-            Toleration(**{k: v for k, v in t.items() if k in Toleration.model_fields})
-            for t in pod.get("tolerations") or []
-        ),
+        # validated with the Workload: a bad operator or a toleration that is not a
+        # mapping is a one-line error naming the field
+        "tolerations": [
+            {k: v for k, v in t.items() if k in Toleration.model_fields}
+            if isinstance(t, dict)
+            else t
+            for t in _list(where, pod.get("tolerations"), "tolerations")
+        ],
         "source": where.split(": ")[0],
     }
     if cpu_lim is not None:
@@ -161,6 +222,14 @@ def _deployment(where: str, doc: dict[str, Any], hpa: dict[str, Any] | None) -> 
     if mem_lim is not None:
         fields["memory_limit"] = _memory_text(mem_lim)
     return fields
+
+
+class _Replicas(BaseModel):
+    """The HPA's part of a Workload, to name the HPA when its numbers are wrong."""
+
+    model_config = ConfigDict(extra="forbid")
+    replicas_min: Replicas
+    replicas_max: Replicas
 
 
 def _validated(where: str, model: Any, fields: dict[str, Any]) -> Any:
@@ -171,63 +240,99 @@ def _validated(where: str, model: Any, fields: dict[str, Any]) -> Any:
         loc = ".".join(str(p) for p in error["loc"]) or "(object)"
         message = str(error["msg"]).removeprefix("Value error, ")
         value = error.get("input")
-        shown = "" if isinstance(value, dict) else f" (got {value!r})"
+        text = repr(value)
+        shown = "" if isinstance(value, dict | list) else f" (got {text[:60]})"
         raise _fail(where, f"{loc}: {message}{shown}") from None
 
 
+def _quota(where: str, doc: dict[str, Any]) -> ResourceQuota:
+    hard = _mapping(where, _get(doc, "spec", "hard"), "spec.hard")
+    fields = {
+        "requests_cpu": hard.get("requests.cpu"),
+        "requests_memory": hard.get("requests.memory"),
+        "limits_cpu": hard.get("limits.cpu"),
+        "limits_memory": hard.get("limits.memory"),
+    }
+    result: ResourceQuota = _validated(where, ResourceQuota, fields)
+    return result
+
+
+def _limit_range(where: str, doc: dict[str, Any]) -> LimitRange | None:
+    found: LimitRange | None = None
+    for i, item in enumerate(_list(where, _get(doc, "spec", "limits"), "spec.limits")):
+        item = _mapping(where, item, f"spec.limits[{i}]")
+        if item.get("type") == "Container":
+            if found is not None:
+                raise _fail(where, "two Container limits in one LimitRange")
+            fields = {
+                "min_cpu": _get(item, "min", "cpu"),
+                "max_cpu": _get(item, "max", "cpu"),
+                "min_memory": _get(item, "min", "memory"),
+                "max_memory": _get(item, "max", "memory"),
+            }
+            found = _validated(f"{where}: spec.limits[{i}]", LimitRange, fields)
+    return found
+
+
 def read_manifests(path: str | Path) -> ManifestSet:
-    """Read every ``*.yaml`` in a directory (sorted) or one file."""
+    """Read every ``*.yaml`` in a directory (sorted) or one file.
+
+    A Deployment, an HPA's target, a ResourceQuota or a LimitRange given twice is an error
+    (counting it twice would be silently wrong, keeping one would silently drop the other).
+    """
     files = _files(Path(path))
-    deployments: list[tuple[str, dict[str, Any]]] = []
+    deployments: dict[str, tuple[str, dict[str, Any]]] = {}
     hpas: dict[str, tuple[str, dict[str, Any]]] = {}
-    quota: ResourceQuota | None = None
-    limits: LimitRange | None = None
+    quota: tuple[str, ResourceQuota] | None = None
+    limits: tuple[str, LimitRange] | None = None
     namespace: str | None = None
     for file in files:
-        try:
-            docs = list(yaml.safe_load_all(file.read_text(encoding="utf-8")))
-        except yaml.YAMLError as exc:
-            raise CapacityInputError(f"{file}: YAML error: {' '.join(str(exc).split())}") from None
-        for doc in docs:
+        for doc in _read(file):
             if not isinstance(doc, dict):
                 continue
             kind, name = doc.get("kind"), _get(doc, "metadata", "name")
             where = f"{file}: {kind} {name}"
-            namespace = namespace or _get(doc, "metadata", "namespace")
+            ns = _get(doc, "metadata", "namespace")
+            if namespace is None and isinstance(ns, str):
+                namespace = ns
             if kind == "Deployment":
-                deployments.append((where, doc))
+                key = str(name)
+                if key in deployments:
+                    first = deployments[key][0].split(": ")[0]
+                    raise _fail(where, f"Deployment {key!r} is also defined in {first}")
+                deployments[key] = (where, doc)
             elif kind == "HorizontalPodAutoscaler":
-                target = _get(doc, "spec", "scaleTargetRef", "name")
-                hpas[str(target)] = (where, doc)
+                target = str(_get(doc, "spec", "scaleTargetRef", "name"))
+                if target in hpas:
+                    raise _fail(
+                        where,
+                        f"a second HorizontalPodAutoscaler for {target!r} (the first is "
+                        f"{hpas[target][0]})",
+                    )
+                hpas[target] = (where, doc)
             elif kind == "ResourceQuota":
-                hard = _get(doc, "spec", "hard") or {}
-                fields = {
-                    "requests_cpu": hard.get("requests.cpu"),
-                    "requests_memory": hard.get("requests.memory"),
-                    "limits_cpu": hard.get("limits.cpu"),
-                    "limits_memory": hard.get("limits.memory"),
-                }
-                quota = _validated(where, ResourceQuota, fields)
+                if quota is not None:
+                    raise _fail(where, f"a second ResourceQuota (the first is {quota[0]})")
+                quota = (where, _quota(where, doc))
             elif kind == "LimitRange":
-                for item in _get(doc, "spec", "limits") or []:
-                    if item.get("type") == "Container":
-                        fields = {
-                            "min_cpu": _get(item, "min", "cpu"),
-                            "max_cpu": _get(item, "max", "cpu"),
-                            "min_memory": _get(item, "min", "memory"),
-                            "max_memory": _get(item, "max", "memory"),
-                        }
-                        limits = _validated(where, LimitRange, fields)
+                found = _limit_range(where, doc)
+                if found is not None:
+                    if limits is not None:
+                        raise _fail(where, f"a second LimitRange (the first is {limits[0]})")
+                    limits = (where, found)
     workloads = []
-    for where, doc in deployments:
-        name = str(_get(doc, "metadata", "name"))
+    for name, (where, doc) in deployments.items():
         hpa = hpas.get(name)
         fields = _deployment(where, doc, hpa[1] if hpa else None)
-        workloads.append(_validated(hpa[0] if hpa else where, Workload, fields))
+        if hpa is not None:
+            # the replicas come from the HPA: a bad value there names the HPA
+            replicas = {k: fields[k] for k in ("replicas_min", "replicas_max")}
+            _validated(hpa[0], _Replicas, replicas)
+        workloads.append(_validated(where, Workload, fields))
     return ManifestSet(
         workloads=tuple(workloads),
-        resource_quota=quota,
-        limit_range=limits,
+        resource_quota=quota[1] if quota else None,
+        limit_range=limits[1] if limits else None,
         namespace=namespace,
         files=tuple(files),
     )

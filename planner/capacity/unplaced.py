@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from planner.capacity.allocatable import NodeAllocatable
-from planner.capacity.model import State, UnplacedPods
+from planner.capacity.model import CapacityResult, State, UnplacedPods
 from planner.capacity.packing import REASON_MAX_SIZE, REASON_NO_GROUP, GroupSpec, Packing, PodSpec
 from planner.capacity.resources import MIB
 from planner.quantities import format_memory
@@ -101,3 +101,13 @@ def reason(place: Placement, pod: PodSpec, kind: str) -> str:
             "together; no eligible node type has both free after DaemonSets"
         )
     return "; ".join(parts)
+
+
+def unplaced_warnings(result: CapacityResult) -> list[str]:
+    """One warning line per workload and state whose pods cannot be placed: those pods are
+    in no node count and no cost, so a price that leaves them out must say so."""
+    return [
+        f"capacity: {u.count} {u.workload} pod(s) cannot be placed at {u.state} replicas "
+        f"({u.reason}); the nodes and cost at {u.state} leave them out"
+        for u in result.unplaced
+    ]

@@ -7,6 +7,7 @@ a node group's labels (the well-known EKS ones plus its own) and taints decide e
 from __future__ import annotations
 
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.capacity.model import State
 from planner.errors import CapacityInputError
@@ -17,7 +18,11 @@ from planner.topology import (
     NodeGroup,
     ResourceQuota,
     Workload,
+    check_total_pods,
 )
+
+if TYPE_CHECKING:
+    from planner.capacity.manifests import ManifestSet
 
 # EKS add-ons every EKS cluster runs on every node, used when a scenario lists no DaemonSets.
 DEFAULT_DAEMONSETS: tuple[DaemonSet, ...] = (
@@ -53,6 +58,21 @@ def resolve_workloads(
     """Workloads, quota, limit range, namespace and a description of where they came from."""
     if eks.workloads_from is None:
         return eks.workloads, eks.resource_quota, eks.limit_range, eks.namespace, "scenario"
+    found = _from_manifests(eks, base_dir)
+    try:
+        check_total_pods(found.workloads)
+    except ValueError as exc:
+        raise CapacityInputError(f"workloads_from: {eks.workloads_from}: {exc}") from None
+    return (
+        found.workloads,
+        eks.resource_quota or found.resource_quota,
+        eks.limit_range or found.limit_range,
+        found.namespace or eks.namespace,
+        f"manifests: {eks.workloads_from}",
+    )
+
+
+def _from_manifests(eks: EKSCluster, base_dir: Path | None) -> ManifestSet:
     if eks.workloads:
         raise CapacityInputError(
             "eks: set either workloads or workloads_from, not both "
@@ -61,19 +81,13 @@ def resolve_workloads(
     from planner.capacity.manifests import read_manifests
     from planner.scenario import bundled_scenarios_dir
 
-    path = Path(eks.workloads_from)
+    path = Path(eks.workloads_from or ".")
     if not path.is_absolute():
         path = (base_dir or bundled_scenarios_dir()) / path
     found = read_manifests(path)
     if not found.workloads:
         raise CapacityInputError(f"workloads_from: {path}: no Deployment found")
-    return (
-        found.workloads,
-        eks.resource_quota or found.resource_quota,
-        eks.limit_range or found.limit_range,
-        found.namespace or eks.namespace,
-        f"manifests: {eks.workloads_from}",
-    )
+    return found
 
 
 def group_labels(group: NodeGroup, arch: str) -> dict[str, str]:

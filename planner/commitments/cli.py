@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import argparse
 from decimal import Decimal, InvalidOperation
-from pathlib import Path
 from typing import TYPE_CHECKING
 
 from planner.errors import InputError
@@ -84,36 +83,10 @@ def decimal_arg(text: str, name: str, low: Decimal, high: Decimal) -> Decimal:
 
 
 def load_with_overlays(scenario: str, overlays: list[str]) -> Scenario:
-    """The scenario, then each overlay merged over it in order (an overlay's own
-    ``extends:`` is ignored: it applies to what comes before it on the command line)."""
-    from pydantic import ValidationError
+    """The scenario, then each overlay merged over it in order (see ``load_stacked``)."""
+    from planner.scenario import load_stacked
 
-    from planner import scenario as loader
-    from planner.topology import Topology
-
-    if not overlays:
-        return loader.load_scenario(scenario)
-    path = loader.resolve_scenario_path(scenario)
-    source = loader._Source()
-    chain: list[Path] = []
-    document = loader._load_with_extends(path, source, chain, depth=0)
-    last = path
-    for overlay in overlays:
-        over_path = loader.resolve_scenario_path(overlay)
-        data, lines = loader._read_yaml(over_path)
-        data.pop("extends", None)
-        for key, line in lines.items():
-            source.lines[key] = (over_path, line)
-        document = loader._merge(document, data, str(over_path), ())
-        chain.append(over_path)
-        last = over_path
-    document.pop("extends", None)
-    try:
-        topology = Topology.model_validate(document)
-    except ValidationError as exc:
-        raise loader._first_error(exc, document, source, last) from None
-    loader._check_names(topology, document, source, last)
-    return loader.Scenario(topology=topology, path=path, chain=tuple(chain))
+    return load_stacked(scenario, overlays)
 
 
 def compute_commitments(

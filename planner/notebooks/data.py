@@ -95,6 +95,7 @@ def cost_summary(report: CostReport) -> dict[str, Any]:
 
 def overview_summary(data: Overview) -> dict[str, Any]:
     out = {"notebook": "cost_overview", **cost_summary(data.report)}
+    out["warnings"] = list(data.report.warnings)
     out["side_by_side"] = {k: plain(v.total_monthly_usd) for k, v in data.side_by_side.items()}
     total = data.report.total_monthly_usd
     headline = f"{money(total)} a month at list prices of {data.report.snapshot['date']}"
@@ -222,6 +223,8 @@ def capacity_headline(data: Capacity, decimals: int = 2) -> str:
 
 
 def capacity_summary(data: Capacity) -> dict[str, Any]:
+    from planner.capacity.unplaced import unplaced_warnings
+
     result = data.result
     cost = {s: c.monthly_usd for s, c in data.costs.items()}
     low, high = Decimal(cost["min"]), Decimal(cost["max"])
@@ -231,5 +234,6 @@ def capacity_summary(data: Capacity) -> dict[str, Any]:
         "nodes": {s: result.nodes(s) for s in ("min", "expected", "max")},
         "cost_range_monthly_usd_exact": {s: plain(Decimal(v)) for s, v in cost.items()},
         "ok": result.ok,
+        "warnings": unplaced_warnings(result),
         "headline": f"cost range with the replicas: {money(low)} to {money(high)} a month",
     }

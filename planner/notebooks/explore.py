@@ -173,7 +173,9 @@ class Explorer:
         path = self._overlay_path("explore", None)
         overlay = self.overlay()
         overlay["extends"] = str(self.base.path.resolve())  # absolute: nothing is written
-        report = price_scenario(load_overlay(overlay, path), self.catalog)
+        # the base was loaded (and its own extends confined) already: allow its folder
+        scenario = load_overlay(overlay, path, allow_paths=(self.base.path.parent,))
+        report = price_scenario(scenario, self.catalog)
         self.last = Priced(report, self.base_report)
         return self.last
 
