@@ -70,7 +70,10 @@ def get_products(
         counter.by_service[service_code] = counter.by_service.get(service_code, 0) + 1
         items = page.get("PriceList")
         if not isinstance(items, list):
-            raise AwsError(f"AWS pricing GetProducts for {service_code}: response has no PriceList")
+            raise AwsError(
+                f"AWS pricing GetProducts for {service_code}: the response has no PriceList "
+                "(malformed or truncated)"
+            )
         for index, item in enumerate(items):
             counter.records += 1
             yield _parse(item, service_code, counter.calls, index)

@@ -112,12 +112,12 @@ def tier_product(
     """
     if not tiered:
         return mapped.product
+    if free and end != INF:
+        return f"{mapped.product}/free-up-to-{_plain(end)}"
     if mapped.tier_names is not None:
         for start in sorted(mapped.tier_names, reverse=True):
             if begin >= start:
                 return mapped.tier_names[start]
-    if free and end != INF:
-        return f"{mapped.product}/free-up-to-{_plain(end)}"
     if begin == lowest_paid:
         return mapped.product
     return f"{mapped.product}/from-{_plain(begin)}"
