@@ -547,7 +547,9 @@ def build_commitments(b: Builder, sources: Path) -> None:
         note = "effective hourly rate: recurring hourly + upfront/(years x 8760), as published"
         if existing is not None:
             if Decimal(existing["usd"]) != Decimal(usd):
-                raise SystemExit(f"commitments: {service} {key} {usd} vs snapshot {existing['usd']}")
+                raise SystemExit(
+                    f"commitments: {service} {key} {usd} vs snapshot {existing['usd']}"
+                )
             note += f"; same value in {existing['source']} ({existing['source_date']})"
         table[key] = {
             "service": service,

@@ -346,7 +346,7 @@ def offer_file(service: str, records: list[dict[str, Any]], path: Path, *, fille
             json.dumps(
                 {
                     "formatVersion": "v1.0",
-                    "disclaimer": "generated for planner's tests in the format of AWS's offer files",
+                    "disclaimer": "generated for planner's tests in AWS's offer file format",
                     "offerCode": service,
                     "version": "20261102180000",
                     "publicationDate": PUBLISHED,

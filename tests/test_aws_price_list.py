@@ -241,7 +241,8 @@ def test_session_client_has_bounded_retries_timeouts_and_the_profile(
 ) -> None:
     config = tmp_path / "config"
     config.write_text(
-        "[profile planner-test]\nregion = eu-west-1\naws_access_key_id = AKIDPROFILE\naws_secret_access_key = secret\n"
+        "[profile planner-test]\nregion = eu-west-1\n"
+        "aws_access_key_id = AKIDPROFILE\naws_secret_access_key = secret\n"
     )
     monkeypatch.setenv("AWS_CONFIG_FILE", str(config))
     monkeypatch.delenv("AWS_ACCESS_KEY_ID")

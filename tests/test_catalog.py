@@ -64,7 +64,10 @@ def test_lookups_are_dict_accesses_in_the_region_table(monkeypatch: pytest.Monke
     row = fresh.get("AmazonEC2", "us-east-1", "instance/t3.medium")
     assert list(fresh._index) == [("AmazonEC2", "us-east-1")]
     table = fresh._index[("AmazonEC2", "us-east-1")]
-    assert type(table) is dict and table[("AmazonEC2", "us-east-1", "instance/t3.medium", ON_DEMAND)] is row
+    assert (
+        type(table) is dict
+        and table[("AmazonEC2", "us-east-1", "instance/t3.medium", ON_DEMAND)] is row
+    )
     fresh._index[("AmazonEC2", "us-east-1")] = NoScan(table)
 
     def no_load(*args: object) -> None:

@@ -90,6 +90,8 @@ class _Progress:
 def import_offers(
     paths: Sequence[Path], regions: Sequence[str] = ()
 ) -> tuple[list[PriceRow], dict[str, Any]]:
+    import ijson
+
     files = offer_files(paths)
     sizes = [f.stat().st_size for f in files]
     progress = _Progress(sum(sizes) * 3)
@@ -101,7 +103,7 @@ def import_offers(
             got, code = _import_one(path, regions, progress)
         except PlannerError as exc:
             raise PlannerError(f"{path}: {exc}") from None
-        except (ValueError, KeyError, TypeError) as exc:  # ijson.JSONError is a ValueError
+        except (ijson.JSONError, ValueError, KeyError, TypeError) as exc:
             raise PlannerError(
                 f"{path}: not a readable AWS offer file ({' '.join(str(exc).split())[:200]})"
             ) from None
@@ -139,14 +141,13 @@ def _import_one(
 
 
 def _is_savings_plan(path: Path) -> bool:
+    """Savings Plans offer files list their products; price lists map SKU -> product."""
     import ijson
 
     with path.open("rb") as handle:
-        for prefix, _event, _value in ijson.parse(handle):
-            if prefix.startswith("terms.savingsPlan"):
-                return True
-            if prefix.startswith("terms.OnDemand") or prefix.startswith("products."):
-                return False
+        for prefix, event, _value in ijson.parse(handle):
+            if prefix == "products" and event in ("start_array", "start_map"):
+                return bool(event == "start_array")
     return False
 
 
