@@ -29,6 +29,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
 	$(BIN)/python benchmarks/capacity_pack.py
 	$(BIN)/python benchmarks/report.py
+	$(BIN)/python benchmarks/snapshot_verify.py
+	$(BIN)/python benchmarks/refresh_calls.py
+	$(BIN)/python benchmarks/import_offer.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache
