@@ -14,11 +14,11 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
 
 HERE = Path(__file__).resolve().parent
 
-COMMON_PARAMETERS = """\
+COMMON_PARAMETERS = '''\
 scenario = "staging"  # scenario YAML path or bundled name ("staging", "production")
 prices = None  # price snapshot folder; None means the bundled snapshot
 usd_decimals = 2  # decimals shown for US dollars (0-2)
-compare_with = ["staging", "production"]  # scenarios priced side by side"""
+compare_with = ["staging", "production"]  # scenarios priced side by side'''
 
 
 def md(text: str) -> nbformat.NotebookNode:
