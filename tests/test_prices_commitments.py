@@ -251,3 +251,70 @@ def test_offline_commitment_rates_are_in_the_snapshot_with_source_and_date() -> 
             "instance/m5.large",
             Term("SavingsPlan", "1yr", "No Upfront", "compute"),
         )
+
+
+def test_refresh_fetches_spot_and_savings_plans_for_the_scenario(tmp_path: Path) -> None:
+    """The refresh's own path (make_plan + fetch) with stubbed ec2 and savingsplans clients."""
+    from aws_records import staging_records
+
+    from planner.prices.refresh import fetch, make_plan
+
+    text = (REPO / "scenarios" / "staging.yaml").read_text()
+    scenario = tmp_path / "staging-m5.yaml"
+    scenario.write_text(text.replace("instance_type: t3.large", "instance_type: m5.large"))
+    plan = make_plan([str(scenario)], [], ["AmazonEKS"], spot=True, savings_plans=True)
+    assert plan.spot == {"us-east-1": {"m5.large"}}
+    assert plan.savings == {"us-east-1": {"m5.large", "t3.medium"}}
+    clients: dict[str, Any] = {}
+    for service in ("pricing", "ec2", "savingsplans"):
+        clients[service] = boto3.client(
+            service, region_name="us-east-1", aws_access_key_id="a", aws_secret_access_key="b"
+        )
+    stubs = {name: Stubber(c) for name, c in clients.items()}
+    eks = [json.dumps(r) for r in staging_records("us-east-1")["AmazonEKS"]]
+    stubs["pricing"].add_response("get_products", {"FormatVersion": "aws_v1", "PriceList": eks})
+    stubs["ec2"].add_response("describe_spot_price_history", {"SpotPriceHistory": _history()})
+    rates = [
+        _sp_result("Compute", 31536000, "No Upfront", "0.068"),
+        _sp_result("Compute", 31536000, "No Upfront", "0.0301", "t3.medium"),
+    ]
+    stubs["savingsplans"].add_response(
+        "describe_savings_plans_offering_rates", {"searchResults": rates}
+    )
+    for stub in stubs.values():
+        stub.activate()
+    result = fetch(plan, lambda service, region: clients[service], today="2026-11-25")
+    for stub in stubs.values():
+        stub.assert_no_pending_responses()
+    got = {
+        (r.product, r.term.kind, r.term.offering_class): r.usd
+        for r in result.rows
+        if r.service == "AmazonEC2"
+    }
+    assert got == {
+        ("instance/m5.large", "Spot", ""): Decimal("0.0409"),
+        ("instance/m5.large", "SavingsPlan", "compute"): Decimal("0.068"),
+        ("instance/t3.medium", "SavingsPlan", "compute"): Decimal("0.0301"),
+    }
+    assert result.calls == {
+        "AmazonEKS": 1,
+        "ec2 DescribeSpotPriceHistory": 1,
+        "savingsplans DescribeSavingsPlansOfferingRates": 1,
+    }
+    assert result.missing == []
+
+
+def test_status_counts_terms_and_stale_rows() -> None:
+    from planner.prices.status import status_json, status_rows
+
+    catalog = PriceCatalog(SNAPSHOT_DIR)
+    today = dt.date(2026, 11, 25)
+    rows = {(c.service, c.region): c for c in status_rows(catalog, today, ["us-east-1"])}
+    ec2 = rows[("AmazonEC2", "us-east-1")]
+    assert ec2.spot == 1 and ec2.savings_plan == 0
+    assert ec2.on_demand + ec2.reserved + ec2.spot == ec2.rows
+    eks = rows[("AmazonEKS", "us-east-1")]
+    # both EKS rows come from infracost's 2025-07-07 golden: 506 days before 2026-11-25
+    assert (eks.rows, eks.oldest, eks.oldest_age_days, eks.stale_rows) == (2, "2025-07-07", 506, 2)
+    doc = json.loads(status_json(catalog, list(rows.values()), today))
+    assert doc["stale_after_days"] == 365 and len(doc["coverage"]) == len(rows)

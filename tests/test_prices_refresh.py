@@ -392,3 +392,23 @@ def test_missing_products_are_warned_and_keep_their_rows(
         "AmazonMSK storage/gb in us-east-1",
     ]
     assert Term() == Term("OnDemand")
+
+
+@pytest.mark.parametrize(
+    ("argv", "fragment"),
+    [
+        ([], "give --scenario FILE or --region REGION"),
+        (["--region", "us-east-1", "--spot"], "--spot and --savings-plans need --scenario"),
+        (
+            ["--region", "us-east-1", "--services", "AmazonSNS"],
+            "unknown service code(s) AmazonSNS; valid: AmazonEKS",
+        ),
+        (["--scenario", "nonesuch"], "nonesuch"),
+    ],
+)
+def test_bad_refresh_arguments_are_one_line(
+    argv: list[str], fragment: str, run_cli: RunCli, tmp_path: Path, aws_env: pytest.MonkeyPatch
+) -> None:
+    result = run_cli(["prices", "refresh", *argv, "--out", str(tmp_path / "new")])
+    assert result.code == 2 and result.err.count("\n") == 1 and fragment in result.err
+    assert not (tmp_path / "new").exists()
