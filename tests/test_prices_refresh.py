@@ -65,7 +65,12 @@ def test_staging_refresh_over_http_throttled_first(
     # every product staging uses now comes from the endpoint, dated by publicationDate
     from planner.prices.needs import scenario_needs
 
-    _, needs = scenario_needs(STAGING)
+    _, asked = scenario_needs(STAGING)
+    spot = Term("Spot")
+    assert [n for n in asked if n[3] != Term()] == [
+        ("AmazonEC2", "us-east-1", "instance/t3.large", spot)
+    ]
+    needs = [n for n in asked if n[3] == Term()]
     assert len(needs) == 21
     for service, region, product, term in needs:
         row = catalog.get(service, region, product, term)

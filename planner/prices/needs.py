@@ -33,6 +33,8 @@ class RecordingCatalog(PriceCatalog):
         self, service: str, region: str, product: str, term: Term = ON_DEMAND
     ) -> PriceRow | None:
         self.asked.add((service, region, product, term))
+        if term.kind in ("Spot", "SavingsPlan"):
+            return None  # not Price List prices: the pricer falls back to on-demand
         return PriceRow(
             service, region, product, "", term, "", Decimal(1), "placeholder", "", "needs", ""
         )

@@ -72,7 +72,7 @@ def make_plan(
         if regions and region not in regions:
             continue
         for need in sorted(needs, key=str):
-            if need[0] in wanted:
+            if need[0] in wanted and need[3].kind in ("OnDemand", "Reserved"):
                 plan.needs.add(need)
                 query = product_query(need[0], need[1], need[2])
                 if query not in plan.queries:
