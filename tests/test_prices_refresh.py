@@ -13,13 +13,13 @@ from pathlib import Path
 
 import pytest
 from aws_records import staging_records
-from conftest import SNAPSHOT_DIR, CliResult
+from conftest import SCENARIOS_DIR, SNAPSHOT_DIR, CliResult
 from pricing_server import pricing_server
 
 from planner.catalog import MARKER, PriceCatalog, Term
 
 RunCli = Callable[[Sequence[str]], CliResult]
-STAGING = "scenarios/staging.yaml"
+STAGING = str(SCENARIOS_DIR / "staging.yaml")
 
 
 @pytest.fixture
