@@ -211,7 +211,7 @@ def service_source(service: str, product: str) -> str:
     return service
 
 
-def build_ec2(b: Builder, shared: Path) -> None:
+def build_ec2(b: Builder, sources: Path) -> None:
     for r in b.rows:
         if r["service"] == "AmazonEC2" and r["price_kind"] == "list":
             b.add(
@@ -276,7 +276,7 @@ def build_ec2(b: Builder, shared: Path) -> None:
     b.managed("AmazonEC2", "nat/gb", "Data processed", "GB", places=4)
     # Real DescribeSpotPriceHistory sample: one summary row per type (median over the AZs).
     sample = (
-        shared
+        sources
         / "api-response-samples"
         / ("ec2_describe_spot_price_history_m5.large_linux_us-east-1_2021-02.json")
     )
@@ -662,19 +662,19 @@ def main(argv: Iterable[str]) -> int:
             raise SystemExit("--out needs a folder")
         out = Path(args[at + 1])
         del args[at : at + 2]
-    shared = Path(args[0]) if args else SOURCES
-    if not (shared / "prices_extract.csv").is_file():
-        raise SystemExit(f"{shared}: no prices_extract.csv; pass the vendored sources folder")
-    with (shared / "prices_extract.csv").open(newline="", encoding="utf-8") as handle:
+    sources = Path(args[0]) if args else SOURCES
+    if not (sources / "prices_extract.csv").is_file():
+        raise SystemExit(f"{sources}: no prices_extract.csv; pass the vendored sources folder")
+    with (sources / "prices_extract.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     b = Builder(rows)
-    build_ec2(b, shared)
+    build_ec2(b, sources)
     build_rds(b)
     build_elasticache(b)
     build_msk(b)
     build_simple(b)
     build_data_transfer(b)
-    build_commitments(b, shared)
+    build_commitments(b, sources)
     check(b)
     manifest = write(b, out)
     print(

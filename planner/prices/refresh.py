@@ -12,7 +12,6 @@ import datetime as dt
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 from typing import Any
 
 from planner.catalog import SERVICES, PriceCatalog, PriceRow, Term
@@ -218,7 +217,3 @@ def extra_fields(catalog: PriceCatalog) -> dict[str, dict[str, Any]]:
         service: {k: v for k, v in entry.items() if k not in STANDARD_KEYS}
         for service, entry in catalog.manifest["services"].items()
     }
-
-
-def nonzero(rows: Iterable[PriceRow]) -> Decimal:
-    return sum((r.usd for r in rows), Decimal(0))

@@ -12,7 +12,6 @@ suffixes) follow AWS's published offer files as documented in pricing/README.md.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -283,9 +282,6 @@ def _query(service: str, region: str, **fields: str) -> Query:
 
 def region_queries(service: str, region: str) -> list[Query]:
     return [_query(service, region, **extra) for extra in SPECS[service].region_queries]
-
-
-ProductQuery = Callable[[str, str, list[str]], "Query | None"]
 
 
 def product_query(service: str, region: str, product: str) -> Query:
