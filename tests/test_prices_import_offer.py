@@ -182,3 +182,48 @@ def test_a_broken_offer_file_is_one_line(run_cli: Any, tmp_path: Path) -> None:
     assert (
         result.code == 2 and "offerCode 'AmazonSNS' is not a service planner prices" in result.err
     )
+
+
+def test_records_that_disagree_on_one_product_are_dropped_and_counted(tmp_path: Path) -> None:
+    from aws_records import record
+
+    from planner.prices.offer_file import import_offers
+
+    a = record(
+        "AmazonEC2",
+        "eu-west-1",
+        "Storage",
+        {
+            "volumeApiName": "gp3",
+            "volumeType": "General Purpose",
+            "usagetype": "EU-EBS:VolumeUsage.gp3",
+        },
+        [("GB-Mo", "0.088", "0", "Inf")],
+    )
+    b = record(
+        "AmazonEC2",
+        "eu-west-1",
+        "Storage",
+        {"volumeApiName": "gp3", "volumeType": "SSD", "usagetype": "EU-EBS:VolumeUsage.gp3"},
+        [("GB-Mo", "0.09", "0", "Inf")],
+    )
+    same = record(
+        "AmazonEC2",
+        "eu-west-1",
+        "NAT Gateway",
+        {"usagetype": "EU-NatGateway-Hours"},
+        [("Hrs", "0.048", "0", "Inf")],
+    )
+    twin = record(
+        "AmazonEC2",
+        "eu-west-1",
+        "NAT Gateway",
+        {"usagetype": "EU-NatGateway-Hours", "operation": "NatGateway"},
+        [("Hrs", "0.048", "0", "Inf")],
+    )
+    path = offer_file("AmazonEC2", [a, b, same, twin], tmp_path / "ec2.json")
+    rows, summary = import_offers([path])
+    assert [(r.product, r.usd) for r in rows] == [
+        ("nat/hours", Decimal("0.048"))
+    ]  # agreeing twins kept once
+    assert summary["conflicting_records_dropped"] == 1  # ebs/gp3: 0.088 vs 0.09

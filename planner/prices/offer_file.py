@@ -24,7 +24,7 @@ from typing import IO, Any
 
 from planner.catalog import PriceRow, Term
 from planner.errors import PlannerError
-from planner.prices.records import record_rows, region_of
+from planner.prices.records import Deduper, record_rows, region_of
 from planner.prices.services import SPECS
 
 SP_CLASSES = {"ComputeSavingsPlans": "compute", "EC2InstanceSavingsPlans": "ec2instance"}
@@ -95,7 +95,7 @@ def import_offers(
     files = offer_files(paths)
     sizes = [f.stat().st_size for f in files]
     progress = _Progress(sum(sizes) * 3)
-    rows: list[PriceRow] = []
+    dedupe = Deduper()
     codes: list[str] = []
     dates: dict[str, list[str]] = {}
     for path in files:
@@ -107,13 +107,16 @@ def import_offers(
             raise PlannerError(
                 f"{path}: not a readable AWS offer file ({' '.join(str(exc).split())[:200]})"
             ) from None
-        rows.extend(got)
+        for row in got:
+            dedupe.add(row)
         codes.append(code)
         for r in got:
             span = dates.setdefault(r.service, [r.source_date, r.source_date])
             span[0], span[1] = min(span[0], r.source_date), max(span[1], r.source_date)
     progress.bar.close()
+    rows = list(dedupe.rows.values())
     summary = {
+        "conflicting_records_dropped": len(dedupe.clashes),
         "files": len(files),
         "mb": round(sum(sizes) / 1e6, 1),
         "services": sorted(set(codes)),

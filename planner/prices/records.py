@@ -272,5 +272,24 @@ def _known_free(
     return "free" in description.lower()
 
 
+class Deduper:
+    """Rows by key; two records giving one key different prices are both dropped, counted."""
+
+    def __init__(self) -> None:
+        self.rows: dict[tuple[str, str, str, Term], PriceRow] = {}
+        self.clashes: set[tuple[str, str, str, Term]] = set()
+
+    def add(self, row: PriceRow) -> None:
+        key = (row.service, row.region, row.product, row.term)
+        if key in self.clashes:
+            return
+        old = self.rows.get(key)
+        if old is not None and old.usd != row.usd:
+            del self.rows[key]  # two records disagree: neither can be trusted
+            self.clashes.add(key)
+            return
+        self.rows[key] = row
+
+
 def attrs_text(attributes: dict[str, Any], keys: Iterable[str]) -> str:
     return ";".join(f"{k}={attributes[k]}" for k in keys if k in attributes)

@@ -16,7 +16,7 @@ from typing import Any
 
 from planner.catalog import SERVICES, PriceCatalog, PriceRow, Term
 from planner.errors import PlannerError
-from planner.prices.records import record_rows
+from planner.prices.records import Deduper, record_rows
 from planner.prices.services import SPECS, Query, product_query, region_queries
 
 ClientFactory = Callable[[str, str], Any]  # (aws service, region) -> client
@@ -100,8 +100,8 @@ def fetch(plan: Plan, client_for: ClientFactory, *, today: str | None = None) ->
 
     result = Result()
     counter = CallCounter()
-    live: dict[tuple[str, str, str, Term], PriceRow] = {}
-    clashes: set[tuple[str, str, str, Term]] = set()
+    dedupe = Deduper()
+    live = dedupe.rows
     pricing = client_for("pricing", PRICING_API_REGION) if plan.queries else None
     bar = tqdm(
         plan.queries, desc="GetProducts", unit="query", file=sys.stderr, delay=1.0, disable=None
@@ -112,18 +112,10 @@ def fetch(plan: Plan, client_for: ClientFactory, *, today: str | None = None) ->
             for row in record_rows(
                 record, query.service, spec.mapper, source="AWS Price List API GetProducts"
             ):
-                key = (row.service, row.region, row.product, row.term)
-                if key in clashes:
-                    continue
-                old = live.get(key)
-                if old is not None and old.usd != row.usd:
-                    del live[key]  # two records disagree: neither can be trusted
-                    clashes.add(key)
-                    continue
-                live[key] = row
+                dedupe.add(row)
     result.records = counter.records
     result.calls = dict(counter.by_service)
-    result.conflicts = len(clashes)
+    result.conflicts = len(dedupe.clashes)
     for need in sorted(plan.needs, key=str):
         if need not in live:
             result.missing.append(f"{need[0]} {need[2]} in {need[1]}")
