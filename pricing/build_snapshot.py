@@ -350,12 +350,16 @@ def build_rds(b: Builder) -> None:
         ("storage/io1/Single-AZ", "Storage (provisioned IOPS SSD, io1)", "0.125"),
     ]
     for product, usage, expected in storage:
-        found = b.find(
-            lambda r, u=usage, e=expected: (
+
+        def matches(r: Row, u: str = usage, e: str = expected) -> bool:
+            return (
                 r["service"] == "AmazonRDS"
                 and r["sku_or_usage_type"] == u
                 and Decimal(r["usd"]) == Decimal(e)
-            ),
+            )
+
+        found = b.find(
+            matches,
             product,
         )
         b.add(_managed_row("AmazonRDS", product, "GB-Mo", Decimal(expected), found[0], usage))
@@ -539,8 +543,8 @@ def build_commitments(b: Builder, sources: Path) -> None:
             newest[key] = r
     for (service, product, lease, option, offering), r in sorted(newest.items()):
         table = b.out[service]
-        key = ("us-east-1", product, "Reserved", lease, option, offering)
-        existing = table.get(key)
+        row_key = ("us-east-1", product, "Reserved", lease, option, offering)
+        existing = table.get(row_key)
         if existing is not None and existing["price_kind"] != "effective hourly":
             continue  # AWS's own record, with the upfront fee apart
         usd = plain(Decimal(r["effective_hourly_usd"]))
@@ -548,10 +552,10 @@ def build_commitments(b: Builder, sources: Path) -> None:
         if existing is not None:
             if Decimal(existing["usd"]) != Decimal(usd):
                 raise SystemExit(
-                    f"commitments: {service} {key} {usd} vs snapshot {existing['usd']}"
+                    f"commitments: {service} {row_key} {usd} vs snapshot {existing['usd']}"
                 )
             note += f"; same value in {existing['source']} ({existing['source_date']})"
-        table[key] = {
+        table[row_key] = {
             "service": service,
             "region": "us-east-1",
             "product": product,
@@ -598,6 +602,7 @@ def build_data_transfer(b: Builder) -> None:
 def write(b: Builder, out: Path = OUT) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, object] = {}
+    b_rows: dict[str, int] = {}
     for old in out.glob("*.csv"):
         old.unlink()
     for service in sorted(b.out):
@@ -611,6 +616,7 @@ def write(b: Builder, out: Path = OUT) -> dict[str, object]:
         tmp.replace(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         dates = sorted({r["source_date"] for r in rows})
+        b_rows[service] = len(rows)
         files[service] = {
             "file": path.name,
             "rows": len(rows),
@@ -627,7 +633,7 @@ def write(b: Builder, out: Path = OUT) -> dict[str, object]:
         "builder": "pricing/build_snapshot.py",
         "columns": COLUMNS,
         "services": files,
-        "total_rows": sum(int(f["rows"]) for f in files.values()),  # type: ignore[call-overload]
+        "total_rows": sum(b_rows.values()),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     (out / MARKER).write_text("planner price snapshot; safe for planner to replace\n")

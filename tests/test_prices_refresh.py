@@ -327,7 +327,7 @@ def test_an_interrupted_write_keeps_the_old_snapshot(
             raise KeyboardInterrupt
         real_replace(src, dst)
 
-    aws_env.setattr(snapshot.os, "replace", interrupted)
+    aws_env.setattr(snapshot.os, "replace", interrupted)  # type: ignore[attr-defined]
     with pricing_server(staging_records("us-east-1")) as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
         result = run_cli(
