@@ -417,3 +417,19 @@ def test_bad_refresh_arguments_are_one_line(
     result = run_cli(["prices", "refresh", *argv, "--out", str(tmp_path / "new")])
     assert result.code == 2 and result.err.count("\n") == 1 and fragment in result.err
     assert not (tmp_path / "new").exists()
+
+
+def test_a_refresh_rewrites_untouched_rows_byte_for_byte(tmp_path: Path) -> None:
+    """So that a refresh of pricing/snapshot is a reviewable diff of the rows it changed."""
+    from planner.prices.refresh import base_rows, extra_fields
+    from planner.prices.snapshot import write_snapshot
+
+    base = PriceCatalog(SNAPSHOT_DIR)
+    out = write_snapshot(
+        list(base_rows(base)), tmp_path / "same", "2026-11-25", extra=extra_fields(base)
+    )
+    for entry in base.manifest["services"].values():
+        assert (out / entry["file"]).read_bytes() == (SNAPSHOT_DIR / entry["file"]).read_bytes()
+    manifest = json.loads((out / "manifest.json").read_text())
+    for service, entry in base.manifest["services"].items():
+        assert manifest["services"][service] == entry
