@@ -152,11 +152,19 @@ def test_a_savings_plans_offer_file(tmp_path: Path) -> None:
             ]
         },
     }
+    # a rate without discountedRegionCode: the region comes from the usage type's prefix
+    no_region = dict(doc["terms"]["savingsPlan"][0]["rates"][0])  # type: ignore[index]
+    del no_region["discountedRegionCode"]
+    no_region.update(discountedUsageType="BoxUsage:m5.large", rateCode="SKUCOMPUTE1YRNU.X4")
+    no_region["discountedRate"] = {"price": "0.068", "currency": "USD"}
+    doc["terms"]["savingsPlan"][0]["rates"].append(no_region)  # type: ignore[index]
     path = tmp_path / "savingsplans.json"
     path.write_text(json.dumps(doc))
     rows, summary = import_offers([path])
     assert summary["services"] == ["SavingsPlans"]
-    (row,) = rows  # Windows (RunInstances:0002) and Fargate rates are not shared Linux EC2
+    # Windows (RunInstances:0002) and Fargate rates are not shared Linux EC2
+    row, m5 = sorted(rows, key=lambda r: r.region)
+    assert (m5.region, m5.product, m5.usd) == ("us-east-1", "instance/m5.large", Decimal("0.068"))
     assert (row.service, row.region, row.product, row.term, row.usd, row.source_date) == (
         "AmazonEC2",
         "eu-west-1",

@@ -28,6 +28,25 @@ from planner.prices.records import Deduper, record_rows, region_of
 from planner.prices.services import SPECS
 
 SP_CLASSES = {"ComputeSavingsPlans": "compute", "EC2InstanceSavingsPlans": "ec2instance"}
+# EC2 usage-type prefixes of regions (us-east-1's usage types carry none).
+USAGE_PREFIXES = {
+    "": "us-east-1",
+    "USE2": "us-east-2",
+    "USW1": "us-west-1",
+    "USW2": "us-west-2",
+    "CAN1": "ca-central-1",
+    "EUC1": "eu-central-1",
+    "EU": "eu-west-1",
+    "EUW2": "eu-west-2",
+    "EUW3": "eu-west-3",
+    "EUN1": "eu-north-1",
+    "APS1": "ap-southeast-1",
+    "APS2": "ap-southeast-2",
+    "APS3": "ap-south-1",
+    "APN1": "ap-northeast-1",
+    "APN2": "ap-northeast-2",
+    "SAE1": "sa-east-1",
+}
 
 
 def offer_files(paths: Sequence[Path]) -> list[Path]:
@@ -222,9 +241,15 @@ def _sp_rate_row(
         or rate.get("discountedOperation", "RunInstances") != "RunInstances"
     ):
         return None  # Linux/UNIX shared tenancy only
-    region = str(rate.get("discountedRegionCode") or plan.get("regionCode") or "")
+    prefix = usage.split("BoxUsage:", 1)[0].rstrip("-")
+    region = str(
+        rate.get("discountedRegionCode") or plan.get("regionCode") or USAGE_PREFIXES.get(prefix, "")
+    )
     if not region:
-        return None
+        raise PlannerError(
+            f"Savings Plan sku {sku} rate {rate.get('rateCode')}: no region for usage type "
+            f"{usage!r}"
+        )
     usd = Decimal(str(rate["discountedRate"]["price"]))
     if usd <= 0:
         raise PlannerError(
