@@ -409,6 +409,7 @@ def test_missing_products_are_warned_and_keep_their_rows(
             "unknown service code(s) AmazonSNS; valid: AmazonEKS",
         ),
         (["--scenario", "nonesuch"], "nonesuch"),
+        (["--scenario", "staging", "--region", "eu-west-1"], "nothing to fetch"),
     ],
 )
 def test_bad_refresh_arguments_are_one_line(

@@ -88,6 +88,11 @@ def make_plan(
                 )
     if (spot or savings_plans) and not scenarios:
         raise PlannerError("--spot and --savings-plans need --scenario (its instance types)")
+    if not plan.queries and not any(plan.spot.values()) and not any(plan.savings.values()):
+        raise PlannerError(
+            "prices refresh: nothing to fetch (the scenarios' regions and services do not "
+            f"meet --region {' '.join(regions) or '-'} --services {' '.join(wanted)})"
+        )
     return plan
 
 
