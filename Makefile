@@ -39,6 +39,9 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/sweep.py
 	$(BIN)/python benchmarks/usage_api_calls.py
 	$(BIN)/python benchmarks/rightsize_scale.py
+	$(BIN)/python benchmarks/snapshot_verify.py
+	$(BIN)/python benchmarks/refresh_calls.py
+	$(BIN)/python benchmarks/import_offer.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

@@ -109,6 +109,8 @@ discounts not written in the scenario.
 overview = data.overview(params)
 report = overview.report
 display(Markdown(data.headline(report, params.usd_decimals)))
+for warning in report.warnings:
+    display(Markdown(f"- **Warning:** {warning}"))
 """,
         [
             md("""

@@ -1,9 +1,10 @@
 """The price catalog: normalized price rows behind one interface, with provenance.
 
 Two sources yield the same :class:`PriceRow`: the bundled snapshot (offline, default; see
-``pricing/``) and, later, the live AWS Price List API. Rows are indexed by
-``(service, region, product, term...)``; a lookup is a dict access, not a scan. Each service's
-file is read only when that service is first priced.
+``pricing/``) and the live AWS Price List API (``planner prices refresh`` writes its rows in
+the snapshot's format). Rows are indexed by ``(service, region, product, term...)``; a lookup
+is a dict access, not a scan. Each service's file is read only when that service is first
+priced, and checked against the manifest's sha256 first.
 """
 
 from __future__ import annotations
@@ -35,6 +36,12 @@ SERVICES = (
     "AWSDataTransfer",
 )
 
+# A price older than this on the scenario's as_of date is named in a warning.
+STALE_AFTER_DAYS = 365
+
+# A snapshot folder carries this file: planner may replace such a folder, and no other.
+MARKER = ".planner-snapshot"
+
 # The snapshot files' columns (pricing/build_snapshot.py writes them in this order).
 SNAPSHOT_COLUMNS = (
     "service",
@@ -56,7 +63,7 @@ SNAPSHOT_COLUMNS = (
 
 @dataclass(frozen=True, slots=True)
 class Term:
-    """OnDemand, Spot, or Reserved with lease, purchase option and offering class."""
+    """OnDemand, Spot, or Reserved / SavingsPlan with lease, purchase option and class."""
 
     kind: str = "OnDemand"
     lease: str = ""
@@ -65,10 +72,10 @@ class Term:
 
     @property
     def label(self) -> str:
-        if self.kind != "Reserved":
+        if self.kind not in ("Reserved", "SavingsPlan"):
             return self.kind
         parts = [self.lease, self.offering_class, self.purchase_option]
-        return "Reserved " + " ".join(p for p in parts if p)
+        return self.kind + " " + " ".join(p for p in parts if p)
 
 
 ON_DEMAND = Term()
@@ -120,6 +127,7 @@ class PriceCatalog:
             raise PlannerError(f"{manifest_path}: unreadable price manifest: {exc}") from None
         # (service, region) -> rows of that region; (service, None) -> every row of the service
         self._index: dict[tuple[str, str | None], dict[Key, PriceRow]] = {}
+        self._verified: set[str] = set()
 
     @property
     def snapshot_date(self) -> str:
@@ -152,8 +160,37 @@ class PriceCatalog:
             self._index[(service, region)] = table
         return table
 
+    def _digest(self, entry: dict[str, Any]) -> str:
+        path = self.directory / entry["file"]
+        try:
+            return hashlib.sha256(path.read_bytes()).hexdigest()
+        except OSError as exc:
+            raise PlannerError(f"{path}: cannot read price file: {exc.strerror}") from None
+
+    def _check(self, entry: dict[str, Any]) -> None:
+        """The file must be the one the manifest describes (sha256), once per catalog."""
+        name = str(entry["file"])
+        if name in self._verified:
+            return
+        if self._digest(entry) != entry.get("sha256"):
+            raise PlannerError(
+                f"{self.directory / name}: sha256 does not match {self.directory / 'manifest.json'}"
+                " (the file changed after the snapshot was written); restore it, or rebuild or "
+                "refresh the snapshot"
+            )
+        self._verified.add(name)
+
     def _load(self, service: str, entry: dict[str, Any], region: str | None) -> dict[Key, PriceRow]:
         path = self.directory / entry["file"]
+        if (
+            "/" in str(entry["file"])
+            or "\\" in str(entry["file"])
+            or str(entry["file"]).startswith(".")
+        ):
+            raise PlannerError(
+                f"{self.directory / 'manifest.json'}: bad file name {entry['file']!r}"
+            )
+        self._check(entry)
         table: dict[Key, PriceRow] = {}
         with path.open("rb") as raw:
             header = tuple(next(csv.reader([raw.readline().decode("utf-8")]), ()))
@@ -212,9 +249,10 @@ class PriceCatalog:
         problems = []
         for service, entry in self.manifest["services"].items():
             path = self.directory / entry["file"]
-            digest = hashlib.sha256(path.read_bytes()).hexdigest()
+            digest = self._digest(entry)
             if digest != entry["sha256"]:
                 problems.append(f"{path.name}: sha256 {digest} != manifest {entry['sha256']}")
+                continue
             if len(self._table(service)) != entry["rows"]:
                 problems.append(f"{path.name}: {len(self._table(service))} rows != {entry['rows']}")
             for region in entry.get("region_offsets", {}):
@@ -259,9 +297,6 @@ class PriceCatalog:
         tail = ("; " + "; ".join(hints)) if hints else ""
         return f"no {term_text} price for {label} in {region}{tail}"
 
-    def products(self, service: str, region: str, prefix: str = "") -> list[str]:
-        return sorted({k[2] for k in self._table(service, region) if k[2].startswith(prefix)})
-
     def rows(self, service: str) -> list[PriceRow]:
         return list(self._table(service).values())
 
@@ -278,6 +313,12 @@ def bundled_snapshot_dir() -> Path:
         if (candidate / "manifest.json").is_file():
             return candidate
     raise PlannerError("the bundled price snapshot is missing from this install")
+
+
+def repository_snapshot_dir() -> Path | None:
+    """``pricing/snapshot`` of a repository checkout (what a refresh updates), if any."""
+    candidate = Path(__file__).resolve().parent.parent / "pricing" / "snapshot"
+    return candidate if (candidate / "manifest.json").is_file() else None
 
 
 class _Default:

@@ -12,7 +12,6 @@ import importlib
 import sys
 from collections.abc import Callable, Sequence
 from decimal import Decimal
-from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
@@ -30,6 +29,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.actuals.cli",
     "planner.commitments.cli",
     "planner.usage.cli",
+    "planner.prices.cli",
 )
 
 
@@ -143,27 +143,6 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return int(run_report(args))
 
 
-def _cmd_prices_refresh(args: argparse.Namespace) -> int:
-    import datetime as dt
-
-    from planner.aws.price_list import fetch_ec2, merge_rows, write_snapshot
-    from planner.aws.session import PRICING_API_REGION, client
-    from planner.catalog import SERVICES, load_catalog
-
-    out = Path(args.out)
-    if out.resolve() == load_catalog(None).directory.resolve():
-        raise PlannerError(f"{out}: refusing to overwrite the bundled snapshot; choose --out DIR")
-    pricing = client("pricing", PRICING_API_REGION, profile=args.profile)
-    live = fetch_ec2(pricing, args.instance_type, args.region)
-    base = load_catalog(args.prices)
-    rows = merge_rows((r for s in SERVICES for r in base.rows(s)), live)
-    write_snapshot(rows, out, dt.date.today().isoformat())
-    print(
-        f"refreshed {len(live)} EC2 price rows from the Price List API into {out}", file=sys.stderr
-    )
-    return 0
-
-
 class _Version(argparse.Action):
     """``--version``, looked up only when asked (package metadata costs start-up time)."""
 
@@ -261,26 +240,6 @@ def _build_parser() -> argparse.ArgumentParser:
         help="executed notebook (default: reports.run/<scenario>/<notebook>.ipynb)",
     )
     run.set_defaults(func=_cmd_run)
-
-    prices = sub.add_parser("prices", help="price catalog maintenance")
-    prices_sub = prices.add_subparsers(dest="prices_command", required=True, parser_class=_Parser)
-    refresh = prices_sub.add_parser(
-        "refresh",
-        help="copy the snapshot, with EC2 prices refreshed from the AWS Price List API "
-        "(read-only: pricing:GetProducts)",
-    )
-    refresh.add_argument(
-        "--instance-type",
-        action="append",
-        required=True,
-        metavar="TYPE",
-        help="EC2 instance type to refresh (repeatable)",
-    )
-    refresh.add_argument("--region", default="us-east-1", help="AWS region (default: us-east-1)")
-    refresh.add_argument("--profile", default=None, help="AWS profile (default: AWS_PROFILE)")
-    refresh.add_argument("--prices", metavar="DIR", help="base snapshot (default: bundled)")
-    refresh.add_argument("--out", required=True, metavar="DIR", help="new snapshot folder")
-    refresh.set_defaults(func=_cmd_prices_refresh)
 
     rep = sub.add_parser("report", help="render every notebook for the bundled scenarios")
     rep.add_argument(

@@ -1,6 +1,6 @@
-"""Build the bundled price snapshot from the public data in ``../shared/aws-pricing``.
+"""Build the bundled price snapshot from the public price files vendored in ``pricing/sources``.
 
-Usage: ``python pricing/build_snapshot.py [SHARED_AWS_PRICING_DIR] [--out DIR]``
+Usage: ``python pricing/build_snapshot.py [SOURCES_DIR] [--out DIR]``
 (``--out`` writes somewhere other than ``pricing/snapshot``, e.g. to check the build is
 byte-for-byte reproducible).
 
@@ -28,10 +28,12 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "snapshot"
+SOURCES = HERE / "sources"
 SNAPSHOT_DATE = "2026-11-25"
 # The snapshot's columns are defined once, in the catalog that reads them.
 sys.path.insert(0, str(HERE.parent))
-from planner.catalog import SNAPSHOT_COLUMNS, region_offsets  # noqa: E402
+from planner.catalog import MARKER, SNAPSHOT_COLUMNS, region_offsets  # noqa: E402
+from planner.prices.commitments import spot_rows  # noqa: E402
 
 COLUMNS = list(SNAPSHOT_COLUMNS)
 MULTI_AZ_FACTOR = Decimal(2)
@@ -209,7 +211,7 @@ def service_source(service: str, product: str) -> str:
     return service
 
 
-def build_ec2(b: Builder, shared: Path) -> None:
+def build_ec2(b: Builder, sources: Path) -> None:
     for r in b.rows:
         if r["service"] == "AmazonEC2" and r["price_kind"] == "list":
             b.add(
@@ -272,37 +274,34 @@ def build_ec2(b: Builder, shared: Path) -> None:
     )
     b.managed("AmazonEC2", "nat/hours", "NAT gateway", "Hrs", places=4)
     b.managed("AmazonEC2", "nat/gb", "Data processed", "GB", places=4)
-    # Real DescribeSpotPriceHistory sample: the latest price per AZ.
+    # Real DescribeSpotPriceHistory sample: one summary row per type (median over the AZs).
     sample = (
-        shared
+        sources
         / "api-response-samples"
         / ("ec2_describe_spot_price_history_m5.large_linux_us-east-1_2021-02.json")
     )
     history = json.loads(sample.read_text())["SpotPriceHistory"]
-    latest: dict[str, dict[str, str]] = {}
-    for entry in history:
-        az = entry["AvailabilityZone"]
-        if az not in latest or entry["Timestamp"] > latest[az]["Timestamp"]:
-            latest[az] = entry
-    for az, entry in sorted(latest.items()):
+    source = (
+        "aws/amazon-ec2-instance-selector:test/static/DescribeSpotPriceHistory/"
+        "m5_large.json@74e721cb8c1e"
+    )
+    for row in spot_rows(history, "us-east-1", source):
         b.add(
             {
-                "service": "AmazonEC2",
-                "region": "us-east-1",
-                "product": f"instance/{entry['InstanceType']}@{az}",
-                "attributes": f"{entry['ProductDescription']}; latest of the sample at "
-                f"{entry['Timestamp']}",
-                "term": "Spot",
+                "service": row.service,
+                "region": row.region,
+                "product": row.product,
+                "attributes": row.attributes,
+                "term": row.term.kind,
                 "lease": "",
                 "purchase_option": "",
                 "offering_class": "",
-                "unit": "Hrs",
-                "usd": plain(Decimal(entry["SpotPrice"])),
-                "price_kind": "spot (market price, varies)",
-                "derivation": "",
-                "source": "aws/amazon-ec2-instance-selector:test/static/DescribeSpotPriceHistory/"
-                "m5_large.json@74e721cb8c1e",
-                "source_date": entry["Timestamp"][:10],
+                "unit": row.unit,
+                "usd": plain(row.usd),
+                "price_kind": row.price_kind,
+                "derivation": row.derivation,
+                "source": row.source,
+                "source_date": row.source_date,
             }
         )
 
@@ -351,12 +350,16 @@ def build_rds(b: Builder) -> None:
         ("storage/io1/Single-AZ", "Storage (provisioned IOPS SSD, io1)", "0.125"),
     ]
     for product, usage, expected in storage:
-        found = b.find(
-            lambda r, u=usage, e=expected: (
+
+        def matches(r: Row, u: str = usage, e: str = expected) -> bool:
+            return (
                 r["service"] == "AmazonRDS"
                 and r["sku_or_usage_type"] == u
                 and Decimal(r["usd"]) == Decimal(e)
-            ),
+            )
+
+        found = b.find(
+            matches,
             product,
         )
         b.add(_managed_row("AmazonRDS", product, "GB-Mo", Decimal(expected), found[0], usage))
@@ -497,6 +500,79 @@ def build_simple(b: Builder) -> None:
     b.managed("AmazonECR", "storage/gb", "Storage", "GB-Mo", src_unit="GB", places=3)
 
 
+COMMITMENT_SERVICES = {"EC2": "AmazonEC2", "ElastiCache": "AmazonElastiCache", "RDS": "AmazonRDS"}
+
+
+def commitment_product(r: Row) -> str:
+    if r["service"] == "EC2":
+        return f"instance/{r['instance_type']}"
+    if r["service"] == "ElastiCache":
+        return f"node/{r['instance_type']}/{r['engine_or_os']}"
+    deployment = {"single-az": "Single-AZ", "multi-az": "Multi-AZ"}[r["deployment"]]
+    return f"db/{r['instance_type']}/{r['engine_or_os']}/{deployment}"
+
+
+def build_commitments(b: Builder, sources: Path) -> None:
+    """Published reserved rates for the seed's types (commitments/SOURCES.md), us-east-1.
+
+    Only effective hourly rates are published there (upfront amortised, no split), so the
+    rows say ``effective hourly``. Where AWS's own record gives the split (m5.large) that
+    record's rows stay. Per key the newest source wins; identical values keep the newer
+    source's date. On-demand figures only cross-check the snapshot.
+    """
+    path = sources / "commitments" / "commitment_rates_us-east-1.csv"
+    with path.open(newline="", encoding="utf-8") as handle:
+        rows = list(csv.DictReader(handle))
+    newest: dict[tuple[str, ...], Row] = {}
+    for r in rows:
+        service = COMMITMENT_SERVICES[r["service"]]
+        product = commitment_product(r)
+        if r["term"] == "OnDemand":
+            known = b.out[service].get(("us-east-1", product, "OnDemand", "", "", ""))
+            if r["hourly_usd"] and known and Decimal(known["usd"]) != Decimal(r["hourly_usd"]):
+                raise SystemExit(
+                    f"commitments cross-check: {service} {product} on-demand "
+                    f"{r['hourly_usd']} ({r['source']} {r['data_date'][:10]}) != snapshot "
+                    f"{known['usd']}"
+                )
+            continue
+        if not r["effective_hourly_usd"]:
+            continue  # infracost rows: a monthly recurring cost only, no hourly rate
+        key = (service, product, r["lease"], r["payment"], r["plan_type"] or "standard")
+        if key not in newest or r["data_date"][:10] > newest[key]["data_date"][:10]:
+            newest[key] = r
+    for (service, product, lease, option, offering), r in sorted(newest.items()):
+        table = b.out[service]
+        row_key = ("us-east-1", product, "Reserved", lease, option, offering)
+        existing = table.get(row_key)
+        if existing is not None and existing["price_kind"] != "effective hourly":
+            continue  # AWS's own record, with the upfront fee apart
+        usd = plain(Decimal(r["effective_hourly_usd"]))
+        note = "effective hourly rate: recurring hourly + upfront/(years x 8760), as published"
+        if existing is not None:
+            if Decimal(existing["usd"]) != Decimal(usd):
+                raise SystemExit(
+                    f"commitments: {service} {row_key} {usd} vs snapshot {existing['usd']}"
+                )
+            note += f"; same value in {existing['source']} ({existing['source_date']})"
+        table[row_key] = {
+            "service": service,
+            "region": "us-east-1",
+            "product": product,
+            "attributes": note,
+            "term": "Reserved",
+            "lease": lease,
+            "purchase_option": option,
+            "offering_class": offering,
+            "unit": "Hrs (effective, upfront amortised)",
+            "usd": usd,
+            "price_kind": "effective hourly",
+            "derivation": "",
+            "source": f"{r['source']}:{r['path']}@{r['commit'][:12]}",
+            "source_date": r["data_date"][:10],
+        }
+
+
 DT_PRODUCTS = {
     "Intra-region data transfer": "intra-region",
     "Outbound data transfer to Internet (first 10TB)": "internet-out/first-10tb",
@@ -526,6 +602,7 @@ def build_data_transfer(b: Builder) -> None:
 def write(b: Builder, out: Path = OUT) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, object] = {}
+    b_rows: dict[str, int] = {}
     for old in out.glob("*.csv"):
         old.unlink()
     for service in sorted(b.out):
@@ -539,6 +616,7 @@ def write(b: Builder, out: Path = OUT) -> dict[str, object]:
         tmp.replace(path)
         digest = hashlib.sha256(path.read_bytes()).hexdigest()
         dates = sorted({r["source_date"] for r in rows})
+        b_rows[service] = len(rows)
         files[service] = {
             "file": path.name,
             "rows": len(rows),
@@ -551,13 +629,14 @@ def write(b: Builder, out: Path = OUT) -> dict[str, object]:
     manifest = {
         "snapshot_date": SNAPSHOT_DATE,
         "currency": "USD",
-        "built_from": "../shared/aws-pricing (see pricing/SOURCES.md)",
+        "built_from": "pricing/sources (public price files; see pricing/sources/README.md)",
         "builder": "pricing/build_snapshot.py",
         "columns": COLUMNS,
         "services": files,
-        "total_rows": sum(int(f["rows"]) for f in files.values()),  # type: ignore[call-overload]
+        "total_rows": sum(b_rows.values()),
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
+    (out / MARKER).write_text("planner price snapshot; safe for planner to replace\n")
     return manifest
 
 
@@ -589,18 +668,19 @@ def main(argv: Iterable[str]) -> int:
             raise SystemExit("--out needs a folder")
         out = Path(args[at + 1])
         del args[at : at + 2]
-    shared = Path(args[0]) if args else HERE.parent.parent / "shared" / "aws-pricing"
-    if not (shared / "prices_extract.csv").is_file():
-        raise SystemExit(f"{shared}: no prices_extract.csv; pass the shared aws-pricing folder")
-    with (shared / "prices_extract.csv").open(newline="", encoding="utf-8") as handle:
+    sources = Path(args[0]) if args else SOURCES
+    if not (sources / "prices_extract.csv").is_file():
+        raise SystemExit(f"{sources}: no prices_extract.csv; pass the vendored sources folder")
+    with (sources / "prices_extract.csv").open(newline="", encoding="utf-8") as handle:
         rows = list(csv.DictReader(handle))
     b = Builder(rows)
-    build_ec2(b, shared)
+    build_ec2(b, sources)
     build_rds(b)
     build_elasticache(b)
     build_msk(b)
     build_simple(b)
     build_data_transfer(b)
+    build_commitments(b, sources)
     check(b)
     manifest = write(b, out)
     print(

@@ -1,5 +1,5 @@
 """The bundled snapshot: manifest checks, provenance on every row, indexed lookups, derived
-prices that say how, and a byte-identical rebuild from ../shared/aws-pricing."""
+prices that say how, and a byte-identical rebuild from the vendored pricing/sources."""
 
 from __future__ import annotations
 
@@ -14,9 +14,10 @@ import pytest
 from conftest import REPO, SNAPSHOT_DIR
 
 from planner.catalog import ON_DEMAND, PriceCatalog, load_catalog
+from planner.errors import PlannerError
 
 MANIFEST = json.loads((SNAPSHOT_DIR / "manifest.json").read_text())
-SHARED_PRICING = REPO.parent / "shared" / "aws-pricing"
+SOURCES = REPO / "pricing" / "sources"
 
 
 @pytest.fixture(scope="module")
@@ -47,21 +48,59 @@ def test_every_row_has_a_source_and_a_source_date(catalog: PriceCatalog) -> None
             assert len(row.source_date) == 10 and row.source_date[4] == "-", row
 
 
-def test_lookups_are_dict_accesses(catalog: PriceCatalog, monkeypatch: pytest.MonkeyPatch) -> None:
-    table = catalog._table("AmazonEC2")
-    assert type(table) is dict
-    row = catalog.get("AmazonEC2", "us-east-1", "instance/t3.medium")
-    assert table[("AmazonEC2", "us-east-1", "instance/t3.medium", ON_DEMAND)] is row
+class NoScan(dict):  # type: ignore[type-arg]
+    """A table that allows key lookups only: any scan fails the test."""
 
-    class NoScan(dict):  # type: ignore[type-arg]
-        def __iter__(self):  # type: ignore[no-untyped-def]
-            raise AssertionError("a lookup scanned the table")
+    def _scan(self, *args: object) -> None:
+        raise AssertionError("a lookup scanned the table")
 
-        def values(self):  # type: ignore[no-untyped-def]
-            raise AssertionError("a lookup scanned the table")
+    __iter__ = keys = values = items = __contains__ = __len__ = copy = _scan  # type: ignore[assignment]
 
-    monkeypatch.setitem(catalog._index, "AmazonEC2", NoScan(table))
-    assert catalog.find("AmazonEC2", "us-east-1", "instance/t3.medium") is row
+
+def test_lookups_are_dict_accesses_in_the_region_table(monkeypatch: pytest.MonkeyPatch) -> None:
+    """find() must be one dict access in the (service, region) table: no scan of that table,
+    and no load of any other table (e.g. the whole service through rows())."""
+    fresh = PriceCatalog(SNAPSHOT_DIR)
+    row = fresh.get("AmazonEC2", "us-east-1", "instance/t3.medium")
+    assert list(fresh._index) == [("AmazonEC2", "us-east-1")]
+    table = fresh._index[("AmazonEC2", "us-east-1")]
+    assert (
+        type(table) is dict
+        and table[("AmazonEC2", "us-east-1", "instance/t3.medium", ON_DEMAND)] is row
+    )
+    fresh._index[("AmazonEC2", "us-east-1")] = NoScan(table)
+
+    def no_load(*args: object) -> None:
+        raise AssertionError("a lookup loaded another table")
+
+    monkeypatch.setattr(fresh, "_load", no_load)
+    assert fresh.find("AmazonEC2", "us-east-1", "instance/t3.medium") is row
+    assert fresh.find("AmazonEC2", "us-east-1", "instance/t3.nonesuch") is None
+
+
+def test_a_tampered_file_is_refused_on_load(tmp_path: Path) -> None:
+    for f in SNAPSHOT_DIR.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    s3 = tmp_path / "AmazonS3.csv"
+    s3.write_text(s3.read_text().replace("0.023", "0.024"))
+    catalog = PriceCatalog(tmp_path)
+    assert catalog.get("AmazonEKS", "us-east-1", "cluster/standard").usd > 0  # others load
+    with pytest.raises(PlannerError) as err:
+        catalog.get("AmazonS3", "us-east-1", "storage/standard")
+    message = str(err.value)
+    assert "\n" not in message
+    assert message.startswith(f"{s3}: sha256 does not match {tmp_path / 'manifest.json'}")
+
+
+def test_the_price_command_names_a_tampered_file(tmp_path: Path, run_cli) -> None:
+    for f in SNAPSHOT_DIR.iterdir():
+        (tmp_path / f.name).write_bytes(f.read_bytes())
+    ec2 = tmp_path / "AmazonEC2.csv"
+    ec2.write_bytes(ec2.read_bytes() + b"\n")
+    result = run_cli(["price", "staging", "--prices", str(tmp_path)])
+    assert result.code == 2 and result.out == ""
+    assert result.err.count("\n") == 1
+    assert f"{ec2}: sha256 does not match" in result.err
 
 
 def test_derived_rows_say_how(catalog: PriceCatalog) -> None:
@@ -117,23 +156,14 @@ def test_missing_price_names_item_region_and_nearest() -> None:
 
 
 def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
-    if not (SHARED_PRICING / "prices_extract.csv").is_file():
-        pytest.fail(
-            f"the shared price data is missing at {SHARED_PRICING}; the rebuild check "
-            "needs ../shared/aws-pricing beside the repository"
-        )
+    """The builder reads only the vendored pricing/sources (run from an unrelated folder)."""
     out = tmp_path / "snapshot"
     subprocess.run(
-        [
-            sys.executable,
-            str(REPO / "pricing" / "build_snapshot.py"),
-            str(SHARED_PRICING),
-            "--out",
-            str(out),
-        ],
+        [sys.executable, str(REPO / "pricing" / "build_snapshot.py"), "--out", str(out)],
         check=True,
         capture_output=True,
         text=True,
+        cwd=tmp_path,
     )
     built = sorted(p.name for p in out.iterdir())
     assert built == sorted(p.name for p in SNAPSHOT_DIR.iterdir())
@@ -141,6 +171,22 @@ def test_rebuild_is_byte_identical(tmp_path: Path) -> None:
         assert (out / name).read_bytes() == (SNAPSHOT_DIR / name).read_bytes(), name
     for entry in MANIFEST["services"].values():
         assert hashlib.sha256((out / entry["file"]).read_bytes()).hexdigest() == entry["sha256"]
+
+
+def test_vendored_sources_are_only_what_the_builder_reads() -> None:
+    """Every vendored file is read by the builder or documents the others."""
+    text = (REPO / "pricing" / "build_snapshot.py").read_text()
+    files = sorted(p.relative_to(SOURCES).as_posix() for p in SOURCES.rglob("*") if p.is_file())
+    docs = [f for f in files if f.endswith(".md") or f.endswith("PROVENANCE.tsv")]
+    data = [f for f in files if f not in docs]
+    assert data == [
+        "api-response-samples/ec2_describe_spot_price_history_m5.large_linux_us-east-1_2021-02.json",
+        "commitments/commitment_rates_us-east-1.csv",
+        "prices_extract.csv",
+    ]
+    for name in data:
+        assert Path(name).name in text, name
+    assert sum((SOURCES / f).stat().st_size for f in files) < 6_500_000
 
 
 def test_wheel_ships_the_snapshot_and_scenarios(tmp_path: Path) -> None:

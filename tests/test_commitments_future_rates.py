@@ -14,13 +14,13 @@ from decimal import Decimal
 
 import pytest
 
-from planner.aws.price_list import merge_rows, write_snapshot
 from planner.catalog import SERVICES, PriceCatalog, PriceRow, Term, default_catalog
 from planner.commitments.cli import compute_commitments
 from planner.commitments.grid import Grid
 from planner.commitments.sweep import run_grid, scalar_cost
 from planner.costing.engine import price_topology
 from planner.money import cents
+from planner.prices.snapshot import merge_rows, write_snapshot
 from planner.scenario import load_scenario
 
 D = Decimal
@@ -105,13 +105,12 @@ def test_commitments_list_savings_plan_and_spot_from_the_catalog(catalog: PriceC
         o for o in result.options if o.name == "general: reserved 1yr standard All Upfront x 2"
     )
     assert allup.upfront_usd == D("425.9988")
-    # general states no spot discount: the catalog's spot median, 2 x 730 x 0.0125 = 18.25
-    # + 3.20; compute states 70% off (an assumption): it wins over the catalog's 0.025,
-    # as in the plain path: 0.0832 x 0.3 x 730 = 18.2208 + 1.60
+    # the catalog's spot median wins over a stated discount, as in the plain path (issue 8):
+    # general 2 x 730 x 0.0125 = 18.25 + 3.20 EBS; compute 1 x 730 x 0.025 = 18.25 + 1.60
     spot = {o.name: o.monthly_usd for o in result.options if "spot" in o.name}
     assert spot == {
         "general: spot (all nodes)": D("21.45"),
-        "compute: spot (all nodes)": D("19.8208"),
+        "compute: spot (all nodes)": D("19.85"),
     }
     assert "general: on-demand" in names
     # sizing: the lowest modelled hourly on-demand spend of the Savings-Plan-eligible groups

@@ -177,8 +177,9 @@ def test_elasticache_all_upfront_is_not_zero() -> None:
 
 
 def test_missing_reserved_rate_is_named_not_discounted() -> None:
-    t = topo(eks=eks(group("t3.medium", 2, purchase={"type": "reserved"})))
-    with pytest.raises(PriceNotFoundError, match=r"t3\.medium.*planner prices refresh"):
+    # t3a.medium: the snapshot has its on-demand price but no reserved rate
+    t = topo(eks=eks(group("t3a.medium", 2, purchase={"type": "reserved"})))
+    with pytest.raises(PriceNotFoundError, match=r"t3a\.medium.*planner prices refresh"):
         price_topology(t, default_catalog())
     report = price_topology(t, default_catalog(), allow_missing=True)
     flagged = [ln for ln in report.lines if ln.missing]

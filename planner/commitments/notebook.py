@@ -259,7 +259,7 @@ def sweep_table(data: CommitmentsData, top: int = 10) -> pd.DataFrame:
         d = data.sweep.describe(i)
         row = {
             "monthly": d["monthly_usd"],
-            "upfront": round(d["upfront_usd"], 2),
+            "upfront": None if d["upfront_usd"] is None else round(d["upfront_usd"], 2),
             "headroom (pct)": d["headroom_pct"],
             "schedule": d["schedule"],
         }

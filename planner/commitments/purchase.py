@@ -370,9 +370,12 @@ def _spot(
 def _spot_price(
     ctx: PricingContext, spec: InstanceSpec, od_row: PriceRow | None
 ) -> tuple[Decimal | None, str, PriceBasis]:
-    """The node group's stated or assumed ``spot_discount_pct`` off on-demand when it gives
-    one (the scenario's explicit statement, as the plain on-demand path prices it), else the
-    catalog's spot price, else missing."""
+    """The catalog's spot median where it has one (as ``costing/services/ec2.py`` prices a
+    SPOT group), else the node group's stated or assumed ``spot_discount_pct`` off on-demand,
+    else missing."""
+    row = spot_rate(ctx.catalog, ctx.region, spec.instance_type) if spec.instance_type else None
+    if row is not None:
+        return row.usd, row.provenance, "list"
     discount = spec.spot_discount
     if discount is not None and od_row is not None:
         price = od_row.usd * (HUNDRED - discount.value) / HUNDRED
@@ -382,9 +385,6 @@ def _spot_price(
             f"{od_row.usd}/h from {od_row.provenance}"
         )
         return price, source, "assumption" if discount.basis is Basis.ASSUMPTION else "derived"
-    row = spot_rate(ctx.catalog, ctx.region, spec.instance_type) if spec.instance_type else None
-    if row is not None:
-        return row.usd, row.provenance, "list"
     if od_row is None:
         return None, "on-demand price missing", "missing"
     hint = " (or spot_discount_pct on the node group, as a labelled assumption)"

@@ -55,6 +55,7 @@ class SweepResult:
     upfront_units: np.ndarray  # int64, flat
     feasible: np.ndarray  # bool, flat
     priced: np.ndarray  # bool, flat (False: a rate is missing)
+    upfront_known: np.ndarray  # bool, flat (False: an offer's upfront/recurring split unknown)
     headroom_pct: np.ndarray  # float, flat
     reasons: dict[int, str] = field(default_factory=dict)  # combo index -> why infeasible
     seconds_vector: float = 0.0
@@ -79,7 +80,9 @@ class SweepResult:
                 for i, g in enumerate(self.groups)
             },
             "monthly_usd": float(self.monthly_cents(flat)) / 100,
-            "upfront_usd": float(self.upfront_units[flat]) / UNITS_PER_USD,
+            "upfront_usd": float(self.upfront_units[flat]) / UNITS_PER_USD
+            if self.upfront_known[flat]
+            else None,
             "headroom_pct": round(float(self.headroom_pct[flat]), 1),
             "feasible": bool(self.feasible[flat]),
             "priced": bool(self.priced[flat]),
@@ -103,9 +106,10 @@ def to_units(value: Decimal, what: str) -> int:
 class _Rates:
     od: int  # e8 $/h
     spot: int | None
-    reserved: dict[
-        int, tuple[int, int] | None
-    ]  # purchase index -> (recurring e8, upfront e8 / term months x 36)
+    # purchase index -> (recurring e8, upfront e8, upfront known); an offer whose source gives
+    # only the effective rate (Partial Upfront, split unknown) is (effective e8, 0, False):
+    # its amortised month is exact, its upfront cash is not known
+    reserved: dict[int, tuple[int, int, bool] | None]
 
 
 def variant_topology(
@@ -230,22 +234,25 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
                 )
             od = to_units(od_row.usd, f"{t} on-demand")
             spot_row = catalog.find("AmazonEC2", topology.region, f"instance/{t}", Term("Spot"))
-            if discount is not None:  # the group's stated discount first, as the engine does
-                spot: int | None = to_units(od_row.usd * (100 - discount.value) / 100, f"{t} spot")
-            elif spot_row is not None:
-                spot = to_units(spot_row.usd, f"{t} spot")
+            if spot_row is not None:  # the spot median first, as the engine does
+                spot: int | None = to_units(spot_row.usd, f"{t} spot")
+            elif discount is not None:
+                spot = to_units(od_row.usd * (100 - discount.value) / 100, f"{t} spot")
             else:
                 spot = None
-            reserved: dict[int, tuple[int, int] | None] = {}
+            reserved: dict[int, tuple[int, int, bool] | None] = {}
             for k, p in enumerate(purchases):
                 if p.type != "reserved":
                     continue
                 offer = reserved_offer(catalog, "AmazonEC2", topology.region, f"instance/{t}", p)
-                if offer is None or offer.upfront_usd is None or offer.recurring_hourly_usd is None:
+                if offer is None:
                     reserved[k] = None
-                    continue
-                fee_e8 = to_units(offer.upfront_usd, f"{t} upfront")
-                reserved[k] = (to_units(offer.recurring_hourly_usd, f"{t} recurring"), fee_e8)
+                elif offer.upfront_usd is None or offer.recurring_hourly_usd is None:
+                    reserved[k] = (to_units(offer.effective_hourly_usd, f"{t} effective"), 0, False)
+                else:
+                    fee_e8 = to_units(offer.upfront_usd, f"{t} upfront")
+                    rec_e8 = to_units(offer.recurring_hourly_usd, f"{t} recurring")
+                    reserved[k] = (rec_e8, fee_e8, True)
             table[t] = _Rates(od, spot, reserved)
         rates.append(table)
     disk_e8 = []
@@ -280,6 +287,7 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
     total = np.broadcast_to(fixed.reshape((1,) * (1 + G) + (S,)), shape).astype(np.int64)
     upfront = np.zeros(shape, dtype=np.int64)
     priced = np.ones(shape, dtype=bool)
+    upfront_known = np.ones(shape, dtype=bool)
     week_on = np.array(
         [weekly_on_hours(None if s.always_on else s) for s in schedules], dtype=np.int64
     )
@@ -287,7 +295,7 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
         [0 if s.always_on or s.node_groups_off == "min" else 1 for s in schedules], dtype=bool
     )
     for i, g in enumerate(groups):
-        cost, fee, have = _group_cost(
+        cost, fee, have, known = _group_cost(
             i,
             groups,
             types,
@@ -307,6 +315,7 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
         total = total + cost.reshape(view)
         upfront = upfront + fee.reshape(view)
         priced = priced & have.reshape(view)
+        upfront_known = upfront_known & known.reshape(view)
     feasible = np.broadcast_to(ok.reshape((C,) + (1,) * (G + 1)), shape)
     headroom = np.broadcast_to(head.reshape((C,) + (1,) * (G + 1)), shape)
     result = SweepResult(
@@ -321,6 +330,7 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
         upfront_units=np.ascontiguousarray(upfront).ravel(),
         feasible=np.ascontiguousarray(feasible).ravel(),
         priced=np.ascontiguousarray(priced).ravel(),
+        upfront_known=np.ascontiguousarray(upfront_known).ravel(),
         headroom_pct=np.ascontiguousarray(headroom).ravel(),
         reasons=reasons,
     )
@@ -342,8 +352,9 @@ def _group_cost(
     min_size: int,
     disk_e8: int,
     np: Any,
-) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """Monthly units, upfront units and priced flags of one node group: (combos, P, S)."""
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """Monthly units, upfront units, priced and upfront-known flags of one node group:
+    each (combos, P, S)."""
     C, P, S = len(combos), len(purchases), len(week_on)
     t_index = {t: k for k, t in enumerate(types[i])}
     tix = np.array([t_index[c[i]] for c in combos], dtype=np.int64)
@@ -362,6 +373,7 @@ def _group_cost(
     cost = np.zeros((C, P, S), dtype=np.int64)
     fee = np.zeros((C, P, S), dtype=np.int64)
     have = np.ones((C, P, S), dtype=bool)
+    known = np.ones((C, P, S), dtype=bool)
     for k, p in enumerate(purchases):
         if p.type in ("on_demand", "savings_plan"):
             cost[:, k, :] = node_weeks * M * od[:, None] * 36 + disk
@@ -370,12 +382,10 @@ def _group_cost(
             cost[:, k, :] = node_weeks * M * np.maximum(spot, 0)[:, None] * 36 + disk
             have[:, k, :] = (spot >= 0)[:, None]
         else:
-            rec = np.array([(rates[t].reserved[k] or (0, 0))[0] for t in tlist], dtype=np.int64)[
-                tix
-            ]
-            upf = np.array([(rates[t].reserved[k] or (0, 0))[1] for t in tlist], dtype=np.int64)[
-                tix
-            ]
+            offers = [rates[t].reserved[k] or (0, 0, True) for t in tlist]
+            rec = np.array([o[0] for o in offers], dtype=np.int64)[tix]
+            upf = np.array([o[1] for o in offers], dtype=np.int64)[tix]
+            split = np.array([o[2] for o in offers], dtype=bool)[tix]
             ok = np.array([rates[t].reserved[k] is not None for t in tlist], dtype=bool)[tix]
             r = n_min[:, i][:, None]  # reserve the nodes at HPA minimum
             od_weeks = np.maximum(on_n - r, 0) * w_on + np.maximum(off_n - r, 0) * w_off
@@ -388,7 +398,9 @@ def _group_cost(
             )
             fee[:, k, :] = r * upf[:, None] * HOURS_PER_WEEK * 36
             have[:, k, :] = ok[:, None]
-    return cost, fee, have
+            # no reserved node, no upfront to know; else the offer's split must be known
+            known[:, k, :] = (split | (n_min[:, i] == 0))[:, None]
+    return cost, fee, have, known
 
 
 def scalar_cost(
@@ -449,7 +461,7 @@ def frontiers(result: SweepResult) -> dict[str, list[int]]:
             result.monthly_units, result.headroom_pct, mask, maximise=True
         ).tolist(),
         "cost_vs_upfront": pareto(
-            result.monthly_units, result.upfront_units, mask, maximise=False
+            result.monthly_units, result.upfront_units, mask & result.upfront_known, maximise=False
         ).tolist(),
     }
 

@@ -27,11 +27,16 @@ def sweep_json(result: SweepResult, top: int) -> dict[str, Any]:
     }
 
 
+def _upfront(value: float | None) -> str:
+    """Upfront cash, or "unknown" where the offer's upfront/recurring split is not published."""
+    return "unknown" if value is None else usd(Decimal(str(round(value, 2))))
+
+
 def _row(d: dict[str, Any]) -> str:
     gs = "; ".join(f"{g} {v['instance_type']} {v['purchase']}" for g, v in d["groups"].items())
     return (
         f"  {usd(cents(Decimal(str(d['monthly_usd'])))):>10} "
-        f"{usd(Decimal(str(round(d['upfront_usd'], 2)))):>10} "
+        f"{_upfront(d['upfront_usd']):>10} "
         f"{d['headroom_pct']:>6}%  {d['schedule']:<14} {gs}"
     )
 
@@ -82,7 +87,7 @@ def sweep_csv(result: SweepResult) -> str:
                 *[d["groups"][g]["instance_type"] for g in result.groups],
                 *[d["groups"][g]["purchase"] for g in result.groups],
                 f"{d['monthly_usd']:.2f}",
-                f"{d['upfront_usd']:.2f}",
+                "" if d["upfront_usd"] is None else f"{d['upfront_usd']:.2f}",
                 d["headroom_pct"],
                 d["feasible"],
                 d["priced"],

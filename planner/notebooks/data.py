@@ -149,6 +149,13 @@ def headline(report: CostReport, decimals: int = 2) -> str:
     )
     if report.missing:
         text += f" **{len(report.missing)} item(s) have no price and are not in the total.**"
+    stale = [w for w in report.warnings if " days older than the scenario's as_of " in w]
+    if stale:
+        count = stale[0].split(" ", 1)[0]
+        text += (
+            f" {count} of the prices used are more than a year older than {report.as_of} "
+            "(named below); `planner prices refresh` updates them."
+        )
     return text
 
 

@@ -11,6 +11,7 @@ from planner.costing.lines import CostLine
 from planner.topology import Basis, CapacityType, NodeGroup, Topology
 
 HUNDRED = Decimal(100)
+SPOT = Term("Spot")
 
 
 def node_count(group: NodeGroup, ctx: PricingContext) -> tuple[int, str, str]:
@@ -71,8 +72,25 @@ def _instance_line(
             quantity_note=note,
             what=group.instance_type,
         )
-    # Spot: the snapshot has no current spot price for most types, so the price is the
-    # on-demand list price less the scenario's stated or assumed discount, marked as such.
+    # Spot: a spot median from DescribeSpotPriceHistory (planner prices refresh --spot) where
+    # the snapshot has one; otherwise the on-demand list price less the scenario's stated or
+    # assumed discount, marked as such.
+    spot = ctx.catalog.find("AmazonEC2", ctx.region, f"instance/{group.instance_type}", SPOT)
+    if spot is not None:
+        ctx.check_age(spot)
+        return priced_line(
+            resource,
+            "AmazonEC2",
+            component + ", spot)",
+            hours,
+            "Hrs",
+            spot,
+            "Spot",
+            basis,
+            note,
+            price_source=f"spot median (market price, varies) {spot.provenance}",
+            price_basis="derived",
+        )
     discount = group.spot_discount_pct
     assert discount is not None  # the model requires it for SPOT
     row = ctx.row("AmazonEC2", f"instance/{group.instance_type}", Term(), what=group.instance_type)
