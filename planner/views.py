@@ -351,7 +351,12 @@ def _top_changes(base: CostReport, other: CostReport, n: int = 3) -> str:
     return ", ".join(parts[:n]) or "no change"
 
 
-def styled(frame: pd.DataFrame, decimals: int = 2, money: Sequence[str] | None = None) -> Styler:
+def styled(
+    frame: pd.DataFrame,
+    decimals: int = 2,
+    money: Sequence[str] | None = None,
+    na_rep: str = "no price",
+) -> Styler:
     """Format money columns as ``$1,234.56`` (``decimals`` shown), shares as percentages.
 
     With fewer than 2 decimals each row is rounded (half up) and every TOTAL row becomes the
@@ -377,7 +382,7 @@ def styled(frame: pd.DataFrame, decimals: int = 2, money: Sequence[str] | None =
         else []
     )
     styler = (
-        frame.style.format(formats, na_rep="no price")
+        frame.style.format(formats, na_rep=na_rep)
         .hide(axis="index")
         .set_properties(subset=text_cols, **{"text-align": "left"})
         .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
