@@ -59,7 +59,9 @@ def _cmd_price(args: argparse.Namespace) -> int:
         topology, report, catalog, horizon_months=args.horizon_months, capacity=result
     )
     extra["horizon_months"] = args.horizon_months
-    for warning in (*report.warnings, *(w.message for w in ahead)):
+    # the table and JSON carry the look-ahead warnings themselves; stderr gets them for CSV
+    shown_in_output = args.format in ("table", "json")
+    for warning in (*report.warnings, *(() if shown_in_output else (w.message for w in ahead))):
         print(f"warning: {warning}", file=sys.stderr)
     if args.format == "json":
         text = to_json(report_json(report, extra, ahead))

@@ -24,7 +24,13 @@ from typing import TYPE_CHECKING, Any
 
 from planner.errors import NotebookError
 from planner.notebooks.html import Page, export_html
-from planner.notebooks.kernels import KERNEL, KERNEL_ARGS, KernelSession
+from planner.notebooks.kernels import (
+    KERNEL,
+    KERNEL_ARGS,
+    KernelSession,
+    close_thread_event_loop,
+    thread_event_loop,
+)
 from planner.notebooks.params import REPO_ROOT
 
 if TYPE_CHECKING:
@@ -178,6 +184,7 @@ def execute(
     output.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
     own = session is None
+    loop_before = thread_event_loop() if own else None
     try:
         if session is None:
             session = KernelSession(notebook.parent.resolve(), prelude="")
@@ -201,8 +208,10 @@ def execute(
     except BaseException:
         _close(session)
         raise
-    if own:
-        _close(session)
+    finally:
+        if own:
+            _close(session)
+            close_thread_event_loop(loop_before)
     ran = time.perf_counter()
     _write_notebook(nb, output)
     result = RunResult(notebook, output, ran - start, read(nb))

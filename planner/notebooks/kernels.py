@@ -129,6 +129,33 @@ class KernelSession:
         shutil.rmtree(self.folder, ignore_errors=True)
 
 
+def thread_event_loop() -> Any:
+    """This thread's event loop, or None (never a warning about an implicit one)."""
+    import asyncio
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", DeprecationWarning)  # implicit loop, Python >= 3.12
+        try:
+            return asyncio.get_event_loop_policy().get_event_loop()
+        except RuntimeError:  # no loop in this thread
+            return None
+
+
+def close_thread_event_loop(before: Any = None) -> None:
+    """Close the event loop nbclient made in this thread (it never closes it itself).
+
+    Otherwise worker threads leave open loops, whose self-pipe sockets surface later as
+    ResourceWarnings. A loop that was there before, or is running, is kept.
+    """
+    import asyncio
+
+    loop = thread_event_loop()
+    if loop is not None and loop is not before and not loop.is_running():
+        loop.close()
+        asyncio.get_event_loop_policy().set_event_loop(before)
+
+
 def kill_all() -> int:
     """Kill every live kernel of this process; returns how many there were."""
     with _LIVE_LOCK:

@@ -64,12 +64,12 @@ class NotebookParams(BaseModel):
     scenario: str = Field(description="scenario YAML path or bundled name")
     prices: str | None = Field(None, description="price snapshot folder; None = bundled")
     usd_decimals: int = Field(2, ge=0, le=2, description="decimals shown for US dollars")
-    horizon_months: int = Field(
-        12, ge=1, le=120, description="warn about price steps within this many months of as_of"
-    )
     compare_with: list[str] = Field(
         default_factory=lambda: ["staging", "production"],
         description="scenarios priced side by side",
+    )
+    horizon_months: int = Field(
+        12, ge=1, le=120, description="warn about price steps within this many months of as_of"
     )
 
     @field_validator("compare_with", mode="before")
@@ -210,7 +210,9 @@ def validate(model: type[P], namespace: Mapping[str, Any]) -> P:
         where = ".".join(str(p) for p in error["loc"]) or "parameters"
         message = str(error["msg"]).removeprefix("Value error, ")
         value = values.get(str(error["loc"][0])) if error["loc"] else None
-        shown = f" = {value!r}" if error["loc"] and repr(value) not in message else ""
+        items = value if isinstance(value, list | tuple) else [value]
+        named = any(isinstance(v, str) and repr(v) in message for v in items)  # named already
+        shown = f" = {value!r}" if error["loc"] and not named else ""
         _short_tracebacks()
         raise NotebookError(f"parameter {where}{shown}: {message}") from None
     except PlannerError as exc:

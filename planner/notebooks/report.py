@@ -21,7 +21,7 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
+from collections import deque
 from dataclasses import dataclass
 from decimal import Decimal
 from pathlib import Path
@@ -30,7 +30,7 @@ from typing import Any
 from planner.errors import NotebookError
 from planner.notebooks.execute import NOTEBOOKS_DIR, RunResult, discover, execute
 from planner.notebooks.html import PLOTLY_JS, Page, copy_plotly_js
-from planner.notebooks.kernels import KernelSession, kill_all
+from planner.notebooks.kernels import KernelSession, close_thread_event_loop, kill_all
 from planner.notebooks.params import resolve_scenario
 from planner.notebooks.stamp import stamp, stamp_text
 
@@ -116,10 +116,13 @@ def build_report(
             )
         ]
         copy_plotly_js(building)
-        facts = {
-            slug: scenario_facts(ref, building / slug) for ref, slug in zip(refs, slugs, strict=True)
-        }
-        results = _run_all(jobs, building, workers, progress, target, start)
+        facts: dict[str, Facts] = {}
+
+        def meanwhile() -> None:  # while the kernels start: downloads, dates, warnings
+            for ref, slug in zip(refs, slugs, strict=True):
+                facts[slug] = scenario_facts(ref, building / slug)
+
+        results = _run_all(jobs, building, workers, progress, target, start, meanwhile)
         write_index(building / "index.html", jobs, results, facts)
         write_marker(building)
         _swap(building, target)
@@ -181,21 +184,37 @@ _sessions = threading.local()
 
 
 def _session() -> KernelSession:
-    """This worker thread's warm kernel (a fresh one after a failure)."""
+    """This worker thread's warm kernel (a fresh one after a failure closed the last)."""
     session: KernelSession | None = getattr(_sessions, "session", None)
     if session is None or session.pid is None:
         session = KernelSession(NOTEBOOKS_DIR)
         _sessions.session = session
-        _all_sessions.append(session)
     return session
 
 
-_all_sessions: list[KernelSession] = []
+def _end_worker() -> None:
+    """At the end of a worker thread: stop its kernel, close its event loop."""
+    session: KernelSession | None = getattr(_sessions, "session", None)
+    _sessions.session = None
+    if session is not None:
+        session.close()
+    close_thread_event_loop()
 
 
 def _run_all(
-    jobs: list[Job], root: Path, workers: int, progress: Progress, target: Path, start: float
+    jobs: list[Job],
+    root: Path,
+    workers: int,
+    progress: Progress,
+    target: Path,
+    start: float,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> dict[int, RunResult]:
+    """Run the jobs on ``workers`` threads, each with its warm kernel; stop at the first failure.
+
+    The threads are daemons and the main thread only waits in short joins, so Ctrl-C and
+    SIGTERM reach it at once (the caller kills the kernels and leaves).
+    """
     width = len(str(len(jobs)))
     stamp_values = stamp()
 
@@ -206,7 +225,7 @@ def _run_all(
         title = f"{notebook_title(job.notebook)}: {job.slug}"
         page = Page(
             plotly_src=f"../{PLOTLY_JS}",
-            downloads=_facts_downloads(root, job.slug),
+            downloads=_facts_downloads(job.slug),
             stamp=stamp_values,
             extra='<span><a href="../index.html">report index</a></span>',
         )
@@ -225,44 +244,55 @@ def _run_all(
         )
         return result
 
+    queue = deque(jobs)
+    lock = threading.Lock()
+    stop = threading.Event()
     results: dict[int, RunResult] = {}
-    pool = ThreadPoolExecutor(max_workers=max(1, workers), thread_name_prefix="planner-report")
+    errors: list[tuple[int, BaseException]] = []
+
+    def worker() -> None:
+        try:
+            while not stop.is_set():
+                with lock:
+                    if not queue:
+                        return
+                    job = queue.popleft()
+                try:
+                    results[job.index] = run(job)
+                except BaseException as exc:  # noqa: BLE001 - handed to the main thread
+                    errors.append((job.index, exc))
+                    stop.set()
+                    return
+        finally:
+            _end_worker()
+
+    threads = [
+        threading.Thread(target=worker, name=f"planner-report-{i}", daemon=True)
+        for i in range(max(1, min(workers, len(jobs))))
+    ]
     try:
-        futures: dict[Future[RunResult], Job] = {pool.submit(run, j): j for j in jobs}
-        done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-        failed = [f for f in done if f.exception() is not None]
-        if failed:
-            for f in pending:
-                f.cancel()
-            raise _first(failed, futures)
-        for f in done:
-            results[futures[f].index] = f.result()
+        for thread in threads:
+            thread.start()
+        meanwhile()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.1)
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        stop.set()
         kill_all()
         raise
-    pool.shutdown(wait=True)
-    for session in _all_sessions:  # every notebook ran: stop the warm kernels
-        session.close()
-    _all_sessions.clear()
+    if errors:
+        exc = min(errors, key=lambda e: e[0])[1]
+        if isinstance(exc, NotebookError):
+            raise NotebookError(f"{exc}; the previous report is unchanged")
+        raise exc
     return results
 
 
-def _facts_downloads(root: Path, slug: str) -> tuple[tuple[str, str], ...]:
+def _facts_downloads(slug: str) -> tuple[tuple[str, str], ...]:
+    """The scenario's downloads (written by :func:`scenario_facts` while kernels start)."""
     stem = f"{slug}-cost-lines"
-    return tuple(
-        (label, f"{stem}.{ext}") for label, ext in (("CSV", "csv"), ("XLSX", "xlsx"))
-        if (root / slug / f"{stem}.{ext}").is_file()
-    )
-
-
-def _first(failed: list[Future[RunResult]], futures: dict[Future[RunResult], Job]) -> BaseException:
-    failed.sort(key=lambda f: futures[f].index)
-    exc = failed[0].exception()
-    assert exc is not None
-    if isinstance(exc, NotebookError):
-        return NotebookError(f"{exc}; the previous report is unchanged")
-    return exc
+    return (("CSV", f"{stem}.csv"), ("XLSX", f"{stem}.xlsx"))
 
 
 def _keep_failed(failed: Path | None, folder: Path, job: Job) -> Path | None:
