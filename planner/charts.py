@@ -42,7 +42,8 @@ def setup() -> None:
         if RENDERER not in pio.renderers:
             pio.renderers[RENDERER] = _renderer()
         pio.renderers.default = RENDERER
-        pio.templates.default = TEMPLATE
+        if pio.templates.default != TEMPLATE:  # setting it validates the template (~0.1 s)
+            pio.templates.default = TEMPLATE
 
 
 def _renderer() -> Any:

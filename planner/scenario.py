@@ -88,6 +88,9 @@ def load_scenario(name_or_path: str | Path | None = None) -> Scenario:
     return Scenario(topology=topology, path=path, chain=tuple(chain))
 
 
+_LOADER: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
     where = str(path)
     try:
@@ -100,8 +103,9 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         raise ScenarioError(where, "", f"cannot read file: {reason}") from None
     try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-        data = yaml.safe_load(text)
+        # parsed once (libyaml's C parser when present), the values built from the same nodes
+        node = yaml.compose(text, Loader=_LOADER)
+        data = yaml.constructor.SafeConstructor().construct_document(node) if node else None
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line = f"line {mark.line + 1}" if mark else ""

@@ -25,11 +25,38 @@ from planner.views import md_money, money
 
 if TYPE_CHECKING:
     from planner.assumptions import Assumption
+    from planner.scenario import Scenario
     from planner.audit import AuditRow
     from planner.capacity.model import CapacityResult, StateCost
     from planner.catalog import PriceCatalog
     from planner.costing.engine import CostReport
     from planner.lookahead import Warning
+
+
+_SCENARIOS: dict[Path, tuple[tuple[tuple[Path, int], ...], Scenario]] = {}
+
+
+def load(path: Path) -> Scenario:
+    """A scenario file, loaded once per kernel while none of its files (extends chain) change.
+
+    A report's warm kernel runs several notebooks on the same scenarios; each reads them here.
+    """
+    from planner.scenario import load_scenario
+
+    cached = _SCENARIOS.get(path)
+    if cached is not None and all(_mtime(p) == m for p, m in cached[0]):
+        return cached[1]
+    scenario = load_scenario(path)
+    stamps = tuple((p, _mtime(p)) for p in (*scenario.chain, path))
+    _SCENARIOS[path] = (stamps, scenario)
+    return scenario
+
+
+def _mtime(path: Path) -> int:
+    try:
+        return path.stat().st_mtime_ns
+    except OSError:
+        return -1
 
 
 class Pricer:
@@ -48,21 +75,19 @@ class Pricer:
 
     def price(self, ref: str | Path) -> CostReport:
         from planner.pricing import price_scenario
-        from planner.scenario import load_scenario
 
         path = self._path(ref)
         if path not in self._cache:
-            self._cache[path] = price_scenario(load_scenario(path), self.catalog)
+            self._cache[path] = price_scenario(load(path), self.catalog)
         return self._cache[path]
 
     def warnings(self, ref: str | Path) -> list[Warning]:
         """The look-ahead warnings of a scenario (idle nodes from its capacity plan)."""
         from planner.lookahead import look_ahead
-        from planner.scenario import load_scenario
 
         path = self._path(ref)
         if path not in self._warnings:
-            scenario = load_scenario(path)
+            scenario = load(path)
             eks = scenario.topology.eks
             result = None
             if eks is not None and (eks.workloads or eks.workloads_from):
@@ -80,10 +105,9 @@ class Pricer:
 
     def assumptions(self, ref: str | Path) -> list[Assumption]:
         from planner.assumptions import with_effects
-        from planner.scenario import load_scenario
 
         path = self._path(ref)
-        return with_effects(load_scenario(path).topology, self.price(path), self.catalog)
+        return with_effects(load(path).topology, self.price(path), self.catalog)
 
 
 @dataclass(frozen=True)
@@ -331,11 +355,10 @@ class Capacity:
 def capacity(params: CapacityParams) -> Capacity:
     """Plan the scenario's nodes once and price it at HPA min / expected / max."""
     from planner.pricing import scenario_capacity_range
-    from planner.scenario import load_scenario
 
     pricer = Pricer(params)
     path = params.scenario_path
-    scenario = load_scenario(path)
+    scenario = load(path)
     result, by_state = scenario_capacity_range(scenario, pricer.catalog)
     costs = {str(k): v for k, v in by_state.items()}
     shown = figures.state_totals(scenario.topology, costs, pricer.catalog)

@@ -27,9 +27,12 @@ KERNEL = "python3"
 KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
 
 PRELUDE = """\
-import pandas, plotly.graph_objects, plotly.io
+import jinja2, pandas, pandas.io.formats.style, plotly.graph_objects, plotly.io
 import planner.charts, planner.views, planner.notebooks.data, planner.notebooks.params
 import planner.notebooks.summary, planner.pricing, planner.scenario, planner.figures
+import planner.capacity.plan, planner.lookahead, planner.assumptions, planner.audit_render
+import IPython.display
+planner.charts.setup()
 """
 RESET = """\
 get_ipython().run_line_magic("reset", "-f")
