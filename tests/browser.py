@@ -1,4 +1,4 @@
-"""A small headless-Chromium driver over the DevTools protocol (tornado's websocket client).
+"""A small headless-Chromium driver over the DevTools protocol (a minimal websocket client).
 
 Used by tests/test_report_browser.py: load a page from file://, collect console errors and
 uncaught exceptions, evaluate JavaScript, emulate print media and print to PDF.
@@ -6,15 +6,18 @@ uncaught exceptions, evaluate JavaScript, emulate print media and print to PDF.
 
 from __future__ import annotations
 
-import asyncio
 import base64
 import contextlib
 import json
+import os
 import re
 import shutil
+import socket
+import struct
 import subprocess
 import tempfile
 import time
+import urllib.parse
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,24 +42,88 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+class WebSocket:
+    """Just enough of RFC 6455 for DevTools: text frames, client-side masking, no extensions."""
+
+    def __init__(self, url: str) -> None:
+        parsed = urllib.parse.urlparse(url)
+        self.sock = socket.create_connection((parsed.hostname, parsed.port), timeout=30)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            (
+                f"GET {parsed.path} HTTP/1.1\r\nHost: {parsed.netloc}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(1)
+            if not chunk:
+                raise RuntimeError("the browser closed the connection during the handshake")
+            head += chunk
+        if b" 101 " not in head.split(b"\r\n", 1)[0]:
+            raise RuntimeError(f"websocket handshake refused: {head[:80]!r}")
+
+    def send(self, text: str) -> None:
+        data = text.encode()
+        header = bytearray([0x81])
+        if len(data) < 126:
+            header.append(0x80 | len(data))
+        elif len(data) < 65536:
+            header += bytes([0x80 | 126]) + struct.pack(">H", len(data))
+        else:
+            header += bytes([0x80 | 127]) + struct.pack(">Q", len(data))
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+        self.sock.sendall(bytes(header) + mask + masked)
+
+    def _exact(self, n: int) -> bytes:
+        out = b""
+        while len(out) < n:
+            chunk = self.sock.recv(n - len(out))
+            if not chunk:
+                raise RuntimeError("the browser closed the connection")
+            out += chunk
+        return out
+
+    def receive(self, timeout: float) -> str:
+        self.sock.settimeout(timeout)
+        parts: list[bytes] = []
+        while True:
+            first, second = self._exact(2)
+            length = second & 0x7F
+            if length == 126:
+                length = struct.unpack(">H", self._exact(2))[0]
+            elif length == 127:
+                length = struct.unpack(">Q", self._exact(8))[0]
+            payload = self._exact(length)
+            opcode = first & 0x0F
+            if opcode == 0x8:
+                raise RuntimeError("the browser closed the connection")
+            if opcode in (0x9, 0xA):  # ping / pong: not used by DevTools
+                continue
+            parts.append(payload)
+            if first & 0x80:
+                return b"".join(parts).decode()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
 class Page:
     """One browser tab: ``call`` sends a DevTools command and waits for its answer."""
 
     def __init__(self, ws_url: str) -> None:
-        self.loop = asyncio.new_event_loop()
-        self.ws: Any = self.loop.run_until_complete(self._connect(ws_url))
+        self.ws = WebSocket(ws_url)
         self.next_id = 0
         self.events: list[dict[str, Any]] = []
-
-    async def _connect(self, url: str) -> Any:
-        from tornado.websocket import websocket_connect
-
-        return await websocket_connect(url, max_message_size=64 * 1024 * 1024)
 
     def call(self, method: str, timeout: float = 30, **params: Any) -> dict[str, Any]:
         self.next_id += 1
         ident = self.next_id
-        self.ws.write_message(json.dumps({"id": ident, "method": method, "params": params}))
+        self.ws.send(json.dumps({"id": ident, "method": method, "params": params}))
         deadline = time.monotonic() + timeout
         while True:
             message = self._read(deadline - time.monotonic())
@@ -80,9 +147,10 @@ class Page:
     def _read(self, timeout: float) -> dict[str, Any]:
         if timeout <= 0:
             raise TimeoutError("no answer from the browser")
-        raw = self.loop.run_until_complete(asyncio.wait_for(self.ws.read_message(), timeout))
-        if raw is None:
-            raise RuntimeError("the browser closed the connection")
+        try:
+            raw = self.ws.receive(timeout)
+        except socket.timeout:
+            raise TimeoutError("no answer from the browser") from None
         return dict(json.loads(raw))
 
     def evaluate(self, expression: str) -> Any:
@@ -129,8 +197,6 @@ class Page:
 
     def close(self) -> None:
         self.ws.close()
-        self.loop.run_until_complete(asyncio.sleep(0))
-        self.loop.close()
 
 
 @contextlib.contextmanager

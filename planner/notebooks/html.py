@@ -45,7 +45,7 @@ PAGE_CSS = """
   .jp-RenderedHTMLCommon table { width: 100% !important; table-layout: auto !important;
     font-size: 7pt !important; max-width: 100% !important; }
   .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal !important;
-    overflow-wrap: anywhere; word-break: break-word; padding: 1px 3px !important;
+    overflow-wrap: break-word; word-break: normal; padding: 1px 3px !important;
     max-width: none !important; }
   .plotly-graph-div, .js-plotly-plot { max-width: 100% !important; break-inside: avoid; }
   .jp-RenderedHTMLCommon tr, .jp-RenderedHTMLCommon img { break-inside: avoid; }
