@@ -149,7 +149,7 @@ class Page:
             raise TimeoutError("no answer from the browser")
         try:
             raw = self.ws.receive(timeout)
-        except socket.timeout:
+        except TimeoutError:
             raise TimeoutError("no answer from the browser") from None
         return dict(json.loads(raw))
 

@@ -159,7 +159,10 @@ def test_staging_overview_prints_to_a4_without_clipping(
     with browser(chromium) as page:
         # A4 minus the 10 mm side margins of the print stylesheet: 190 mm at 96 dpi = 718 px
         page.call(
-            "Emulation.setDeviceMetricsOverride", width=718, height=1000, deviceScaleFactor=1,
+            "Emulation.setDeviceMetricsOverride",
+            width=718,
+            height=1000,
+            deviceScaleFactor=1,
             mobile=False,
         )
         page.call("Emulation.setEmulatedMedia", media="print")
