@@ -13,19 +13,19 @@ from conftest import SCENARIOS_DIR
 from planner.capacity.plan import plan_capacity
 from planner.catalog import load_catalog
 from planner.catalog_names import EKS_CALENDAR
-from planner.lookahead import look_ahead, saving_ends
+from planner.lookahead import Warning, look_ahead, saving_ends
 from planner.lookahead.calendars import eks_calendar, rds_calendar, rds_major
 from planner.lookahead.warnings import add_months
 from planner.pricing import price_scenario
 from planner.scenario import load_scenario
 
 
-def warnings_for(ref: str | Path, horizon: int = 12) -> dict[str, list]:
+def warnings_for(ref: str | Path, horizon: int = 12) -> dict[str, list[Warning]]:
     scenario = load_scenario(ref)
     catalog = load_catalog(None)
     report = price_scenario(scenario, catalog)
     result = plan_capacity(scenario.topology, base_dir=scenario.path.parent)
-    found: dict[str, list] = {}
+    found: dict[str, list[Warning]] = {}
     for w in look_ahead(
         scenario.topology, report, catalog, horizon_months=horizon, capacity=result
     ):

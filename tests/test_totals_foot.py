@@ -27,6 +27,7 @@ from planner import charts, figures, views
 from planner.audit import audit, read_estimate
 from planner.audit_render import audit_json, audit_table
 from planner.compare import compare, compare_json, compare_table
+from planner.costing.registry import service_label
 from planner.figures import round_usd, usd
 from planner.pricing import price_scenario
 from planner.render import report_csv, report_json, report_table
@@ -208,7 +209,7 @@ def test_totals_foot_in_every_format(case: tuple[str, dict[str, Any]]) -> None:
     by_service = figures.by_service(report)
     bars = charts.cost_by_service(report).data[0]
     for label, hover, value in zip(bars.y, bars.customdata, bars.x, strict=True):
-        code = next(c for c, v in by_service.items() if views.service_label(c) == label)
+        code = next(c for c in by_service if service_label(c) == label)
         assert hover == usd(by_service[code]) == usd(value)
 
 
