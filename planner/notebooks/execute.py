@@ -226,7 +226,7 @@ def execute(
         result.summary,
         code,
         finance,
-        {"execute": ran - start, "html": done - ran},
+        {"execute (computation and drawing)": ran - start, "HTML export (both pages)": done - ran},
     )
 
 

@@ -19,6 +19,7 @@ import shutil
 import signal
 import tempfile
 import threading
+import time
 from pathlib import Path
 from typing import Any
 
@@ -60,6 +61,8 @@ class KernelSession:
         self.folder = Path(tempfile.mkdtemp(prefix="planner-kernel-"))
         self.pid: int | None = None
         self.used = 0
+        self.timings: dict[str, float] = {}
+        """Seconds: ``kernel start`` (process up, client ready), ``prelude`` (imports)."""
         self._client: Any = NotebookClient(
             v4.new_notebook(),
             kernel_name=KERNEL,
@@ -74,11 +77,17 @@ class KernelSession:
             client = self._client
             client.km = client.create_kernel_manager()
             client.km.connection_file = str(self.folder / "kernel.json")
+            began = time.perf_counter()
             client.start_new_kernel(cwd=str(cwd))
             self.pid = _kernel_pid(client.km)
             client.start_new_kernel_client()
+            ready = time.perf_counter()
             if prelude:
                 self._run_code(prelude)
+            self.timings = {
+                "kernel start": ready - began,
+                "prelude imports": time.perf_counter() - ready,
+            }
         except BaseException:
             self.close()
             raise

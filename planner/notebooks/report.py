@@ -119,13 +119,18 @@ def build_report(
         facts: dict[str, Facts] = {}
 
         def meanwhile() -> None:  # while the kernels start: downloads, dates, warnings
+            began = time.perf_counter()
             for ref, slug in zip(refs, slugs, strict=True):
                 facts[slug] = scenario_facts(ref, building / slug)
+            _add_timings({"downloads, dates, warnings (main thread)": time.perf_counter() - began})
 
+        TIMINGS.clear()
         results = _run_all(jobs, building, workers, progress, target, start, meanwhile)
+        began = time.perf_counter()
         write_index(building / "index.html", jobs, results, facts)
         write_marker(building)
         _swap(building, target)
+        _add_timings({"index and swap": time.perf_counter() - began})
     except BaseException:
         kill_all()
         raise
@@ -183,12 +188,24 @@ def scenario_facts(ref: str, folder: Path) -> Facts:
 _sessions = threading.local()
 
 
+TIMINGS: dict[str, float] = {}
+"""Seconds spent per part of the last report, summed over workers (benchmarks/report.py)."""
+_TIMINGS_LOCK = threading.Lock()
+
+
+def _add_timings(parts: dict[str, float]) -> None:
+    with _TIMINGS_LOCK:
+        for key, seconds in parts.items():
+            TIMINGS[key] = TIMINGS.get(key, 0.0) + seconds
+
+
 def _session() -> KernelSession:
     """This worker thread's warm kernel (a fresh one after a failure closed the last)."""
     session: KernelSession | None = getattr(_sessions, "session", None)
     if session is None or session.pid is None:
         session = KernelSession(NOTEBOOKS_DIR)
         _sessions.session = session
+        _add_timings(session.timings)
     return session
 
 
@@ -242,6 +259,7 @@ def _run_all(
         progress(
             f"{tag} done in {result.seconds:.1f} s, {time.perf_counter() - start:.1f} s elapsed"
         )
+        _add_timings({f"notebook {k}": v for k, v in result.timings.items()})
         return result
 
     queue = deque(jobs)
