@@ -381,8 +381,11 @@ def styled(
         if first is not None
         else []
     )
+    from planner.tables import Table
+
+    table = Table(frame)
     styler = (
-        frame.style.format(formats, na_rep=na_rep)
+        table.format(formats, na_rep=na_rep)
         .hide(axis="index")
         .set_properties(subset=text_cols, **{"text-align": "left"})
         .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
@@ -396,7 +399,9 @@ def styled(
             ),
             axis=1,
         )
-    return styler
+    table.fast(formats, text_cols, totals, na_rep)
+    result: Styler = styler
+    return result
 
 
 def refoot(frame: pd.DataFrame, money_cols: Sequence[str], decimals: int) -> pd.DataFrame:

@@ -244,3 +244,41 @@ def test_run_and_report_commands_fail_in_one_line_before_starting_a_kernel(
     result = run_cli(["report", "nope", "--out", str(tmp_path / "r")])
     assert result.code == 2 and "scenario 'nope': no such scenario file" in result.err
     assert result.err.count("\n") == 1
+
+
+def _cell_texts(html_text: str) -> list[list[str]]:
+    from html.parser import HTMLParser
+
+    rows: list[list[str]] = []
+
+    class Cells(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag == "tr":
+                rows.append([])
+            elif tag in ("td", "th"):
+                rows[-1].append("")
+
+        def handle_data(self, data: str) -> None:
+            if rows and rows[-1]:
+                rows[-1][-1] += data.strip()
+
+    Cells().feed(html_text)
+    return rows
+
+
+@pytest.mark.parametrize("decimals", [0, 2])
+def test_fast_table_html_shows_what_pandas_shows(decimals: int) -> None:
+    from planner import views
+    from planner.pricing import price_scenario
+    from planner.scenario import load_scenario
+
+    report = price_scenario(load_scenario("staging"))
+    for frame in (views.cost_by_service(report), views.cost_lines(report)):
+        table = views.styled(frame, decimals)
+        fast = _cell_texts(table._repr_html_())
+        slow = _cell_texts(table.to_html())
+        assert fast == slow and len(fast) == len(frame) + 1
+        assert fast[-1][0] == "TOTAL" and "font-weight: bold" in table._repr_html_()
+    # any styling added afterwards is pandas' again
+    extra = views.styled(views.cost_by_service(report)).highlight_max(subset=["monthly USD"])
+    assert "planner-table" not in extra._repr_html_()

@@ -111,12 +111,29 @@ def _finish(body: str, page: Page, other: str, other_label: str) -> str:
     )
 
 
-_local = threading.local()
+_lock = threading.Lock()
+_shared: list[Any] = []
 
 
 def render(nb: Any, title: str) -> str:
-    """The page HTML (code marked), like HTMLExporter but without its BeautifulSoup pass."""
-    exporter = _exporter()
+    """The page HTML (code marked), like HTMLExporter but without its BeautifulSoup pass.
+
+    One exporter for the process (its templates compile once; :func:`warm_up` does that
+    while the report's kernels start); renderings take turns.
+    """
+    with _lock:
+        return _render(_exporter(), nb, title)
+
+
+def warm_up() -> None:
+    """Import nbconvert and compile the templates now, e.g. while kernels start."""
+    import nbformat.v4
+
+    v4: Any = nbformat.v4  # untyped
+    render(v4.new_notebook(cells=[v4.new_markdown_cell("warm-up")]), "warm-up")
+
+
+def _render(exporter: Any, nb: Any, title: str) -> str:
     from nbconvert.exporters.templateexporter import TemplateExporter
     from nbconvert.filters import highlight, widgetsdatatypefilter
 
@@ -136,15 +153,16 @@ def render(nb: Any, title: str) -> str:
 
 
 def _exporter() -> Any:
-    """One HTML exporter per thread: its templates compile once."""
-    exporter: Any = getattr(_local, "exporter", None)
-    if exporter is None:
-        from nbconvert import HTMLExporter as _HTMLExporter
+    """The process's HTML exporter (call with ``_lock`` held)."""
+    if not _shared:
+        from planner.importing import without_slow_optional_imports
+
+        with without_slow_optional_imports():
+            from nbconvert import HTMLExporter as _HTMLExporter
 
         cls: Any = _HTMLExporter  # nbconvert is untyped
-        exporter = cls(extra_template_basedirs=[str(TEMPLATES)], template_name="planner")
-        _local.exporter = exporter
-    return exporter
+        _shared.append(cls(extra_template_basedirs=[str(TEMPLATES)], template_name="planner"))
+    return _shared[0]
 
 
 def plotly_js_path() -> Path:

@@ -29,7 +29,7 @@ from typing import Any
 
 from planner.errors import NotebookError
 from planner.notebooks.execute import NOTEBOOKS_DIR, RunResult, discover, execute
-from planner.notebooks.html import PLOTLY_JS, Page, copy_plotly_js
+from planner.notebooks.html import PLOTLY_JS, Page, copy_plotly_js, warm_up
 from planner.notebooks.kernels import KernelSession, close_thread_event_loop, kill_all
 from planner.notebooks.params import resolve_scenario
 from planner.notebooks.stamp import stamp, stamp_text
@@ -119,6 +119,9 @@ def build_report(
         facts: dict[str, Facts] = {}
 
         def meanwhile() -> None:  # while the kernels start: downloads, dates, warnings
+            began = time.perf_counter()
+            warm_up()
+            _add_timings({"HTML templates compiled (main thread)": time.perf_counter() - began})
             began = time.perf_counter()
             for ref, slug in zip(refs, slugs, strict=True):
                 facts[slug] = scenario_facts(ref, building / slug)
