@@ -219,7 +219,9 @@ the services that change most.
 """),
             code("""
 display(views.styled(
-    views.whatif_deltas(whatifs.base, whatifs.others, whatifs.ends_text()), params.usd_decimals
+    views.whatif_deltas(whatifs.base, whatifs.others, whatifs.ends_text()),
+    params.usd_decimals,
+    na_rep="n/a (ends)",
 ))
 """),
             md("""

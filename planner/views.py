@@ -304,7 +304,8 @@ def whatif_deltas(
                 "scenario": other.scenario,
                 USD: _f(total),
                 "change USD": _f(delta),
-                "change a year USD": _f(figures.annual(delta)),
+                # a change that ends inside the horizon has no annual figure
+                "change a year USD": None if other.scenario in ends else _f(figures.annual(delta)),
                 "change %": _f(delta / base_total) if base_total else 0.0,
                 "change lasts": ends.get(other.scenario, "the whole horizon"),
                 "biggest changes": _top_changes(base, other),

@@ -274,11 +274,11 @@ def test_fast_table_html_shows_what_pandas_shows(decimals: int) -> None:
 
     report = price_scenario(load_scenario("staging"))
     for frame in (views.cost_by_service(report), views.cost_lines(report)):
-        table = views.styled(frame, decimals)
+        table: Any = views.styled(frame, decimals)
         fast = _cell_texts(table._repr_html_())
         slow = _cell_texts(table.to_html())
         assert fast == slow and len(fast) == len(frame) + 1
         assert fast[-1][0] == "TOTAL" and "font-weight: bold" in table._repr_html_()
     # any styling added afterwards is pandas' again
-    extra = views.styled(views.cost_by_service(report)).highlight_max(subset=["monthly USD"])
+    extra: Any = views.styled(views.cost_by_service(report)).highlight_max(subset=["monthly USD"])
     assert "planner-table" not in extra._repr_html_()
