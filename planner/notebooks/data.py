@@ -336,9 +336,10 @@ def whatif_headline(data: WhatIfs, decimals: int = 2) -> str:
         parts.append(
             f"**{other.scenario}** {verb} {md_money(abs(delta), decimals)} a month{until}"
         )
+    dates = provenance.date_range(data.base)
     return (
         f"Against **{data.base.scenario}** at {md_money(base, decimals)} "
-        "a month: " + "; ".join(parts) + "."
+        "a month: " + "; ".join(parts) + f". Prices: {dates.sentence()}."
     )
 
 
@@ -376,6 +377,7 @@ def capacity_headline(data: Capacity, decimals: int = 2) -> str:
         f"The monthly bill moves with them from **{md_money(low, decimals)}** to "
         f"**{md_money(high, decimals)}**."
     )
+    text += f" Prices: {provenance.date_range(data.report).sentence()}."
     if result.ok:
         return text + " Every pod fits and the namespace quota holds at every level."
     problems = len(result.unplaced) + len(result.exceeded_maxima)
