@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import signal
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -46,12 +48,14 @@ def _processes_mentioning(text: str) -> list[str]:
 
 @pytest.mark.parametrize(("sig", "code"), [(signal.SIGINT, 130), (signal.SIGTERM, 143)])
 def test_interrupted_report_cleans_up_and_keeps_the_earlier_one(
-    tmp_path: Path, sig: signal.Signals, code: int
+    tmp_path: Path, sig: signal.Signals, code: int, request: pytest.FixtureRequest
 ) -> None:
     out = tmp_path / "reports"
     _earlier_report(out)
-    temp = tmp_path / "tmp"
-    temp.mkdir()
+    # a short TMPDIR: the kernels' Unix sockets live there (a socket path is at most 107
+    # bytes; with a longer TMPDIR planner falls back to TCP, tested below)
+    temp = Path(tempfile.mkdtemp(prefix="pi-", dir="/tmp"))
+    request.addfinalizer(lambda: shutil.rmtree(temp, ignore_errors=True))
     env = {**os.environ, "TMPDIR": str(temp)}
     proc = subprocess.Popen(
         [str(PLANNER), "report", "--out", str(out)],
@@ -71,6 +75,7 @@ def test_interrupted_report_cleans_up_and_keeps_the_earlier_one(
             started += " started," in line
         assert started == 2
         while len(_processes_mentioning(str(temp))) < 2 and time.monotonic() < deadline:
+            assert proc.poll() is None, f"planner report ended: {proc.stderr.read()}"
             time.sleep(0.1)
         assert len(_processes_mentioning(str(temp))) == 2, "expected two kernels under TMPDIR"
         time.sleep(0.5)
@@ -91,7 +96,17 @@ def test_interrupted_report_cleans_up_and_keeps_the_earlier_one(
     assert (out / "index.html").read_text() == "the earlier report\n"
     check_target(out)
     # no build folder, old folder or kernel folder, and no kernel process left
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports", "tmp"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
     assert list(temp.iterdir()) == []
     time.sleep(0.2)
     assert _processes_mentioning(str(temp)) == []
+
+
+def test_a_long_tmpdir_falls_back_to_tcp(tmp_path: Path) -> None:
+    from planner.notebooks.kernels import MAX_SOCKET_PATH, _kernel_config
+
+    long = tmp_path / ("x" * 120)
+    assert _kernel_config(long)["KernelManager"]["transport"] == "tcp"
+    short = Path("/tmp/k")
+    assert _kernel_config(short)["KernelManager"]["transport"] == "ipc"
+    assert len(str(short / "kernel")) < MAX_SOCKET_PATH

@@ -204,4 +204,11 @@ def _kernel_config(sockets: Path) -> Any:
     """
     from traitlets.config import Config
 
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
+    base = str(sockets / "kernel")
+    if len(base) + 4 > MAX_SOCKET_PATH:  # "-NN" suffixes; a long TMPDIR: fall back to TCP
+        return Config({"KernelManager": {"transport": "tcp", "ip": "127.0.0.1"}})
+    return Config({"KernelManager": {"transport": "ipc", "ip": base}})
+
+
+# A Unix socket path holds at most 107 bytes (sun_path is 108 with the final NUL on Linux).
+MAX_SOCKET_PATH = 100
