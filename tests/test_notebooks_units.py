@@ -282,3 +282,47 @@ def test_fast_table_html_shows_what_pandas_shows(decimals: int) -> None:
     # any styling added afterwards is pandas' again
     extra: Any = views.styled(views.cost_by_service(report)).highlight_max(subset=["monthly USD"])
     assert "planner-table" not in extra._repr_html_()
+
+
+def test_report_never_deletes_a_users_file_inside_the_report(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    books = [tmp_path / "a.ipynb"]
+    out = tmp_path / "reports"
+    monkeypatch.setattr(report_mod, "execute", _fake_execute(None))
+    monkeypatch.setattr(report_mod, "_session", lambda: None)
+    report_mod.build_report(["staging"], out, notebooks=books, progress=lambda _l: None)
+    assert (out / report_mod.MARKER_FILE).is_file()
+    (out / "staging" / "my-notes.txt").write_text("mine")
+    with pytest.raises(NotebookError, match=r"my-notes\.txt: not written by planner"):
+        report_mod.build_report(["staging"], out, notebooks=books, progress=lambda _l: None)
+    assert (out / "staging" / "my-notes.txt").read_text() == "mine"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports.")]
+    (out / "staging" / "my-notes.txt").unlink()
+    report_mod.build_report(["staging"], out, notebooks=books, progress=lambda _l: None)
+
+
+def test_concurrent_swaps_leave_one_report_and_no_old_folders(tmp_path: Path) -> None:
+    import threading
+
+    target = tmp_path / "reports"
+    errors: list[BaseException] = []
+
+    def swap(i: int) -> None:
+        new = tmp_path / f".reports.building-{i}"
+        new.mkdir()
+        (new / "index.html").write_text(str(i))
+        report_mod.write_marker(new)
+        try:
+            report_mod._swap(new, target)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=swap, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+    assert (target / "index.html").read_text() in {str(i) for i in range(12)}
