@@ -68,6 +68,8 @@ class RunResult:
     html: Path | None = None
     finance_html: Path | None = None
     timings: dict[str, float] = field(default_factory=dict)
+    nb: Any = field(default=None, repr=False, compare=False)
+    """The executed notebook (an nbformat node), when the HTML is left to the caller."""
 
 
 def discover(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -214,7 +216,7 @@ def execute(
             close_thread_event_loop(loop_before)
     ran = time.perf_counter()
     _write_notebook(nb, output)
-    result = RunResult(notebook, output, ran - start, read(nb))
+    result = RunResult(notebook, output, ran - start, read(nb), nb=nb)
     if not html:
         return result
     code, finance = export_html(nb, output, title or notebook.stem, page)

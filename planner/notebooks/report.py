@@ -22,14 +22,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from collections import deque
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 from planner.errors import NotebookError
 from planner.notebooks.execute import NOTEBOOKS_DIR, RunResult, discover, execute
-from planner.notebooks.html import PLOTLY_JS, Page, copy_plotly_js, warm_up
+from planner.notebooks.html import PLOTLY_JS, Page, copy_plotly_js, export_html, warm_up
 from planner.notebooks.kernels import KernelSession, close_thread_event_loop, kill_all
 from planner.notebooks.params import resolve_scenario
 from planner.notebooks.stamp import stamp, stamp_text
@@ -251,7 +252,7 @@ def _run_all(
         )
         try:
             result = execute(
-                job.notebook, job.output(root), params, title=title, session=_session(), page=page
+                job.notebook, job.output(root), params, html=False, session=_session()
             )
         except NotebookError as exc:
             progress(f"{tag} FAILED after {time.perf_counter() - start:.1f} s")
@@ -262,9 +263,13 @@ def _run_all(
         progress(
             f"{tag} done in {result.seconds:.1f} s, {time.perf_counter() - start:.1f} s elapsed"
         )
-        _add_timings({f"notebook {k}": v for k, v in result.timings.items()})
+        _add_timings({"notebook execute (computation and drawing)": result.seconds})
+        # the HTML is rendered on the exporter thread while this kernel runs the next notebook
+        exports[job.index] = exporter.submit(_export, result, title, page)
         return result
 
+    exporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-html")
+    exports: dict[int, Future[RunResult]] = {}
     queue = deque(jobs)
     lock = threading.Lock()
     stop = threading.Event()
@@ -298,16 +303,31 @@ def _run_all(
         for thread in threads:
             while thread.is_alive():
                 thread.join(0.1)
+        if not errors:
+            for index, future in exports.items():
+                results[index] = future.result()
     except BaseException:
         stop.set()
+        exporter.shutdown(wait=False, cancel_futures=True)
         kill_all()
         raise
+    exporter.shutdown(wait=True, cancel_futures=True)
     if errors:
         exc = min(errors, key=lambda e: e[0])[1]
         if isinstance(exc, NotebookError):
             raise NotebookError(f"{exc}; the previous report is unchanged")
         raise exc
     return results
+
+
+def _export(result: RunResult, title: str, page: Page) -> RunResult:
+    if result.nb is None:  # nothing to render (a stand-in execute)
+        return result
+    began = time.perf_counter()
+    code, finance = export_html(result.nb, result.output, title, page)
+    seconds = time.perf_counter() - began
+    _add_timings({"notebook HTML export (both pages)": seconds})
+    return replace(result, html=code, finance_html=finance, nb=None)
 
 
 def _facts_downloads(slug: str) -> tuple[tuple[str, str], ...]:
