@@ -19,6 +19,7 @@ from pathlib import Path
 import nbformat
 
 from planner.importing import without_slow_optional_imports
+from planner.notebooks import report as report_module
 from planner.notebooks.execute import KERNEL, KERNEL_ARGS, discover
 from planner.notebooks.report import DEFAULT_SCENARIOS, build_report
 
@@ -63,6 +64,11 @@ def main() -> None:
         build_report(DEFAULT_SCENARIOS, folder / "reports", workers=args.workers, progress=_quiet)
         report = time.perf_counter() - start
     floor = runs * empty / args.workers
+    parts = dict(report_module.TIMINGS)
+    busy = sum(parts.values())
+    print("where the time goes (seconds summed over workers; shares of their sum):")
+    for name, seconds in sorted(parts.items(), key=lambda kv: -kv[1]):
+        print(f"  {name:<44}{seconds:6.2f} s {seconds / busy:6.1%}")
     print(f"notebook runs:           {runs} ({args.workers} at a time)")
     print(f"empty notebook run:      {empty:.2f} s (median, {args.workers} at a time)")
     print(f"floor:                   {floor:.2f} s = {runs} x {empty:.2f} / {args.workers}")

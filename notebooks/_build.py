@@ -18,7 +18,8 @@ COMMON_PARAMETERS = """\
 scenario = "staging"  # scenario YAML path or bundled name ("staging", "production")
 prices = None  # price snapshot folder; None means the bundled snapshot
 usd_decimals = 2  # decimals shown for US dollars (0-2)
-compare_with = ["staging", "production"]  # scenarios priced side by side"""
+compare_with = ["staging", "production"]  # scenarios priced side by side
+horizon_months = 12  # warn about price steps within this many months of the scenario's as_of"""
 
 
 def md(text: str) -> nbformat.NotebookNode:
@@ -108,11 +109,20 @@ discounts not written in the scenario.
         """
 overview = data.overview(params)
 report = overview.report
-display(Markdown(data.headline(report, params.usd_decimals)))
+display(Markdown(data.headline(report, params.usd_decimals, overview.warnings)))
 for warning in report.warnings:
     display(Markdown(f"- **Warning:** {warning}"))
 """,
         [
+            md("""
+## Warnings that look ahead
+
+Price steps and waste within the horizon (`horizon_months`) from the scenario's date: EKS or
+RDS support ending, prices older than a year, nodes that run no workload.
+"""),
+            code("""
+display(views.styled(views.warnings_table(overview.warnings), params.usd_decimals, na_rep=""))
+"""),
             md("""
 ## Where the money goes
 
@@ -160,17 +170,21 @@ else:
             md("""
 ## Assumptions
 
-Quantities the source document does not give, the value used and why. Changing any of them
-changes the total; each lives in the scenario file.
+Quantities the source document does not give, the value used and why. The effect is what the
+assumption adds to the monthly bill against a value of zero (a spot discount of 0% is the
+on-demand price). Each lives in the scenario file under the field shown.
 """),
             code("""
-display(views.styled(views.assumptions_table(report)))
+display(views.styled(views.assumptions_table(report, overview.assumptions), params.usd_decimals))
 """),
             md("""
 ## Prices: date and sources
 
-Every price is an AWS list price from the bundled snapshot. The table below gives its date;
-the line table after it shows each priced quantity and the price it used.
+Every price comes from public AWS price data in the bundled snapshot. The first table gives
+the dates of that data (its own dates, not the day the snapshot was assembled); the line
+table shows each priced quantity, its price, where the price comes from, its date, whether
+it rests on an assumption, and its caveats. Lines are rounded to the cent and the TOTAL
+adds the rounded lines.
 """),
             code("""
 display(views.styled(views.snapshot_table(report)))
@@ -201,11 +215,16 @@ display(Markdown(data.whatif_headline(whatifs, params.usd_decimals)))
             md("""
 ## Totals and changes
 
-One row per scenario: its monthly total, the change against the base (negative is a saving)
-and the services that change most.
+One row per scenario: its monthly total, the change against the base (negative is a saving),
+how long the change lasts (a saving that ends inside the horizon is not a lasting saving) and
+the services that change most.
 """),
             code("""
-display(views.styled(views.whatif_deltas(whatifs.base, whatifs.others), params.usd_decimals))
+display(views.styled(
+    views.whatif_deltas(whatifs.base, whatifs.others, whatifs.ends_text()),
+    params.usd_decimals,
+    na_rep="n/a (ends)",
+))
 """),
             md("""
 ## Where each change comes from
@@ -290,8 +309,8 @@ The whole deployment priced with the nodes each replica level needs; everything 
 worker nodes stays the same.
 """),
             code("""
-display(views.styled(views.cost_range(capacity.costs), params.usd_decimals))
-charts.cost_range(capacity.result.scenario, capacity.costs).show()
+display(views.styled(views.cost_range(capacity.costs, capacity.shown), params.usd_decimals))
+charts.cost_range(capacity.result.scenario, capacity.costs, capacity.shown).show()
 """),
         ],
         "data.capacity_summary(capacity)",

@@ -1,22 +1,51 @@
-"""Render an audit (hand estimate vs model) as a table or JSON, biggest differences first."""
+"""Render an audit (hand estimate vs model) as a table or JSON, biggest differences first.
+
+Figures follow :mod:`planner.figures`: the model side of a row is the sum of its rounded
+lines, the estimate is rounded to the cent, and a difference is model minus estimate as
+shown; the TOTAL row is the sum of the rows shown, so the columns foot.
+"""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from planner import figures
 from planner.audit import AuditRow, explain
 from planner.costing.engine import CostReport
-from planner.money import ZERO, json_number, usd
+from planner.figures import usd
+from planner.money import ZERO, json_number
+
+
+@dataclass(frozen=True)
+class Shown:
+    """An audit row's three displayed figures."""
+
+    estimate_usd: Decimal
+    model_usd: Decimal
+
+    @property
+    def difference_usd(self) -> Decimal:
+        return self.model_usd - self.estimate_usd
+
+
+def shown(row: AuditRow) -> Shown:
+    return Shown(figures.round_usd(row.estimate_usd), figures.sum_rounded(row.lines))
+
+
+def totals(rows: list[AuditRow]) -> Shown:
+    """The TOTAL row: sums of the displayed rows."""
+    each = [shown(r) for r in rows]
+    return Shown(sum((s.estimate_usd for s in each), ZERO), sum((s.model_usd for s in each), ZERO))
 
 
 def ranked(rows: list[AuditRow]) -> list[AuditRow]:
-    return sorted(rows, key=lambda r: abs(r.difference_usd), reverse=True)
+    return sorted(rows, key=lambda r: abs(shown(r).difference_usd), reverse=True)
 
 
 def audit_table(rows: list[AuditRow], report: CostReport) -> str:
-    est_total = sum((r.estimate_usd for r in rows), ZERO)
-    model_total = report.total_monthly_usd
+    total = totals(rows)
     out = [
         f"Estimate vs list prices for scenario {report.scenario} (snapshot "
         f"{report.snapshot['date']}), biggest differences first",
@@ -25,9 +54,10 @@ def audit_table(rows: list[AuditRow], report: CostReport) -> str:
         "-" * 81,
     ]
     for r in ranked(rows):
+        s = shown(r)
         out.append(
-            f"{r.label[:43]:<44}{usd(r.estimate_usd):>12}{usd(r.model_usd):>12}"
-            f"{usd(r.difference_usd):>13}"
+            f"{r.label[:43]:<44}{usd(s.estimate_usd):>12}{usd(s.model_usd):>12}"
+            f"{usd(s.difference_usd):>13}"
         )
         why = explain(r)
         if why:
@@ -36,26 +66,34 @@ def audit_table(rows: list[AuditRow], report: CostReport) -> str:
             out.append(f"    why: {r.note}")
     out.append("-" * 81)
     out.append(
-        f"{'TOTAL':<44}{usd(est_total):>12}{usd(model_total):>12}{usd(model_total - est_total):>13}"
+        f"{'TOTAL':<44}{usd(total.estimate_usd):>12}{usd(total.model_usd):>12}"
+        f"{usd(total.difference_usd):>13}"
     )
+    partial = figures.partial_note(report)
+    if partial:
+        out.append(f"model side is {partial}")
     return "\n".join(out) + "\n"
 
 
 def audit_json(rows: list[AuditRow], report: CostReport) -> dict[str, Any]:
-    est_total: Decimal = sum((r.estimate_usd for r in rows), ZERO)
+    total = totals(rows)
     return {
         "scenario": report.scenario,
         "currency": "USD",
-        "estimate_total_usd": json_number(est_total),
-        "model_total_usd": json_number(report.total_monthly_usd),
-        "difference_usd": json_number(report.total_monthly_usd - est_total),
+        "rounding": "lines rounded to the cent (half up); totals are sums of rounded lines",
+        "complete": not report.missing,
+        "missing_count": len(report.missing),
+        "partial": figures.partial_note(report) or None,
+        "estimate_total_usd": json_number(total.estimate_usd),
+        "model_total_usd": json_number(total.model_usd),
+        "difference_usd": json_number(total.difference_usd),
         "rows": [
             {
                 "label": r.label,
                 "service": r.service,
-                "estimate_usd": json_number(r.estimate_usd),
-                "model_usd": json_number(r.model_usd),
-                "difference_usd": json_number(r.difference_usd),
+                "estimate_usd": json_number(shown(r).estimate_usd),
+                "model_usd": json_number(shown(r).model_usd),
+                "difference_usd": json_number(shown(r).difference_usd),
                 "model_lines": explain(r),
                 "note": r.note,
             }

@@ -36,8 +36,6 @@ SERVICES = (
     "AWSDataTransfer",
 )
 
-# A price older than this on the scenario's as_of date is named in a warning.
-STALE_AFTER_DAYS = 365
 
 # A snapshot folder carries this file: planner may replace such a folder, and no other.
 MARKER = ".planner-snapshot"

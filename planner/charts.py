@@ -12,7 +12,9 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner import figures
 from planner.costing.registry import OTHER_COLOR, service_color, service_label, service_rank
+from planner.figures import usd
 from planner.money import ZERO
 
 if TYPE_CHECKING:
@@ -20,24 +22,51 @@ if TYPE_CHECKING:
     from planner.capacity.model import CapacityResult, StateCost
     from planner.costing.engine import CostReport
 
-# Offline in nbconvert HTML: the notebook renderer inlines plotly.js once per notebook; the
-# mimetype keeps figures interactive in JupyterLab.
-RENDERER = "plotly_mimetype+notebook"
+# Each figure is output twice: as plotly's mimetype (interactive in JupyterLab) and as HTML
+# that calls Plotly.newPlot without any plotly.js of its own. The exported page links the
+# report's one shared plotly.min.js (planner/notebooks/html.py), so a page is ~100 kB, not 5 MB.
+RENDERER = "planner"
 TEMPLATE = "plotly_white"
 FONT = "Helvetica, Arial, sans-serif"
-
-MONEY_FORMAT = "$,.2f"
+# No toolbar, no plotly logo: finance reads the charts, and print shows no buttons.
+CONFIG = {"displaylogo": False, "displayModeBar": False, "responsive": True}
 
 
 def setup() -> None:
-    """Make figures render offline in exported HTML, with one look for every chart."""
+    """Make figures render in exported HTML with the shared plotly.js, one look for all."""
     from planner.importing import without_slow_optional_imports
 
     with without_slow_optional_imports():  # pio.renderers imports nbformat on first access
         import plotly.io as pio
 
+        if RENDERER not in pio.renderers:
+            pio.renderers[RENDERER] = _renderer()
         pio.renderers.default = RENDERER
-        pio.templates.default = TEMPLATE
+        if pio.templates.default != TEMPLATE:  # setting it validates the template (~0.1 s)
+            pio.templates.default = TEMPLATE
+
+
+def _renderer() -> Any:
+    from plotly.io._base_renderers import MimetypeRenderer, PlotlyRenderer
+
+    class SharedJsRenderer(MimetypeRenderer):  # type: ignore[misc]
+        """The plotly mimetype plus HTML that needs a page-level plotly.js."""
+
+        def to_mimebundle(self, fig_dict: Any) -> dict[str, Any]:
+            import plotly.io as pio
+
+            bundle: dict[str, Any] = PlotlyRenderer(config=CONFIG).to_mimebundle(fig_dict)
+            bundle["text/html"] = pio.to_html(
+                fig_dict,
+                config=CONFIG,
+                include_plotlyjs=False,
+                include_mathjax=False,
+                full_html=False,
+                validate=False,
+            )
+            return bundle
+
+    return SharedJsRenderer()
 
 
 def _ordered(codes: Sequence[str] | set[str]) -> list[str]:
@@ -50,7 +79,12 @@ def _f(value: Decimal) -> float:
 
 def _short_usd(value: Decimal) -> str:
     """Bar labels: whole dollars, cents only under $10 (so $0.23 is not shown as $0)."""
-    return f"${value:,.2f}" if abs(value) < 10 else f"${value:,.0f}"
+    return usd(value, 2 if abs(value) < 10 else 0)
+
+
+def _hover(values: Sequence[Decimal], signed: bool = False) -> list[str]:
+    """Hover text from the table formatter (plotly's own d3 format would round half even)."""
+    return [usd(v, signed=signed) for v in values]
 
 
 def _layout(fig: Any, title: str, height: int = 420, **extra: Any) -> Any:
@@ -69,7 +103,7 @@ def cost_by_service(report: CostReport) -> Any:
     """Horizontal bars: monthly USD per service, biggest on top."""
     import plotly.graph_objects as go
 
-    items = sorted(report.by_service().items(), key=lambda kv: kv[1])
+    items = sorted(figures.by_service(report).items(), key=lambda kv: kv[1])
     fig = go.Figure(
         go.Bar(
             x=[_f(v) for _, v in items],
@@ -79,7 +113,8 @@ def cost_by_service(report: CostReport) -> Any:
             text=[_short_usd(v) for _, v in items],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{y}: %{x:" + MONEY_FORMAT + "} a month<extra></extra>",
+            customdata=_hover([v for _, v in items]),
+            hovertemplate="%{y}: %{customdata} a month<extra></extra>",
         )
     )
     fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
@@ -90,7 +125,7 @@ def cost_by_resource(report: CostReport, top: int = 15) -> Any:
     """Horizontal bars: the ``top`` most expensive resources, colored by service."""
     import plotly.graph_objects as go
 
-    items = sorted(report.by_resource().items(), key=lambda kv: kv[1], reverse=True)[:top]
+    items = sorted(figures.by_resource(report).items(), key=lambda kv: kv[1], reverse=True)[:top]
     items.reverse()
     fig = go.Figure()
     for code in _ordered({k[0] for k, _ in items}):
@@ -101,7 +136,8 @@ def cost_by_resource(report: CostReport, top: int = 15) -> Any:
             y=[k[1] for k, _ in mine],
             orientation="h",
             marker_color=service_color(code),
-            hovertemplate="%{y}: %{x:" + MONEY_FORMAT + "} a month<extra></extra>",
+            customdata=_hover([v for _, v in mine]),
+            hovertemplate="%{y}: %{customdata} a month<extra></extra>",
         )
     fig.update_yaxes(categoryorder="array", categoryarray=[k[1] for k, _ in items])
     fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
@@ -115,21 +151,24 @@ def scenarios_by_service(reports: Mapping[str, CostReport]) -> Any:
     import plotly.graph_objects as go
 
     names = list(reports)
+    by = {n: figures.by_service(reports[n]) for n in names}
     fig = go.Figure()
-    for code in _ordered({c for r in reports.values() for c in r.by_service()}):
+    for code in _ordered({c for r in by.values() for c in r}):
+        values = [by[n].get(code, ZERO) for n in names]
         fig.add_bar(
             name=service_label(code),
             x=names,
-            y=[_f(reports[n].by_service().get(code, ZERO)) for n in names],
+            y=[_f(v) for v in values],
             marker_color=service_color(code),
-            hovertemplate=service_label(code) + ": %{y:" + MONEY_FORMAT + "}<extra>%{x}</extra>",
+            customdata=_hover(values),
+            hovertemplate=service_label(code) + ": %{customdata}<extra>%{x}</extra>",
         )
-    totals = [reports[n].total_monthly_usd for n in names]
+    totals = [figures.total(reports[n]) for n in names]
     fig.add_scatter(
         x=names,
         y=[_f(t) for t in totals],
         mode="text",
-        text=[f"${t:,.0f}" for t in totals],
+        text=[usd(t, 0) for t in totals],
         textposition="top center",
         showlegend=False,
         hoverinfo="skip",
@@ -144,12 +183,19 @@ def audit(rows: Sequence[AuditRow]) -> Any:
     """Grouped bars per estimate item: the hand estimate against list prices."""
     import plotly.graph_objects as go
 
-    items = sorted(rows, key=lambda r: abs(r.difference_usd))
+    from planner.audit_render import shown
+
+    items = sorted(rows, key=lambda r: abs(shown(r).difference_usd))
     labels = [r.label if len(r.label) <= 48 else r.label[:45] + "..." for r in items]
     fig = go.Figure()
     bars = (
-        ("hand estimate (seed report)", "estimate", [r.estimate_usd for r in items], "#bab0ac"),
-        ("list prices", "list prices", [r.model_usd for r in items], "#4e79a7"),
+        (
+            "hand estimate (seed report)",
+            "estimate",
+            [shown(r).estimate_usd for r in items],
+            "#bab0ac",
+        ),
+        ("list prices", "list prices", [shown(r).model_usd for r in items], "#4e79a7"),
     )
     for name, hover, values, color in bars:
         fig.add_bar(
@@ -158,7 +204,8 @@ def audit(rows: Sequence[AuditRow]) -> Any:
             y=labels,
             orientation="h",
             marker_color=color,
-            hovertemplate=hover + " %{x:" + MONEY_FORMAT + "}<extra>%{y}</extra>",
+            customdata=_hover(values),
+            hovertemplate=hover + " %{customdata}<extra>%{y}</extra>",
         )
     fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
     return _layout(
@@ -175,28 +222,31 @@ def whatif_deltas(base: CostReport, others: Sequence[CostReport]) -> Any:
 
     names = [o.scenario for o in others]
     fig = go.Figure()
-    codes = _ordered({c for r in (base, *others) for c in r.by_service()})
-    a = base.by_service()
+    a = figures.by_service(base)
+    theirs = [figures.by_service(o) for o in others]
+    codes = _ordered({c for r in (a, *theirs) for c in r})
     for code in codes:
-        changes = [_f(o.by_service().get(code, ZERO) - a.get(code, ZERO)) for o in others]
+        changes = [b.get(code, ZERO) - a.get(code, ZERO) for b in theirs]
         if any(changes):
             fig.add_bar(
                 name=service_label(code),
                 x=names,
-                y=changes,
+                y=[_f(c) for c in changes],
                 marker_color=service_color(code),
-                hovertemplate=service_label(code) + ": %{y:+$,.2f}<extra>%{x}</extra>",
+                customdata=_hover(changes, signed=True),
+                hovertemplate=service_label(code) + ": %{customdata}<extra>%{x}</extra>",
             )
-    nets = [o.total_monthly_usd - base.total_monthly_usd for o in others]
+    nets = [figures.total(o) - figures.total(base) for o in others]
     fig.add_scatter(
         name="net change",
         x=names,
         y=[_f(n) for n in nets],
         mode="markers+text",
         marker={"symbol": "diamond", "size": 12, "color": "black"},
-        text=[f"{'+' if n >= 0 else '-'}${abs(n):,.0f}" for n in nets],
+        text=[usd(n, 0, signed=True) for n in nets],
         textposition="middle right",
-        hovertemplate="net %{y:+$,.2f} a month<extra>%{x}</extra>",
+        customdata=_hover(nets, signed=True),
+        hovertemplate="net %{customdata} a month<extra>%{x}</extra>",
     )
     fig.add_hline(y=0, line_color="#444", line_width=1)
     fig.update_yaxes(title="change in US dollars a month", tickformat="$,.0f")
@@ -279,21 +329,26 @@ def capacity_utilization(result: CapacityResult, warn_pct: float = 85) -> Any:
     )
 
 
-def cost_range(scenario: str, costs: Mapping[str, StateCost]) -> Any:
-    """Bars: monthly total at HPA min / expected / max replicas."""
+def cost_range(
+    scenario: str, costs: Mapping[str, StateCost], shown: Mapping[str, Decimal] | None = None
+) -> Any:
+    """Bars: monthly total at HPA min / expected / max replicas (``shown``: displayed totals)."""
     import plotly.graph_objects as go
 
     states = list(costs)
-    totals = [Decimal(costs[s].monthly_usd) for s in states]
+    totals = [
+        shown[s] if shown else figures.round_usd(Decimal(costs[s].monthly_usd)) for s in states
+    ]
     fig = go.Figure(
         go.Bar(
             x=[STATE_LABELS.get(s, s) for s in states],
             y=[_f(t) for t in totals],
             marker_color=[STATE_COLORS.get(s, OTHER_COLOR) for s in states],
-            text=[f"${t:,.0f}" for t in totals],
+            text=[usd(t, 0) for t in totals],
             textposition="outside",
             cliponaxis=False,
-            hovertemplate="%{x}: %{y:" + MONEY_FORMAT + "} a month<extra></extra>",
+            customdata=_hover(totals),
+            hovertemplate="%{x}: %{customdata} a month<extra></extra>",
         )
     )
     top = max((_f(t) for t in totals), default=0.0)

@@ -41,6 +41,7 @@ class _Parser(argparse.ArgumentParser):
 
 def _cmd_price(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
+    from planner.lookahead import look_ahead
     from planner.render import report_csv, report_json, report_table, to_json
     from planner.scenario import load_scenario
 
@@ -58,33 +59,49 @@ def _cmd_price(args: argparse.Namespace) -> int:
     cost_range: dict[str, Decimal] | None = None
     extra: dict[str, object] = {"scenario_file": str(scenario.path)}
     eks = topology.eks
+    result = None
     if eks is not None and (eks.workloads or eks.workloads_from):
+        from planner.figures import state_totals
         from planner.money import json_number
-        from planner.pricing import monthly_range, scenario_capacity_range
+        from planner.pricing import scenario_capacity_range
 
-        planned, costs = scenario_capacity_range(
-            scenario, catalog, allow_missing=args.allow_missing
-        )
-        cost_range = monthly_range(costs)
+        result, costs = scenario_capacity_range(scenario, catalog, allow_missing=args.allow_missing)
+        cost_range = state_totals(topology, result, catalog, allow_missing=args.allow_missing)
         extra["monthly_usd_range"] = {k: json_number(v) for k, v in cost_range.items()}
         extra["nodes_range"] = {state: cost.nodes for state, cost in costs.items()}
     report = price_scenario(scenario, catalog, allow_missing=args.allow_missing)
-    if eks is not None and (eks.workloads or eks.workloads_from):
+    if result is not None:
         from planner.capacity.unplaced import unplaced_warnings
         from planner.pricing import with_warnings
 
         # pods that fit nowhere are in no node count: say so, in text and in JSON
-        report = with_warnings(report, unplaced_warnings(planned))
-    for warning in report.warnings:
+        report = with_warnings(report, unplaced_warnings(result))
+    ahead = look_ahead(
+        topology, report, catalog, horizon_months=args.horizon_months, capacity=result
+    )
+    extra["horizon_months"] = args.horizon_months
+    # the table and JSON carry the look-ahead warnings themselves; stderr gets them for CSV
+    shown_in_output = args.format in ("table", "json")
+    for warning in (*report.warnings, *(() if shown_in_output else (w.message for w in ahead))):
         print(f"warning: {warning}", file=sys.stderr)
     if args.format == "json":
-        text = to_json(report_json(report, extra))
+        text = to_json(report_json(report, extra, ahead))
     elif args.format == "csv":
         text = report_csv(report)
     else:
-        text = report_table(report, cost_range)
+        text = report_table(report, cost_range, ahead)
     write_output(text, args.output)
     return 0
+
+
+def _horizon(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a whole number of months") from None
+    if not 1 <= value <= 120:
+        raise argparse.ArgumentTypeError(f"{value} is outside 1-120 months")
+    return value
 
 
 def _cmd_compare(args: argparse.Namespace) -> int:
@@ -193,6 +210,13 @@ def _build_parser() -> argparse.ArgumentParser:
 
     price = sub.add_parser("price", help="price a scenario (default: bundled staging)")
     price.add_argument("scenario", nargs="?", help="scenario YAML or bundled name")
+    price.add_argument(
+        "--horizon-months",
+        type=_horizon,
+        default=12,
+        metavar="N",
+        help="warn about price steps (EKS/RDS support ends) within N months of as_of (1-120)",
+    )
     common(price, ("table", "json", "csv"))
     price.add_argument(
         "--usage",

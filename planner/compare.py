@@ -1,4 +1,8 @@
-"""Compare two priced scenarios: per-service and total deltas."""
+"""Compare two priced scenarios: per-service and total deltas, from the displayed figures.
+
+Each side's service figures are sums of its rounded lines (:mod:`planner.figures`); a delta
+is the difference of the two figures shown, so every column, deltas included, foots.
+"""
 
 from __future__ import annotations
 
@@ -6,9 +10,11 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+from planner import figures
 from planner.costing.engine import CostReport
 from planner.costing.registry import service_label
-from planner.money import ZERO, json_number, plain, usd
+from planner.figures import pct, usd
+from planner.money import ZERO, json_number
 from planner.render import by_service_order
 
 
@@ -20,45 +26,56 @@ class Comparison:
 
     @property
     def base_total(self) -> Decimal:
-        return self.base.total_monthly_usd
+        return sum((old for _, old, _ in self.services), ZERO)
 
     @property
     def other_total(self) -> Decimal:
-        return self.other.total_monthly_usd
+        return sum((new for _, _, new in self.services), ZERO)
 
 
 def compare(base: CostReport, other: CostReport) -> Comparison:
-    a, b = base.by_service(), other.by_service()
+    a, b = figures.by_service(base), figures.by_service(other)
     keys = by_service_order({k: ZERO for k in {*a, *b}})
     rows = tuple((k, a.get(k, ZERO), b.get(k, ZERO)) for k in keys)
     return Comparison(base, other, rows)
 
 
 def _pct(old: Decimal, new: Decimal) -> str:
-    if old == 0:
-        return "new" if new else ""
-    return f"{(new - old) / old * 100:+.1f}%"
+    return pct(old, new)
 
 
 def compare_table(c: Comparison) -> str:
-    head = f"{'service':<28}{c.base.scenario:>14}{c.other.scenario:>14}{'delta':>14}{'':>9}"
+    head = f"{'service':<28}{c.base.scenario:>18}{c.other.scenario:>18}{'delta':>14}{'':>9}"
     out = [f"Monthly USD: {c.base.scenario} vs {c.other.scenario}", "", head, "-" * len(head)]
     for service, old, new in c.services:
         label = service_label(service)
         out.append(
-            f"{label:<28}{usd(old):>14}{usd(new):>14}{usd(new - old):>14}{_pct(old, new):>9}"
+            f"{label:<28}{usd(old):>18}{usd(new):>18}{usd(new - old):>14}{_pct(old, new):>9}"
         )
     out.append("-" * len(head))
     old, new = c.base_total, c.other_total
-    out.append(f"{'TOTAL':<28}{usd(old):>14}{usd(new):>14}{usd(new - old):>14}{_pct(old, new):>9}")
+    out.append(f"{'TOTAL':<28}{usd(old):>18}{usd(new):>18}{usd(new - old):>14}{_pct(old, new):>9}")
+    annual = figures.annual
+    out.append(
+        f"{'TOTAL a year':<28}{usd(annual(old)):>18}{usd(annual(new)):>18}"
+        f"{usd(annual(new - old)):>14}"
+    )
+    for report in (c.base, c.other):
+        partial = figures.partial_note(report)
+        if partial:
+            out.append(f"{report.scenario}: {partial}")
     return "\n".join(out) + "\n"
 
 
 def compare_json(c: Comparison) -> dict[str, Any]:
+    delta = c.other_total - c.base_total
     return {
         "base": c.base.scenario,
         "other": c.other.scenario,
         "currency": "USD",
+        "rounding": "lines rounded to the cent (half up); totals are sums of rounded lines",
+        "complete": not c.base.missing and not c.other.missing,
+        "missing_count": len(c.base.missing) + len(c.other.missing),
         "services": [
             {
                 "service": s,
@@ -70,6 +87,7 @@ def compare_json(c: Comparison) -> dict[str, Any]:
         ],
         "base_total_monthly_usd": json_number(c.base_total),
         "other_total_monthly_usd": json_number(c.other_total),
-        "delta_total_usd": json_number(c.other_total - c.base_total),
-        "delta_total_usd_exact": plain(c.other_total - c.base_total),
+        "delta_total_usd": json_number(delta),
+        "delta_total_annual_usd": json_number(figures.annual(delta)),
+        "delta_total_usd_exact": str(c.other.total_monthly_usd - c.base.total_monthly_usd),
     }

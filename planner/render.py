@@ -1,4 +1,8 @@
-"""Render cost reports as a terminal table, JSON (the CLI contract) or CSV."""
+"""Render cost reports as a terminal table, JSON (the CLI contract) or CSV.
+
+Every amount shown follows :mod:`planner.figures`: lines rounded to the cent first, totals
+are sums of the rounded lines (the exact figures are kept as ``*_exact``).
+"""
 
 from __future__ import annotations
 
@@ -6,17 +10,25 @@ import csv
 import io
 import json
 from collections import defaultdict
+from collections.abc import Sequence
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from planner import figures, provenance
 from planner.commitments.fees import UpfrontFee
 from planner.costing.engine import CostReport
 from planner.costing.lines import CostLine
 from planner.costing.registry import service_label, service_rank
-from planner.money import HOURS_PER_MONTH, ZERO, json_number, plain, usd
+from planner.figures import usd
+from planner.money import HOURS_PER_MONTH, ZERO, json_number, plain
+
+if TYPE_CHECKING:
+    from planner.lookahead import Warning
 
 
 def line_json(line: CostLine) -> dict[str, Any]:
+    shown = figures.line_usd(line)
+    prov = provenance.of(line)
     return {
         "resource": line.resource,
         "service": line.service,
@@ -24,20 +36,38 @@ def line_json(line: CostLine) -> dict[str, Any]:
         "quantity": json_number(line.quantity),
         "unit": line.unit,
         "unit_price_usd": None if line.unit_price_usd is None else json_number(line.unit_price_usd),
-        "monthly_usd": None if line.monthly_usd is None else json_number(line.monthly_usd),
+        "monthly_usd": None if shown is None else json_number(shown),
         "monthly_usd_exact": None if line.monthly_usd is None else plain(line.monthly_usd),
         "purchase_option": line.purchase_option,
         "price_source": line.price_source,
         "price_basis": line.price_basis,
         "price_ref": line.price_ref,
+        "price_origin": prov.origin,
+        "price_date": prov.price_date or None,
+        "notes": prov.notes,
         "quantity_basis": line.quantity_basis,
         "quantity_note": line.quantity_note,
         "missing": line.missing,
     }
 
 
-def report_json(report: CostReport, extra: dict[str, Any] | None = None) -> dict[str, Any]:
-    total = report.total_monthly_usd
+def completeness_json(report: CostReport) -> dict[str, Any]:
+    """``complete``, the missing count and the "partial: N of M lines unpriced" note."""
+    return {
+        "complete": not report.missing,
+        "missing_count": len(report.missing),
+        "line_count": len(report.lines),
+        "partial": figures.partial_note(report) or None,
+    }
+
+
+def report_json(
+    report: CostReport,
+    extra: dict[str, Any] | None = None,
+    look_ahead: Sequence[Warning] = (),
+) -> dict[str, Any]:
+    total = figures.total(report)
+    dates = provenance.date_range(report)
     out: dict[str, Any] = {
         "scenario": report.scenario,
         "region": report.region,
@@ -45,12 +75,23 @@ def report_json(report: CostReport, extra: dict[str, Any] | None = None) -> dict
         "currency": "USD",
         "hours_per_month": int(HOURS_PER_MONTH),
         "price_snapshot": report.snapshot,
+        "price_dates": {
+            "oldest": dates.oldest or None,
+            "newest": dates.newest or None,
+            "oldest_item": dates.oldest_item or None,
+        },
+        "rounding": "lines rounded to the cent (half up); totals are sums of rounded lines",
+        **completeness_json(report),
         "total_monthly_usd": json_number(total),
-        "total_monthly_usd_exact": plain(total),
-        "by_service": {k: json_number(v) for k, v in by_service_order(report.by_service()).items()},
+        "total_annual_usd": json_number(figures.annual(total)),
+        "total_monthly_usd_exact": plain(report.total_monthly_usd),
+        "by_service": {
+            k: json_number(v) for k, v in by_service_order(figures.by_service(report)).items()
+        },
         "lines": [line_json(ln) for ln in report.lines],
         "missing_prices": [ln.price_source for ln in report.missing],
-        "warnings": list(report.warnings),
+        "warnings": list(report.warnings) + [w.message for w in look_ahead],
+        "look_ahead": [w.as_json() for w in look_ahead],
         "assumptions": list(report.assumptions),
     }
     if report.upfront_fees:
@@ -88,33 +129,71 @@ CSV_COLUMNS = [
     "unit",
     "unit_price_usd",
     "monthly_usd",
+    "annual_usd",
+    "monthly_usd_exact",
     "purchase_option",
     "price_basis",
+    "price_origin",
+    "price_date",
     "quantity_basis",
+    "notes",
     "price_source",
     "quantity_note",
 ]
+
+
+def csv_rows(report: CostReport) -> list[list[Any]]:
+    """The cost lines as rows of :data:`CSV_COLUMNS` (money as Decimal), then the TOTAL row."""
+    rows: list[list[Any]] = []
+    for ln in report.lines:
+        shown = figures.line_usd(ln)
+        prov = provenance.of(ln)
+        rows.append(
+            [
+                ln.resource,
+                ln.service,
+                ln.component,
+                ln.quantity,
+                ln.unit,
+                ln.unit_price_usd,
+                shown,
+                None if shown is None else figures.annual(shown),
+                ln.monthly_usd,
+                ln.purchase_option,
+                ln.price_basis,
+                prov.origin,
+                prov.price_date,
+                ln.quantity_basis,
+                prov.notes,
+                ln.price_source,
+                ln.quantity_note,
+            ]
+        )
+    total = figures.total(report)
+    partial = figures.partial_note(report)
+    label = "TOTAL" + (f" ({partial})" if partial else "")
+    rows.append(
+        [label, "", "", None, "", None, total, figures.annual(total), report.total_monthly_usd]
+        + [""] * (len(CSV_COLUMNS) - 9)
+    )
+    return rows
 
 
 def report_csv(report: CostReport) -> str:
     buffer = io.StringIO()
     writer = csv.writer(buffer, lineterminator="\n")
     writer.writerow(CSV_COLUMNS)
-    for ln in report.lines:
+    for row in csv_rows(report):
         writer.writerow(
             [
-                ln.resource,
-                ln.service,
-                ln.component,
-                plain(ln.quantity),
-                ln.unit,
-                "" if ln.unit_price_usd is None else plain(ln.unit_price_usd),
-                "" if ln.monthly_usd is None else plain(ln.monthly_usd),
-                ln.purchase_option,
-                ln.price_basis,
-                ln.quantity_basis,
-                ln.price_source,
-                ln.quantity_note,
+                ""
+                if v is None
+                else f"{v:.2f}"
+                if i in (6, 7)
+                else plain(v)
+                if isinstance(v, Decimal)
+                else v
+                for i, v in enumerate(row)
             ]
         )
     return buffer.getvalue()
@@ -131,51 +210,67 @@ def _qty(value: Decimal) -> str:
     return text if len(text) <= 12 else f"~{value:.2f}"
 
 
-def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = None) -> str:
-    """Per service, then per resource and component, then the total; readable at 100 columns."""
+def report_table(
+    report: CostReport,
+    cost_range: dict[str, Decimal] | None = None,
+    look_ahead: Sequence[Warning] = (),
+) -> str:
+    """Per service, then per resource and component, then the total; readable at 100 columns.
+
+    Each line shows its displayed amount (rounded to the cent) and the date of its price data;
+    service subtotals and the TOTAL are sums of the displayed lines, so the table foots.
+    """
     out: list[str] = []
     snap = report.snapshot
+    dates = provenance.date_range(report)
     out.append(
         f"Scenario {report.scenario} ({report.region}, as of {report.as_of}) — USD per month, "
         f"{HOURS_PER_MONTH} h"
     )
-    out.append(
-        f"Prices: bundled snapshot {snap['date']} (source data dated {snap['source_dates'][0]}"
-        f" to {snap['source_dates'][1]})"
-    )
+    out.append(f"Prices: bundled snapshot {snap['date']}; {dates.sentence()}")
     out.append("")
     grouped: dict[str, dict[str, list[CostLine]]] = defaultdict(lambda: defaultdict(list))
     for ln in report.lines:
         grouped[ln.service][ln.resource].append(ln)
     width = 100
+    head = (
+        f"    {'component':<43} {'quantity':>14} {'unit price':>11} {'monthly':>12}   "
+        f"{'price date':>10}"
+    )
+    out.append(head)
     for service in by_service_order({s: ZERO for s in grouped}):
         resources = grouped[service]
-        service_total = sum(
-            (ln.monthly_usd for lns in resources.values() for ln in lns if ln.monthly_usd),
-            ZERO,
-        )
+        service_total = figures.sum_rounded(ln for lns in resources.values() for ln in lns)
         label = f"{service_label(service)} [{service}]"
-        out.append(f"{label:<{width - 14}}{usd(service_total):>14}")
+        out.append(f"{label:<{width - 27}}{usd(service_total):>14}")
         for resource, lns in resources.items():
             out.append(f"  {resource}")
             for ln in lns:
                 qty = f"{_qty(ln.quantity)} {ln.unit}"
-                if ln.missing:
+                shown = figures.line_usd(ln)
+                if shown is None:
                     price, cost = "no price", "MISSING"
                 else:
-                    assert ln.unit_price_usd is not None and ln.monthly_usd is not None
+                    assert ln.unit_price_usd is not None
                     price = f"@ ${plain(ln.unit_price_usd)}"
-                    cost = usd(ln.monthly_usd)
+                    cost = usd(shown)
                 flag = {"assumption": " *", "derived": " d", "missing": " !"}.get(
                     ln.price_basis, ""
                 )
                 if ln.quantity_basis == "assumption" and not flag:
                     flag = " *"
-                text = f"    {ln.component[:54]:<54} {qty:>16} {price:>12}"
-                out.append(f"{text:<{width - 14}}{cost:>12}{flag:<2}")
+                date = provenance.of(ln).price_date
+                out.append(
+                    f"    {ln.component[:43]:<43} {qty:>14} {price:>11} {cost:>12}{flag:<2} "
+                    f"{date:>10}"
+                )
         out.append("")
     out.append("-" * width)
-    out.append(f"{'TOTAL (list prices)':<{width - 14}}{usd(report.total_monthly_usd):>14}")
+    total = figures.total(report)
+    partial = figures.partial_note(report)
+    label = "TOTAL (list prices)" + (f" — {partial.upper()}" if partial else "")
+    out.append(f"{label:<{width - 27}}{usd(total):>14}")
+    out.append(f"{'TOTAL a year (12 months)':<{width - 27}}{usd(figures.annual(total)):>14}")
     if report.upfront_fees:
         out.append(
             "Upfront, cash paid once (NOT in the monthly total, which has the amortised share):"
@@ -191,7 +286,16 @@ def report_table(report: CostReport, cost_range: dict[str, Decimal] | None = Non
         out.append(f"Cost range from the capacity model: {parts}")
     if report.missing:
         out.append(
-            f"{len(report.missing)} line(s) have no price and are NOT in the total (see warnings)."
+            f"{partial}: {len(report.missing)} line(s) have no price and are NOT in the total "
+            "(see warnings)."
         )
-    out.append("* quantity or price is an assumption; d = derived price (see price_source)")
+    out.append(
+        "* quantity or price is an assumption; d = derived price (see price_source). "
+        "Lines are rounded to the cent; totals add the rounded lines."
+    )
+    if look_ahead or report.warnings:
+        out.append("")
+        out.append("Warnings:")
+        for text in (*report.warnings, *(w.message for w in look_ahead)):
+            out.append(f"  - {text}")
     return "\n".join(out) + "\n"

@@ -11,162 +11,303 @@ from collections.abc import Hashable, Mapping, Sequence
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
+from planner import figures, provenance
 from planner.costing.engine import CostReport
 from planner.costing.registry import service_label, service_rank
-from planner.money import ZERO, usd
+from planner.figures import usd
+from planner.money import ZERO
 
 if TYPE_CHECKING:
     import pandas as pd
     from pandas.io.formats.style import Styler
 
+    from planner.assumptions import Assumption
     from planner.audit import AuditRow
     from planner.capacity.model import CapacityResult, StateCost
+    from planner.lookahead import Warning
 
 USD = "monthly USD"
+ANNUAL = "annual USD"
+TOTAL = "TOTAL"
 
 
 def _f(value: Decimal) -> float:
     return float(value)
 
 
+def _total_row(first: str, **money: Decimal) -> dict[str, Any]:
+    return {first: TOTAL, **{k: _f(v) for k, v in money.items()}}
+
+
 def cost_by_service(report: CostReport) -> pd.DataFrame:
-    """One row per AWS service: label, code, monthly USD and share of the total."""
+    """One row per AWS service: label, code, monthly and annual USD, share; then TOTAL."""
     import pandas as pd
 
-    total = report.total_monthly_usd
-    rows = [
+    total = figures.total(report)
+    rows: list[dict[str, Any]] = [
         {
             "service": service_label(code),
             "AWS service code": code,
             USD: _f(amount),
+            ANNUAL: _f(figures.annual(amount)),
             "share of total": _f(amount / total) if total else 0.0,
         }
-        for code, amount in sorted(report.by_service().items(), key=lambda kv: -kv[1])
+        for code, amount in sorted(figures.by_service(report).items(), key=lambda kv: -kv[1])
     ]
+    rows.append(
+        {
+            "service": _total_label(report),
+            "AWS service code": "",
+            USD: _f(total),
+            ANNUAL: _f(figures.annual(total)),
+            "share of total": 1.0 if total else 0.0,
+        }
+    )
     return pd.DataFrame(rows)
 
 
+def _total_label(report: CostReport) -> str:
+    partial = figures.partial_note(report)
+    return f"{TOTAL} ({partial})" if partial else TOTAL
+
+
 def cost_by_resource(report: CostReport) -> pd.DataFrame:
-    """One row per resource (a node group, a database ...), biggest first."""
+    """One row per resource (a node group, a database ...), biggest first; then TOTAL."""
     import pandas as pd
 
     rows = [
         {"resource": resource, "service": service_label(code), USD: _f(amount)}
-        for (code, resource), amount in report.by_resource().items()
+        for (code, resource), amount in figures.by_resource(report).items()
     ]
     frame = pd.DataFrame(rows)
-    return frame.sort_values(USD, ascending=False, kind="stable").reset_index(drop=True)
+    frame = frame.sort_values(USD, ascending=False, kind="stable").reset_index(drop=True)
+    total = figures.total(report)
+    frame[ANNUAL] = [_f(figures.annual(Decimal(repr(v)))) for v in frame[USD]]
+    last = pd.DataFrame(
+        [
+            {
+                "resource": _total_label(report),
+                "service": "",
+                USD: _f(total),
+                ANNUAL: _f(figures.annual(total)),
+            }
+        ]
+    )
+    return pd.concat([frame, last], ignore_index=True)
 
 
 def cost_lines(report: CostReport) -> pd.DataFrame:
-    """Every priced line: what, how much of it, at what price, and where the price is from."""
+    """Every line: what, how much, at what price, from where and of when, with caveats."""
     import pandas as pd
 
-    rows = [
-        {
-            "resource": ln.resource,
-            "component": ln.component,
-            "quantity": f"{ln.quantity.normalize():f} {ln.unit}",
-            "unit price USD": None if ln.unit_price_usd is None else _f(ln.unit_price_usd),
-            USD: None if ln.monthly_usd is None else _f(ln.monthly_usd),
-            "quantity basis": ln.quantity_basis,
-            "price source": ln.price_ref or ln.price_source,
-        }
-        for ln in report.lines
-    ]
-    return pd.DataFrame(rows)
+    rows = []
+    for ln in report.lines:
+        prov = provenance.of(ln)
+        shown = figures.line_usd(ln)
+        rows.append(
+            {
+                "resource": ln.resource,
+                "component": ln.component,
+                "quantity": f"{ln.quantity.normalize():f} {ln.unit}",
+                "unit price USD": None if ln.unit_price_usd is None else _f(ln.unit_price_usd),
+                USD: None if shown is None else _f(shown),
+                "price basis": prov.basis_label,
+                "price origin": prov.origin,
+                "price date": prov.price_date,
+                "quantity basis": ln.quantity_basis,
+                "notes": prov.notes,
+            }
+        )
+    total = figures.total(report)
+    rows.append({"resource": _total_label(report), USD: _f(total)})
+    frame = pd.DataFrame(rows)
+    text = [c for c in frame.columns if c not in ("unit price USD", USD)]
+    frame[text] = frame[text].fillna("")
+    return frame
 
 
 def side_by_side(reports: Mapping[str, CostReport]) -> pd.DataFrame:
-    """Per service, one column per scenario, plus a TOTAL row."""
+    """Per service, one column per scenario, then TOTAL and TOTAL a year."""
     import pandas as pd
 
-    codes = sorted({c for r in reports.values() for c in r.by_service()}, key=service_rank)
+    by = {name: figures.by_service(r) for name, r in reports.items()}
+    codes = sorted({c for r in by.values() for c in r}, key=service_rank)
     rows: list[dict[str, Any]] = []
     for code in codes:
         row: dict[str, Any] = {"service": service_label(code)}
-        for name, report in reports.items():
-            row[name] = _f(report.by_service().get(code, ZERO))
+        for name in reports:
+            row[name] = _f(by[name].get(code, ZERO))
         rows.append(row)
-    total: dict[str, Any] = {"service": "TOTAL"}
-    for name, report in reports.items():
-        total[name] = _f(report.total_monthly_usd)
-    rows.append(total)
+    totals = {name: sum(by[name].values(), ZERO) for name in reports}
+    rows.append({"service": TOTAL, **{n: _f(t) for n, t in totals.items()}})
+    rows.append(
+        {"service": f"{TOTAL} a year", **{n: _f(figures.annual(t)) for n, t in totals.items()}}
+    )
     frame = pd.DataFrame(rows)
     names = list(reports)
     if len(names) == 2:
-        frame["difference"] = frame[names[1]] - frame[names[0]]
+        # from the displayed figures (each a sum of cents), exact in Decimal
+        frame["difference"] = [
+            _f(Decimal(repr(b)) - Decimal(repr(a)))
+            for a, b in zip(frame[names[0]], frame[names[1]], strict=True)
+        ]
     return frame
 
 
 def audit_table(rows: Sequence[AuditRow]) -> pd.DataFrame:
-    """The hand estimate against list prices, line by line, biggest differences first."""
+    """The hand estimate against list prices, line by line, biggest differences first; TOTAL."""
     import pandas as pd
 
     from planner.audit import explain
-    from planner.audit_render import ranked
+    from planner.audit_render import ranked, shown, totals
 
-    out = [
+    out: list[dict[str, Any]] = []
+    for r in ranked(list(rows)):
+        s = shown(r)
+        out.append(
+            {
+                "item": r.label,
+                "estimate USD": _f(s.estimate_usd),
+                "list-price USD": _f(s.model_usd),
+                "difference USD": _f(s.difference_usd),
+                "why they differ": r.note or "not in the hand estimate",
+                "how the list price is made up": explain(r),
+            }
+        )
+    t = totals(list(rows))
+    out.append(
         {
-            "item": r.label,
-            "estimate USD": _f(r.estimate_usd),
-            "list-price USD": _f(r.model_usd),
-            "difference USD": _f(r.difference_usd),
-            "why they differ": r.note or "not in the hand estimate",
-            "how the list price is made up": explain(r),
+            "item": TOTAL,
+            "estimate USD": _f(t.estimate_usd),
+            "list-price USD": _f(t.model_usd),
+            "difference USD": _f(t.difference_usd),
+            "why they differ": "",
+            "how the list price is made up": "",
         }
-        for r in ranked(list(rows))
-    ]
+    )
     return pd.DataFrame(out)
 
 
-def assumptions_table(report: CostReport) -> pd.DataFrame:
-    """Every quantity the scenario assumes (the source document does not give it), and why."""
+def assumptions_table(
+    report: CostReport, effects: Sequence[Assumption] | None = None
+) -> pd.DataFrame:
+    """Every quantity the scenario assumes: plain name, value with unit, dollar effect, why."""
     import pandas as pd
 
-    frame = pd.DataFrame(list(report.assumptions), columns=["field", "value", "reason"])
-    return frame.rename(columns={"field": "what", "value": "assumed value"})
+    if effects is None:
+        from planner.assumptions import plain_name
+
+        rows = []
+        for item in report.assumptions:
+            name, unit = plain_name(item["field"])
+            rows.append(
+                {
+                    "assumption": name,
+                    "field": item["field"],
+                    "assumed value": f"{item['value']} {unit}".strip(),
+                    "reason": item["reason"],
+                }
+            )
+        return pd.DataFrame(rows, columns=["assumption", "field", "assumed value", "reason"])
+    return pd.DataFrame(
+        [
+            {
+                "assumption": a.name,
+                "field": a.field,
+                "assumed value": f"{a.value.normalize():f} {a.unit}".strip(),
+                "effect on the monthly bill USD": None
+                if a.monthly_usd_effect is None
+                else _f(a.monthly_usd_effect),
+                "reason": a.reason,
+            }
+            for a in effects
+        ],
+        columns=[
+            "assumption",
+            "field",
+            "assumed value",
+            "effect on the monthly bill USD",
+            "reason",
+        ],
+    )
 
 
 def snapshot_table(report: CostReport) -> pd.DataFrame:
-    """Where the prices come from: the snapshot date, the source data dates, the row count."""
+    """Where the prices come from: the price data's own dates, the oldest, the snapshot."""
     import pandas as pd
 
     snap = report.snapshot
-    first, last = snap["source_dates"]
+    dates = provenance.date_range(report)
+    origins = sorted({p.origin for ln in report.lines if (p := provenance.of(ln)).origin})
     return pd.DataFrame(
         [
-            {"": "price snapshot built on", "value": snap["date"]},
-            {"": "source price data dated", "value": f"{first} to {last}"},
+            {"": "price data used, dated", "value": f"{dates.oldest} to {dates.newest}"},
+            {"": "oldest price used", "value": f"{dates.oldest_item} ({dates.oldest})"},
+            {"": "price origins", "value": ", ".join(origins)},
+            {"": "price snapshot assembled on", "value": snap["date"]},
             {"": "price rows in the snapshot", "value": f"{snap['rows']:,}"},
             {"": "region", "value": report.region},
             {"": "scenario date (as of)", "value": report.as_of},
             {"": "hours in a month", "value": "730 (AWS's convention: 8,760 h / 12)"},
+            {
+                "": "rounding",
+                "value": "each line to the cent (half up); totals add the rounded lines",
+            },
         ]
     )
 
 
-def whatif_deltas(base: CostReport, others: Sequence[CostReport]) -> pd.DataFrame:
-    """One row per what-if: its total, the change against the base, and where it comes from."""
+def warnings_table(warnings: Sequence[Warning]) -> pd.DataFrame:
+    """The look-ahead warnings: when, what, and what it does to the monthly bill."""
     import pandas as pd
 
+    return pd.DataFrame(
+        [
+            {
+                "when": w.date or "now",
+                "about": w.subject,
+                "monthly USD": None if w.monthly_usd_change is None else _f(w.monthly_usd_change),
+                "warning": w.message,
+            }
+            for w in warnings
+        ],
+        columns=["when", "about", "monthly USD", "warning"],
+    )
+
+
+def whatif_deltas(
+    base: CostReport,
+    others: Sequence[CostReport],
+    saving_ends: Mapping[str, str] | None = None,
+) -> pd.DataFrame:
+    """One row per what-if: its total, the change against the base, until when, and why."""
+    import pandas as pd
+
+    ends = saving_ends or {}
+    base_total = figures.total(base)
     rows: list[dict[str, Any]] = [
         {
             "scenario": base.scenario,
-            USD: _f(base.total_monthly_usd),
+            USD: _f(base_total),
             "change USD": 0.0,
+            "change a year USD": 0.0,
             "change %": 0.0,
+            "change lasts": "",
             "biggest changes": "(the base)",
         }
     ]
     for other in others:
-        delta = other.total_monthly_usd - base.total_monthly_usd
+        total = figures.total(other)
+        delta = total - base_total
         rows.append(
             {
                 "scenario": other.scenario,
-                USD: _f(other.total_monthly_usd),
+                USD: _f(total),
                 "change USD": _f(delta),
-                "change %": _f(delta / base.total_monthly_usd) if base.total_monthly_usd else 0.0,
+                # a change that ends inside the horizon has no annual figure
+                "change a year USD": None if other.scenario in ends else _f(figures.annual(delta)),
+                "change %": _f(delta / base_total) if base_total else 0.0,
+                "change lasts": ends.get(other.scenario, "the whole horizon"),
                 "biggest changes": _top_changes(base, other),
             }
         )
@@ -178,8 +319,9 @@ def service_deltas(base: CostReport, others: Sequence[CostReport]) -> pd.DataFra
     import pandas as pd
 
     rows = []
+    a = figures.by_service(base)
     for other in others:
-        a, b = base.by_service(), other.by_service()
+        b = figures.by_service(other)
         for code in sorted({*a, *b}, key=service_rank):
             change = b.get(code, ZERO) - a.get(code, ZERO)
             if change:
@@ -191,20 +333,39 @@ def service_deltas(base: CostReport, others: Sequence[CostReport]) -> pd.DataFra
                         "change USD": _f(change),
                     }
                 )
+        rows.append(
+            {
+                "scenario": other.scenario,
+                "service": TOTAL,
+                "AWS service code": "",
+                "change USD": _f(figures.total(other) - figures.total(base)),
+            }
+        )
     return pd.DataFrame(rows, columns=["scenario", "service", "AWS service code", "change USD"])
 
 
 def _top_changes(base: CostReport, other: CostReport, n: int = 3) -> str:
-    a, b = base.by_service(), other.by_service()
+    a, b = figures.by_service(base), figures.by_service(other)
     changes = [(code, b.get(code, ZERO) - a.get(code, ZERO)) for code in {*a, *b}]
     changes = sorted((c for c in changes if c[1]), key=lambda c: abs(c[1]), reverse=True)
-    parts = [f"{service_label(code)} {'+' if d > 0 else '-'}{usd(abs(d))}" for code, d in changes]
+    parts = [f"{service_label(code)} {usd(d, signed=True)}" for code, d in changes]
     return ", ".join(parts[:n]) or "no change"
 
 
-def styled(frame: pd.DataFrame, decimals: int = 2, money: Sequence[str] | None = None) -> Styler:
-    """Format money columns as ``$1,234.56`` (``decimals`` shown), shares as percentages."""
+def styled(
+    frame: pd.DataFrame,
+    decimals: int = 2,
+    money: Sequence[str] | None = None,
+    na_rep: str = "no price",
+) -> Styler:
+    """Format money columns as ``$1,234.56`` (``decimals`` shown), shares as percentages.
+
+    With fewer than 2 decimals each row is rounded (half up) and every TOTAL row becomes the
+    sum of the rounded rows above it, so the table still foots.
+    """
     money_cols = list(money) if money is not None else _money_columns(frame)
+    if decimals < 2 and len(frame):
+        frame = refoot(frame, money_cols, decimals)
     formats: dict[str, Any] = {c: _usd_formatter(decimals) for c in money_cols}
     for col in frame.columns:
         if str(col).startswith("unit price"):
@@ -215,12 +376,56 @@ def styled(frame: pd.DataFrame, decimals: int = 2, money: Sequence[str] | None =
     text_cols: list[Hashable] = [
         c for c in frame.columns if c not in formats and frame[c].dtype.kind == "O"
     ]
-    return (
-        frame.style.format(formats, na_rep="no price")
+    first = frame.columns[0] if len(frame.columns) else None
+    totals = (
+        [i for i, v in enumerate(frame[first]) if str(v).startswith(TOTAL)]
+        if first is not None
+        else []
+    )
+    from planner.tables import Table
+
+    table = Table(frame)
+    styler = (
+        table.format(formats, na_rep=na_rep)
         .hide(axis="index")
         .set_properties(subset=text_cols, **{"text-align": "left"})
         .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
     )
+    if totals:
+        styler = styler.apply(
+            lambda row: (
+                ["font-weight: bold; border-top: 1px solid #444"] * len(row)
+                if row.name in set(frame.index[totals])
+                else [""] * len(row)
+            ),
+            axis=1,
+        )
+    table.fast(formats, text_cols, totals, na_rep)
+    result: Styler = styler
+    return result
+
+
+def refoot(frame: pd.DataFrame, money_cols: Sequence[str], decimals: int) -> pd.DataFrame:
+    """Round money cells half up to ``decimals``; each TOTAL row = sum of the rows above it."""
+    out = frame.copy()
+    first = out.columns[0]
+    for col in money_cols:
+        rounded = [
+            None if v is None or v != v else figures.round_usd(v, decimals) for v in out[col]
+        ]
+        running = ZERO
+        for i, label in enumerate(out[first]):
+            text = str(label)
+            value = rounded[i]
+            previous = rounded[i - 1] if i else None
+            if text == TOTAL or text.startswith(f"{TOTAL} ("):
+                rounded[i] = running
+            elif text.startswith(f"{TOTAL} a year"):
+                rounded[i] = None if previous is None else figures.annual(previous)
+            elif not text.startswith(TOTAL) and value is not None:
+                running += value
+        out[col] = [None if v is None else float(v) for v in rounded]
+    return out
 
 
 def _money_columns(frame: pd.DataFrame) -> list[str]:
@@ -237,16 +442,14 @@ def _unit_price(value: float) -> str:
 
 def _usd_formatter(decimals: int) -> Any:
     def fmt(value: float) -> str:
-        sign = "-" if value < 0 else ""
-        return f"{sign}${abs(value):,.{decimals}f}"
+        return usd(value, decimals)
 
     return fmt
 
 
 def money(value: Decimal, decimals: int = 2) -> str:
     """One amount for a sentence: ``$1,234.56`` (or ``$1,235`` with ``decimals=0``)."""
-    text: str = _usd_formatter(decimals)(float(value))
-    return text
+    return usd(value, decimals)
 
 
 def md_money(value: Decimal, decimals: int = 2) -> str:
@@ -366,17 +569,26 @@ def unplaced_pods(result: CapacityResult) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["replicas at", "workload", "pods", "why"])
 
 
-def cost_range(costs: Mapping[str, StateCost]) -> pd.DataFrame:
-    """Monthly total at HPA min / expected / max replicas, with the nodes each needs."""
+def cost_range(
+    costs: Mapping[str, StateCost], shown: Mapping[str, Decimal] | None = None
+) -> pd.DataFrame:
+    """Monthly and annual total at HPA min / expected / max replicas, with the nodes each needs.
+
+    ``shown`` are the displayed totals (:func:`planner.figures.state_totals`); without them
+    the exact totals are rounded.
+    """
     import pandas as pd
 
-    rows = [
-        {
-            "replicas at": state,
-            "nodes": ", ".join(f"{k} {v}" for k, v in cost.nodes.items()),
-            "node groups USD": float(Decimal(cost.node_groups_monthly_usd)),
-            USD: float(Decimal(cost.monthly_usd)),
-        }
-        for state, cost in costs.items()
-    ]
+    rows = []
+    for state, cost in costs.items():
+        total = shown[state] if shown else figures.round_usd(Decimal(cost.monthly_usd))
+        rows.append(
+            {
+                "replicas at": state,
+                "nodes": ", ".join(f"{k} {v}" for k, v in cost.nodes.items()),
+                "node groups USD": float(figures.round_usd(Decimal(cost.node_groups_monthly_usd))),
+                USD: float(total),
+                ANNUAL: float(figures.annual(total)),
+            }
+        )
     return pd.DataFrame(rows)

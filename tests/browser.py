@@ -1,8 +1,7 @@
-"""A page as a person sees it: Debian's headless Chromium driven over the DevTools protocol.
+"""A small headless-Chromium driver over the DevTools protocol (a minimal websocket client).
 
-``open_page(url)`` starts Chromium with a fresh profile and no background networking, loads
-the page, and returns a :class:`Page` that can wait for the DOM, evaluate JavaScript, take a
-PNG screenshot, print to PDF, and report every console error and uncaught exception.
+Used by tests/test_report_browser.py: load a page from file://, collect console errors and
+uncaught exceptions, evaluate JavaScript, emulate print media and print to PDF.
 """
 
 from __future__ import annotations
@@ -10,15 +9,21 @@ from __future__ import annotations
 import base64
 import contextlib
 import json
+import os
+import re
 import shutil
+import socket
+import struct
 import subprocess
 import tempfile
 import time
+import urllib.parse
+import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-CHROMIUM_FLAGS = (
+FLAGS = [
     "--headless",
     "--no-sandbox",
     "--disable-gpu",
@@ -28,130 +33,214 @@ CHROMIUM_FLAGS = (
     "--disable-component-update",
     "--disable-sync",
     "--disable-dev-shm-usage",
-    "--window-size=1366,900",
-)
+    "--remote-debugging-port=0",
+    "--window-size=1200,900",
+]
 
 
-def chromium() -> str | None:
+def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+class WebSocket:
+    """Just enough of RFC 6455 for DevTools: text frames, client-side masking, no extensions."""
+
+    def __init__(self, url: str) -> None:
+        parsed = urllib.parse.urlparse(url)
+        self.sock = socket.create_connection((parsed.hostname, parsed.port), timeout=30)
+        key = base64.b64encode(os.urandom(16)).decode()
+        self.sock.sendall(
+            (
+                f"GET {parsed.path} HTTP/1.1\r\nHost: {parsed.netloc}\r\nUpgrade: websocket\r\n"
+                f"Connection: Upgrade\r\nSec-WebSocket-Key: {key}\r\n"
+                "Sec-WebSocket-Version: 13\r\n\r\n"
+            ).encode()
+        )
+        head = b""
+        while b"\r\n\r\n" not in head:
+            chunk = self.sock.recv(1)
+            if not chunk:
+                raise RuntimeError("the browser closed the connection during the handshake")
+            head += chunk
+        if b" 101 " not in head.split(b"\r\n", 1)[0]:
+            raise RuntimeError(f"websocket handshake refused: {head[:80]!r}")
+
+    def send(self, text: str) -> None:
+        data = text.encode()
+        header = bytearray([0x81])
+        if len(data) < 126:
+            header.append(0x80 | len(data))
+        elif len(data) < 65536:
+            header += bytes([0x80 | 126]) + struct.pack(">H", len(data))
+        else:
+            header += bytes([0x80 | 127]) + struct.pack(">Q", len(data))
+        mask = os.urandom(4)
+        masked = bytes(b ^ mask[i % 4] for i, b in enumerate(data))
+        self.sock.sendall(bytes(header) + mask + masked)
+
+    def _exact(self, n: int) -> bytes:
+        out = b""
+        while len(out) < n:
+            chunk = self.sock.recv(n - len(out))
+            if not chunk:
+                raise RuntimeError("the browser closed the connection")
+            out += chunk
+        return out
+
+    def receive(self, timeout: float) -> str:
+        self.sock.settimeout(timeout)
+        parts: list[bytes] = []
+        while True:
+            first, second = self._exact(2)
+            length = second & 0x7F
+            if length == 126:
+                length = struct.unpack(">H", self._exact(2))[0]
+            elif length == 127:
+                length = struct.unpack(">Q", self._exact(8))[0]
+            payload = self._exact(length)
+            opcode = first & 0x0F
+            if opcode == 0x8:
+                raise RuntimeError("the browser closed the connection")
+            if opcode in (0x9, 0xA):  # ping / pong: not used by DevTools
+                continue
+            parts.append(payload)
+            if first & 0x80:
+                return b"".join(parts).decode()
+
+    def close(self) -> None:
+        with contextlib.suppress(OSError):
+            self.sock.close()
+
+
 class Page:
-    def __init__(self, socket: Any) -> None:
-        self._socket = socket
-        self._next = 0
-        self.errors: list[str] = []
+    """One browser tab: ``call`` sends a DevTools command and waits for its answer."""
+
+    def __init__(self, ws_url: str) -> None:
+        self.ws = WebSocket(ws_url)
+        self.next_id = 0
+        self.events: list[dict[str, Any]] = []
 
     def call(self, method: str, timeout: float = 30, **params: Any) -> dict[str, Any]:
-        self._next += 1
-        ident = self._next
-        self._socket.send(json.dumps({"id": ident, "method": method, "params": params}))
+        self.next_id += 1
+        ident = self.next_id
+        self.ws.send(json.dumps({"id": ident, "method": method, "params": params}))
         deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            self._socket.settimeout(max(0.1, deadline - time.monotonic()))
-            message = json.loads(self._socket.recv())
+        while True:
+            message = self._read(deadline - time.monotonic())
             if message.get("id") == ident:
                 if "error" in message:
                     raise RuntimeError(f"{method}: {message['error']}")
-                result: dict[str, Any] = message.get("result", {})
-                return result
-            self._event(message)
-        raise TimeoutError(f"{method}: no answer in {timeout} s")
+                return dict(message.get("result", {}))
+            self.events.append(message)
 
-    def _event(self, message: dict[str, Any]) -> None:
-        method, params = message.get("method"), message.get("params", {})
-        if method == "Runtime.exceptionThrown":
-            details = params.get("exceptionDetails", {})
-            text = details.get("exception", {}).get("description") or details.get("text")
-            self.errors.append(f"exception: {text}")
-        elif method == "Runtime.consoleAPICalled" and params.get("type") == "error":
-            args = " ".join(str(a.get("value", a.get("description", ""))) for a in params["args"])
-            self.errors.append(f"console.error: {args}")
-        elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
-            entry = params["entry"]
-            self.errors.append(f"log: {entry.get('text')} ({entry.get('url', '')})")
+    def wait_event(self, name: str, timeout: float = 30) -> dict[str, Any]:
+        for i, event in enumerate(self.events):
+            if event.get("method") == name:
+                return self.events.pop(i)
+        deadline = time.monotonic() + timeout
+        while True:
+            message = self._read(deadline - time.monotonic())
+            if message.get("method") == name:
+                return message
+            self.events.append(message)
 
-    def pump(self, seconds: float) -> None:
-        """Read events for a while (console errors arrive asynchronously)."""
-        deadline = time.monotonic() + seconds
-        while time.monotonic() < deadline:
-            self._socket.settimeout(max(0.05, deadline - time.monotonic()))
-            try:
-                self._event(json.loads(self._socket.recv()))
-            except Exception:  # timeout: nothing more yet
-                return
+    def _read(self, timeout: float) -> dict[str, Any]:
+        if timeout <= 0:
+            raise TimeoutError("no answer from the browser")
+        try:
+            raw = self.ws.receive(timeout)
+        except TimeoutError:
+            raise TimeoutError("no answer from the browser") from None
+        return dict(json.loads(raw))
 
     def evaluate(self, expression: str) -> Any:
         result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
-        return result.get("result", {}).get("value")
+        if "exceptionDetails" in result:
+            raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
+        return result["result"].get("value")
 
-    def wait_for(self, expression: str, timeout: float = 60) -> Any:
-        """Poll a JavaScript expression until it is truthy; return its value."""
-        deadline = time.monotonic() + timeout
-        while time.monotonic() < deadline:
-            value = self.evaluate(expression)
-            if value:
-                return value
-            self.pump(0.25)
-        raise TimeoutError(f"{expression!r} still false after {timeout} s")
+    def open(self, url: str, settle_s: float = 0.5) -> None:
+        self.call("Page.navigate", url=url)
+        self.wait_event("Page.loadEventFired")
+        time.sleep(settle_s)  # plotly draws on load; give it a moment
 
-    def screenshot(self, path: Path) -> Path:
-        data = self.call("Page.captureScreenshot", format="png")["data"]
-        path.write_bytes(base64.b64decode(data))
-        return path
+    def errors(self) -> list[str]:
+        """Console errors and uncaught exceptions seen so far."""
+        with contextlib.suppress(TimeoutError):
+            while True:
+                self.events.append(self._read(0.2))
+        found = []
+        for event in self.events:
+            method, params = event.get("method"), event.get("params", {})
+            if method == "Runtime.exceptionThrown":
+                found.append(json.dumps(params.get("exceptionDetails", {}))[:500])
+            elif method == "Runtime.consoleAPICalled" and params.get("type") in ("error", "assert"):
+                found.append(json.dumps(params.get("args", []))[:500])
+            elif method == "Log.entryAdded" and params.get("entry", {}).get("level") == "error":
+                found.append(str(params["entry"].get("text", ""))[:500])
+        return found
 
-    def pdf(self, path: Path, **options: Any) -> Path:
-        data = self.call("Page.printToPDF", **options)["data"]
-        path.write_bytes(base64.b64decode(data))
-        return path
+    def screenshot(self, path: Path) -> None:
+        data = self.call("Page.captureScreenshot", format="png", captureBeyondViewport=True)
+        path.write_bytes(base64.b64decode(data["data"]))
+
+    def pdf(self, path: Path) -> None:
+        data = self.call(
+            "Page.printToPDF",
+            paperWidth=8.27,  # A4 in inches
+            paperHeight=11.69,
+            preferCSSPageSize=True,
+            printBackground=True,
+            timeout=60,
+        )
+        path.write_bytes(base64.b64decode(data["data"]))
+
+    def close(self) -> None:
+        self.ws.close()
 
 
 @contextlib.contextmanager
-def open_page(url: str, timeout: float = 60) -> Iterator[Page]:
-    import urllib.request
-
-    import websocket  # websocket-client
-
-    binary = chromium()
-    assert binary is not None, "chromium is not installed (apt-get install chromium)"
-    with tempfile.TemporaryDirectory(prefix="planner-chromium-") as profile:
-        process = subprocess.Popen(
-            [
-                binary,
-                *CHROMIUM_FLAGS,
-                f"--user-data-dir={profile}",
-                "--remote-debugging-port=0",
-                "about:blank",
-            ],
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        )
+def browser(executable: str) -> Iterator[Page]:
+    """Start headless Chromium with a new empty profile; yield its first tab."""
+    profile = tempfile.mkdtemp(prefix="planner-chromium-")
+    proc = subprocess.Popen(
+        [executable, *FLAGS, f"--user-data-dir={profile}", "about:blank"],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    page: Page | None = None
+    try:
+        port = _devtools_port(proc)
+        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as answer:
+            targets = json.load(answer)
+        url = next(t["webSocketDebuggerUrl"] for t in targets if t.get("type") == "page")
+        page = Page(url)
+        for domain in ("Page", "Runtime", "Log"):
+            page.call(f"{domain}.enable")
+        yield page
+    finally:
+        if page is not None:
+            page.close()
+        proc.terminate()
         try:
-            port_file = Path(profile) / "DevToolsActivePort"
-            deadline = time.monotonic() + timeout
-            while not (port_file.is_file() and port_file.read_text().strip()):
-                if time.monotonic() > deadline or process.poll() is not None:
-                    raise RuntimeError("chromium did not start its DevTools endpoint")
-                time.sleep(0.05)
-            port = int(port_file.read_text().split()[0])
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list") as answer:
-                targets = json.load(answer)
-            target = next(t for t in targets if t.get("type") == "page")
-            socket = websocket.create_connection(
-                target["webSocketDebuggerUrl"], timeout=timeout, suppress_origin=True
-            )
-            try:
-                page = Page(socket)
-                for domain in ("Page", "Runtime", "Log"):
-                    page.call(f"{domain}.enable")
-                page.call("Page.navigate", url=url)
-                page.wait_for("document.readyState === 'complete'", timeout)
-                yield page
-            finally:
-                socket.close()
-        finally:
-            process.terminate()
-            try:
-                process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                process.kill()
+            proc.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait()
+        if proc.stderr is not None:
+            proc.stderr.close()
+        shutil.rmtree(profile, ignore_errors=True)
+
+
+def _devtools_port(proc: subprocess.Popen[str]) -> int:
+    assert proc.stderr is not None
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        line = proc.stderr.readline()
+        if not line and proc.poll() is not None:
+            break
+        match = re.search(r"DevTools listening on ws://127\.0\.0\.1:(\d+)/", line)
+        if match:
+            return int(match.group(1))
+    raise RuntimeError("Chromium did not start its DevTools endpoint")

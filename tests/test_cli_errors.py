@@ -169,10 +169,12 @@ def test_allow_missing_flags_the_line_and_keeps_it_out_of_the_total(
     path = variant(tmp_path, "instance_class: db.t3.medium", "instance_class: db.t4g.medium")
     result = run_cli(["price", str(path), "--format", "json", "--allow-missing"])
     assert result.code == 0
-    warnings = [w for w in result.err.splitlines() if " days older than " not in w]
+    warnings = [w for w in result.err.splitlines() if "no on-demand price" in w]
     assert len(warnings) == 1 and warnings[0].startswith("warning: no on-demand price for ")
     assert "db.t4g.medium" in warnings[0] and "kept out of the total" in warnings[0]
     data = json.loads(result.out)
+    assert data["complete"] is False and data["missing_count"] == 1
+    assert data["partial"] == f"partial: 1 of {len(data['lines'])} lines unpriced"
     missing = [ln for ln in data["lines"] if ln["missing"]]
     assert len(missing) == 1
     assert missing[0]["monthly_usd"] is None and missing[0]["price_basis"] == "missing"
@@ -182,6 +184,9 @@ def test_allow_missing_flags_the_line_and_keeps_it_out_of_the_total(
     assert data["total_monthly_usd"] == pytest.approx(priced)
     table = run_cli(["price", str(path), "--allow-missing"])
     assert "NOT in the total" in table.out
+    assert f"PARTIAL: 1 OF {len(data['lines'])} LINES UNPRICED" in table.out
+    csv_text = run_cli(["price", str(path), "--allow-missing", "--format", "csv"]).out
+    assert f"TOTAL (partial: 1 of {len(data['lines'])} lines unpriced)" in csv_text
 
 
 def test_allow_missing_warns_once_per_missing_spot_line(run_cli, tmp_path: Path) -> None:
@@ -189,10 +194,19 @@ def test_allow_missing_warns_once_per_missing_spot_line(run_cli, tmp_path: Path)
     result = run_cli(["price", str(path), "--format", "json", "--allow-missing"])
     assert result.code == 0
     data = json.loads(result.out)
-    stale = sum(" days older than " in w for w in data["warnings"])  # the price-age warning
-    assert stale == 1
-    assert len(result.err.splitlines()) == len(data["missing_prices"]) + stale
-    assert len(data["warnings"]) == len(data["missing_prices"]) + stale
+    missing = [w for w in result.err.splitlines() if "price for" in w]
+    assert (
+        len(missing)
+        == len(data["missing_prices"])
+        == len(data["warnings"]) - len(data["look_ahead"])
+    )
+    # the case: 19 of 23 lines unpriced must not print a bare TOTAL
+    assert data["complete"] is False
+    assert (
+        data["partial"]
+        == f"partial: {data['missing_count']} of {len(data['lines'])} lines unpriced"
+    )
+    assert data["missing_count"] == len(data["missing_prices"]) > 0
     assert data["total_monthly_usd"] == pytest.approx(
         sum(ln["monthly_usd"] for ln in data["lines"] if not ln["missing"])
     )

@@ -166,8 +166,7 @@ def test_every_service_module_has_a_case() -> None:
 @pytest.mark.parametrize("case", CASES, ids=[c["id"] for c in CASES])
 def test_expected_line(case: dict[str, Any], catalog: PriceCatalog) -> None:
     report = price_topology(case_topology(case), catalog)
-    # the only warning a hand-worked case may give: its public price is older than a year
-    assert not [w for w in report.warnings if " days older than the scenario's as_of " not in w]
+    assert not report.warnings
     line = the_line(report.lines, case["line"]["resource"], case["line"]["component"])
     assert not line.missing
 

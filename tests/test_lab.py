@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import chromium, open_page
+from browser import browser, chromium_path
 from conftest import REPO
 
 pytestmark = pytest.mark.notebook
@@ -160,20 +160,31 @@ def test_lab_lists_the_notebooks_and_runs_planner_in_the_planner_kernel(lab: str
     assert out.strip() == str(price_scenario(load_scenario("staging")).total_monthly_usd)
 
 
-@pytest.mark.skipif(chromium() is None, reason="chromium is not installed; .ci/run installs it")
+@pytest.mark.skipif(
+    chromium_path() is None, reason="chromium is not installed; .ci/run installs it"
+)
 def test_lab_page_renders_the_notebook_list_without_console_errors(
     lab: str, tmp_path: Path
 ) -> None:
-    with open_page(f"{lab}/lab?token={TOKEN}") as page:
-        names = page.wait_for(
-            "Array.from(document.querySelectorAll('.jp-DirListing-itemText'))"
-            ".map(e => e.textContent).join('|')",
-            timeout=90,
-        )
-        page.pump(2.0)
+    chromium = chromium_path()
+    assert chromium is not None
+    listing = (
+        "Array.from(document.querySelectorAll('.jp-DirListing-itemText'))"
+        ".map(e => e.textContent).join('|')"
+    )
+    with browser(chromium) as page:
+        page.open(f"{lab}/lab?token={TOKEN}")
+        deadline = time.monotonic() + 90
+        names = ""
+        while "cost_overview.ipynb" not in names and time.monotonic() < deadline:
+            time.sleep(0.5)
+            names = page.evaluate(listing) or ""
+        time.sleep(2.0)  # let the lab settle before looking for errors and dialogs
         dialogs = page.evaluate("document.querySelectorAll('.jp-Dialog').length")
-        shot = page.screenshot(tmp_path / "lab.png")
+        shot = tmp_path / "lab.png"
+        page.screenshot(shot)
+        errors = page.errors()
     assert dialogs == 0, "JupyterLab shows a dialog over the page"
     assert "cost_overview.ipynb" in names and "explore.ipynb" in names, names
     assert shot.stat().st_size > 10_000
-    assert not page.errors, page.errors
+    assert errors == [], errors

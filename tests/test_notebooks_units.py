@@ -15,7 +15,14 @@ from planner.costing.registry import service_color
 from planner.errors import NotebookError
 from planner.notebooks import report as report_mod
 from planner.notebooks.cli import parse_value
-from planner.notebooks.execute import RunResult, check_parameters, discover, find_notebook
+from planner.notebooks.execute import (
+    NotebookRunError,
+    RunResult,
+    check_parameters,
+    discover,
+    find_notebook,
+    read_notebook,
+)
 from planner.notebooks.params import (
     CapacityParams,
     CostOverviewParams,
@@ -73,9 +80,17 @@ def test_missing_scenario_is_one_clear_message() -> None:
 def test_unknown_overlay_and_bad_values() -> None:
     with pytest.raises(NotebookError, match=r"parameter overlays: unknown overlay 'whatif/nope'"):
         validate(WhatIfParams, {"scenario": "staging", "overlays": ["whatif/nope"]})
-    with pytest.raises(NotebookError, match="parameter usd_decimals: "):
+    # one line: the parameter, the value and the allowed range
+    with pytest.raises(
+        NotebookError,
+        match=r"^parameter usd_decimals = 5: Input should be less than or equal to 2$",
+    ):
         validate(CostOverviewParams, {"scenario": "staging", "usd_decimals": 5})
-    with pytest.raises(NotebookError, match="parameter utilization_warn_pct: "):
+    with pytest.raises(
+        NotebookError, match=r"parameter horizon_months = 0: .*greater than or equal to 1"
+    ):
+        validate(CostOverviewParams, {"scenario": "staging", "horizon_months": 0})
+    with pytest.raises(NotebookError, match="parameter utilization_warn_pct = 0: "):
         validate(CapacityParams, {"scenario": "staging", "utilization_warn_pct": 0})
     with pytest.raises(NotebookError, match=r"estimate: 'x\.csv': estimate CSV not found"):
         validate(CostOverviewParams, {"scenario": "staging", "estimate": "x.csv"})
@@ -104,8 +119,13 @@ def test_estimate_auto_finds_the_seed_estimate_for_staging_only() -> None:
 def test_extra_globals_are_ignored_but_unknown_run_parameters_are_errors() -> None:
     params = validate(CostOverviewParams, {"scenario": "staging", "In": [], "display": print})
     assert params.scenario == "staging"
-    with pytest.raises(NotebookError, match="unknown parameter senario; valid: scenario"):
-        check_parameters(find_notebook("cost_overview"), {"senario": "x"})
+    notebook = find_notebook("cost_overview")
+    with pytest.raises(
+        NotebookError,
+        match=r"unknown parameter senario; valid parameters: scenario, prices, usd_decimals, "
+        r"compare_with, horizon_months, estimate$",
+    ):
+        check_parameters(notebook, read_notebook(notebook), {"senario": "x"})
 
 
 def test_find_notebook_names_the_bundled_ones() -> None:
@@ -136,8 +156,9 @@ def _fake_execute(fail: str | None) -> Any:
     def execute(notebook: Path, output: Path, parameters: dict[str, Any], **_: Any) -> RunResult:
         if notebook.stem == fail:
             output.parent.mkdir(parents=True, exist_ok=True)
-            output.write_text("{}")
-            raise NotebookError(f"{notebook.name}: cell 3 failed: ValueError: boom")
+            failed = output.with_name(f"{output.stem}.failed.ipynb")
+            failed.write_text("{}")
+            raise NotebookRunError(f"{notebook.name}: cell 3 failed: ValueError: boom", failed)
         output.parent.mkdir(parents=True, exist_ok=True)
         output.write_text("{}")
         summary = {"total_monthly_usd": 12.5, "headline": "fake"}
@@ -153,8 +174,10 @@ def test_failed_notebook_keeps_previous_report(
     out = tmp_path / "reports"
     lines: list[str] = []
     monkeypatch.setattr(report_mod, "execute", _fake_execute(None))
+    monkeypatch.setattr(report_mod, "_session", lambda: None)  # no kernel for a fake run
     index = report_mod.build_report(["staging"], out, notebooks=books, progress=lines.append)
-    assert index.read_text().count("finance view") == 2 and "$12.50 a month" in index.read_text()
+    # the index total is staging's priced total (the sum of its rounded lines), not a summary's
+    assert index.read_text().count("finance view") == 2 and "$815.77 a month" in index.read_text()
     before = sorted(p.relative_to(out) for p in out.rglob("*"))
     assert any("a (staging) started" in ln for ln in lines)
 
@@ -166,7 +189,7 @@ def test_failed_notebook_keeps_previous_report(
     assert "previous report is unchanged" in text
     assert sorted(p.relative_to(out) for p in out.rglob("*")) == before
     assert not [p for p in tmp_path.iterdir() if ".building-" in p.name]
-    assert (tmp_path / "reports.failed" / "staging" / "b.ipynb").is_file()
+    assert (tmp_path / "reports.failed" / "staging" / "b.failed.ipynb").is_file()
 
 
 def test_report_refuses_to_replace_a_folder_that_is_not_a_report(tmp_path: Path) -> None:
@@ -189,13 +212,15 @@ def test_views_and_charts_on_staging() -> None:
     staging = price_topology(load_scenario("staging").topology)
     graviton = price_topology(load_scenario("whatif/staging-graviton").topology)
     by_service = views.cost_by_service(staging)
-    assert by_service["monthly USD"].sum() == pytest.approx(float(staging.total_monthly_usd))
+    assert by_service.iloc[-1]["service"] == "TOTAL"
+    # 815.77: the sum of staging's lines rounded to the cent (see tests/golden/price-staging.txt)
+    assert by_service.iloc[-1]["monthly USD"] == pytest.approx(815.77)
+    assert by_service["monthly USD"][:-1].sum() == pytest.approx(815.77)
     side = views.side_by_side({"staging": staging, "graviton": graviton})
-    assert side.iloc[-1]["service"] == "TOTAL"
+    assert list(side["service"][-2:]) == ["TOTAL", "TOTAL a year"]
     deltas = views.whatif_deltas(staging, [graviton])
-    assert deltas.iloc[1]["change USD"] == pytest.approx(
-        float(graviton.total_monthly_usd - staging.total_monthly_usd)
-    )
+    # 799.86 - 815.77 (graviton's displayed total minus staging's)
+    assert deltas.iloc[1]["change USD"] == pytest.approx(-15.91)
     html = views.styled(by_service).to_html()
     assert "$438.00" in html
     fig = charts.whatif_deltas(staging, [graviton])
@@ -227,3 +252,85 @@ def test_run_and_report_commands_fail_in_one_line_before_starting_a_kernel(
     result = run_cli(["report", "nope", "--out", str(tmp_path / "r")])
     assert result.code == 2 and "scenario 'nope': no such scenario file" in result.err
     assert result.err.count("\n") == 1
+
+
+def _cell_texts(html_text: str) -> list[list[str]]:
+    from html.parser import HTMLParser
+
+    rows: list[list[str]] = []
+
+    class Cells(HTMLParser):
+        def handle_starttag(self, tag: str, attrs: Any) -> None:
+            if tag == "tr":
+                rows.append([])
+            elif tag in ("td", "th"):
+                rows[-1].append("")
+
+        def handle_data(self, data: str) -> None:
+            if rows and rows[-1]:
+                rows[-1][-1] += data.strip()
+
+    Cells().feed(html_text)
+    return rows
+
+
+@pytest.mark.parametrize("decimals", [0, 2])
+def test_fast_table_html_shows_what_pandas_shows(decimals: int) -> None:
+    from planner import views
+    from planner.pricing import price_scenario
+    from planner.scenario import load_scenario
+
+    report = price_scenario(load_scenario("staging"))
+    for frame in (views.cost_by_service(report), views.cost_lines(report)):
+        table: Any = views.styled(frame, decimals)
+        fast = _cell_texts(table._repr_html_())
+        slow = _cell_texts(table.to_html())
+        assert fast == slow and len(fast) == len(frame) + 1
+        assert fast[-1][0] == "TOTAL" and "font-weight: bold" in table._repr_html_()
+    # any styling added afterwards is pandas' again
+    extra: Any = views.styled(views.cost_by_service(report)).highlight_max(subset=["monthly USD"])
+    assert "planner-table" not in extra._repr_html_()
+
+
+def test_report_never_deletes_a_users_file_inside_the_report(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    books = [tmp_path / "a.ipynb"]
+    out = tmp_path / "reports"
+    monkeypatch.setattr(report_mod, "execute", _fake_execute(None))
+    monkeypatch.setattr(report_mod, "_session", lambda: None)
+    report_mod.build_report(["staging"], out, notebooks=books, progress=lambda _l: None)
+    assert (out / report_mod.MARKER_FILE).is_file()
+    (out / "staging" / "my-notes.txt").write_text("mine")
+    with pytest.raises(NotebookError, match=r"my-notes\.txt: not written by planner"):
+        report_mod.build_report(["staging"], out, notebooks=books, progress=lambda _l: None)
+    assert (out / "staging" / "my-notes.txt").read_text() == "mine"
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports.")]
+    (out / "staging" / "my-notes.txt").unlink()
+    report_mod.build_report(["staging"], out, notebooks=books, progress=lambda _l: None)
+
+
+def test_concurrent_swaps_leave_one_report_and_no_old_folders(tmp_path: Path) -> None:
+    import threading
+
+    target = tmp_path / "reports"
+    errors: list[BaseException] = []
+
+    def swap(i: int) -> None:
+        new = tmp_path / f".reports.building-{i}"
+        new.mkdir()
+        (new / "index.html").write_text(str(i))
+        report_mod.write_marker(new)
+        try:
+            report_mod._swap(new, target)
+        except BaseException as exc:
+            errors.append(exc)
+
+    threads = [threading.Thread(target=swap, args=(i,)) for i in range(12)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert errors == []
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
+    assert (target / "index.html").read_text() in {str(i) for i in range(12)}

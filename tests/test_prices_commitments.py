@@ -100,8 +100,9 @@ def test_a_spot_node_group_uses_the_spot_median_where_it_exists(
     result = run_cli(["price", str(scenario), "--format", "json"])
     assert result.code == 0, result.err
     (line,) = [ln for ln in json.loads(result.out)["lines"] if "spot" in ln["component"]]
-    # 1 node x 730 h x 0.0409 (median of the sample) = 29.857
-    assert Decimal(str(line["monthly_usd"])) == Decimal("29.857")
+    # 1 node x 730 h x 0.0409 (median of the sample) = 29.857, shown as 29.86
+    assert Decimal(line["monthly_usd_exact"]) == Decimal("29.857")
+    assert Decimal(str(line["monthly_usd"])) == Decimal("29.86")
     assert line["price_basis"] == "derived" and "spot median" in line["price_source"]
     # t3.large has no spot data: the stated discount stays, labelled as an assumption
     staging = run_cli(["price", "staging", "--format", "json"])

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
-from planner.catalog import ON_DEMAND, STALE_AFTER_DAYS, PriceCatalog, PriceRow, Term
+from planner.catalog import ON_DEMAND, PriceCatalog, PriceRow, Term
 from planner.commitments.fees import UpfrontFee
 from planner.costing.lines import CostLine, PriceBasis
 from planner.errors import PriceNotFoundError
@@ -27,38 +26,13 @@ class PricingContext:
     warnings: list[str] = field(default_factory=list)
     # Upfront commitment fees (cash on day one), kept apart from the monthly lines.
     upfront_fees: list[UpfrontFee] = field(default_factory=list)
-    as_of: dt.date | None = None
-    stale: dict[str, str] = field(default_factory=dict)  # price ref -> its date
-
-    def check_age(self, row: PriceRow) -> None:
-        """Remember a price older than STALE_AFTER_DAYS on the scenario's as_of date."""
-        if self.as_of is None or row.ref in self.stale:
-            return
-        try:
-            days = (self.as_of - dt.date.fromisoformat(row.source_date[:10])).days
-        except ValueError:
-            return
-        if days > STALE_AFTER_DAYS:
-            self.stale[row.ref] = row.source_date
-
-    def age_warnings(self) -> list[str]:
-        """One warning naming every price used that is older than a year on as_of."""
-        if not self.stale:
-            return []
-        named = "; ".join(f"{ref} ({date})" for ref, date in self.stale.items())
-        return [
-            f"{len(self.stale)} price(s) used are more than {STALE_AFTER_DAYS} days older than "
-            f"the scenario's as_of {self.as_of}: {named}; check them with planner prices refresh"
-        ]
 
     def row(
         self, service: str, product: str, term: Term = ON_DEMAND, *, what: str = ""
     ) -> PriceRow | None:
         """The price row, or None when missing and the user allowed it (with a warning)."""
         try:
-            row = self.catalog.get(service, self.region, product, term, what=what)
-            self.check_age(row)
-            return row
+            return self.catalog.get(service, self.region, product, term, what=what)
         except PriceNotFoundError as exc:
             if not self.allow_missing:
                 raise

@@ -79,7 +79,6 @@ def price_topology(
         node_counts=node_counts,
         node_count_basis=node_count_basis,
         node_count_note=node_count_note,
-        as_of=topology.as_of,
     )
     lines: list[CostLine] = []
     for module in modules:
@@ -90,7 +89,7 @@ def price_topology(
         as_of=topology.as_of.isoformat(),
         lines=tuple(lines),
         snapshot=catalog.summary(),
-        warnings=tuple([*ctx.warnings, *ctx.age_warnings()]),
+        warnings=tuple(ctx.warnings),
         assumptions=tuple(collect_assumptions(topology)),
         upfront_fees=tuple(ctx.upfront_fees),
     )

@@ -1,18 +1,57 @@
-"""``planner run`` and ``planner report``: thin wrappers over execute and report."""
+"""``planner run`` and ``planner report``: thin wrappers over execute and report.
+
+Ctrl-C (SIGINT) and SIGTERM stop either within a second or two: the kernels are killed, the
+temporary folders removed, the previous output kept, and the exit code is 130 or 143.
+"""
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import sys
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 
 from planner.errors import NotebookError
 from planner.notebooks.execute import execute, find_notebook
 from planner.notebooks.report import DEFAULT_SCENARIOS, build_report, scenario_slug
+
+T = TypeVar("T")
+
+
+class Terminated(BaseException):
+    """SIGTERM, raised in the main thread like KeyboardInterrupt is for SIGINT."""
+
+
+def interruptible(work: Callable[[], T]) -> T:
+    """Run ``work``; on SIGINT/SIGTERM kill the kernels and exit 130/143 at once.
+
+    ``work``'s own clean-up (temporary folders) runs as the exception passes through it; the
+    process then exits without waiting for worker threads still blocked on a dead kernel.
+    """
+    from planner.notebooks.kernels import kill_all
+
+    def on_term(_signum: int, _frame: Any) -> None:
+        raise Terminated
+
+    previous = signal.signal(signal.SIGTERM, on_term)
+    try:
+        return work()
+    except (KeyboardInterrupt, Terminated) as exc:
+        kill_all()
+        code = 143 if isinstance(exc, Terminated) else 130
+        print("planner: interrupted; the previous output is unchanged", file=sys.stderr)
+        sys.stderr.flush()
+        sys.stdout.flush()
+        os._exit(code)
+    finally:
+        signal.signal(signal.SIGTERM, previous)
 
 
 def parse_value(text: str) -> Any:
@@ -43,10 +82,25 @@ def run_notebook(args: argparse.Namespace) -> int:
     )
     if output.suffix != ".ipynb":
         raise NotebookError(f"{output}: the output must be a .ipynb file")
+    from planner.notebooks.html import Page, copy_plotly_js
+
+    def work() -> Any:
+        output.parent.mkdir(parents=True, exist_ok=True)
+        copy_plotly_js(output.parent)
+        page = Page(stamp=stamp())
+        # in a worker thread: the main thread stays free to take Ctrl-C and SIGTERM
+        with ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-run") as pool:
+            title = f"{notebook.stem}: {scenario}"
+            future = pool.submit(execute, notebook, output, parameters, title=title, page=page)
+            return future.result()
+
+    from planner.notebooks.stamp import stamp
+
     try:
-        result = execute(notebook, output, parameters, title=f"{notebook.stem}: {scenario}")
+        result = interruptible(work)
     except NotebookError as exc:
-        where = f" (executed notebook: {output})" if output.is_file() else ""
+        failed = getattr(exc, "failed", None)
+        where = f" (executed notebook kept at {failed})" if failed else ""
         raise NotebookError(f"{exc}{where}") from None
     for path in (result.output, result.html, result.finance_html):
         print(f"wrote {path}", file=sys.stderr)
@@ -55,5 +109,5 @@ def run_notebook(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    build_report(args.scenarios or list(DEFAULT_SCENARIOS), Path(args.out))
+    interruptible(lambda: build_report(args.scenarios or list(DEFAULT_SCENARIOS), Path(args.out)))
     return 0

@@ -1,21 +1,40 @@
-"""Run one notebook through papermill and export it to HTML; errors become NotebookError.
+"""Run one notebook (papermill's parameter injection, an nbclient kernel) and export HTML.
+
+A notebook runs in a :class:`~planner.notebooks.kernels.KernelSession`: a warm kernel of a
+report worker, or a kernel of its own for ``planner run``. Parameters are injected the way
+papermill does it (a tagged ``injected-parameters`` cell after the ``parameters`` cell), so
+a notebook runs the same under plain ``papermill``.
 
 A failing cell becomes one line naming the notebook, the cell and the error, e.g.
-``whatif.ipynb: cell 2 failed: NotebookError: parameter overlays: unknown overlay ...``.
+``whatif.ipynb: cell 2 failed: KeyError: ...``; a parameter error is just its own line
+(``whatif.ipynb: parameter usd_decimals = 5: ...``). A failed run never replaces an earlier
+good output: the executed notebook is kept as ``<name>.failed.ipynb`` beside it.
 """
 
 from __future__ import annotations
 
-import re
+import ast
+import json
+import os
 import tempfile
-import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import NotebookError
-from planner.notebooks.params import MODELS, REPO_ROOT
+from planner.notebooks.html import Page, export_html
+from planner.notebooks.kernels import (
+    KERNEL,
+    KERNEL_ARGS,
+    KernelSession,
+    close_thread_event_loop,
+    thread_event_loop,
+)
+from planner.notebooks.params import REPO_ROOT
+
+if TYPE_CHECKING:
+    from collections.abc import Callable
 
 
 def _notebooks_dir() -> Path:
@@ -28,10 +47,26 @@ def _notebooks_dir() -> Path:
 
 
 NOTEBOOKS_DIR = _notebooks_dir()
-KERNEL = "python3"
-TEMPLATES = Path(__file__).resolve().parent / "templates"
-# The kernel's own start-up warnings (plain TCP on localhost) are noise in report progress.
-KERNEL_ARGS = ["--IPKernelApp.log_level=ERROR"]
+
+__all__ = [
+    "KERNEL",
+    "KERNEL_ARGS",
+    "NOTEBOOKS_DIR",
+    "NotebookRunError",
+    "RunResult",
+    "discover",
+    "execute",
+    "find_notebook",
+    "parameter_names",
+]
+
+
+class NotebookRunError(NotebookError):
+    """A notebook failed; ``failed`` is where its executed copy was kept (if anywhere)."""
+
+    def __init__(self, message: str, failed: Path | None = None) -> None:
+        super().__init__(message)
+        self.failed = failed
 
 
 @dataclass(frozen=True)
@@ -42,6 +77,9 @@ class RunResult:
     summary: dict[str, Any] = field(default_factory=dict)
     html: Path | None = None
     finance_html: Path | None = None
+    timings: dict[str, float] = field(default_factory=dict)
+    nb: Any = field(default=None, repr=False, compare=False)
+    """The executed notebook (an nbformat node), when the HTML is left to the caller."""
 
 
 def discover(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
@@ -57,8 +95,6 @@ def discover(folder: Path = NOTEBOOKS_DIR) -> list[Path]:
 
 
 def _planner_metadata(path: Path) -> dict[str, Any]:
-    import json
-
     try:
         meta = json.loads(path.read_text(encoding="utf-8")).get("metadata", {}).get("planner")
     except (OSError, ValueError, AttributeError):
@@ -85,17 +121,59 @@ def find_notebook(ref: str) -> Path:
     raise NotebookError(f"{ref}: no such notebook; the bundled ones are {names}")
 
 
-def check_parameters(notebook: Path, parameters: dict[str, Any]) -> None:
+def parameter_names(nb: Any) -> list[str]:
+    """The names the notebook's ``parameters`` cell assigns: the parameters it accepts."""
+    for cell in nb.get("cells", []):
+        if cell.get("cell_type") == "code" and "parameters" in cell.get("metadata", {}).get(
+            "tags", []
+        ):
+            return assigned_names(cell.get("source", ""))
+    return []
+
+
+def assigned_names(source: str | list[str]) -> list[str]:
+    text = "".join(source) if isinstance(source, list) else source
+    try:
+        tree = ast.parse(text)
+    except SyntaxError:
+        return []
+    names: list[str] = []
+    for node in tree.body:
+        targets = node.targets if isinstance(node, ast.Assign) else []
+        if isinstance(node, ast.AnnAssign):
+            targets = [node.target]
+        names += [t.id for t in targets if isinstance(t, ast.Name) and t.id not in names]
+    return names
+
+
+def check_parameters(notebook: Path, nb: Any, parameters: dict[str, Any]) -> None:
     """Unknown parameter names are errors (papermill would only warn and ignore them)."""
-    model = MODELS.get(notebook.stem)
-    if model is None:
+    valid = parameter_names(nb)
+    if not valid:
         return
-    unknown = sorted(set(parameters) - set(model.model_fields))
+    unknown = sorted(set(parameters) - set(valid))
     if unknown:
-        valid = ", ".join(model.model_fields)
         raise NotebookError(
-            f"{notebook.name}: unknown parameter {', '.join(unknown)}; valid: {valid}"
+            f"{notebook.name}: unknown parameter {', '.join(unknown)}; "
+            f"valid parameters: {', '.join(valid)}"
         )
+
+
+def read_notebook(notebook: Path) -> Any:
+    from planner.importing import without_slow_optional_imports
+
+    with without_slow_optional_imports():
+        import nbformat
+
+    reader: Any = nbformat.read  # untyped
+    try:
+        nb = reader(str(notebook), as_version=4)
+    except (OSError, ValueError) as exc:
+        raise NotebookError(f"{notebook}: cannot read the notebook: {exc}") from None
+    for cell in nb.cells:  # as papermill's loader: every cell has a tags list
+        cell.metadata.setdefault("tags", [])
+    nb.metadata.setdefault("papermill", {})
+    return nb
 
 
 def execute(
@@ -105,158 +183,120 @@ def execute(
     *,
     html: bool = True,
     title: str = "",
+    session: KernelSession | None = None,
+    page: Page | None = None,
+    on_failure: Callable[[], None] | None = None,
 ) -> RunResult:
-    """Execute ``notebook`` into ``output`` in its own kernel; export HTML next to it."""
+    """Execute ``notebook`` into ``output`` (in ``session``, or a kernel of its own).
+
+    On failure ``session`` is closed (the next notebook needs a fresh kernel) and the
+    executed notebook is written to ``<output stem>.failed.ipynb``; ``output`` is untouched.
+    """
     from planner.importing import without_slow_optional_imports
 
     with without_slow_optional_imports():
-        import papermill as pm
-        from papermill.exceptions import PapermillExecutionError
+        from nbclient.exceptions import CellExecutionError, DeadKernelError
+        from papermill.parameterize import parameterize_notebook
 
     from planner.notebooks.summary import read
 
-    check_parameters(notebook, parameters)
+    nb = read_notebook(notebook)
+    check_parameters(notebook, nb, parameters)
+    nb = parameterize_notebook(nb, parameters, kernel_name=KERNEL, language="python")
     output.parent.mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    loop_before = _thread_event_loop()
+    own = session is None
+    loop_before = thread_event_loop() if own else None
     try:
-        with tempfile.TemporaryDirectory(prefix="planner-kernel-") as sockets:
-            nb = pm.execute_notebook(
-                str(notebook),
-                str(output),
-                parameters=parameters,
-                kernel_name=KERNEL,
-                progress_bar=False,
-                log_output=False,
-                cwd=str(notebook.parent),
-                extra_arguments=KERNEL_ARGS,
-                config=_kernel_config(Path(sockets)),
-                # the output is written once at the end, not after every cell (plotly.js is MBs)
-                request_save_on_cell_execute=False,
-                # the output is saved when the last cell ends; no need to wait for a clean exit
-                shutdown_kernel="immediate",
-            )
-    except PapermillExecutionError as exc:
-        raise NotebookError(
-            f"{notebook.name}: cell {exc.exec_count} failed: {exc.ename}: {_first_line(exc.evalue)}"
+        if session is None:
+            session = KernelSession(notebook.parent.resolve(), prelude="")
+            session.run(nb)
+        else:
+            session.run(nb, cwd=notebook.parent.resolve())
+    except CellExecutionError as exc:
+        kept = _write_failed(nb, output)
+        _close(session)
+        if on_failure:
+            on_failure()
+        raise NotebookRunError(_cell_error(notebook, nb, exc), kept) from None
+    except (DeadKernelError, OSError, RuntimeError, TimeoutError) as exc:
+        kept = _write_failed(nb, output)
+        _close(session)
+        if on_failure:
+            on_failure()
+        raise NotebookRunError(
+            f"{notebook.name}: {type(exc).__name__}: {_first_line(str(exc))}", kept
         ) from None
-    except (OSError, ValueError, RuntimeError) as exc:
-        # kernel failed to start, notebook unreadable, ... papermill's other failure modes
-        raise NotebookError(
-            f"{notebook.name}: {type(exc).__name__}: {_first_line(str(exc))}"
-        ) from exc
+    except BaseException:
+        _close(session)
+        raise
     finally:
-        _close_thread_event_loop(loop_before)
-    seconds = time.perf_counter() - start
-    result = RunResult(notebook, output, seconds, read(nb))
+        if own:
+            _close(session)
+            close_thread_event_loop(loop_before)
+    ran = time.perf_counter()
+    _write_notebook(nb, output)
+    result = RunResult(notebook, output, ran - start, read(nb), nb=nb)
     if not html:
         return result
-    code, finance = export_html(nb, output, title or notebook.stem)
-    return RunResult(notebook, output, seconds, result.summary, code, finance)
+    code, finance = export_html(nb, output, title or notebook.stem, page)
+    done = time.perf_counter()
+    return RunResult(
+        notebook,
+        output,
+        done - start,
+        result.summary,
+        code,
+        finance,
+        {"execute (computation and drawing)": ran - start, "HTML export (both pages)": done - ran},
+    )
 
 
-def _thread_event_loop() -> Any:
-    """This thread's event loop, or None (never a warning about an implicit one)."""
-    import asyncio
-    import warnings
-
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", DeprecationWarning)  # implicit loop, Python >= 3.12
-        try:
-            return asyncio.get_event_loop_policy().get_event_loop()
-        except RuntimeError:  # no loop in this thread
-            return None
+def _close(session: KernelSession | None) -> None:
+    if session is not None:
+        session.close()
 
 
-def _close_thread_event_loop(before: Any) -> None:
-    """Close the event loop nbclient made in this thread during a run (it never closes it).
-
-    Otherwise a report's worker threads leave open loops, whose self-pipe sockets surface
-    later as ResourceWarnings. A loop that was there before, or is running, is kept.
-    """
-    import asyncio
-
-    loop = _thread_event_loop()
-    if loop is not None and loop is not before and not loop.is_running():
-        loop.close()
-        asyncio.get_event_loop_policy().set_event_loop(before)
-
-
-def _kernel_config(sockets: Path) -> Any:
-    """Talk to the kernel over Unix sockets in a private folder, not localhost TCP ports.
-
-    Concurrent kernels then never race for a port (a port freed by a killed kernel can linger
-    in TIME_WAIT), nothing listens on the network, and ipykernel does not warn about plain TCP.
-    """
-    from traitlets.config import Config
-
-    return Config({"KernelManager": {"transport": "ipc", "ip": str(sockets / "kernel")}})
+def _cell_error(notebook: Path, nb: Any, exc: Any) -> str:
+    ename = getattr(exc, "ename", type(exc).__name__)
+    evalue = _first_line(str(getattr(exc, "evalue", "") or exc))
+    if ename == "NotebookError":  # a parameter error: its own line says it all
+        return f"{notebook.name}: {evalue}"
+    count = next(
+        (
+            c.get("execution_count")
+            for c in nb.cells
+            if c.cell_type == "code" and any(o.get("output_type") == "error" for o in c.outputs)
+        ),
+        None,
+    )
+    return f"{notebook.name}: cell {count} failed: {ename}: {evalue}"
 
 
-def export_html(nb: Any, output: Path, title: str) -> tuple[Path, Path]:
-    """``<name>.html`` with code, ``<name>.finance.html`` without (like ``--no-input``)."""
-    code, finance = _exporters()
-    nb = _without_summary(nb)
-    resources = {"metadata": {"name": title}}
-    code_path = output.with_suffix(".html")
-    finance_path = output.with_suffix(".finance.html")
-    body, _ = code.from_notebook_node(nb, resources=dict(resources))
-    code_path.write_text(_offline(body), encoding="utf-8")
-    body, _ = finance.from_notebook_node(nb, resources=dict(resources))
-    finance_path.write_text(_offline(body), encoding="utf-8")
-    return code_path, finance_path
+def failed_path(output: Path) -> Path:
+    return output.with_name(f"{output.stem}.failed.ipynb")
 
 
-_local = threading.local()
+def _write_failed(nb: Any, output: Path) -> Path:
+    path = failed_path(output)
+    _write_notebook(nb, path)
+    return path
 
 
-def _exporters() -> tuple[Any, Any]:
-    """Two HTML exporters (with code, without), made once per thread: templates compile once."""
-    pair: tuple[Any, Any] | None = getattr(_local, "exporters", None)
-    if pair is None:
-        from nbconvert import HTMLExporter as _HTMLExporter
+def _write_notebook(nb: Any, path: Path) -> None:
+    """Atomically: a temporary file in the same folder, then rename."""
+    import nbformat
 
-        exporter: Any = _HTMLExporter  # nbconvert is untyped
-        options = {"extra_template_basedirs": [str(TEMPLATES)], "template_name": "planner"}
-        pair = (
-            exporter(**options),
-            exporter(
-                exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True, **options
-            ),
-        )
-        _local.exporters = pair
-    return pair
-
-
-# plotly's notebook renderer adds a MathJax <script src> from a CDN to every figure; our
-# labels use no LaTeX, and the report must open offline without fetching anything.
-_REMOTE_MATHJAX = re.compile(
-    r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*"></script>'
-)
-
-
-def _offline(page: str) -> str:
-    return _REMOTE_MATHJAX.sub("", page)
-
-
-def _without_summary(nb: Any) -> Any:
-    """A shallow copy without the summary output (no visible form; nbconvert would warn)."""
-    from nbformat import NotebookNode as _NotebookNode
-
-    from planner.notebooks.summary import SUMMARY_MIME
-
-    node: Any = _NotebookNode  # nbformat is untyped
-
-    def keep(output: Any) -> bool:
-        return SUMMARY_MIME not in output.get("data", {})
-
-    cells = [
-        node({**cell, "outputs": [o for o in cell.outputs if keep(o)]})
-        if cell.cell_type == "code" and not all(keep(o) for o in cell.outputs)
-        else cell
-        for cell in nb.cells
-    ]
-    return node({**nb, "cells": cells})
+    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    try:
+        writer: Any = nbformat.write  # untyped
+        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+            writer(nb, handle)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _first_line(text: str) -> str:

@@ -65,6 +65,9 @@ class NotebookParams(BaseModel):
         default_factory=lambda: ["staging", "production"],
         description="scenarios priced side by side",
     )
+    horizon_months: int = Field(
+        12, ge=1, le=120, description="warn about price steps within this many months of as_of"
+    )
 
     @field_validator("compare_with", mode="before")
     @classmethod
@@ -280,7 +283,18 @@ def _split_list(value: Any) -> Any:
 
 
 def validate(model: type[P], namespace: Mapping[str, Any]) -> P:
-    """Build ``model`` from a notebook's globals; one clear error for the first bad value."""
+    """Build ``model`` from a notebook's globals; one clear error for the first bad value.
+
+    A parameter papermill injected (the ``# Parameters`` cell just before this one) that the
+    model does not know is an error listing the valid names: papermill itself only warns.
+    """
+    unknown = sorted(set(injected_names()) - set(model.model_fields))
+    if unknown:
+        _short_tracebacks()
+        raise NotebookError(
+            f"unknown parameter {', '.join(unknown)}; valid parameters: "
+            f"{', '.join(model.model_fields)}"
+        )
     values = {k: namespace[k] for k in model.model_fields if k in namespace}
     try:
         return model.model_validate(values)
@@ -288,11 +302,33 @@ def validate(model: type[P], namespace: Mapping[str, Any]) -> P:
         error = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in error["loc"]) or "parameters"
         message = str(error["msg"]).removeprefix("Value error, ")
+        value = values.get(str(error["loc"][0])) if error["loc"] else None
+        items = value if isinstance(value, list | tuple) else [value]
+        named = any(isinstance(v, str) and repr(v) in message for v in items)  # named already
+        shown = f" = {value!r}" if error["loc"] and not named else ""
         _short_tracebacks()
-        raise NotebookError(f"parameter {where}: {message}") from None
+        raise NotebookError(f"parameter {where}{shown}: {message}") from None
     except PlannerError as exc:
         _short_tracebacks()
         raise NotebookError(f"parameters: {exc}") from None
+
+
+INJECTED_HEADER = "# Parameters"
+
+
+def injected_names() -> list[str]:
+    """Names assigned by the cell papermill injected just before the running cell, if any."""
+    try:
+        from IPython import get_ipython
+    except ImportError:  # pragma: no cover - outside Jupyter
+        return []
+    shell = get_ipython()
+    history = shell.user_ns.get("In", []) if shell is not None else []
+    if len(history) < 2 or not str(history[-2]).lstrip().startswith(INJECTED_HEADER):
+        return []
+    from planner.notebooks.execute import assigned_names
+
+    return assigned_names(str(history[-2]))
 
 
 def _short_tracebacks() -> None:

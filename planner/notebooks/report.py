@@ -11,7 +11,6 @@ every notebook succeeded, so a failure leaves the previous report intact. Layout
 
 from __future__ import annotations
 
-import datetime as dt
 import html
 import json
 import os
@@ -20,14 +19,20 @@ import sys
 import tempfile
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Sequence
-from concurrent.futures import FIRST_EXCEPTION, Future, ThreadPoolExecutor, wait
-from dataclasses import dataclass
+from concurrent.futures import Future, ThreadPoolExecutor
+from dataclasses import dataclass, replace
+from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 from planner.errors import NotebookError
-from planner.notebooks.execute import RunResult, discover, execute
+from planner.notebooks.execute import NOTEBOOKS_DIR, RunResult, discover, execute
+from planner.notebooks.html import PLOTLY_JS, Page, copy_plotly_js, export_html, warm_up
+from planner.notebooks.kernels import KernelSession, close_thread_event_loop, kill_all
 from planner.notebooks.params import resolve_scenario
+from planner.notebooks.stamp import stamp, stamp_text
 
 DEFAULT_SCENARIOS = ("staging", "production")
 WORKERS = 2
@@ -98,21 +103,40 @@ def build_report(
     if len(set(slugs)) != len(slugs):
         raise NotebookError(f"two scenarios share a report folder name: {', '.join(slugs)}")
     target = out.resolve()
-    _check_target(target)
+    check_target(target)
     target.parent.mkdir(parents=True, exist_ok=True)
-    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
-    building.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
-    jobs = [
-        Job(i, nb, ref, slug)
-        for i, (ref, slug, nb) in enumerate(
-            ((r, s, n) for r, s in zip(refs, slugs, strict=True) for n in books), start=1
-        )
-    ]
     start = time.perf_counter()
+    building = Path(tempfile.mkdtemp(prefix=f".{target.name}.building-", dir=target.parent))
     try:
-        results = _run_all(jobs, building, workers, progress, target)
-        write_index(building / "index.html", jobs, results)
+        building.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
+        jobs = [
+            Job(i, nb, ref, slug)
+            for i, (ref, slug, nb) in enumerate(
+                ((r, s, n) for r, s in zip(refs, slugs, strict=True) for n in books), start=1
+            )
+        ]
+        copy_plotly_js(building)
+        facts: dict[str, Facts] = {}
+
+        def meanwhile() -> None:  # while the kernels start: downloads, dates, warnings
+            began = time.perf_counter()
+            warm_up()
+            _add_timings({"HTML templates compiled (main thread)": time.perf_counter() - began})
+            began = time.perf_counter()
+            for ref, slug in zip(refs, slugs, strict=True):
+                facts[slug] = scenario_facts(ref, building / slug)
+            _add_timings({"downloads, dates, warnings (main thread)": time.perf_counter() - began})
+
+        TIMINGS.clear()
+        results = _run_all(jobs, building, workers, progress, target, start, meanwhile)
+        began = time.perf_counter()
+        write_index(building / "index.html", jobs, results, facts)
+        write_marker(building)
         _swap(building, target)
+        _add_timings({"index and swap": time.perf_counter() - began})
+    except BaseException:
+        kill_all()
+        raise
     finally:
         shutil.rmtree(building, ignore_errors=True)
     progress(
@@ -122,88 +146,271 @@ def build_report(
     return target / "index.html"
 
 
+@dataclass(frozen=True)
+class Facts:
+    """What the index shows per scenario besides the notebooks' headlines."""
+
+    total: Decimal
+    partial: str
+    dates: Any
+    warnings: list[Any]
+    downloads: tuple[tuple[str, str], ...]
+
+
+def scenario_facts(ref: str, folder: Path) -> Facts:
+    """Price the scenario once here: downloads, price-date range, warnings, completeness."""
+    from planner import figures, provenance
+    from planner.catalog import load_catalog
+    from planner.lookahead import look_ahead
+    from planner.notebooks.downloads import write_downloads
+    from planner.pricing import price_scenario
+    from planner.scenario import load_scenario
+
+    scenario = load_scenario(resolve_scenario(ref))
+    catalog = load_catalog(None)
+    report = price_scenario(scenario, catalog, allow_missing=True)
+    eks = scenario.topology.eks
+    result = None
+    if eks is not None and (eks.workloads or eks.workloads_from):
+        from planner.capacity.plan import plan_capacity
+
+        result = plan_capacity(scenario.topology, base_dir=scenario.path.parent)
+    warnings = look_ahead(scenario.topology, report, catalog, capacity=result)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = f"{folder.name}-cost-lines"
+    csv_path, xlsx_path = write_downloads(report, folder, stem)
+    return Facts(
+        figures.total(report),
+        figures.partial_note(report),
+        provenance.date_range(report),
+        warnings,
+        (("CSV", csv_path.name), ("XLSX", xlsx_path.name)),
+    )
+
+
+_sessions = threading.local()
+
+
+TIMINGS: dict[str, float] = {}
+"""Seconds spent per part of the last report, summed over workers (benchmarks/report.py)."""
+_TIMINGS_LOCK = threading.Lock()
+
+
+def _add_timings(parts: dict[str, float]) -> None:
+    with _TIMINGS_LOCK:
+        for key, seconds in parts.items():
+            TIMINGS[key] = TIMINGS.get(key, 0.0) + seconds
+
+
+def _session() -> KernelSession:
+    """This worker thread's warm kernel (a fresh one after a failure closed the last)."""
+    session: KernelSession | None = getattr(_sessions, "session", None)
+    if session is None or session.pid is None:
+        session = KernelSession(NOTEBOOKS_DIR)
+        _sessions.session = session
+        _add_timings(session.timings)
+    return session
+
+
+def _end_worker() -> None:
+    """At the end of a worker thread: stop its kernel, close its event loop."""
+    session: KernelSession | None = getattr(_sessions, "session", None)
+    _sessions.session = None
+    if session is not None:
+        session.close()
+    close_thread_event_loop()
+
+
 def _run_all(
-    jobs: list[Job], root: Path, workers: int, progress: Progress, target: Path
+    jobs: list[Job],
+    root: Path,
+    workers: int,
+    progress: Progress,
+    target: Path,
+    start: float,
+    meanwhile: Callable[[], None] = lambda: None,
 ) -> dict[int, RunResult]:
+    """Run the jobs on ``workers`` threads, each with its warm kernel; stop at the first failure.
+
+    The threads are daemons and the main thread only waits in short joins, so Ctrl-C and
+    SIGTERM reach it at once (the caller kills the kernels and leaves).
+    """
     width = len(str(len(jobs)))
+    stamp_values = stamp()
 
     def run(job: Job) -> RunResult:
         tag = f"[{job.index:>{width}}/{len(jobs)}] {job.notebook.stem} ({job.slug})"
-        progress(f"{tag} started")
+        progress(f"{tag} started, {time.perf_counter() - start:.1f} s elapsed")
         params = {"scenario": job.scenario}
         title = f"{notebook_title(job.notebook)}: {job.slug}"
+        page = Page(
+            plotly_src=f"../{PLOTLY_JS}",
+            downloads=_facts_downloads(job.slug),
+            stamp=stamp_values,
+            extra='<span><a href="../index.html">report index</a></span>',
+        )
         try:
-            result = execute(job.notebook, job.output(root), params, title=title)
+            result = execute(job.notebook, job.output(root), params, html=False, session=_session())
         except NotebookError as exc:
-            progress(f"{tag} FAILED")
-            kept = _keep_failed(job.output(root), target.with_name(f"{target.name}.failed"), job)
+            progress(f"{tag} FAILED after {time.perf_counter() - start:.1f} s")
+            failed = getattr(exc, "failed", None)
+            kept = _keep_failed(failed, target.with_name(f"{target.name}.failed"), job)
             where = f" (executed notebook kept at {kept})" if kept else ""
             raise NotebookError(f"scenario {job.slug}: {exc}{where}") from None
-        progress(f"{tag} done in {result.seconds:.1f} s")
+        progress(
+            f"{tag} done in {result.seconds:.1f} s, {time.perf_counter() - start:.1f} s elapsed"
+        )
+        _add_timings({"notebook execute (computation and drawing)": result.seconds})
+        # the HTML is rendered on the exporter thread while this kernel runs the next notebook
+        exports[job.index] = exporter.submit(_export, result, title, page)
         return result
 
+    exporter = ThreadPoolExecutor(max_workers=1, thread_name_prefix="planner-html")
+    exports: dict[int, Future[RunResult]] = {}
+    queue = deque(jobs)
+    lock = threading.Lock()
+    stop = threading.Event()
     results: dict[int, RunResult] = {}
-    with ThreadPoolExecutor(max_workers=max(1, workers)) as pool:
-        futures: dict[Future[RunResult], Job] = {pool.submit(run, j): j for j in jobs}
-        done, pending = wait(futures, return_when=FIRST_EXCEPTION)
-        failed = [f for f in done if f.exception() is not None]
-        if failed:
-            for f in pending:
-                f.cancel()
-            raise _first(failed, futures)
-        for f in done:
-            results[futures[f].index] = f.result()
+    errors: list[tuple[int, BaseException]] = []
+
+    def worker() -> None:
+        try:
+            while not stop.is_set():
+                with lock:
+                    if not queue:
+                        return
+                    job = queue.popleft()
+                try:
+                    results[job.index] = run(job)
+                except BaseException as exc:
+                    errors.append((job.index, exc))
+                    stop.set()
+                    return
+        finally:
+            _end_worker()
+
+    threads = [
+        threading.Thread(target=worker, name=f"planner-report-{i}", daemon=True)
+        for i in range(max(1, min(workers, len(jobs))))
+    ]
+    try:
+        for thread in threads:
+            thread.start()
+        meanwhile()
+        for thread in threads:
+            while thread.is_alive():
+                thread.join(0.1)
+        if not errors:
+            for index, future in exports.items():
+                results[index] = future.result()
+    except BaseException:
+        stop.set()
+        exporter.shutdown(wait=False, cancel_futures=True)
+        kill_all()
+        raise
+    exporter.shutdown(wait=True, cancel_futures=True)
+    if errors:
+        exc = min(errors, key=lambda e: e[0])[1]
+        if isinstance(exc, NotebookError):
+            raise NotebookError(f"{exc}; the previous report is unchanged")
+        raise exc
     return results
 
 
-def _first(failed: list[Future[RunResult]], futures: dict[Future[RunResult], Job]) -> BaseException:
-    failed.sort(key=lambda f: futures[f].index)
-    exc = failed[0].exception()
-    assert exc is not None
-    if isinstance(exc, NotebookError):
-        return NotebookError(f"{exc}; the previous report is unchanged")
-    return exc
+def _export(result: RunResult, title: str, page: Page) -> RunResult:
+    if result.nb is None:  # nothing to render (a stand-in execute)
+        return result
+    began = time.perf_counter()
+    code, finance = export_html(result.nb, result.output, title, page)
+    seconds = time.perf_counter() - began
+    _add_timings({"notebook HTML export (both pages)": seconds})
+    return replace(result, html=code, finance_html=finance, nb=None)
 
 
-def _keep_failed(output: Path, folder: Path, job: Job) -> Path | None:
+def _facts_downloads(slug: str) -> tuple[tuple[str, str], ...]:
+    """The scenario's downloads (written by :func:`scenario_facts` while kernels start)."""
+    stem = f"{slug}-cost-lines"
+    return (("CSV", f"{stem}.csv"), ("XLSX", f"{stem}.xlsx"))
+
+
+def _keep_failed(failed: Path | None, folder: Path, job: Job) -> Path | None:
     """Keep a failed executed notebook (it shows the failing cell) outside the build folder."""
-    if not output.is_file():
+    if failed is None or not failed.is_file():
         return None
-    kept = folder / job.slug / output.name
+    kept = folder / job.slug / failed.name
     kept.parent.mkdir(parents=True, exist_ok=True)
-    shutil.copyfile(output, kept)
+    shutil.copyfile(failed, kept)
     return kept
 
 
-def _check_target(target: Path) -> None:
-    """Refuse to replace a folder that is not a report (``--out .`` must not wipe a project)."""
-    if not target.exists():
+MARKER_FILE = ".planner-report"
+
+
+def write_marker(folder: Path) -> None:
+    """List every file planner wrote; only a folder whose files are all listed is replaced."""
+    files = sorted(str(p.relative_to(folder)) for p in folder.rglob("*") if p.is_file())
+    (folder / MARKER_FILE).write_text(
+        json.dumps({"planner_report": 1, "files": files}, indent=1) + "\n", encoding="utf-8"
+    )
+
+
+def check_target(target: Path) -> None:
+    """Refuse a --out that holds anything planner did not write (one line, nothing deleted).
+
+    A folder is replaceable when it is missing, empty, or a planner report whose marker file
+    lists every file in it.
+    """
+    if not target.exists() and not target.is_symlink():
         return
-    if not target.is_dir():
-        raise NotebookError(f"{target}: --out exists and is not a folder")
-    index = target / "index.html"
-    is_report = index.is_file() and MARKER in index.read_text(encoding="utf-8", errors="replace")
-    if any(target.iterdir()) and not is_report:
+    if target.is_symlink() or not target.is_dir():
+        raise NotebookError(f"{target}: --out exists and is not a folder; choose a folder")
+    present = sorted(str(p.relative_to(target)) for p in target.rglob("*") if not p.is_dir())
+    if not present and not any(target.iterdir()):
+        return
+    marker = target / MARKER_FILE
+    try:
+        listed = set(json.loads(marker.read_text(encoding="utf-8"))["files"])
+    except (OSError, ValueError, KeyError, TypeError):
         raise NotebookError(
-            f"{target}: --out is a folder with other files, not a planner report; "
-            "choose an empty or new folder"
+            f"{target}: --out is a folder that is not a planner report (no {MARKER_FILE} "
+            "marker); choose an empty or new folder"
+        ) from None
+    foreign = [p for p in present if p != MARKER_FILE and p not in listed]
+    if foreign:
+        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
+        raise NotebookError(
+            f"{target / foreign[0]}{more}: not written by planner; move it out of the report "
+            "folder or choose another --out (nothing was deleted)"
         )
 
 
 def _swap(new: Path, target: Path) -> None:
-    """Rename ``new`` over ``target``; the old report is removed only after the swap."""
-    old: Path | None = None
-    if target.exists():
-        old = target.with_name(f".{target.name}.old-{os.getpid()}")
-        target.rename(old)
+    """Rename ``new`` over ``target`` under a lock on the parent folder (one swap at a time).
+
+    The old report moves to a unique hidden name and is removed only after the swap.
+    """
+    import fcntl
+
+    lock = os.open(target.parent, os.O_RDONLY)
     try:
-        new.rename(target)
-    except OSError:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        check_target(target)  # again: a user may have added a file while we built
+        old: Path | None = None
+        if target.exists():
+            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
+            os.rename(target, old / "report")
+        try:
+            os.rename(new, target)
+        except OSError:
+            if old is not None:
+                os.rename(old / "report", target)
+                shutil.rmtree(old, ignore_errors=True)
+            raise
         if old is not None:
-            old.rename(target)
-        raise
-    if old is not None:
-        shutil.rmtree(old, ignore_errors=True)
+            shutil.rmtree(old, ignore_errors=True)
+    finally:
+        fcntl.flock(lock, fcntl.LOCK_UN)
+        os.close(lock)
 
 
 STYLE = """
@@ -214,39 +421,69 @@ section { border-top: 1px solid #ddd; margin-top: 1.5em; padding-top: 0.5em; }
 .total { font-size: 1.6em; font-weight: bold; margin: 0.2em 0; }
 ul.headlines { padding-left: 1.2em; } table { border-collapse: collapse; margin-top: 0.6em; }
 td, th { text-align: left; padding: 0.3em 1em 0.3em 0; border-bottom: 1px solid #eee; }
-a { color: #1f5fa8; }
+a { color: #1f5fa8; } .partial { color: #b00; font-size: 0.6em; }
+ul.warnings li { margin-bottom: 0.3em; }
+@media print { @page { size: A4; margin: 12mm; } body { max-width: none; margin: 0; } }
 """
 
 
-def write_index(path: Path, jobs: Sequence[Job], results: dict[int, RunResult]) -> None:
-    """index.html: per scenario, the headline numbers and a link to every rendered notebook."""
+def write_index(
+    path: Path,
+    jobs: Sequence[Job],
+    results: dict[int, RunResult],
+    facts: dict[str, Facts] | None = None,
+) -> None:
+    """index.html: per scenario, the total, the price dates, the warnings, the headlines and
+    a link to every rendered notebook and download."""
+    from planner.figures import annual, usd
+
     esc = html.escape
-    now = dt.datetime.now(dt.UTC).strftime("%Y-%m-%d %H:%M UTC")
+    facts = facts or {}
+    values = stamp()
     parts = [
         "<!DOCTYPE html>",
         MARKER,
         '<html lang="en"><head><meta charset="utf-8"><title>planner report</title>',
         f"<style>{STYLE}</style></head><body>",
         "<h1>AWS cost and capacity report</h1>",
-        f'<p class="meta">Built {esc(now)}. US dollars per month at AWS list prices. '
-        "Open the <em>finance</em> pages for tables and charts without code.</p>",
+        '<p class="meta">US dollars at AWS list prices; each cost line is rounded to the cent '
+        "and totals add the rounded lines. Open the <em>finance</em> pages for tables and "
+        f'charts without code.</p><p class="meta">{esc(stamp_text(values))}</p>',
     ]
-    snapshot = ""
     for slug in dict.fromkeys(j.slug for j in jobs):
         mine = [j for j in jobs if j.slug == slug]
         summaries = [results[j.index].summary for j in mine if j.index in results]
-        total = next((s["total_monthly_usd"] for s in summaries if "total_monthly_usd" in s), None)
-        snapshot = snapshot or next(
-            (str(s["price_snapshot"]) for s in summaries if "price_snapshot" in s), ""
-        )
+        fact = facts.get(slug)
         parts.append(f"<section><h2>{esc(slug)}</h2>")
-        if total is not None:
-            parts.append(f'<p class="total">${float(total):,.2f} a month</p>')
+        if fact is not None:
+            partial = (
+                f' <span class="partial">{esc(fact.partial.upper())}</span>' if fact.partial else ""
+            )
+            parts.append(
+                f'<p class="total">{esc(usd(fact.total))} a month{partial}</p>'
+                f'<p class="meta">{esc(usd(annual(fact.total)))} a year. Prices: '
+                f"{esc(fact.dates.sentence())}.</p>"
+            )
+        else:
+            total = next(
+                (s["total_monthly_usd"] for s in summaries if "total_monthly_usd" in s), None
+            )
+            if total is not None:
+                parts.append(f'<p class="total">{esc(usd(total))} a month</p>')
         lines = [s["headline"] for s in summaries if s.get("headline")]
         if lines:
             parts.append(
                 '<ul class="headlines">'
                 + "".join(f"<li>{esc(str(h))}</li>" for h in lines)
+                + "</ul>"
+            )
+        if fact is not None and fact.warnings:
+            parts.append(
+                '<h3>Warnings</h3><ul class="warnings">'
+                + "".join(
+                    f"<li><b>{esc(w.date or 'now')}</b> {esc(w.message)}</li>"
+                    for w in fact.warnings
+                )
                 + "</ul>"
             )
         parts.append(
@@ -262,8 +499,13 @@ def write_index(path: Path, jobs: Sequence[Job], results: dict[int, RunResult]) 
                 f'<td><a href="{base}.html">with code</a></td>'
                 f'<td><a href="{base}.ipynb">{esc(stem)}.ipynb</a></td></tr>'
             )
-        parts.append("</table></section>")
-    if snapshot:
-        parts.append(f'<p class="meta">Price snapshot: {esc(snapshot)}.</p>')
+        parts.append("</table>")
+        if fact is not None and fact.downloads:
+            links = " · ".join(
+                f'<a href="{esc(slug)}/{esc(href)}" download>{esc(label)}</a>'
+                for label, href in fact.downloads
+            )
+            parts.append(f'<p class="meta">Cost lines and assumptions: {links}</p>')
+        parts.append("</section>")
     parts.append("</body></html>")
     path.write_text("\n".join(parts) + "\n", encoding="utf-8")

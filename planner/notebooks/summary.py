@@ -28,3 +28,21 @@ def read(nb: Any) -> dict[str, Any]:
             if SUMMARY_MIME in data:
                 found = dict(data[SUMMARY_MIME])
     return found
+
+
+def without_summary(nb: Any) -> Any:
+    """A shallow copy without the summary output (no visible form; nbconvert would warn)."""
+    from nbformat import NotebookNode as _NotebookNode
+
+    node: Any = _NotebookNode  # nbformat is untyped
+
+    def keep(output: Any) -> bool:
+        return SUMMARY_MIME not in output.get("data", {})
+
+    cells = [
+        node({**cell, "outputs": [o for o in cell.outputs if keep(o)]})
+        if cell.cell_type == "code" and not all(keep(o) for o in cell.outputs)
+        else cell
+        for cell in nb.cells
+    ]
+    return node({**nb, "cells": cells})

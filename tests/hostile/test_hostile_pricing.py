@@ -174,12 +174,16 @@ def test_unplaced_pods_warn_in_the_notebook_summaries(tmp_path: Path) -> None:
     scenario = load_scenario(path)
     report = price_scenario(scenario)
     result, costs = scenario_capacity_range(scenario)
-    summary = capacity_summary(Capacity(report, result, {str(k): v for k, v in costs.items()}))
+    from planner.figures import state_totals
+
+    shown = state_totals(scenario.topology, result)
+    states = {str(k): v for k, v in costs.items()}
+    summary = capacity_summary(Capacity(report, result, states, shown, []))
     assert summary["ok"] is False
-    assert [w.split(" (")[0] for w in summary["warnings"]] == [
+    assert [w.split(" (")[0] for w in summary["capacity_warnings"]] == [
         "capacity: 1 huge pod(s) cannot be placed at min replicas",
         "capacity: 1 huge pod(s) cannot be placed at expected replicas",
         "capacity: 3 huge pod(s) cannot be placed at max replicas",
     ]
-    overview = overview_summary(Overview(report, {}, None, None))
-    assert any("at expected replicas" in w for w in overview["warnings"])
+    overview = overview_summary(Overview(report, {}, None, None, [], []))
+    assert any("at expected replicas" in w for w in overview["pricing_warnings"])

@@ -77,7 +77,6 @@ def _instance_line(
     # assumed discount, marked as such.
     spot = ctx.catalog.find("AmazonEC2", ctx.region, f"instance/{group.instance_type}", SPOT)
     if spot is not None:
-        ctx.check_age(spot)
         return priced_line(
             resource,
             "AmazonEC2",

@@ -1,0 +1,121 @@
+"""The figures finance reads: one rounding rule and one formatter for every table and chart.
+
+The rule (stated in the README, "Rounding"): **each cost line is rounded to the cent, half
+up, first; every subtotal and total is the sum of the rounded lines.** A table's displayed
+rows therefore always add up to its displayed TOTAL, in the CLI table, JSON, CSV, XLSX and
+HTML. A delta is the difference of the two displayed figures. The exact sums stay available
+as ``*_exact`` fields in JSON.
+
+:func:`usd` is the one money formatter: tables, chart labels and hovers call it, so $132.50
+shows as ``$133`` at whole dollars everywhere (half up, never half even).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from decimal import ROUND_HALF_UP, Decimal
+from typing import TYPE_CHECKING
+
+from planner.money import CENT, ZERO, to_decimal
+
+if TYPE_CHECKING:
+    from planner.capacity.model import CapacityResult
+    from planner.catalog import PriceCatalog
+    from planner.costing.engine import CostReport
+    from planner.costing.lines import CostLine
+    from planner.topology import Topology
+
+MONTHS_PER_YEAR = 12
+
+
+def round_usd(value: Decimal | float | int, decimals: int = 2) -> Decimal:
+    """Half-up rounding to ``decimals`` places (floats through their shortest repr)."""
+    exponent = CENT if decimals == 2 else Decimal(1).scaleb(-decimals)
+    return to_decimal(value).quantize(exponent, rounding=ROUND_HALF_UP)
+
+
+def usd(value: Decimal | float | int, decimals: int = 2, *, signed: bool = False) -> str:
+    """``$1,234.56`` (``-$1.00``; ``+$1.00`` when ``signed``), rounded half up."""
+    rounded = round_usd(value, decimals)
+    sign = "-" if rounded < 0 else ("+" if signed and rounded > 0 else "")
+    return f"{sign}${abs(rounded):,.{decimals}f}"
+
+
+def line_usd(line: CostLine) -> Decimal | None:
+    """A line's displayed monthly amount: rounded to the cent (None when unpriced)."""
+    return None if line.monthly_usd is None else round_usd(line.monthly_usd)
+
+
+def sum_rounded(lines: Iterable[CostLine]) -> Decimal:
+    """The displayed total of some lines: the sum of their rounded amounts."""
+    total = ZERO
+    for ln in lines:
+        shown = line_usd(ln)
+        if shown is not None:
+            total += shown
+    return total
+
+
+def total(report: CostReport) -> Decimal:
+    """The report's displayed monthly total (sum of rounded lines)."""
+    return sum_rounded(report.lines)
+
+
+def by_service(report: CostReport) -> dict[str, Decimal]:
+    """Displayed monthly total per AWS service code (sums of rounded lines)."""
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for ln in report.lines:
+        shown = line_usd(ln)
+        if shown is not None:
+            totals[ln.service] += shown
+    return dict(totals)
+
+
+def by_resource(report: CostReport) -> dict[tuple[str, str], Decimal]:
+    """Displayed monthly total per (service code, resource)."""
+    totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for ln in report.lines:
+        shown = line_usd(ln)
+        if shown is not None:
+            totals[(ln.service, ln.resource)] += shown
+    return dict(totals)
+
+
+def annual(monthly: Decimal) -> Decimal:
+    """Twelve displayed months (a sum of cents, so it needs no rounding of its own)."""
+    return monthly * MONTHS_PER_YEAR
+
+
+def partial_note(report: CostReport) -> str:
+    """``"partial: 19 of 23 lines unpriced"``, or "" when every line has a price."""
+    missing = len(report.missing)
+    if not missing:
+        return ""
+    return f"partial: {missing} of {len(report.lines)} lines unpriced"
+
+
+def pct(old: Decimal, new: Decimal) -> str:
+    """Change from ``old`` to ``new`` in percent, one decimal, signed ("new" from zero)."""
+    if old == 0:
+        return "new" if new else ""
+    change = ((new - old) / old * 100).quantize(Decimal("0.1"), rounding=ROUND_HALF_UP)
+    return f"{change:+.1f}%"
+
+
+def state_totals(
+    topology: Topology,
+    result: CapacityResult,
+    catalog: PriceCatalog | None = None,
+    *,
+    allow_missing: bool = False,
+) -> dict[str, Decimal]:
+    """Displayed monthly total at each capacity state (min / expected / max).
+
+    The state's lines are priced at its node counts and rounded first, like every other total,
+    so the "expected" figure is the one the cost overview shows for a ``from_capacity`` scenario.
+    """
+    from planner.pricing import price_states
+
+    reports = price_states(topology, result, catalog, allow_missing=allow_missing)
+    return {state: total(report) for state, report in reports.items()}

@@ -1,0 +1,184 @@
+"""Both HTML pages of an executed notebook from one nbconvert rendering.
+
+``<name>.html`` keeps the code (engineers); ``<name>.finance.html`` drops it (finance). The
+template wraps code in markers; the finance page is the same text with those parts cut out,
+so each notebook is rendered once, and without nbconvert's BeautifulSoup pass (it only adds
+``tabindex`` and image ``alt`` attributes; our outputs have no images). Each page links the
+report's one shared ``plotly.min.js`` by a relative path and carries a banner with the
+version stamp, the CSV/XLSX downloads and a link to the other view.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+PLOTLY_JS = "plotly.min.js"
+
+_CELL = re.compile(r"<!--planner:cell-->.*?<!--/planner:cell-->", re.S)
+_CODE = re.compile(r"<!--planner:code-->.*?<!--/planner:code-->", re.S)
+_MARKS = re.compile(r"<!--/?planner:(?:cell|code)-->")
+# plotly's notebook renderer adds a MathJax <script src> from a CDN; our labels use no LaTeX.
+_REMOTE_MATHJAX = re.compile(
+    r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*"></script>'
+)
+
+PAGE_CSS = """
+<style type="text/css">
+.planner-banner { font: 13px Helvetica, Arial, sans-serif; color: #444; border-bottom: 1px solid
+  #ddd; padding: 6px 12px; display: flex; flex-wrap: wrap; gap: 4px 18px; }
+.planner-banner a { color: #1f5fa8; }
+.jp-RenderedHTMLCommon table { font-variant-numeric: tabular-nums; }
+@media print {
+  @page { size: A4; margin: 12mm 10mm; }
+  html, body, main { margin: 0 !important; padding: 0 !important; width: auto !important; }
+  .jp-Notebook { padding: 0 !important; }
+  .modebar, .modebar-container, .jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
+  .jp-Cell, .jp-OutputArea, .jp-OutputArea-child, .jp-OutputArea-output,
+  .jp-RenderedHTMLCommon { overflow: visible !important; max-width: 100% !important;
+    padding: 0 !important; margin: 0 !important; }
+  .jp-RenderedHTMLCommon table { width: 100% !important; table-layout: auto !important;
+    font-size: 7pt !important; max-width: 100% !important; }
+  .jp-RenderedHTMLCommon td, .jp-RenderedHTMLCommon th { white-space: normal !important;
+    overflow-wrap: break-word; word-break: normal; padding: 1px 3px !important;
+    max-width: none !important; }
+  .plotly-graph-div, .js-plotly-plot { max-width: 100% !important; break-inside: avoid; }
+  .jp-RenderedHTMLCommon tr, .jp-RenderedHTMLCommon img { break-inside: avoid; }
+  a { color: inherit; text-decoration: none; }
+}
+</style>
+"""
+
+
+@dataclass(frozen=True)
+class Page:
+    """What a page links to besides its notebook: shared plotly.js, downloads, stamp."""
+
+    plotly_src: str = PLOTLY_JS
+    downloads: tuple[tuple[str, str], ...] = ()
+    """(label, relative href) pairs: the CSV and XLSX of the scenario's cost lines."""
+    stamp: dict[str, str] = field(default_factory=dict)
+    extra: str = ""
+    """More HTML for the banner (e.g. a link back to the report index)."""
+
+
+def export_html(nb: Any, output: Path, title: str, page: Page | None = None) -> tuple[Path, Path]:
+    """``<name>.html`` with code and ``<name>.finance.html`` without, from one rendering."""
+    from planner.notebooks.summary import without_summary
+
+    page = page or Page()
+    body = render(without_summary(nb), title)
+    code_path = output.with_suffix(".html")
+    finance_path = output.with_suffix(".finance.html")
+    finance = _CODE.sub("", _CELL.sub("", body))
+    with_code = _MARKS.sub("", body)
+    _write(code_path, _finish(with_code, page, finance_path.name, "finance view (no code)"))
+    _write(finance_path, _finish(finance, page, code_path.name, "view with code"))
+    return code_path, finance_path
+
+
+def _write(path: Path, text: str) -> None:
+    path.write_text(text, encoding="utf-8")
+
+
+def _finish(body: str, page: Page, other: str, other_label: str) -> str:
+    from planner.notebooks.stamp import stamp_text
+
+    esc = html.escape
+    head = PAGE_CSS
+    if page.plotly_src:
+        head += f'<script src="{esc(page.plotly_src)}" charset="utf-8"></script>\n'
+    links = " · ".join(
+        f'<a href="{esc(href)}" download>{esc(label)}</a>' for label, href in page.downloads
+    )
+    parts = []
+    if links:
+        parts.append(f"<span>Download the cost lines: {links}</span>")
+    parts.append(f'<span><a href="{esc(other)}">{esc(other_label)}</a></span>')
+    if page.extra:
+        parts.append(page.extra)
+    if page.stamp:
+        parts.append(f'<span class="planner-stamp">{esc(stamp_text(page.stamp))}</span>')
+    banner = '<div class="planner-banner">' + "".join(parts) + "</div>"
+    body = _REMOTE_MATHJAX.sub("", body)
+    return body.replace("<!--planner:head-->", head, 1).replace("<!--planner:banner-->", banner, 1)
+
+
+_lock = threading.Lock()
+_shared: list[Any] = []
+
+
+def render(nb: Any, title: str) -> str:
+    """The page HTML (code marked), like HTMLExporter but without its BeautifulSoup pass.
+
+    One exporter for the process (its templates compile once; :func:`warm_up` does that
+    while the report's kernels start); renderings take turns.
+    """
+    with _lock:
+        return _render(_exporter(), nb, title)
+
+
+def warm_up() -> None:
+    """Import nbconvert and compile the templates now, e.g. while kernels start."""
+    import nbformat.v4
+
+    v4: Any = nbformat.v4  # untyped
+    render(v4.new_notebook(cells=[v4.new_markdown_cell("warm-up")]), "warm-up")
+
+
+def _render(exporter: Any, nb: Any, title: str) -> str:
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters import highlight, widgetsdatatypefilter
+
+    Highlight2HTML: Any = highlight.Highlight2HTML  # nbconvert is untyped
+    WidgetsDataTypeFilter: Any = widgetsdatatypefilter.WidgetsDataTypeFilter
+
+    resources = exporter._init_resources({"metadata": {"name": title}})
+    exporter.register_filter(
+        "highlight_code", Highlight2HTML(pygments_lexer="python", parent=exporter)
+    )
+    exporter.register_filter(
+        "filter_data_type",
+        WidgetsDataTypeFilter(
+            notebook_metadata=exporter._nb_metadata, parent=exporter, resources=resources
+        ),
+    )
+    body, _ = TemplateExporter.from_notebook_node(exporter, nb, resources)
+    return str(body)
+
+
+def _exporter() -> Any:
+    """The process's HTML exporter (call with ``_lock`` held)."""
+    if not _shared:
+        from planner.importing import without_slow_optional_imports
+
+        with without_slow_optional_imports():
+            from nbconvert import HTMLExporter as _HTMLExporter
+
+        cls: Any = _HTMLExporter  # nbconvert is untyped
+        _shared.append(cls(extra_template_basedirs=[str(TEMPLATES)], template_name="planner"))
+    return _shared[0]
+
+
+def plotly_js_path() -> Path:
+    """plotly.js as plotly ships it (``plotly/package_data/plotly.min.js``)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("plotly")
+    assert spec is not None and spec.origin is not None
+    return Path(spec.origin).parent / "package_data" / PLOTLY_JS
+
+
+def copy_plotly_js(folder: Path) -> Path:
+    """Put the shared ``plotly.min.js`` in ``folder`` (a copy: the report owns its files)."""
+    import shutil
+
+    target = folder / PLOTLY_JS
+    if not target.exists():
+        shutil.copyfile(plotly_js_path(), target)
+    return target

@@ -1,0 +1,177 @@
+"""The bundled report in headless Chromium, as finance opens it: from file://, offline.
+
+Every finance page loads without console errors, draws the expected number of charts, its
+tables foot as displayed, its CSV/XLSX links resolve to files with the same TOTAL, and the
+staging cost overview prints to A4 without a clipped table and without the plotly toolbar.
+Chromium is Debian's ``chromium`` package; ``.ci/run`` installs it before ``make test``.
+"""
+
+from __future__ import annotations
+
+import re
+from decimal import Decimal
+from pathlib import Path
+from typing import Any
+from urllib.parse import unquote, urlparse
+
+import pytest
+from browser import Page, browser, chromium_path
+from test_notebooks_run import CHARTS, built_report  # noqa: F401 - the shared report fixture
+
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
+
+SCENARIOS = ("staging", "production")
+# charts per notebook on production: no hand estimate there, so no audit chart
+PRODUCTION_CHARTS = {**CHARTS, "cost_overview": 3}
+SHOTS = Path(__file__).resolve().parent.parent / ".browser-shots"
+
+TABLES_JS = """
+[...document.querySelectorAll('.jp-OutputArea-output table')].map(t =>
+  [...t.querySelectorAll('tr')].map(r => [...r.children].map(c => c.innerText.trim())))
+"""
+CHARTS_JS = """
+[...document.querySelectorAll('.js-plotly-plot')].filter(d =>
+  d.querySelector('svg.main-svg') && d.querySelectorAll('.point, .bars path, .trace').length
+).length
+"""
+LINKS_JS = "[...document.querySelectorAll('a[download]')].map(a => a.href)"
+# In print layout: every table and every cell inside the printable width, no toolbar shown
+CLIPPED_JS = """
+(() => {
+  const width = document.documentElement.clientWidth;
+  const out = [];
+  document.querySelectorAll('table').forEach((t, i) => {
+    const box = t.getBoundingClientRect();
+    if (box.right > width + 1 || box.left < -1) out.push(`table ${i}: ${box.left}-${box.right}`);
+    t.querySelectorAll('td, th').forEach(c => {
+      const b = c.getBoundingClientRect();
+      if (b.right > width + 1) out.push(`table ${i} cell ${c.innerText.slice(0, 20)}`);
+    });
+    let p = t.parentElement;
+    while (p) {
+      if (p.scrollWidth > p.clientWidth + 1 && getComputedStyle(p).overflowX !== 'visible')
+        out.push(`table ${i} scrolls inside ${p.className}`);
+      p = p.parentElement;
+    }
+  });
+  const bars = [...document.querySelectorAll('.modebar')]
+    .filter(m => getComputedStyle(m).display !== 'none');
+  if (bars.length) out.push(`${bars.length} plotly toolbars visible`);
+  return out;
+})()
+"""
+
+
+@pytest.fixture(scope="module")
+def chromium() -> str:
+    path = chromium_path()
+    if path is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium; .ci/run does)")
+    return path
+
+
+def _money(text: str) -> Decimal | None:
+    match = re.fullmatch(r"(-?)\$([\d,]+(?:\.\d+)?)", text)
+    if not match:
+        return None
+    return Decimal(match.group(1) + match.group(2).replace(",", ""))
+
+
+def check_tables_foot(tables: list[list[list[str]]], where: str) -> int:
+    """Each table with a TOTAL row: every money column's rows add up to its TOTAL as shown."""
+    checked = 0
+    for rows in tables:
+        body = rows[1:]
+        for t, row in enumerate(body):
+            if not row or not (row[0] == "TOTAL" or row[0].startswith("TOTAL (")):
+                continue
+            for col, cell in enumerate(row):
+                total = _money(cell)
+                if total is None or col == 0:
+                    continue
+                start = max((i + 1 for i in range(t) if body[i][0].startswith("TOTAL")), default=0)
+                values = [_money(r[col]) for r in body[start:t] if col < len(r)]
+                assert sum(v for v in values if v is not None) == total, (where, rows[0][col])
+                checked += 1
+    return checked
+
+
+def _open(page: Page, path: Path) -> None:
+    page.events.clear()
+    page.open(path.as_uri())
+
+
+@pytest.mark.parametrize("scenario", SCENARIOS)
+def test_finance_pages_in_chromium(
+    chromium: str,
+    built_report: Path,  # noqa: F811
+    scenario: str,
+) -> None:
+    expected = CHARTS if scenario == "staging" else PRODUCTION_CHARTS
+    SHOTS.mkdir(exist_ok=True)
+    footed = 0
+    with browser(chromium) as page:
+        for notebook, charts in expected.items():
+            path = built_report / scenario / f"{notebook}.finance.html"
+            _open(page, path)
+            assert page.errors() == [], f"{path.name}: console errors"
+            assert page.evaluate(CHARTS_JS) == charts, f"{scenario}/{notebook}: charts drawn"
+            footed += check_tables_foot(page.evaluate(TABLES_JS), f"{scenario}/{notebook}")
+            links = page.evaluate(LINKS_JS)
+            assert len(links) == 2, links
+            for link in links:
+                target = Path(unquote(urlparse(link).path))
+                assert target.is_file() and target.parent == path.parent, link
+            _check_downloads(links, page.evaluate(TABLES_JS))
+            page.screenshot(SHOTS / f"{scenario}-{notebook}.png")
+        _open(page, built_report / "index.html")
+        assert page.errors() == []
+        text = page.evaluate("document.body.innerText")
+        assert "Warnings" in text and "price data dated" in text
+    assert footed >= 5
+
+
+def _check_downloads(links: list[str], tables: Any) -> None:
+    """The XLSX holds money as numbers in a currency format; its TOTAL adds its lines."""
+    from openpyxl import load_workbook
+
+    xlsx = next(Path(unquote(urlparse(u).path)) for u in links if u.endswith(".xlsx"))
+    book = load_workbook(xlsx)
+    sheet = book["cost lines"]
+    header = [c.value for c in sheet[1]]
+    col = header.index("monthly_usd")
+    rows = list(sheet.iter_rows(min_row=2, values_only=True))
+    *lines, total = rows
+    assert str(total[0]).startswith("TOTAL")
+    assert all(isinstance(r[col], float | int) or r[col] is None for r in rows)
+    cents = sum(round(r[col] * 100) for r in lines if r[col] is not None)
+    assert cents == round(total[col] * 100)
+    assert "$" in sheet.cell(row=2, column=col + 1).number_format
+    assert "assumptions" in book.sheetnames
+
+
+def test_staging_overview_prints_to_a4_without_clipping(
+    chromium: str,
+    built_report: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    path = built_report / "staging" / "cost_overview.finance.html"
+    with browser(chromium) as page:
+        # A4 minus the 10 mm side margins of the print stylesheet: 190 mm at 96 dpi = 718 px
+        page.call(
+            "Emulation.setDeviceMetricsOverride",
+            width=718,
+            height=1000,
+            deviceScaleFactor=1,
+            mobile=False,
+        )
+        page.call("Emulation.setEmulatedMedia", media="print")
+        _open(page, path)
+        assert page.errors() == []
+        assert page.evaluate(CLIPPED_JS) == []
+        assert page.evaluate(CHARTS_JS) == CHARTS["cost_overview"]  # charts kept in print
+        page.screenshot(SHOTS / "staging-cost_overview-print.png")
+        pdf = tmp_path / "cost_overview.pdf"
+        page.pdf(pdf)
+    data = pdf.read_bytes()
+    assert data.startswith(b"%PDF") and data.count(b"/Type /Page") >= 2
