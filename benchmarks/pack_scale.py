@@ -16,29 +16,13 @@ import argparse
 import random
 import time
 
-from planner.capacity.allocatable import node_allocatable
-from planner.capacity.instances import instance_spec
-from planner.capacity.packing import GroupSpec, PodSpec, pack
+from bench_groups import TYPES, groups
+
+from planner.capacity.packing import PodSpec, pack
 from planner.capacity.plan import plan_capacity
 from planner.capacity.resources import MIB, Resources
 from planner.scenario import load_scenario
 from planner.topology import Topology
-
-DAEMONSETS = Resources(125, 0, 2)  # aws-node 25m + kube-proxy 100m
-TYPES = (("general", "m5.2xlarge"), ("compute", "c5.4xlarge"), ("memory", "r5.2xlarge"))
-
-
-def groups() -> list[GroupSpec]:
-    out = []
-    for name, itype in TYPES:
-        a = node_allocatable(instance_spec(itype))
-        free = Resources(
-            a.cpu_millicores - DAEMONSETS.cpu_m,
-            a.memory_mib * MIB - DAEMONSETS.memory_bytes,
-            a.max_pods - DAEMONSETS.pods,
-        )
-        out.append(GroupSpec(name, free, 1, None))
-    return out
 
 
 def workloads(pods: int, seed: int) -> list[tuple[str, int, int, int, bool]]:

@@ -181,6 +181,17 @@ def load_overlay(
     return _validated(document, source, path, (*chain, path), roots)
 
 
+def overlay_item(items: list[dict[str, Any]], name: str) -> dict[str, Any]:
+    """The entry for ``name`` in an overlay's list of named items, appended on first use (an
+    overlay merges such lists by ``name``)."""
+    for item in items:
+        if item["name"] == name:
+            return item
+    item = {"name": name}
+    items.append(item)
+    return item
+
+
 def _roots(path: Path, allow_paths: Sequence[str | Path]) -> tuple[Path, ...]:
     roots = [_resolved(path.parent), _resolved(bundled_scenarios_dir())]
     for extra in allow_paths:

@@ -22,7 +22,7 @@ import json
 import re
 import sys
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Iterator
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
@@ -183,24 +183,11 @@ class Builder:
             what=f"{service} {product} {region}",
         )
         value = value * scale
-        self.add(
-            {
-                "service": service,
-                "region": region,
-                "product": product,
-                "attributes": attributes or f"infracost usage type: {usage}",
-                "term": "OnDemand",
-                "lease": "",
-                "purchase_option": "",
-                "offering_class": "",
-                "unit": unit,
-                "usd": plain(value),
-                "price_kind": "derived" if derivation else ("list (restored)" if note else "list"),
-                "derivation": "; ".join(x for x in (note, derivation) if x),
-                "source": source_of(row),
-                "source_date": date_of(row),
-            }
-        )
+        out = _managed_row(service, product, unit, value, row, usage)  # row is in region
+        out["attributes"] = attributes or out["attributes"]
+        out["price_kind"] = "derived" if derivation else ("list (restored)" if note else "list")
+        out["derivation"] = "; ".join(x for x in (note, derivation) if x)
+        self.add(out)
         return value
 
 
@@ -306,29 +293,48 @@ def build_ec2(b: Builder, sources: Path) -> None:
         )
 
 
-def build_rds(b: Builder) -> None:
-    b.lenient = True
+def _scraped_instances(b: Builder, service: str) -> Iterator[Row]:
+    """The source's instance rows of a service, less reserved rows at 0 (an effective hourly
+    rate of 0 is a scraper artefact, not a price)."""
     for r in b.rows:
-        if r["service"] != "AmazonRDS" or not r["instance_type"]:
+        if r["service"] != service or not r["instance_type"]:
             continue
         if r["term"] == "Reserved" and Decimal(r["usd"]) == 0:
-            continue  # an effective hourly rate of 0 is a scraper artefact, not a price
-        single = {
-            "service": "AmazonRDS",
-            "region": r["region"],
-            "product": f"db/{r['instance_type']}/{r['engine']}/Single-AZ",
-            "attributes": "deploymentOption=Single-AZ (the source lists Single-AZ prices)",
-            "term": r["term"],
-            "lease": r["lease"],
-            "purchase_option": r["purchase_option"],
-            "offering_class": r["offering_class"],
-            "unit": "Hrs" if r["term"] == "OnDemand" else "Hrs (effective, upfront amortised)",
-            "usd": plain(Decimal(r["usd"])),
-            "price_kind": "list" if r["term"] == "OnDemand" else "effective hourly",
-            "derivation": "",
-            "source": source_of(r),
-            "source_date": date_of(r),
-        }
+            continue
+        yield r
+
+
+def _instance_row(r: Row, service: str, product: str, attributes: str) -> Row:
+    """A scraped instance price (RDS, ElastiCache): on-demand list, or a reserved term's
+    effective hourly rate with the upfront amortised in it."""
+    on_demand = r["term"] == "OnDemand"
+    return {
+        "service": service,
+        "region": r["region"],
+        "product": product,
+        "attributes": attributes,
+        "term": r["term"],
+        "lease": r["lease"],
+        "purchase_option": r["purchase_option"],
+        "offering_class": r["offering_class"],
+        "unit": "Hrs" if on_demand else "Hrs (effective, upfront amortised)",
+        "usd": plain(Decimal(r["usd"])),
+        "price_kind": "list" if on_demand else "effective hourly",
+        "derivation": "",
+        "source": source_of(r),
+        "source_date": date_of(r),
+    }
+
+
+def build_rds(b: Builder) -> None:
+    b.lenient = True
+    for r in _scraped_instances(b, "AmazonRDS"):
+        single = _instance_row(
+            r,
+            "AmazonRDS",
+            f"db/{r['instance_type']}/{r['engine']}/Single-AZ",
+            "deploymentOption=Single-AZ (the source lists Single-AZ prices)",
+        )
         b.add(single)
         if r["term"] == "OnDemand":
             multi = dict(single)
@@ -413,29 +419,15 @@ def _managed_row(
 
 def build_elasticache(b: Builder) -> None:
     b.lenient = True
-    for r in b.rows:
-        if r["service"] != "AmazonElastiCache" or not r["instance_type"]:
-            continue
-        if r["term"] == "Reserved" and Decimal(r["usd"]) == 0:
-            continue
+    for r in _scraped_instances(b, "AmazonElastiCache"):
         b.add(
-            {
-                "service": "AmazonElastiCache",
-                "region": r["region"],
-                "product": f"node/{r['instance_type']}/{r['engine']}",
-                "attributes": "CAVEAT: source scraper mixed engines/regions for some large "
+            _instance_row(
+                r,
+                "AmazonElastiCache",
+                f"node/{r['instance_type']}/{r['engine']}",
+                "CAVEAT: source scraper mixed engines/regions for some large "
                 "node types; small and medium us-east-1 nodes cross-checked",
-                "term": r["term"],
-                "lease": r["lease"],
-                "purchase_option": r["purchase_option"],
-                "offering_class": r["offering_class"],
-                "unit": "Hrs" if r["term"] == "OnDemand" else "Hrs (effective, upfront amortised)",
-                "usd": plain(Decimal(r["usd"])),
-                "price_kind": "list" if r["term"] == "OnDemand" else "effective hourly",
-                "derivation": "",
-                "source": source_of(r),
-                "source_date": date_of(r),
-            }
+            )
         )
     b.lenient = False
     b.managed("AmazonElastiCache", "backup/gb", "Backup storage", "GB-Mo", src_unit="GB", places=3)

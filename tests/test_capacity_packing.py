@@ -6,6 +6,7 @@ import random
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from packing_groups import GROUPS
 
 from planner.capacity.packing import (
     REASON_MAX_SIZE,
@@ -16,12 +17,6 @@ from planner.capacity.packing import (
     pack,
 )
 from planner.capacity.resources import MIB, Resources, ceil_div, fits
-
-GROUPS = (
-    GroupSpec("small", Resources(1805, 3554 * MIB, 15), 1, 8),
-    GroupSpec("large", Resources(3795, 15391 * MIB, 56), 0, 6, ("a", "b", "c")),
-    GroupSpec("mem", Resources(1805, 15000 * MIB, 27), 0, None),
-)
 
 
 @st.composite

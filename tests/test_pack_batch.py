@@ -4,15 +4,10 @@ from __future__ import annotations
 
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from packing_groups import GROUPS
 
 from planner.capacity.packing import GroupSpec, Packing, PodSpec, pack
 from planner.capacity.resources import MIB, Resources
-
-GROUPS = (
-    GroupSpec("small", Resources(1805, 3554 * MIB, 15), 1, 8),
-    GroupSpec("large", Resources(3795, 15391 * MIB, 56), 0, 6, ("a", "b", "c")),
-    GroupSpec("mem", Resources(1805, 15000 * MIB, 27), 0, None),
-)
 
 
 @st.composite

@@ -34,6 +34,11 @@ def aws_env(monkeypatch: pytest.MonkeyPatch, fake_aws_credentials: None) -> pyte
     return monkeypatch
 
 
+def refresh(run_cli: RunCli, out: Path, *options: str) -> CliResult:
+    """``planner prices refresh OPTIONS --out OUT``."""
+    return run_cli(["prices", "refresh", *options, "--out", str(out)])
+
+
 def test_staging_refresh_over_http_throttled_first(
     run_cli: RunCli, snapshot_copy: Path, aws_env: pytest.MonkeyPatch
 ) -> None:
@@ -41,7 +46,7 @@ def test_staging_refresh_over_http_throttled_first(
     untouched = before.get("AmazonEC2", "us-east-1", "instance/m5.xlarge")
     with pricing_server(staging_records("us-east-1"), "throttle-first") as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
-        result = run_cli(["prices", "refresh", "--scenario", STAGING, "--out", str(snapshot_copy)])
+        result = refresh(run_cli, snapshot_copy, "--scenario", STAGING)
     assert result.code == 0, result.err
     assert result.err.count("warning") == 0, result.err
     calls = server.calls
@@ -112,18 +117,7 @@ def test_partial_refresh_touches_only_its_service(
     }
     with pricing_server(staging_records("us-east-1")) as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
-        result = run_cli(
-            [
-                "prices",
-                "refresh",
-                "--scenario",
-                STAGING,
-                "--services",
-                "AmazonEKS",
-                "--out",
-                str(snapshot_copy),
-            ]
-        )
+        result = refresh(run_cli, snapshot_copy, "--scenario", STAGING, "--services", "AmazonEKS")
     assert result.code == 0, result.err
     assert {c["ServiceCode"] for c in server.calls} == {"AmazonEKS"}
     catalog = PriceCatalog(snapshot_copy)
@@ -138,18 +132,8 @@ def test_refresh_by_region_fetches_the_whole_region(
 ) -> None:
     with pricing_server(staging_records("eu-west-1")) as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
-        result = run_cli(
-            [
-                "prices",
-                "refresh",
-                "--region",
-                "eu-west-1",
-                "--services",
-                "AmazonS3",
-                "awskms",
-                "--out",
-                str(snapshot_copy),
-            ]
+        result = refresh(
+            run_cli, snapshot_copy, "--region", "eu-west-1", "--services", "AmazonS3", "awskms"
         )
     assert result.code == 0, result.err
     catalog = PriceCatalog(snapshot_copy)
@@ -184,7 +168,7 @@ def test_every_aws_failure_is_one_line_and_keeps_the_snapshot(
     files = {p.name: p.read_bytes() for p in snapshot_copy.iterdir()}
     with pricing_server(staging_records("us-east-1"), mode) as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
-        result = run_cli(["prices", "refresh", "--scenario", STAGING, "--out", str(snapshot_copy)])
+        result = refresh(run_cli, snapshot_copy, "--scenario", STAGING)
     assert result.code == 2 and result.out == ""
     assert result.err.count("\n") == 1 and "Traceback" not in result.err
     assert fragment in result.err
@@ -202,7 +186,7 @@ def test_connection_refused_is_one_line(
         port = probe.getsockname()[1]
     aws_env.setenv("AWS_ENDPOINT_URL_PRICING", f"http://127.0.0.1:{port}")
     start = time.monotonic()
-    result = run_cli(["prices", "refresh", "--scenario", STAGING, "--out", str(tmp_path / "new")])
+    result = refresh(run_cli, tmp_path / "new", "--scenario", STAGING)
     assert result.code == 2 and result.err.count("\n") == 1
     assert "cannot reach the AWS pricing endpoint" in result.err
     assert time.monotonic() - start < 30
@@ -219,17 +203,8 @@ def test_a_silent_endpoint_fails_within_the_bound(
     with pricing_server(staging_records("us-east-1"), "hang") as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
         start = time.monotonic()
-        result = run_cli(
-            [
-                "prices",
-                "refresh",
-                "--scenario",
-                STAGING,
-                "--services",
-                "AmazonEKS",
-                "--out",
-                str(tmp_path / "new"),
-            ]
+        result = refresh(
+            run_cli, tmp_path / "new", "--scenario", STAGING, "--services", "AmazonEKS"
         )
         elapsed = time.monotonic() - start
     assert result.code == 2 and result.err.count("\n") == 1
@@ -244,9 +219,7 @@ def test_no_credentials_is_one_line_naming_the_chain_and_profile(
     aws_env.delenv("AWS_SECRET_ACCESS_KEY")
     with pricing_server(staging_records("us-east-1")) as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
-        result = run_cli(
-            ["prices", "refresh", "--scenario", STAGING, "--out", str(tmp_path / "new")]
-        )
+        result = refresh(run_cli, tmp_path / "new", "--scenario", STAGING)
     assert result.code == 2 and result.out == ""
     assert result.err.count("\n") == 1
     assert (
@@ -255,18 +228,7 @@ def test_no_credentials_is_one_line_naming_the_chain_and_profile(
     )
     assert "--profile" in result.err and "AWS_PROFILE" in result.err
     assert server.calls == []
-    bad = run_cli(
-        [
-            "prices",
-            "refresh",
-            "--scenario",
-            STAGING,
-            "--profile",
-            "nope",
-            "--out",
-            str(tmp_path / "new"),
-        ]
-    )
+    bad = refresh(run_cli, tmp_path / "new", "--scenario", STAGING, "--profile", "nope")
     assert bad.code == 2 and bad.err.count("\n") == 1 and "AWS profile 'nope'" in bad.err
 
 
@@ -279,7 +241,7 @@ def test_out_never_replaces_a_folder_of_the_users(
     (mine / "sub" / "deep.txt").write_text("me too")
     with pricing_server(staging_records("us-east-1")) as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
-        result = run_cli(["prices", "refresh", "--scenario", STAGING, "--out", str(mine)])
+        result = refresh(run_cli, mine, "--scenario", STAGING)
         assert (
             result.code == 2
             and "refusing to replace a folder that is not a planner price snapshot" in result.err
@@ -287,18 +249,7 @@ def test_out_never_replaces_a_folder_of_the_users(
         assert server.calls == []  # refused before any AWS call
         empty = tmp_path / "empty"
         empty.mkdir()
-        ok = run_cli(
-            [
-                "prices",
-                "refresh",
-                "--scenario",
-                STAGING,
-                "--services",
-                "AmazonEKS",
-                "--out",
-                str(empty),
-            ]
-        )
+        ok = refresh(run_cli, empty, "--scenario", STAGING, "--services", "AmazonEKS")
     assert (mine / "notes.txt").read_text() == "keep me" and (
         mine / "sub" / "deep.txt"
     ).read_text() == "me too"
@@ -306,7 +257,7 @@ def test_out_never_replaces_a_folder_of_the_users(
     assert ok.code == 0 and (empty / MARKER).is_file() and PriceCatalog(empty).verify() == []
     afile = tmp_path / "file.txt"
     afile.write_text("x")
-    assert run_cli(["prices", "refresh", "--region", "us-east-1", "--out", str(afile)]).code == 2
+    assert refresh(run_cli, afile, "--region", "us-east-1").code == 2
     assert afile.read_text() == "x"
 
 
@@ -330,18 +281,7 @@ def test_an_interrupted_write_keeps_the_old_snapshot(
     aws_env.setattr(snapshot.os, "replace", interrupted)  # type: ignore[attr-defined]
     with pricing_server(staging_records("us-east-1")) as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
-        result = run_cli(
-            [
-                "prices",
-                "refresh",
-                "--scenario",
-                STAGING,
-                "--services",
-                "AmazonEKS",
-                "--out",
-                str(snapshot_copy),
-            ]
-        )
+        result = refresh(run_cli, snapshot_copy, "--scenario", STAGING, "--services", "AmazonEKS")
     assert result.code == 130
     assert {p.name: p.read_bytes() for p in snapshot_copy.iterdir()} == files
     assert sorted(p.name for p in snapshot_copy.parent.iterdir()) == ["snap"]
@@ -358,7 +298,7 @@ def test_a_zero_price_from_aws_is_refused_naming_the_sku(
     files = {p.name: p.read_bytes() for p in snapshot_copy.iterdir()}
     with pricing_server(records) as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
-        result = run_cli(["prices", "refresh", "--scenario", STAGING, "--out", str(snapshot_copy)])
+        result = refresh(run_cli, snapshot_copy, "--scenario", STAGING)
     assert result.code == 2 and result.err.count("\n") == 1
     assert f"AmazonEC2 price record sku {t3['product']['sku']} rate" in result.err
     assert "for instance/t3.medium in us-east-1 refused" in result.err
@@ -373,18 +313,7 @@ def test_missing_products_are_warned_and_keep_their_rows(
     before = PriceCatalog(snapshot_copy).get("AmazonMSK", "us-east-1", "broker/kafka.t3.small")
     with pricing_server(records) as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
-        result = run_cli(
-            [
-                "prices",
-                "refresh",
-                "--scenario",
-                STAGING,
-                "--services",
-                "AmazonMSK",
-                "--out",
-                str(snapshot_copy),
-            ]
-        )
+        result = refresh(run_cli, snapshot_copy, "--scenario", STAGING, "--services", "AmazonMSK")
     assert result.code == 0
     assert (
         "warning: AWS returned no price for AmazonMSK broker/kafka.t3.small in us-east-1"
@@ -415,7 +344,7 @@ def test_missing_products_are_warned_and_keep_their_rows(
 def test_bad_refresh_arguments_are_one_line(
     argv: list[str], fragment: str, run_cli: RunCli, tmp_path: Path, aws_env: pytest.MonkeyPatch
 ) -> None:
-    result = run_cli(["prices", "refresh", *argv, "--out", str(tmp_path / "new")])
+    result = refresh(run_cli, tmp_path / "new", *argv)
     assert result.code == 2 and result.err.count("\n") == 1 and fragment in result.err
     assert not (tmp_path / "new").exists()
 

@@ -21,8 +21,9 @@ from test_notebooks_run import CHARTS, built_report  # noqa: F401 - the shared r
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
 
 SCENARIOS = ("staging", "production")
-# charts per notebook on production: no hand estimate there, so no audit chart
-PRODUCTION_CHARTS = {**CHARTS, "cost_overview": 3}
+# production: no seed estimate to audit (3 charts on the overview), and no bundled usage or
+# bill (the samples are staging's), so right-sizing and plan-vs-actual say so and draw none
+PRODUCTION_CHARTS = {**CHARTS, "cost_overview": 3, "rightsizing": 0, "plan_vs_actual": 0}
 SHOTS = Path(__file__).resolve().parent.parent / ".browser-shots"
 
 TABLES_JS = """

@@ -20,7 +20,7 @@ from typing import Any
 from planner.actuals.match import PlannedLine, match
 from planner.actuals.tidy import BillRow
 from planner.money import ZERO, plain
-from planner.scenario import Scenario
+from planner.scenario import Scenario, overlay_item
 from planner.topology import Topology
 
 Q4 = Decimal("0.0001")
@@ -63,15 +63,6 @@ def _amount(value: Decimal, note: str, source: str) -> dict[str, Any]:
     }
 
 
-def _named(items: list[dict[str, Any]], name: str) -> dict[str, Any]:
-    for item in items:
-        if item["name"] == name:
-            return item
-    item = {"name": name}
-    items.append(item)
-    return item
-
-
 def overlay(
     scenario: Scenario, rows: list[BillRow], source: str, lines: Any
 ) -> tuple[dict[str, Any], list[str]]:
@@ -105,7 +96,7 @@ def overlay(
         kind = "nlb" if lb.type == "network" else "alb"
         for m in get(f"{kind}/{lb.name}", "Load balancer capacity units"):
             per_hour = m.average_per_hour() / lb.count
-            item = _named(doc.setdefault("load_balancers", []), lb.name)
+            item = overlay_item(doc.setdefault("load_balancers", []), lb.name)
             item["processed_gb_per_hour"] = _amount(
                 per_hour,
                 "measured LCU-hours per hour, set as the processed-bytes dimension (1 GB/h = "
@@ -143,12 +134,12 @@ def overlay(
     for db in topo.rds:
         for prefix, field in (("Storage", "storage_gb"), ("Backup", "backup_storage_gb")):
             for m in get(f"rds/{db.name}", prefix):
-                item = _named(doc.setdefault("rds", []), db.name)
+                item = overlay_item(doc.setdefault("rds", []), db.name)
                 item[field] = _amount(m.latest(), f"GB-months billed in {max(m.by_month)}", src)
                 done.append(f"rds[{db.name}].{field}")
     for cluster in topo.msk:
         for m in get(f"msk/{cluster.name}", "Broker storage"):
-            item = _named(doc.setdefault("msk", []), cluster.name)
+            item = overlay_item(doc.setdefault("msk", []), cluster.name)
             item["storage_gb_per_broker"] = _amount(
                 m.latest() / cluster.brokers,
                 f"GB-months billed in {max(m.by_month)} / {cluster.brokers} brokers",
@@ -178,7 +169,9 @@ def overlay(
                 nodes = m.average_per_hour()
                 count = int(nodes.quantize(Decimal(1), ROUND_HALF_UP))
                 count = min(max(count, group.min_size), group.max_size)
-                item = _named(doc.setdefault("eks", {}).setdefault("node_groups", []), group.name)
+                item = overlay_item(
+                    doc.setdefault("eks", {}).setdefault("node_groups", []), group.name
+                )
                 item["desired_size"] = count
                 done.append(
                     f"eks.node_groups[{group.name}].desired_size = {count} "
@@ -186,7 +179,9 @@ def overlay(
                 )
             for m in get(resource, "EBS root volume"):
                 nodes_now = max(group.desired_size, 1)
-                item = _named(doc.setdefault("eks", {}).setdefault("node_groups", []), group.name)
+                item = overlay_item(
+                    doc.setdefault("eks", {}).setdefault("node_groups", []), group.name
+                )
                 item["disk_gb"] = _amount(
                     m.latest() / nodes_now,
                     f"EBS GB-months billed in {max(m.by_month)} / {nodes_now} nodes",

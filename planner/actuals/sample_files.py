@@ -106,6 +106,15 @@ def cur2_rows(items: list[Charge]) -> list[dict[str, Any]]:
     return rows
 
 
+# FOCUS columns of every charge under the sample's Compute Savings Plan (fee, unused, covered)
+SP_COMMITTED: dict[str, Any] = {
+    "PricingCategory": "Committed",
+    "CommitmentDiscountId": SP_ARN,
+    "CommitmentDiscountCategory": "Spend",
+    "CommitmentDiscountType": "Compute Savings Plans",
+}
+
+
 def focus_rows(items: list[Charge]) -> list[dict[str, Any]]:
     """FOCUS 1.0 (AWS columns) rows: no negation lines; SP fees as purchase + unused."""
     rows = []
@@ -154,10 +163,7 @@ def focus_rows(items: list[Charge]) -> list[dict[str, Any]]:
                 EffectiveCost=0.0,
                 ListCost=0.0,
                 ContractedCost=0.0,
-                PricingCategory="Committed",
-                CommitmentDiscountId=SP_ARN,
-                CommitmentDiscountCategory="Spend",
-                CommitmentDiscountType="Compute Savings Plans",
+                **SP_COMMITTED,
                 PricingQuantity=24.0,
                 PricingUnit="Hrs",
             )
@@ -169,10 +175,7 @@ def focus_rows(items: list[Charge]) -> list[dict[str, Any]]:
                 EffectiveCost=float(c.sp_commitment - c.sp_used),
                 ListCost=0.0,
                 ContractedCost=0.0,
-                PricingCategory="Committed",
-                CommitmentDiscountId=SP_ARN,
-                CommitmentDiscountCategory="Spend",
-                CommitmentDiscountType="Compute Savings Plans",
+                **SP_COMMITTED,
                 CommitmentDiscountStatus="Unused",
             )
             rows.extend([purchase, unused])
@@ -196,10 +199,7 @@ def focus_rows(items: list[Charge]) -> list[dict[str, Any]]:
             row.update(
                 BilledCost=0.0,
                 EffectiveCost=float(c.sp_effective_cost),
-                PricingCategory="Committed",
-                CommitmentDiscountId=SP_ARN,
-                CommitmentDiscountCategory="Spend",
-                CommitmentDiscountType="Compute Savings Plans",
+                **SP_COMMITTED,
                 CommitmentDiscountStatus="Used",
             )
         rows.append(row)

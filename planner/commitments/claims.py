@@ -97,16 +97,7 @@ def seed_claims(scenario: Scenario, catalog: PriceCatalog) -> list[Claim]:
     notes: list[str] = []
     rds_saving: Decimal | None = None
     if rds is not None:
-        dep = "Multi-AZ" if rds.multi_az else "Single-AZ"
-        res = Resource(
-            "rds",
-            rds.name,
-            f"rds/{rds.name}",
-            "AmazonRDS",
-            f"db/{rds.instance_class}/{rds.engine}/{dep}",
-            rds.instance_class,
-            1,
-        )
+        res = Resource.of_rds(rds)
         rds_saving, rds_od, note = _reserve_saving(scenario, catalog, res, 1)
         claims.append(
             Claim(
@@ -125,15 +116,7 @@ def seed_claims(scenario: Scenario, catalog: PriceCatalog) -> list[Claim]:
             if g.capacity_type == "SPOT":
                 notes.append(f"{g.name} is spot: a reservation would replace, not add to, spot")
                 continue
-            res = Resource(
-                "node_group",
-                g.name,
-                f"eks-node-group/{g.name}",
-                "AmazonEC2",
-                f"instance/{g.instance_type}",
-                g.instance_type,
-                g.desired_size,
-            )
+            res = Resource.of_node_group(g, g.desired_size)
             saving, od, note = _reserve_saving(scenario, catalog, res, g.desired_size)
             if saving is None or node_saving is None:
                 node_saving = None

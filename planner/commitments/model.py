@@ -15,7 +15,7 @@ from typing import Any
 from planner.commitments.rates import FILL_COMMAND, TERM_MONTHS
 from planner.costing.engine import CostReport
 from planner.money import ZERO
-from planner.topology import CapacityType, Purchase, Topology
+from planner.topology import CapacityType, NodeGroup, Purchase, RDSInstance, Topology
 
 RISK_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
 RISK_RULE = (
@@ -38,6 +38,31 @@ class Resource:
     product: str
     instance_type: str
     min_instances: int
+
+    @classmethod
+    def of_node_group(cls, group: NodeGroup, min_instances: int) -> Resource:
+        return cls(
+            "node_group",
+            group.name,
+            f"eks-node-group/{group.name}",
+            "AmazonEC2",
+            f"instance/{group.instance_type}",
+            group.instance_type,
+            min_instances,
+        )
+
+    @classmethod
+    def of_rds(cls, db: RDSInstance) -> Resource:
+        dep = "Multi-AZ" if db.multi_az else "Single-AZ"
+        return cls(
+            "rds",
+            db.name,
+            f"rds/{db.name}",
+            "AmazonRDS",
+            f"db/{db.instance_class}/{db.engine}/{dep}",
+            db.instance_class,
+            1,
+        )
 
 
 @dataclass
@@ -111,30 +136,8 @@ def resources(topology: Topology, min_nodes: dict[str, int]) -> list[Resource]:
     out: list[Resource] = []
     if topology.eks is not None:
         for g in topology.eks.node_groups:
-            out.append(
-                Resource(
-                    "node_group",
-                    g.name,
-                    f"eks-node-group/{g.name}",
-                    "AmazonEC2",
-                    f"instance/{g.instance_type}",
-                    g.instance_type,
-                    min_nodes.get(g.name, g.min_size),
-                )
-            )
-    for db in topology.rds:
-        dep = "Multi-AZ" if db.multi_az else "Single-AZ"
-        out.append(
-            Resource(
-                "rds",
-                db.name,
-                f"rds/{db.name}",
-                "AmazonRDS",
-                f"db/{db.instance_class}/{db.engine}/{dep}",
-                db.instance_class,
-                1,
-            )
-        )
+            out.append(Resource.of_node_group(g, min_nodes.get(g.name, g.min_size)))
+    out.extend(Resource.of_rds(db) for db in topology.rds)
     for c in topology.elasticache:
         out.append(
             Resource(

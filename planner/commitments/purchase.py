@@ -125,46 +125,62 @@ def on_demand_lines(
     """One on-demand line per use (segment); a missing price is a flagged line."""
     lines: list[CostLine] = []
     for use in uses:
-        spec, seg = use.spec, use.segment
-        qty = month_hours(seg.week_hours, use.instances)
-        suffix = "" if seg.label == "always" else f", {seg.label}"
-        comp = f"{spec.component}, on-demand{suffix})"
-        note = _segment_note(spec, seg, use.instances)
-        if use.row is None:
-            lines.append(
-                missing_line(
-                    spec.resource,
-                    spec.service,
-                    comp,
-                    qty,
-                    "Hrs",
-                    option or "OnDemand",
-                    spec.quantity_basis,
-                    note,
-                    ctx.catalog.explain_missing(
-                        spec.service, ctx.region, spec.product, ON_DEMAND, spec.what
-                    ),
-                )
+        spec, seg, row = use.spec, use.segment, use.row
+        segment = _SegmentLine(spec, seg, use.instances, "on-demand", option or "OnDemand")
+        if row is None:
+            why = ctx.catalog.explain_missing(
+                spec.service, ctx.region, spec.product, ON_DEMAND, spec.what
             )
+            lines.append(segment.missing(spec.quantity_basis, why))
             continue
-        row = use.row
-        monthly = _monthly(seg.week_hours, use.instances, row.usd)
-        lines.append(
-            line(
-                spec=spec,
-                component=comp,
-                quantity=qty,
-                unit="Hrs",
-                unit_price=row.usd,
-                monthly=monthly,
-                option=option or "OnDemand",
-                source=row.provenance,
-                basis="derived" if row.price_kind == "derived" else "list",
-                note=note,
-                ref=row.ref,
-            )
-        )
+        basis: PriceBasis = "derived" if row.price_kind == "derived" else "list"
+        lines.append(segment.priced(row.usd, row.provenance, basis, row.ref))
     return lines
+
+
+@dataclass(frozen=True)
+class _SegmentLine:
+    """The line of ``instances`` of a schedule segment bought as ``kind`` (on-demand, spot)."""
+
+    spec: InstanceSpec
+    seg: Segment
+    instances: Decimal
+    kind: str
+    option: str
+
+    @property
+    def component(self) -> str:
+        suffix = "" if self.seg.label == "always" else f", {self.seg.label}"
+        return f"{self.spec.component}, {self.kind}{suffix})"
+
+    def priced(self, price: Decimal, source: str, basis: PriceBasis, ref: str) -> CostLine:
+        return line(
+            spec=self.spec,
+            component=self.component,
+            quantity=month_hours(self.seg.week_hours, self.instances),
+            unit="Hrs",
+            unit_price=price,
+            monthly=_monthly(self.seg.week_hours, self.instances, price),
+            option=self.option,
+            source=source,
+            basis=basis,
+            note=_segment_note(self.spec, self.seg, self.instances),
+            ref=ref,
+        )
+
+    def missing(self, quantity_basis: str, reason: str) -> CostLine:
+        spec = self.spec
+        return missing_line(
+            spec.resource,
+            spec.service,
+            self.component,
+            month_hours(self.seg.week_hours, self.instances),
+            "Hrs",
+            self.option,
+            quantity_basis,
+            _segment_note(spec, self.seg, self.instances),
+            reason,
+        )
 
 
 def _monthly(week_hours: int, instances: Decimal, price: Decimal) -> Decimal:
@@ -256,42 +272,33 @@ def _offer_lines(
 ) -> list[CostLine]:
     hours = HOURS_PER_MONTH * count
     basis: PriceBasis = "assumption" if offer.basis == "user rate card" else "list"
-    lines: list[CostLine] = []
-    if offer.recurring_hourly_usd is None:
-        # Only the effective rate is known: one line, upfront amortised in it, split unknown.
-        lines.append(
-            line(
-                spec=spec,
-                component=f"{short} upfront: effective rate",
-                quantity=hours,
-                unit="Hrs",
-                unit_price=offer.effective_hourly_usd,
-                monthly=hours * offer.effective_hourly_usd,
-                option=option,
-                source=offer.source,
-                basis=basis,
-                note=note + "; effective rate = upfront amortised + recurring, split unknown",
-                ref=offer.ref,
-                quantity_basis="stated",
-            )
-        )
-        return lines
-    lines.append(
-        line(
+
+    def hourly(what: str, rate: Decimal, line_note: str) -> CostLine:
+        return line(
             spec=spec,
-            component=f"{short} upfront: recurring",
+            component=f"{short} upfront: {what}",
             quantity=hours,
             unit="Hrs",
-            unit_price=offer.recurring_hourly_usd,
-            monthly=hours * offer.recurring_hourly_usd,
+            unit_price=rate,
+            monthly=hours * rate,
             option=option,
             source=offer.source,
             basis=basis,
-            note=note,
+            note=line_note,
             ref=offer.ref,
             quantity_basis="stated",
         )
-    )
+
+    if offer.recurring_hourly_usd is None:
+        # Only the effective rate is known: one line, upfront amortised in it, split unknown.
+        return [
+            hourly(
+                "effective rate",
+                offer.effective_hourly_usd,
+                note + "; effective rate = upfront amortised + recurring, split unknown",
+            )
+        ]
+    lines = [hourly("recurring", offer.recurring_hourly_usd, note)]
     if offer.upfront_usd:
         per_month = offer.upfront_usd / offer.term_months
         lines.append(
@@ -338,32 +345,11 @@ def _spot(
             uses.append(OnDemandUse(spec, seg, rest, od_row))
         if not spot:
             continue
-        suffix = "" if seg.label == "always" else f", {seg.label}"
-        comp = f"{spec.component}, spot{suffix})"
-        qty = month_hours(seg.week_hours, spot)
-        note = _segment_note(spec, seg, spot)
+        segment = _SegmentLine(spec, seg, spot, "spot", "Spot")
         if price is None:
-            lines.append(
-                missing_line(
-                    spec.resource, spec.service, comp, qty, "Hrs", "Spot", "stated", note, source
-                )
-            )
+            lines.append(segment.missing("stated", source))
             continue
-        lines.append(
-            line(
-                spec=spec,
-                component=comp,
-                quantity=qty,
-                unit="Hrs",
-                unit_price=price,
-                monthly=_monthly(seg.week_hours, spot, price),
-                option="Spot",
-                source=source,
-                basis=basis,
-                note=note,
-                ref=od_row.ref if od_row is not None else "",
-            )
-        )
+        lines.append(segment.priced(price, source, basis, od_row.ref if od_row is not None else ""))
     return lines, uses
 
 

@@ -204,13 +204,9 @@ class Explorer:
         if sub is not None:
             holder = self.changes.setdefault(section, {})
             key = sub
-        items: list[dict[str, Any]] = holder.setdefault(key, [])
-        for item in items:
-            if item["name"] == name:
-                return item
-        item = {"name": name}
-        items.append(item)
-        return item
+        from planner.scenario import overlay_item
+
+        return overlay_item(holder.setdefault(key, []), name)
 
     # -- choices for the controls -----------------------------------------------------
     def instance_types(self) -> list[str]:

@@ -5,9 +5,9 @@ from __future__ import annotations
 from dataclasses import replace
 from decimal import Decimal
 
-from planner.catalog import Term
+from planner.catalog import PriceRow, Term
 from planner.costing.context import PricingContext, missing_line, priced_line
-from planner.costing.lines import CostLine
+from planner.costing.lines import CostLine, PriceBasis
 from planner.topology import Basis, CapacityType, NodeGroup, Topology
 
 HUNDRED = Decimal(100)
@@ -72,24 +72,31 @@ def _instance_line(
             quantity_note=note,
             what=group.instance_type,
         )
+
     # Spot: a spot median from DescribeSpotPriceHistory (planner prices refresh --spot) where
     # the snapshot has one; otherwise the on-demand list price less the scenario's stated or
     # assumed discount, marked as such.
-    spot = ctx.catalog.find("AmazonEC2", ctx.region, f"instance/{group.instance_type}", SPOT)
-    if spot is not None:
+    def spot_line(
+        row: PriceRow, source: str, price_basis: PriceBasis, unit_price: Decimal | None = None
+    ) -> CostLine:
         return priced_line(
             resource,
             "AmazonEC2",
             component + ", spot)",
             hours,
             "Hrs",
-            spot,
+            row,
             "Spot",
             basis,
             note,
-            price_source=f"spot median (market price, varies) {spot.provenance}",
-            price_basis="derived",
+            unit_price=unit_price,
+            price_source=source,
+            price_basis=price_basis,
         )
+
+    spot = ctx.catalog.find("AmazonEC2", ctx.region, f"instance/{group.instance_type}", SPOT)
+    if spot is not None:
+        return spot_line(spot, f"spot median (market price, varies) {spot.provenance}", "derived")
     discount = group.spot_discount_pct
     assert discount is not None  # the model requires it for SPOT
     row = ctx.row("AmazonEC2", f"instance/{group.instance_type}", Term(), what=group.instance_type)
@@ -108,17 +115,6 @@ def _instance_line(
         f"{discount.basis.value}: {discount.value}% off on-demand ({why}); on-demand "
         f"{row.usd}/h from {row.provenance}"
     )
-    return priced_line(
-        resource,
-        "AmazonEC2",
-        component + ", spot)",
-        hours,
-        "Hrs",
-        row,
-        "Spot",
-        basis,
-        note,
-        unit_price=unit_price,
-        price_source=source,
-        price_basis="assumption" if discount.basis is Basis.ASSUMPTION else "derived",
+    return spot_line(
+        row, source, "assumption" if discount.basis is Basis.ASSUMPTION else "derived", unit_price
     )
