@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test report lint bench lab clean
+.PHONY: setup test report lint bench lab notebooks clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -23,6 +23,11 @@ report: $(STAMP)
 
 lab: $(STAMP)
 	$(BIN)/planner lab
+
+# Each notebook is paired with a jupytext percent-format .py (what a pull request shows):
+# after editing either side, sync the other.
+notebooks: $(STAMP)
+	$(BIN)/jupytext --sync notebooks/*.ipynb
 
 lint: $(STAMP)
 	$(BIN)/ruff check planner tests benchmarks pricing
