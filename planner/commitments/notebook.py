@@ -11,6 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner import figures
 from planner.commitments.claims import SOURCE, Claim, seed_claims
 from planner.commitments.forecast import ForecastMonth, forecast_scenario
 from planner.commitments.grid import Grid, load_grid
@@ -59,7 +60,7 @@ def commitments_data(params: CommitmentsParams) -> CommitmentsData:
     grid: Grid | None = load_grid(grid_path) if grid_path else None
     return CommitmentsData(
         scenario=scenario.topology.name,
-        total_monthly_usd=report.total_monthly_usd,
+        total_monthly_usd=figures.total(report),  # as every page shows it: rounded lines
         commitments=compute_commitments(scenario, catalog, Decimal(str(params.sp_quantile))),
         forecast=forecast_scenario(
             scenario,
