@@ -363,3 +363,42 @@ def test_a_refresh_rewrites_untouched_rows_byte_for_byte(tmp_path: Path) -> None
     manifest = json.loads((out / "manifest.json").read_text())
     for service, entry in base.manifest["services"].items():
         assert manifest["services"][service] == entry
+
+
+@pytest.mark.parametrize(("sig", "code"), [("SIGTERM", 143), ("SIGINT", 130)])
+def test_a_signal_during_a_refresh_stops_it_and_keeps_the_old_snapshot(
+    snapshot_copy: Path, aws_env: pytest.MonkeyPatch, sig: str, code: int
+) -> None:
+    """A refresh waiting on a silent endpoint, stopped as a person or a supervisor would."""
+    import os
+    import signal
+    import subprocess
+    import sys
+
+    files = {p.name: p.read_bytes() for p in snapshot_copy.iterdir()}
+    planner = str(Path(sys.executable).with_name("planner"))
+    with pricing_server(staging_records("us-east-1"), "hang") as server:
+        aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
+        proc = subprocess.Popen(
+            [planner, "prices", "refresh", "--scenario", STAGING, "--out", str(snapshot_copy)],
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        deadline = time.monotonic() + 60
+        while not server.calls and time.monotonic() < deadline:  # the request is in flight
+            time.sleep(0.05)
+        assert server.calls, "the refresh never reached the endpoint"
+        sent = time.monotonic()
+        os.kill(proc.pid, getattr(signal, sig))
+        try:
+            _, err = proc.communicate(timeout=10)
+        finally:
+            proc.kill()
+        stopped_in = time.monotonic() - sent
+        server.stopping.set()
+    assert proc.returncode == code, err
+    assert stopped_in < 2, f"took {stopped_in:.1f} s to stop"
+    assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
+    assert {p.name: p.read_bytes() for p in snapshot_copy.iterdir()} == files
+    assert sorted(p.name for p in snapshot_copy.parent.iterdir()) == ["snap"]
