@@ -14,8 +14,8 @@ import random
 import time
 from collections.abc import Sequence
 
-from bench_groups import groups
-
+from planner.capacity.allocatable import node_allocatable
+from planner.capacity.instances import instance_spec
 from planner.capacity.packing import (
     REASON_MAX_SIZE,
     GroupSpec,
@@ -27,6 +27,24 @@ from planner.capacity.packing import (
     sort_key,
 )
 from planner.capacity.resources import MIB, Resources, ceil_div, fits, shortfall, subtract
+
+# The three node groups the packing benchmarks pack onto (pack_scale.py imports them too):
+# each node's allocatable less the DaemonSets, at least one node, no maximum.
+DAEMONSETS = Resources(125, 0, 2)  # aws-node 25m + kube-proxy 100m
+TYPES = (("general", "m5.2xlarge"), ("compute", "c5.4xlarge"), ("memory", "r5.2xlarge"))
+
+
+def groups() -> list[GroupSpec]:
+    out = []
+    for name, itype in TYPES:
+        a = node_allocatable(instance_spec(itype))
+        free = Resources(
+            a.cpu_millicores - DAEMONSETS.cpu_m,
+            a.memory_mib * MIB - DAEMONSETS.memory_bytes,
+            a.max_pods - DAEMONSETS.pods,
+        )
+        out.append(GroupSpec(name, free, 1, None))
+    return out
 
 
 def first_fit_naive(pods: Sequence[PodSpec], groups: Sequence[GroupSpec]) -> Packing:

@@ -16,7 +16,7 @@ import argparse
 import random
 import time
 
-from bench_groups import TYPES, groups
+from capacity_pack import TYPES, groups
 
 from planner.capacity.packing import PodSpec, pack
 from planner.capacity.plan import plan_capacity

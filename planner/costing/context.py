@@ -122,12 +122,13 @@ def missing_line(
     quantity_note: str,
     reason: str,
 ) -> CostLine:
+    # positional: the same five leading fields as priced_line, in CostLine's order
     return CostLine(
-        resource=resource,
-        service=service,
-        component=component,
-        quantity=quantity,
-        unit=unit,
+        resource,
+        service,
+        component,
+        quantity,
+        unit,
         unit_price_usd=None,
         monthly_usd=None,
         purchase_option=purchase_option,
