@@ -164,6 +164,11 @@ def test_finance_html_is_offline_with_figures_and_no_code(
     text = finance_path.read_text()
     assert text.count("Plotly.newPlot(") == CHARTS[notebook]
     assert finance_path.stat().st_size < 1_000_000  # plotly.js is not inlined
+    # JupyterLab's theme styles: one shared stylesheet, linked once, not inlined per page
+    for page_text in (text, code_path.read_text()):
+        assert page_text.count('<link rel="stylesheet" href="../notebook.css">') == 1
+        assert "Distributed under the terms of the Modified BSD License" not in page_text
+    assert "--jp-content-font-family" in (built_report / "notebook.css").read_text()
     # downloads and the version stamp
     assert 'href="staging-cost-lines.csv"' in text and 'href="staging-cost-lines.xlsx"' in text
     assert re.search(

@@ -4,7 +4,8 @@
 template wraps code in markers; the finance page is the same text with those parts cut out,
 so each notebook is rendered once, and without nbconvert's BeautifulSoup pass (it only adds
 ``tabindex`` and image ``alt`` attributes; our outputs have no images). Each page links the
-report's one shared ``plotly.min.js`` by a relative path and carries a banner with the
+report's one shared ``plotly.min.js`` and ``notebook.css`` (JupyterLab's theme styles, about
+250 kB a page otherwise) by relative paths and carries a banner with the
 version stamp, the CSV/XLSX downloads and a link to the other view.
 """
 
@@ -19,6 +20,9 @@ from typing import Any
 
 TEMPLATES = Path(__file__).resolve().parent / "templates"
 PLOTLY_JS = "plotly.min.js"
+# JupyterLab's theme stylesheets, the same on every page: one shared file beside plotly.js
+THEME_CSS = "notebook.css"
+_THEME = re.compile(r"<style[^>]*>\s*/\*-{10,}.*?</style>\s*", re.S)
 
 _CELL = re.compile(r"<!--planner:cell-->.*?<!--/planner:cell-->", re.S)
 _CODE = re.compile(r"<!--planner:code-->.*?<!--/planner:code-->", re.S)
@@ -93,6 +97,10 @@ def _finish(body: str, page: Page, other: str, other_label: str) -> str:
     head = PAGE_CSS
     if page.plotly_src:
         head += f'<script src="{esc(page.plotly_src)}" charset="utf-8"></script>\n'
+        # the theme styles sit beside plotly.js: one <link> where the first block stood
+        css_href = page.plotly_src[: -len(PLOTLY_JS)] + THEME_CSS
+        link = f'<link rel="stylesheet" href="{esc(css_href)}">\n'
+        body = _THEME.sub("", _THEME.sub(lambda _m: link, body, count=1))
     links = " · ".join(
         f'<a href="{esc(href)}" download>{esc(label)}</a>' for label, href in page.downloads
     )
@@ -174,11 +182,27 @@ def plotly_js_path() -> Path:
     return Path(spec.origin).parent / "package_data" / PLOTLY_JS
 
 
+def theme_css() -> str:
+    """The theme stylesheets every page carries, as the template renders them."""
+    import nbformat.v4
+
+    v4: Any = nbformat.v4  # untyped
+    page = render(v4.new_notebook(cells=[v4.new_markdown_cell("styles")]), "styles")
+    blocks = [
+        re.sub(r"^<style[^>]*>|</style>\s*$", "", m.group(0).strip()) for m in _THEME.finditer(page)
+    ]
+    return "\n".join(blocks) + "\n"
+
+
 def copy_plotly_js(folder: Path) -> Path:
-    """Put the shared ``plotly.min.js`` in ``folder`` (a copy: the report owns its files)."""
+    """Put the shared ``plotly.min.js`` and ``notebook.css`` in ``folder`` (copies: the report
+    owns its files); pages link both by relative paths."""
     import shutil
 
     target = folder / PLOTLY_JS
     if not target.exists():
         shutil.copyfile(plotly_js_path(), target)
+    css = folder / THEME_CSS
+    if not css.exists():
+        css.write_text(theme_css(), encoding="utf-8")
     return target
