@@ -42,7 +42,8 @@ class _Parser(argparse.ArgumentParser):
 def _cmd_price(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
     from planner.lookahead import look_ahead
-    from planner.render import report_csv, report_json, report_table, to_json
+    from planner.output import formatted
+    from planner.render import report_csv, report_json, report_table
     from planner.scenario import load_scenario
 
     scenario = load_scenario(args.scenario, allow_paths=args.allow_path)
@@ -84,12 +85,12 @@ def _cmd_price(args: argparse.Namespace) -> int:
     shown_in_output = args.format in ("table", "json")
     for warning in (*report.warnings, *(() if shown_in_output else (w.message for w in ahead))):
         print(f"warning: {warning}", file=sys.stderr)
-    if args.format == "json":
-        text = to_json(report_json(report, extra, ahead))
-    elif args.format == "csv":
-        text = report_csv(report)
-    else:
-        text = report_table(report, cost_range, ahead)
+    text = formatted(
+        args.format,
+        lambda: report_table(report, cost_range, ahead),
+        lambda: report_json(report, extra, ahead),
+        lambda: report_csv(report),
+    )
     write_output(text, args.output)
     return 0
 
@@ -107,7 +108,7 @@ def _horizon(text: str) -> int:
 def _cmd_compare(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
     from planner.compare import compare, compare_json, compare_table
-    from planner.render import to_json
+    from planner.output import to_json
     from planner.scenario import load_scenario
 
     catalog = load_catalog(args.prices)
@@ -127,7 +128,7 @@ def _cmd_audit(args: argparse.Namespace) -> int:
     from planner.audit import audit, read_estimate
     from planner.audit_render import audit_json, audit_table
     from planner.catalog import load_catalog
-    from planner.render import to_json
+    from planner.output import to_json
     from planner.scenario import load_scenario
 
     estimate = read_estimate(args.estimate)

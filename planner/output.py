@@ -16,11 +16,34 @@ import os
 import stat
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 from planner.errors import PlannerError
 
 _THROUGH_PREFIXES = ("/dev/", "/proc/")
+
+
+def to_json(data: dict[str, Any]) -> str:
+    """The JSON contracts' text: indented, UTF-8 kept, one trailing newline."""
+    import json
+
+    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
+
+
+def formatted(
+    fmt: str,
+    table: Callable[[], str],
+    as_json: Callable[[], dict[str, Any]],
+    as_csv: Callable[[], str] | None = None,
+) -> str:
+    """A command's output in its ``--format``: ``json``, ``csv`` (when it has one) or the table."""
+    if fmt == "json":
+        return to_json(as_json())
+    if fmt == "csv" and as_csv is not None:
+        return as_csv()
+    return table()
 
 
 def write_output(text: str, output: str | None) -> None:

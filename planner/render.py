@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
 from collections import defaultdict
 from collections.abc import Sequence
 from decimal import Decimal
@@ -115,10 +114,6 @@ def upfront_json(fee: UpfrontFee) -> dict[str, Any]:
         "source": fee.source,
         "note": fee.note,
     }
-
-
-def to_json(data: dict[str, Any]) -> str:
-    return json.dumps(data, indent=2, ensure_ascii=False) + "\n"
 
 
 CSV_COLUMNS = [

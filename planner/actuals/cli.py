@@ -158,21 +158,20 @@ def _cmd_variance(args: argparse.Namespace) -> int:
     from planner.actuals.render import variance_csv, variance_json, variance_table
     from planner.actuals.variance import variance
     from planner.catalog import load_catalog
-    from planner.output import write_output
+    from planner.output import formatted, write_output
     from planner.pricing import price_scenario
-    from planner.render import to_json
     from planner.scenario import load_scenario
 
     scenario = load_scenario(args.scenario)
     report = price_scenario(scenario, load_catalog(args.prices), allow_missing=args.allow_missing)
     rows, label = load_actuals(args.actuals)
     result = variance(scenario.name, report.lines, rows, source=label, cost_basis=args.cost)
-    if args.format == "json":
-        text = to_json(variance_json(result))
-    elif args.format == "csv":
-        text = variance_csv(result)
-    else:
-        text = variance_table(result, top=args.top)
+    text = formatted(
+        args.format,
+        lambda: variance_table(result, top=args.top),
+        lambda: variance_json(result),
+        lambda: variance_csv(result),
+    )
     write_output(text, args.output)
     return 0
 
@@ -208,6 +207,15 @@ def _cmd_sql(args: argparse.Namespace) -> int:
         source = '"DATABASE"."TABLE"' if args.engine == "athena" else "read_parquet(['FILES'])"
         sys.stdout.write(render(args.layout, Dialect(args.engine), source) + "\n")
     return 0
+
+
+def _actuals_option(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--actuals",
+        required=True,
+        metavar="FILE",
+        help="tidy table, export file/folder, or 'sample' (bundled sample data)",
+    )
 
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -308,12 +316,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "rebase", help="write an overlay whose measured quantities come from the bill"
     )
     reb.add_argument("scenario", nargs="?", help="scenario YAML or bundled name")
-    reb.add_argument(
-        "--actuals",
-        required=True,
-        metavar="FILE",
-        help="tidy table, export file/folder, or 'sample' (bundled sample data)",
-    )
+    _actuals_option(reb)
     reb.add_argument(
         "-o",
         "--output",
@@ -340,12 +343,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         "variance", help="plan vs actual per line and month, with causes and unplanned spend"
     )
     var.add_argument("scenario", nargs="?", help="scenario YAML or bundled name")
-    var.add_argument(
-        "--actuals",
-        required=True,
-        metavar="FILE",
-        help="tidy table, export file/folder, or 'sample' (bundled sample data)",
-    )
+    _actuals_option(var)
     var.add_argument(
         "--format",
         choices=("table", "json", "csv"),

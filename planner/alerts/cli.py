@@ -118,7 +118,7 @@ def _show(args: argparse.Namespace) -> int:
         subscribers_from,
     )
     from planner.alerts.terraform import alerts_terraform
-    from planner.render import to_json
+    from planner.output import to_json
 
     if args.out and args.output:
         raise InputError("give --out DIR or -o FILE, not both")

@@ -121,18 +121,17 @@ def compute_commitments(
 def run_commitments(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
     from planner.commitments.report import commitments_csv, commitments_json, commitments_table
-    from planner.output import write_output
-    from planner.render import to_json
+    from planner.output import formatted, write_output
 
     quantile = decimal_arg(args.sp_quantile, "--sp-quantile", Decimal(0), Decimal(1))
     scenario = load_with_overlays(args.scenario, args.overlays)
     result = compute_commitments(scenario, load_catalog(args.prices), quantile)
-    if args.format == "json":
-        text = to_json(commitments_json(result))
-    elif args.format == "csv":
-        text = commitments_csv(result)
-    else:
-        text = commitments_table(result)
+    text = formatted(
+        args.format,
+        lambda: commitments_table(result),
+        lambda: commitments_json(result),
+        lambda: commitments_csv(result),
+    )
     write_output(text, args.output)
     return 0
 
@@ -147,8 +146,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         parse_change,
         parse_month,
     )
-    from planner.output import write_output
-    from planner.render import to_json
+    from planner.output import formatted, write_output
     from planner.scenario import load_scenario
 
     if not 1 <= args.months <= 120:
@@ -167,12 +165,12 @@ def run_forecast(args: argparse.Namespace) -> int:
         changes=[(m, load_scenario(s)) for m, s in changes],
         additions=[(m, load_scenario(s)) for m, s in additions],
     )
-    if args.format == "json":
-        text = to_json(forecast_json(series))
-    elif args.format == "csv":
-        text = forecast_csv(series)
-    else:
-        text = forecast_table(series)
+    text = formatted(
+        args.format,
+        lambda: forecast_table(series),
+        lambda: forecast_json(series),
+        lambda: forecast_csv(series),
+    )
     write_output(text, args.output)
     return 0
 
@@ -182,8 +180,7 @@ def run_sweep(args: argparse.Namespace) -> int:
     from planner.commitments.grid import load_grid
     from planner.commitments.sweep import run_grid
     from planner.commitments.sweep_report import sweep_csv, sweep_json, sweep_table
-    from planner.output import write_output
-    from planner.render import to_json
+    from planner.output import formatted, write_output
     from planner.scenario import load_scenario
 
     if args.top < 1:
@@ -191,11 +188,11 @@ def run_sweep(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     grid = load_grid(args.grid)
     result = run_grid(scenario, grid, load_catalog(args.prices))
-    if args.format == "json":
-        text = to_json(sweep_json(result, args.top))
-    elif args.format == "csv":
-        text = sweep_csv(result)
-    else:
-        text = sweep_table(result, args.top)
+    text = formatted(
+        args.format,
+        lambda: sweep_table(result, args.top),
+        lambda: sweep_json(result, args.top),
+        lambda: sweep_csv(result),
+    )
     write_output(text, args.output)
     return 0

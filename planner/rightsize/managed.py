@@ -220,13 +220,6 @@ def recommend_managed(
         )
         evidence.update(extra)
 
-        def rds_variant(name: str, db: Any = db) -> Topology:
-            new = tuple(
-                d.model_copy(update={"instance_class": name}) if d is db else d
-                for d in topology.rds
-            )
-            return topology.model_copy(update={"rds": new})
-
         rec = m.build(
             spec,
             need,
@@ -237,7 +230,7 @@ def recommend_managed(
                 _product_rds(db.engine, deployment),
                 spec.architecture,
             ),
-            variant=rds_variant,
+            variant=_variant(topology, "rds", db, "instance_class"),
             evidence=evidence,
             extra={"multi_az": db.multi_az},
         )
@@ -270,13 +263,6 @@ def recommend_managed(
         evidence.update(extra)
         evidence["burstable_mode"] = "assumed standard (throttled at baseline, no surplus charge)"
 
-        def cache_variant(name: str, cache: Any = cache) -> Topology:
-            new = tuple(
-                c.model_copy(update={"node_type": name}) if c is cache else c
-                for c in topology.elasticache
-            )
-            return topology.model_copy(update={"elasticache": new})
-
         rec = m.build(
             spec,
             need,
@@ -285,7 +271,7 @@ def recommend_managed(
             candidates=m.candidates(
                 "AmazonElastiCache", _product_cache(cache.engine), spec.architecture
             ),
-            variant=cache_variant,
+            variant=_variant(topology, "elasticache", cache, "node_type"),
             evidence=evidence,
             extra={"nodes": cache.nodes, "multi_az": cache.multi_az},
         )
@@ -361,19 +347,13 @@ def _recommend_msk(
     evidence["burstable_mode"] = "assumed standard (throttled at baseline, no surplus charge)"
     m = _Managed("msk", resource, topology, catalog, settings, usage.window_label)
 
-    def msk_variant(name: str) -> Topology:
-        new = tuple(
-            c.model_copy(update={"broker_type": name}) if c is msk else c for c in topology.msk
-        )
-        return topology.model_copy(update={"msk": new})
-
     rec = m.build(
         spec,
         need,
         msk.brokers,
         unlimited=False,
         candidates=m.candidates("AmazonMSK", lambda n: f"broker/{n}", spec.architecture),
-        variant=msk_variant,
+        variant=_variant(topology, "msk", msk, "broker_type"),
         evidence=evidence,
         extra={"brokers": msk.brokers},
     )
@@ -381,3 +361,16 @@ def _recommend_msk(
     _throttle_note(rec, spec, need)
     coverage_risk(rec, found, usage.partial)
     return [rec]
+
+
+def _variant(topology: Topology, section: str, item: Any, field: str) -> Callable[[str], Topology]:
+    """The topology with ``item`` (one entry of ``topology.<section>``) on another class."""
+
+    def make(name: str) -> Topology:
+        new = tuple(
+            x.model_copy(update={field: name}) if x is item else x
+            for x in getattr(topology, section)
+        )
+        return topology.model_copy(update={section: new})
+
+    return make

@@ -117,8 +117,7 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
 def _cmd_rightsize(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
-    from planner.output import write_output
-    from planner.render import to_json
+    from planner.output import formatted, write_output
     from planner.rightsize.model import Settings
     from planner.rightsize.run import result_csv, result_json, result_table, rightsize
     from planner.scenario import load_scenario
@@ -136,11 +135,11 @@ def _cmd_rightsize(args: argparse.Namespace) -> int:
         load_catalog(args.prices),
         base_dir=scenario.path.parent,
     )
-    if args.format == "json":
-        text = to_json(result_json(result))
-    elif args.format == "csv":
-        text = result_csv(result)
-    else:
-        text = result_table(result)
+    text = formatted(
+        args.format,
+        lambda: result_table(result),
+        lambda: result_json(result),
+        lambda: result_csv(result),
+    )
     write_output(text, args.output)
     return 0

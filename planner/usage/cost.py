@@ -198,8 +198,8 @@ def price_with_usage(
     *,
     allow_missing: bool = False,
 ) -> str:
+    from planner.output import to_json
     from planner.pricing import price_scenario
-    from planner.render import to_json
     from planner.usage.store import read_usage
 
     usage = read_usage(usage_path)
