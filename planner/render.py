@@ -14,8 +14,8 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from planner import figures, provenance
-from planner.commitments.fees import UpfrontFee
 from planner.costing.engine import CostReport
+from planner.costing.fees import UpfrontFee
 from planner.costing.lines import CostLine
 from planner.costing.registry import service_label, service_rank
 from planner.figures import usd

@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from planner.alerts.config import AlertsConfig
+from planner.alerts_config import AlertsConfig
 from planner.money import to_decimal
 from planner.quantities import QuantityError, parse_cpu_millicores, parse_memory_bytes
 

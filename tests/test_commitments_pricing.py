@@ -13,9 +13,9 @@ from hypothesis import strategies as st
 
 from planner.catalog import default_catalog
 from planner.commitments.model import break_even, cash_flow
-from planner.commitments.rates import effective_hourly, reserved_offer, term_hours
-from planner.commitments.savings_plans import Plan, Use, apply_hour, hourly_cost
 from planner.costing.engine import price_topology
+from planner.costing.rates import effective_hourly, reserved_offer, term_hours
+from planner.costing.savings_plans import Plan, Use, apply_hour, hourly_cost
 from planner.errors import PriceNotFoundError
 from planner.money import cents
 from planner.topology import Purchase, Topology

@@ -10,14 +10,14 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.catalog import default_catalog
-from planner.commitments.schedules import (
+from planner.costing.engine import price_topology
+from planner.costing.schedules import (
     calendar_hours,
     month_split,
     rds_segments,
     restarted_hours,
     stop_periods,
 )
-from planner.costing.engine import price_topology
 from planner.money import HOURS_PER_MONTH
 from planner.topology import Schedule, Topology
 

@@ -1,9 +1,11 @@
-"""Reserved capacity, Savings Plans, spot and off-hours schedules, forecasts and sweeps.
+"""Commitments analysis on top of the engine: options, claims, forecasts, sweeps.
 
-Modules: ``rates`` (catalog look-ups for reserved, Savings Plan and spot rates),
-``schedules`` (hours per month under a schedule; the RDS 7-day restart rule), ``purchase``
-(cost lines for a resource's purchase block), ``savings_plans`` (hour-by-hour application),
-``options`` (the commitments table: cash flow, break-even, risk), ``forecast`` (a month-by-month
-series), ``sweep`` (vectorised grid evaluation) and ``cli`` (the subcommands).
+The engine (``planner.costing``) prices every purchase: node-hours by segment (on-demand,
+spot, reserved, Savings-Plan-covered, scheduled off) in ``costing.purchase`` and
+``costing.node_groups``, reserved databases in ``costing.databases``, rates in
+``costing.rates``, schedules in ``costing.schedules``. This package asks it:
+``options`` (the commitments table: cash flow, break-even, risk), ``claims`` (the seed
+report's savings claims), ``forecast`` (a month-by-month series), ``sweep`` (vectorised grid
+evaluation) and ``cli`` (the subcommands).
 Nothing here imports pandas or numpy at module level.
 """

@@ -16,8 +16,8 @@ from decimal import Decimal
 
 from planner.catalog import PriceCatalog
 from planner.commitments.model import Resource, resource_monthly, with_purchase
-from planner.commitments.rates import FILL_COMMAND
 from planner.costing.engine import price_topology
+from planner.costing.rates import FILL_COMMAND
 from planner.errors import PriceNotFoundError
 from planner.money import ZERO
 from planner.scenario import Scenario

@@ -27,7 +27,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
-from planner.commitments.rates import TERM_MONTHS
+from planner.costing.rates import TERM_MONTHS
 from planner.errors import InputError
 from planner.money import ZERO, plain, usd
 from planner.topology import Purchase, Topology

@@ -12,8 +12,8 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from planner.commitments.rates import FILL_COMMAND, TERM_MONTHS
 from planner.costing.engine import CostReport
+from planner.costing.rates import FILL_COMMAND, TERM_MONTHS
 from planner.money import ZERO
 from planner.topology import CapacityType, NodeGroup, Purchase, RDSInstance, Topology
 

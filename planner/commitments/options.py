@@ -32,16 +32,16 @@ from planner.commitments.model import (
     risk_level,
     with_purchase,
 )
-from planner.commitments.rates import (
-    PAYMENT_LABEL,
-    reserved_offer,
-)
 from planner.commitments.sp_options import (
     savings_plan_missing,
     savings_plan_options,
     size_savings_plan,
 )
 from planner.costing.engine import price_topology
+from planner.costing.rates import (
+    PAYMENT_LABEL,
+    reserved_offer,
+)
 from planner.errors import PriceNotFoundError
 from planner.money import ZERO
 from planner.topology import CapacityType, Purchase, Topology
@@ -222,8 +222,8 @@ def unused_at_min(
 ) -> Decimal:
     """Reserved instance-hours not used when usage falls to the HPA minimum (and, under a
     schedule, in the off-hours), at the effective rate: the commitment paid for nothing."""
-    from planner.commitments.node_groups import off_hours_nodes
-    from planner.commitments.schedules import rds_segments, segments
+    from planner.costing.node_groups import off_hours_nodes
+    from planner.costing.schedules import rds_segments, segments
 
     if purchase.type != "reserved" or purchase.count is None:
         return ZERO

@@ -25,8 +25,8 @@ from planner.commitments.model import (
     risk_level,
     with_purchase,
 )
-from planner.commitments.rates import FILL_COMMAND, PAYMENT_LABEL, TERM_MONTHS, savings_plan_rate
 from planner.costing.engine import price_topology
+from planner.costing.rates import FILL_COMMAND, PAYMENT_LABEL, TERM_MONTHS, savings_plan_rate
 from planner.errors import PriceNotFoundError
 from planner.money import ZERO
 from planner.topology import CapacityType, NodeGroup, Purchase, SavingsPlan, Topology
@@ -188,8 +188,8 @@ def ec2_hourly_profile(
     topology: Topology, catalog: PriceCatalog, states: dict[str, dict[str, int]]
 ) -> list[Decimal]:
     """On-demand EC2 node spend in each modelled hour: 168 hours x each capacity state."""
-    from planner.commitments.node_groups import off_hours_nodes
-    from planner.commitments.schedules import week_profile
+    from planner.costing.node_groups import off_hours_nodes
+    from planner.costing.schedules import week_profile
 
     if topology.eks is None:
         return []

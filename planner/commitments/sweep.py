@@ -24,8 +24,8 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.commitments.grid import Grid, parse_purchase
-from planner.commitments.rates import TERM_MONTHS, reserved_offer
-from planner.commitments.schedules import HOURS_PER_WEEK, weekly_on_hours
+from planner.costing.rates import TERM_MONTHS, reserved_offer
+from planner.costing.schedules import HOURS_PER_WEEK, weekly_on_hours
 from planner.errors import InputError, PriceNotFoundError
 from planner.money import HOURS_PER_MONTH, ZERO
 from planner.topology import CapacityType, Purchase, Schedule, Topology

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from planner.catalog import ON_DEMAND, PriceCatalog, PriceRow, Term
-from planner.commitments.fees import UpfrontFee
+from planner.costing.fees import UpfrontFee
 from planner.costing.lines import CostLine, PriceBasis
 from planner.errors import PriceNotFoundError
 from planner.money import HOURS_PER_MONTH

@@ -11,8 +11,8 @@ from typing import Any
 from pydantic import BaseModel
 
 from planner.catalog import PriceCatalog, default_catalog
-from planner.commitments.fees import UpfrontFee
 from planner.costing.context import PricingContext
+from planner.costing.fees import UpfrontFee
 from planner.costing.lines import CostLine
 from planner.costing.registry import MODULES, ServiceModule
 from planner.money import HOURS_PER_MONTH, ZERO

@@ -24,7 +24,7 @@ def node_count(group: NodeGroup, ctx: PricingContext) -> tuple[int, str, str]:
 def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
     if topology.eks is None:
         return []
-    from planner.commitments.node_groups import needs_commitments, price_node_groups
+    from planner.costing.node_groups import needs_commitments, price_node_groups
 
     if needs_commitments(topology):  # purchase blocks, a schedule or Savings Plans
         return price_node_groups(topology, ctx)

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planner.commitments.databases import cache_node_lines
 from planner.costing.context import PricingContext
+from planner.costing.databases import cache_node_lines
 from planner.costing.lines import CostLine
 from planner.topology import Basis, Topology
 
@@ -12,7 +12,7 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
     lines: list[CostLine] = []
     for cluster in topology.elasticache:
         layout = "Multi-AZ, primary + replicas" if cluster.multi_az else "single AZ"
-        if cluster.purchase.type != "on_demand":  # reserved nodes: planner.commitments
+        if cluster.purchase.type != "on_demand":  # reserved nodes: costing.databases
             lines.extend(cache_node_lines(cluster, layout, ctx))
             continue
         lines.append(

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from planner.commitments.databases import rds_instance_lines, rds_needs_commitments
 from planner.costing.context import PricingContext
+from planner.costing.databases import rds_instance_lines, rds_needs_commitments
 from planner.costing.lines import CostLine
 from planner.topology import Basis, RDSInstance, Topology
 

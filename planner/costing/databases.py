@@ -6,10 +6,10 @@ without these price unchanged. ElastiCache has no stop: its nodes bill every hou
 
 from __future__ import annotations
 
-from planner.commitments.purchase import InstanceSpec, on_demand_lines, price_instances
-from planner.commitments.schedules import rds_segments, segments
 from planner.costing.context import PricingContext
 from planner.costing.lines import CostLine
+from planner.costing.purchase import InstanceSpec, on_demand_lines, price_instances
+from planner.costing.schedules import rds_segments, segments
 from planner.topology import Basis, CacheCluster, RDSInstance, Topology
 
 

@@ -9,18 +9,18 @@ from __future__ import annotations
 from collections import defaultdict
 from decimal import Decimal
 
-from planner.commitments.fees import UpfrontFee
-from planner.commitments.purchase import (
+from planner.costing.context import PricingContext, missing_line
+from planner.costing.fees import UpfrontFee
+from planner.costing.lines import CostLine
+from planner.costing.purchase import (
     InstanceSpec,
     OnDemandUse,
     on_demand_lines,
     price_instances,
 )
-from planner.commitments.rates import PAYMENT_LABEL, missing_rate, savings_plan_rate, term_hours
-from planner.commitments.savings_plans import Plan, Use, apply_hour
-from planner.commitments.schedules import HOURS_PER_WEEK, segments
-from planner.costing.context import PricingContext, missing_line
-from planner.costing.lines import CostLine
+from planner.costing.rates import PAYMENT_LABEL, missing_rate, savings_plan_rate, term_hours
+from planner.costing.savings_plans import Plan, Use, apply_hour
+from planner.costing.schedules import HOURS_PER_WEEK, segments
 from planner.errors import PriceNotFoundError
 from planner.money import HOURS_PER_MONTH, ZERO
 from planner.topology import Basis, CapacityType, NodeGroup, SavingsPlan, Topology

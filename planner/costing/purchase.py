@@ -13,17 +13,17 @@ from dataclasses import dataclass
 from decimal import ROUND_FLOOR, Decimal
 
 from planner.catalog import ON_DEMAND, PriceRow
-from planner.commitments.fees import UpfrontFee
-from planner.commitments.rates import (
+from planner.costing.context import PricingContext, missing_line
+from planner.costing.fees import UpfrontFee
+from planner.costing.lines import CostLine, PriceBasis
+from planner.costing.rates import (
     PAYMENT_LABEL,
     Offer,
     missing_rate,
     reserved_offer,
     spot_rate,
 )
-from planner.commitments.schedules import HOURS_PER_WEEK, Segment, month_hours
-from planner.costing.context import PricingContext, missing_line
-from planner.costing.lines import CostLine, PriceBasis
+from planner.costing.schedules import HOURS_PER_WEEK, Segment, month_hours
 from planner.errors import PriceNotFoundError
 from planner.money import HOURS_PER_MONTH
 from planner.topology import Amount, Basis, Purchase
