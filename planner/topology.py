@@ -23,7 +23,7 @@ from pydantic import (
     model_validator,
 )
 
-from planner.alerts_config import AlertsConfig
+from planner.alert_settings import AlertsConfig
 from planner.money import to_decimal
 from planner.quantities import QuantityError, parse_cpu_millicores, parse_memory_bytes
 
@@ -622,7 +622,7 @@ class Topology(Model):
     )
     alerts: AlertsConfig = Field(
         default_factory=AlertsConfig,
-        description="billing-alert thresholds (planner alerts); defaults follow the plan",
+        description="billing-alert thresholds (the alerts command); defaults follow the plan",
     )
 
     @field_validator("cost_allocation_tags")

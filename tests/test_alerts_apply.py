@@ -55,9 +55,9 @@ def _clients(calls: list[str]) -> Any:
 
 
 def _policy(name: str = "staging", **alerts: Any) -> Any:
+    from planner.alert_settings import AlertsConfig
     from planner.alerts.costs import plan_costs
     from planner.alerts.policy import build_policy
-    from planner.alerts_config import AlertsConfig
     from planner.scenario import load_scenario
 
     scenario = load_scenario(name)

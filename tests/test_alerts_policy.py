@@ -26,9 +26,9 @@ from hypothesis import strategies as st
 
 
 def _policy(name: str, forecast: Any = None, **alerts: Any) -> Any:
+    from planner.alert_settings import AlertsConfig
     from planner.alerts.costs import plan_costs
     from planner.alerts.policy import build_policy
-    from planner.alerts_config import AlertsConfig
     from planner.scenario import load_scenario
 
     scenario = load_scenario(name)
@@ -271,9 +271,9 @@ def test_overrides_and_options_change_the_policy(tmp_path: Path, run_cli: Any) -
 def test_critical_never_below_hpa_max_and_warning_never_above_critical(
     expected: Decimal, headroom: Decimal, warning: Decimal, margin: Decimal
 ) -> None:
+    from planner.alert_settings import AlertsConfig
     from planner.alerts.costs import PlanCosts
     from planner.alerts.policy import build_policy
-    from planner.alerts_config import AlertsConfig
 
     high = expected * (1 + headroom)
     costs = PlanCosts(
@@ -312,10 +312,10 @@ def test_without_workloads_every_state_is_the_priced_scenario(run_cli: Any, tmp_
 def test_planned_limits_keys_are_month_starts_in_utc(start: dt.date, values: list[Decimal]) -> None:
     import calendar
 
+    from planner.alert_settings import AlertsConfig
     from planner.alerts.budgets import budget_body
     from planner.alerts.costs import PlanCosts
     from planner.alerts.policy import build_policy
-    from planner.alerts_config import AlertsConfig
 
     months = []
     y, m = start.year, start.month

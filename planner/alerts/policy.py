@@ -21,9 +21,9 @@ from typing import Literal
 
 from pydantic import BaseModel, ConfigDict
 
+from planner.alert_settings import AlertsConfig
 from planner.alerts.costs import PlanCosts
 from planner.alerts.services import cost_explorer_names
-from planner.alerts_config import AlertsConfig
 from planner.errors import InputError, ScenarioError
 from planner.money import CENT, HOURS_PER_MONTH, cents, usd
 
