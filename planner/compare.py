@@ -89,5 +89,5 @@ def compare_json(c: Comparison) -> dict[str, Any]:
         "other_total_monthly_usd": json_number(c.other_total),
         "delta_total_usd": json_number(delta),
         "delta_total_annual_usd": json_number(figures.annual(delta)),
-        "delta_total_usd_exact": str(c.other.total_monthly_usd - c.base.total_monthly_usd),
+        "delta_total_usd_exact": str(c.other.exact_monthly_usd - c.base.exact_monthly_usd),
     }

@@ -12,7 +12,6 @@ shows as ``$133`` at whole dollars everywhere (half up, never half even).
 
 from __future__ import annotations
 
-from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -58,28 +57,18 @@ def sum_rounded(lines: Iterable[CostLine]) -> Decimal:
 
 
 def total(report: CostReport) -> Decimal:
-    """The report's displayed monthly total (sum of rounded lines)."""
-    return sum_rounded(report.lines)
+    """The report's displayed monthly total (sum of rounded lines: the engine's one rule)."""
+    return report.total_monthly_usd
 
 
 def by_service(report: CostReport) -> dict[str, Decimal]:
     """Displayed monthly total per AWS service code (sums of rounded lines)."""
-    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
-    for ln in report.lines:
-        shown = line_usd(ln)
-        if shown is not None:
-            totals[ln.service] += shown
-    return dict(totals)
+    return report.by_service()
 
 
 def by_resource(report: CostReport) -> dict[tuple[str, str], Decimal]:
     """Displayed monthly total per (service code, resource)."""
-    totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
-    for ln in report.lines:
-        shown = line_usd(ln)
-        if shown is not None:
-            totals[(ln.service, ln.resource)] += shown
-    return dict(totals)
+    return report.by_resource()
 
 
 def annual(monthly: Decimal) -> Decimal:

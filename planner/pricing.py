@@ -10,9 +10,10 @@ price names the scenario file as well as the item and region.
 
 from __future__ import annotations
 
+import datetime as dt
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from planner.errors import PriceNotFoundError
 
@@ -20,15 +21,23 @@ if TYPE_CHECKING:
     from planner.capacity.model import CapacityResult, State, StateCost
     from planner.catalog import PriceCatalog
     from planner.costing.engine import CostReport
-    from planner.costing.lines import CostLine
     from planner.scenario import Scenario
     from planner.topology import Topology
 
 
 def price_scenario(
-    scenario: Scenario, catalog: PriceCatalog | None = None, *, allow_missing: bool = False
+    scenario: Scenario,
+    catalog: PriceCatalog | None = None,
+    *,
+    allow_missing: bool = False,
+    hours_per_month: Decimal | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> CostReport:
+    """The scenario priced as ``planner price`` does. ``hours_per_month`` (744: the longest
+    month) and ``period`` (a calendar month, for the support calendars) are the forecast's and
+    the budgets' views; by default a 730-hour month on ``as_of``."""
     from planner.costing.engine import price_topology
+    from planner.money import HOURS_PER_MONTH
 
     topology = scenario.topology
     node_counts = None
@@ -50,6 +59,9 @@ def price_scenario(
             node_count_note="capacity model at expected replicas"
             if node_counts
             else "desired_size",
+            purchase_node_counts=node_counts,
+            hours_per_month=hours_per_month or HOURS_PER_MONTH,
+            period=period,
         )
     except PriceNotFoundError as exc:
         raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
@@ -64,53 +76,79 @@ def with_warnings(report: CostReport, extra: list[str]) -> CostReport:
     return dataclasses.replace(report, warnings=(*report.warnings, *new)) if new else report
 
 
+def purchase_counts(topology: Topology, result: CapacityResult) -> dict[str, int] | None:
+    """The node counts the scenario is priced at, which its purchases are sized for: the
+    capacity model's expected replicas for ``from_capacity``, else each group's desired_size.
+    Reservations bought at these counts stay fixed in every capacity state."""
+    if topology.eks is None:
+        return None
+    if topology.eks.node_count == "from_capacity":
+        return dict(result.nodes("expected"))
+    return {g.name: g.desired_size for g in topology.eks.node_groups}
+
+
 def price_states(
     topology: Topology,
     result: CapacityResult,
     catalog: PriceCatalog | None = None,
     *,
     allow_missing: bool = False,
+    hours_per_month: Decimal | None = None,
 ) -> dict[State, CostReport]:
     """A full cost report at each capacity state (HPA min / expected / max).
 
-    The whole topology is priced once; for the other states only the node-dependent modules
-    are priced again, and their lines (found by ``node_group``) take the place of the first
-    state's, in the same position.
+    The modules whose lines do not depend on node counts are priced once; the node-dependent
+    ones (``ServiceModule.node_dependent``) once per state, with the reservations sized at the
+    counts the scenario is priced at (:func:`purchase_counts`), so a state with more nodes runs
+    the extra nodes on-demand or spot, and a state with fewer still bills every reservation.
+    Lines keep the registry's module order. ``hours_per_month`` prices a month of that many
+    hours instead of the 730-hour convention (744: the longest month, for budgets).
     """
-    from dataclasses import replace
-
     from planner.capacity.model import STATES
-    from planner.costing.engine import price_topology
+    from planner.catalog import default_catalog
+    from planner.costing.context import PricingContext
+    from planner.costing.engine import price_modules, report_of
     from planner.costing.registry import MODULES
+    from planner.money import HOURS_PER_MONTH
 
-    scaled = [m for m in MODULES if m.node_dependent]
+    catalog = catalog or default_catalog()
+    hours = hours_per_month or HOURS_PER_MONTH
+    sized = purchase_counts(topology, result)
+    fixed_ctx = PricingContext(
+        catalog=catalog, region=topology.region, allow_missing=allow_missing, hours_per_month=hours
+    )
+    fixed = dict(
+        (m.name, lines)
+        for m, lines in price_modules(
+            topology, fixed_ctx, [m for m in MODULES if not m.node_dependent]
+        )
+    )
     out: dict[State, CostReport] = {}
-    first: CostReport | None = None
     for state in STATES:
-        options: dict[str, Any] = {
-            "allow_missing": allow_missing,
-            "node_counts": result.nodes(state),
-            "node_count_basis": "derived",
-            "node_count_note": f"capacity model at {state} replicas",
-        }
-        if first is None:
-            first = out[state] = price_topology(topology, catalog, **options)
-            continue
-        varying = price_topology(topology, catalog, modules=scaled, **options)
-        out[state] = replace(
-            first,
-            lines=_swap_node_lines(first.lines, varying.lines),
-            warnings=tuple(dict.fromkeys((*first.warnings, *varying.warnings))),
+        ctx = PricingContext(
+            catalog=catalog,
+            region=topology.region,
+            allow_missing=allow_missing,
+            hours_per_month=hours,
+            node_counts=result.nodes(state),
+            node_count_basis="derived",
+            node_count_note=f"capacity model at {state} replicas",
+            purchase_node_counts=sized,
+        )
+        varying = dict(
+            (m.name, lines)
+            for m, lines in price_modules(topology, ctx, [m for m in MODULES if m.node_dependent])
+        )
+        lines = [ln for m in MODULES for ln in (varying.get(m.name) or fixed.get(m.name) or [])]
+        out[state] = report_of(
+            topology,
+            catalog,
+            ctx,
+            lines,
+            warnings=fixed_ctx.warnings,
+            upfront_fees=fixed_ctx.upfront_fees,
         )
     return out
-
-
-def _swap_node_lines(
-    lines: tuple[CostLine, ...], node_lines: tuple[CostLine, ...]
-) -> tuple[CostLine, ...]:
-    at = next((i for i, ln in enumerate(lines) if ln.node_group), len(lines))
-    kept = [ln for ln in lines if not ln.node_group]
-    return (*kept[:at], *node_lines, *kept[at:])
 
 
 def price_capacity_range(
@@ -122,7 +160,7 @@ def price_capacity_range(
 ) -> dict[State, StateCost]:
     """Monthly cost at each capacity state, with the node groups' share of it."""
     from planner.capacity.model import StateCost
-    from planner.money import ZERO
+    from planner.money import ZERO, cents
 
     reports = price_states(topology, result, catalog, allow_missing=allow_missing)
     return {
@@ -132,7 +170,11 @@ def price_capacity_range(
             monthly_usd=str(report.total_monthly_usd),
             node_groups_monthly_usd=str(
                 sum(
-                    (ln.monthly_usd for ln in report.lines if ln.node_group and ln.monthly_usd),
+                    (
+                        cents(ln.monthly_usd)
+                        for ln in report.lines
+                        if ln.node_group and ln.monthly_usd is not None
+                    ),
                     ZERO,
                 )
             ),

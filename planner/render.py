@@ -83,7 +83,7 @@ def report_json(
         **completeness_json(report),
         "total_monthly_usd": json_number(total),
         "total_annual_usd": json_number(figures.annual(total)),
-        "total_monthly_usd_exact": plain(report.total_monthly_usd),
+        "total_monthly_usd_exact": plain(report.exact_monthly_usd),
         "by_service": {
             k: json_number(v) for k, v in by_service_order(figures.by_service(report)).items()
         },
@@ -167,8 +167,10 @@ def csv_rows(report: CostReport) -> list[list[Any]]:
     total = figures.total(report)
     partial = figures.partial_note(report)
     label = "TOTAL" + (f" ({partial})" if partial else "")
+    # The exact column is a per-line detail: its TOTAL cell stays empty, so the only total
+    # on the sheet is the sum of the displayed lines.
     rows.append(
-        [label, "", "", None, "", None, total, figures.annual(total), report.total_monthly_usd]
+        [label, "", "", None, "", None, total, figures.annual(total), None]
         + [""] * (len(CSV_COLUMNS) - 9)
     )
     return rows

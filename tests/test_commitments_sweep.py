@@ -54,11 +54,12 @@ def test_sweep_on_demand_always_on_is_the_priced_scenario(
     swept: tuple[Scenario, Grid, SweepResult],
 ) -> None:
     # staging's own types on-demand, always on: the plain `planner price` of staging with
-    # the compute group on-demand: 815.76 - 18.2208 (spot) + 60.736 (0.0832 x 730) = 858.27
+    # the compute group on-demand, lines rounded first: 815.77 - 18.22 (spot line, 18.2208)
+    # + 60.74 (on-demand line, 0.0832 x 730 = 60.736) = 858.29
     _scenario, _grid, result = swept
     combo = result.combos.index(("t3.medium", "t3.large"))
     flat = int(np.ravel_multi_index((combo, 0, 0, 0), result.shape))
-    assert result.monthly_cents(flat) == 85827
+    assert result.monthly_cents(flat) == 85829
 
 
 def test_every_variant_is_kept_and_marked(swept: tuple[Scenario, Grid, SweepResult]) -> None:

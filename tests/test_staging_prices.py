@@ -68,16 +68,19 @@ def test_every_staging_line_is_priced_from_the_hand_written_product() -> None:
         unit_price = row_price * SPOT_FACTOR.get(key, Decimal(1))
         assert line.unit_price_usd == unit_price, key
         assert line.monthly_usd == line.quantity * unit_price, key
-        expected_total += line.quantity * unit_price
-    assert cents(report.total_monthly_usd) == cents(expected_total)
+        expected_total += cents(line.quantity * unit_price)  # lines rounded first
+    assert report.total_monthly_usd == expected_total
     # by hand: EKS 730 x 0.60 = 438 | general 1,460 h x 0.0416 = 60.736, 40 GB x 0.08 = 3.20 |
     # compute 730 x 0.0832 x 0.30 = 18.2208, 20 GB x 0.08 = 1.60 | RDS 730 x 0.072 = 52.56,
     # 100 x 0.115 = 11.50, backup 0 | Redis 730 x 0.017 = 12.41 | MSK 1,460 x 0.0456 = 66.576,
     # 200 x 0.10 = 20 | NAT 1,460 x 0.045 = 65.70, 100 x 0.045 = 4.50 | NLB 730 x 0.0225 =
     # 16.425, 100.01 x 0.006 = 0.60006 | egress 100 x 0.09 = 9 | logs 50 x 0.50 = 25,
     # 50 x 0.03 = 1.50 | S3 10 x 0.023 = 0.23 | KMS 3 x 1 = 3 | ECR 50 x 0.10 = 5
-    # = 815.75786
-    assert report.total_monthly_usd == Decimal("815.75786")
+    # = 815.75786 exact; shown as the sum of its lines rounded to the cent first:
+    # 438.00 + 60.74 + 3.20 + 18.22 + 1.60 + 52.56 + 11.50 + 0 + 12.41 + 66.58 + 20.00 + 65.70
+    # + 4.50 + 16.43 + 0.60 + 9.00 + 25.00 + 1.50 + 0.23 + 3.00 + 0 + 5.00 = 815.77
+    assert report.exact_monthly_usd == Decimal("815.75786")
+    assert report.total_monthly_usd == Decimal("815.77")
 
 
 def test_staging_quantities_follow_the_scenario() -> None:

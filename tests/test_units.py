@@ -234,7 +234,7 @@ def test_compare_deltas(run_cli) -> None:
         assert _usd(s["other_monthly_usd"]) == cents(other_by.get(code, Decimal(0))), code
         assert s["delta_usd"] == pytest.approx(s["other_monthly_usd"] - s["base_monthly_usd"])
     assert (
-        Decimal(data["delta_total_usd_exact"]) == other.total_monthly_usd - base.total_monthly_usd
+        Decimal(data["delta_total_usd_exact"]) == other.exact_monthly_usd - base.exact_monthly_usd
     )
     assert data["delta_total_usd"] == pytest.approx(
         data["other_total_monthly_usd"] - data["base_total_monthly_usd"]

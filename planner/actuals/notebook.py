@@ -275,6 +275,6 @@ def summary(data: PlanVsActual) -> dict[str, Any]:
         },
     )
     if data.rebased is not None:
-        out["original_monthly_usd_exact"] = plain(data.plan.total_monthly_usd)
-        out["rebased_monthly_usd_exact"] = plain(data.rebased.total_monthly_usd)
+        out["original_monthly_usd_exact"] = plain(data.plan.exact_monthly_usd)
+        out["rebased_monthly_usd_exact"] = plain(data.rebased.exact_monthly_usd)
     return out

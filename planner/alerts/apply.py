@@ -53,6 +53,8 @@ def _budget_key(body: dict[str, Any]) -> dict[str, Any]:
         "limit": (_dec(limit["Amount"]), limit["Unit"]) if limit and not planned else None,
         "planned": {k: (_dec(v["Amount"]), v["Unit"]) for k, v in planned.items()},
         "filters": {k: sorted(v) for k, v in (body.get("CostFilters") or {}).items() if v},
+        # planner always writes every cost type; a budget without them has AWS's defaults
+        "cost_types": {k: bool(v) for k, v in (body.get("CostTypes") or {}).items()},
     }
 
 

@@ -11,6 +11,28 @@ from planner.money import cents
 
 MANAGED_BY = ("managed-by", "planner")
 
+# What a budget counts, set explicitly (AWS's defaults are unblended cost with tax and
+# upfront fees): the plan is amortised list cost without tax, so the budget is too.
+COST_TYPES: dict[str, bool] = {
+    "IncludeTax": False,  # the plan has no tax: taxes would make every month look over plan
+    "IncludeSubscription": True,
+    "UseBlended": False,
+    "IncludeRefund": False,  # refunds and credits are not in the plan (they would hide spend)
+    "IncludeCredit": False,
+    "IncludeUpfront": False,  # an RI's upfront fee would land in one month's budget
+    "IncludeRecurring": True,
+    "IncludeOtherSubscription": True,
+    "IncludeSupport": False,  # AWS Support is not modelled
+    "IncludeDiscount": True,
+    "UseAmortized": True,  # upfront fees spread over their terms, as the plan's monthly lines
+}
+COST_TYPES_REASON = (
+    "amortised cost (upfront fees spread over the term, as in the plan's monthly lines), "
+    "without tax, upfront fees, credits, refunds or AWS Support, which the plan does not "
+    "model; AWS's defaults (unblended, with tax and upfront fees) would put an RI's upfront "
+    "fee into one month's budget"
+)
+
 
 def ownership_tags(scenario: str) -> list[dict[str, str]]:
     return [
@@ -61,6 +83,7 @@ def budget_body(budget: Budget, currency: str) -> dict[str, Any]:
     filters = cost_filters(budget)
     if filters:
         body["CostFilters"] = filters
+    body["CostTypes"] = dict(COST_TYPES)
     return body
 
 

@@ -195,5 +195,15 @@ def _apply(args: argparse.Namespace) -> int:
         ce=client("ce", region, profile=args.profile) if "anomaly" in only else None,
     )
     changes = plan_alerts(policy, clients, account, subscribers, apply=args.apply, only=only)
-    write_output(changes_table(changes, applied=args.apply), args.output)
+    from planner.alerts.prerequisites import check, prerequisites_text
+
+    held = check(
+        policy,
+        clients.cloudwatch or client("cloudwatch", region, profile=args.profile),
+        clients.ce or client("ce", region, profile=args.profile),
+    )
+    text = (
+        changes_table(changes, applied=args.apply) + "\n" + prerequisites_text(held, checked=True)
+    )
+    write_output(text, args.output)
     return 0

@@ -56,9 +56,18 @@ def headline(p: AlertPolicy) -> str:
     )
     if not p.forecast:
         text += (
-            " No forecast was given, so the budget is flat at the planned cost "
-            "(pass `forecast` as a CSV of month,monthly_usd to make it follow one)."
+            f" No forecast was given, so the budget is flat at the planned cost of the longest "
+            f"month (31 days: {usd(total.limit_usd)}; {usd(total.planned_usd or p.expected_usd)} "
+            "in the plan's 730-hour month); pass `forecast` as a CSV of month,monthly_usd to "
+            "make it follow one."
         )
+    from planner.alerts.budgets import COST_TYPES_REASON
+    from planner.alerts.prerequisites import prerequisites
+
+    text += f"\n\nThe budgets count {COST_TYPES_REASON}."
+    text += "\n\n**Before these alerts see any cost**, in the AWS account:\n\n" + "\n".join(
+        f"- {item.what}" for item in prerequisites(p)
+    )
     return text
 
 

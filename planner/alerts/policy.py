@@ -2,8 +2,10 @@
 
 Defaults (every one can be changed in the scenario's ``alerts:`` block):
 
-* the monthly budget is the planned cost at expected replicas; with a month-by-month
-  forecast, the budget follows it (``PlannedBudgetLimits``), so a planned step is no alert;
+* the monthly budget is the planned cost at expected replicas in the longest month (31 days:
+  hourly lines at 744 hours, where the plan shows 730), so a normal long month is no alert;
+  with a month-by-month forecast, the budget follows it (``PlannedBudgetLimits``), so a
+  planned step is no alert either;
 * ACTUAL warning at 100% of the budget: the month cost more than planned;
 * ACTUAL critical at the larger of 110% of the budget and the cost at HPA maximum plus 5%:
   more than the plan can explain even fully scaled out, so never below the HPA-maximum cost;
@@ -78,6 +80,7 @@ class Budget(_Frozen):
     min_usd: Decimal
     expected_usd: Decimal
     max_usd: Decimal
+    planned_usd: Decimal | None = None  # the plan's month (730 h) at expected replicas
 
     def threshold(self, level: Level) -> Threshold:
         return next(t for t in self.thresholds if t.level == level)
@@ -136,7 +139,8 @@ def build_policy(
         f"{PREFIX}-{name}-total",
         "total",
         (),
-        costs.total_usd,
+        costs.longest,
+        costs.total_usd["expected"],
         config,
         tag_filter,
         months,
@@ -152,7 +156,8 @@ def build_policy(
             f"{PREFIX}-{name}-{code}",
             code,
             cost_explorer_names(code),
-            {s: costs.service(s, code) for s in costs.total_usd},
+            {s: costs.longest_service(s, code) for s in costs.total_usd},
+            costs.service("expected", code),
             config,
             tag_filter,
             (),
@@ -206,6 +211,7 @@ def _budget(
     scope: str,
     ce_names: tuple[str, ...],
     state_usd: dict[str, Decimal],
+    planned: Decimal,
     config: AlertsConfig,
     tag_filter: tuple[tuple[str, str], ...],
     months: tuple[PlannedMonth, ...],
@@ -213,6 +219,8 @@ def _budget(
     where: str,
     overrides: bool,
 ) -> Budget:
+    """``state_usd``: the scope's cost in the longest month per state; ``planned``: its plan
+    in a 730-hour month at expected replicas (what ``planner price`` shows)."""
     what = "the planned cost" if scope == "total" else f"{scope}'s planned cost"
     limit = cents(state_usd["expected"])
     if limit <= 0:
@@ -220,7 +228,10 @@ def _budget(
     hpa_max = state_usd["max"]
     followed = "forecast" if months else "planned cost"
     limit_source = (
-        "forecast, month by month" if months else f"{what} at expected replicas ({usd(limit)})"
+        "forecast, month by month"
+        if months
+        else f"{what} at expected replicas in the longest month ({usd(limit)}: 31 days, hourly "
+        f"lines at 744 h; {usd(planned)} in the plan's 730-hour month)"
     )
 
     def at(pct: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:
@@ -311,6 +322,7 @@ def _budget(
         min_usd=state_usd["min"],
         expected_usd=state_usd["expected"],
         max_usd=hpa_max,
+        planned_usd=planned,
     )
 
 

@@ -7,9 +7,15 @@ from typing import Any
 
 from planner.alerts.alarms import BILLING_REGION, alarm_request
 from planner.alerts.anomaly import monitor_spec, threshold_expression
-from planner.alerts.budgets import cost_filters, create_budget_request
+from planner.alerts.budgets import (
+    COST_TYPES,
+    COST_TYPES_REASON,
+    cost_filters,
+    create_budget_request,
+)
 from planner.alerts.compare import STATE_LABELS, level_checks
 from planner.alerts.policy import AlertPolicy
+from planner.alerts.prerequisites import prerequisites, prerequisites_text
 from planner.alerts.subscribers import Subscribers
 from planner.money import usd
 
@@ -46,7 +52,11 @@ def alerts_table(policy: AlertPolicy) -> str:
                 f"  {c.label:<20} {_months(c.fires_in_months)} / "
                 f"{_months(c.fires_in_months_at_max)}"
             )
-    lines += ["", "AWS Budgets (monthly, cost; notifications are % of the budget)"]
+    lines += [
+        "",
+        "AWS Budgets (monthly, cost; notifications are % of the budget)",
+        f"  cost types: {COST_TYPES_REASON}",
+    ]
     for b in policy.budgets:
         filters = cost_filters(b)
         shown = "; ".join(f"{k}={','.join(v)}" for k, v in filters.items()) or "whole account"
@@ -86,12 +96,15 @@ def alerts_table(policy: AlertPolicy) -> str:
         f">= {usd(a.impact_usd)}  [{a.source}]",
         "",
     ]
-    return "\n".join(lines)
+    return "\n".join(lines) + prerequisites_text(prerequisites(policy), checked=False)
 
 
 def alerts_json(policy: AlertPolicy) -> dict[str, Any]:
     data = policy.model_dump(mode="json")
     data["levels"] = [c.model_dump(mode="json") for c in level_checks(policy)]
+    data["cost_types"] = dict(COST_TYPES)
+    data["cost_types_reason"] = COST_TYPES_REASON
+    data["prerequisites"] = [p.what for p in prerequisites(policy)]
     return data
 
 

@@ -11,7 +11,7 @@ import re
 
 from planner.alerts.alarms import BILLING_REGION, PERIOD_SECONDS
 from planner.alerts.anomaly import monitor_spec
-from planner.alerts.budgets import MANAGED_BY, amount, cost_filters
+from planner.alerts.budgets import COST_TYPES, COST_TYPES_REASON, MANAGED_BY, amount, cost_filters
 from planner.alerts.policy import AlertPolicy, Budget
 from planner.money import cents, plain
 
@@ -75,6 +75,11 @@ def _tags(scenario: str, indent: str) -> str:
     )
 
 
+def _snake(name: str) -> str:
+    """``IncludeOtherSubscription`` -> ``include_other_subscription`` (the provider's names)."""
+    return "".join(f"_{c.lower()}" if c.isupper() else c for c in name).lstrip("_")
+
+
 def _budget(policy: AlertPolicy, b: Budget) -> str:
     out = [
         f'resource "aws_budgets_budget" "{label(b.name)}" {{\n',
@@ -104,6 +109,12 @@ def _budget(policy: AlertPolicy, b: Budget) -> str:
             f"    values = [{', '.join(_q(v) for v in values)}]\n"
             "  }\n"
         )
+    out.append(f"  # cost types: {COST_TYPES_REASON}\n  cost_types {{\n")
+    names = {key: _snake(key) for key in COST_TYPES}
+    width = max(len(n) for n in names.values())
+    for key, value in COST_TYPES.items():
+        out.append(f"    {names[key]:<{width}} = {'true' if value else 'false'}\n")
+    out.append("  }\n")
     for t in b.thresholds:
         out.append(
             f"  # {t.level}: {t.source}: {t.reason}\n"

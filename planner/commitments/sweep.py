@@ -6,8 +6,10 @@ combination of instance types, not per variant). Everything else is priced once 
 schedule by the Decimal engine. The per-variant sums are then integer arithmetic on arrays:
 every amount is held in units of 1 / (10^8 x 168 x 36) dollar, in which hourly prices with up
 to 8 decimals, hours of a 168-hour week spread over a 730-hour month, and upfront fees spread
-over 12 or 36 months are all whole numbers. Totals are therefore exact, and round to the
-cent exactly as the Decimal engine does (half up); ``scalar_cost`` is that engine, variant by
+over 12 or 36 months are all whole numbers. Each term that is a line in the Decimal engine
+(an instance segment, a reservation's recurring hours and its amortised upfront, a root
+volume, every other line of the scenario) is rounded to the cent, half up, before it is
+added, as the engine's one total rule does; ``scalar_cost`` is that engine, variant by
 variant, for checking.
 
 Infeasible variants (pods that do not fit, node group maxima, quotas) and variants whose
@@ -27,7 +29,7 @@ from planner.commitments.grid import Grid, parse_purchase
 from planner.costing.rates import TERM_MONTHS, reserved_offer
 from planner.costing.schedules import HOURS_PER_WEEK, weekly_on_hours
 from planner.errors import InputError, PriceNotFoundError
-from planner.money import HOURS_PER_MONTH, ZERO
+from planner.money import HOURS_PER_MONTH, ZERO, cents
 from planner.topology import CapacityType, Purchase, Schedule, Topology
 
 if TYPE_CHECKING:
@@ -93,6 +95,11 @@ class SweepResult:
 
     def monthly_cents(self, flat: int) -> int:
         return int((int(self.monthly_units[flat]) + UNITS_PER_CENT // 2) // UNITS_PER_CENT)
+
+
+def line_cents(units: Any, np: Any) -> Any:
+    """Non-negative amounts in units rounded to whole cents, half up (still in units)."""
+    return (units + UNITS_PER_CENT // 2) // UNITS_PER_CENT * UNITS_PER_CENT
 
 
 def to_units(value: Decimal, what: str) -> int:
@@ -272,15 +279,14 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
         report = price_topology(variant, catalog, node_counts={g: 0 for g in groups})
         rest = sum(
             (
-                ln.monthly_usd
+                cents(ln.monthly_usd)  # each line rounded first, as the engine's total
                 for ln in report.lines
                 if ln.monthly_usd is not None
                 and not any(ln.resource == f"eks-node-group/{g}" for g in groups)
             ),
             ZERO,
         )
-        whole = rest * UNITS_PER_USD
-        fixed[s] = int(whole.to_integral_value(rounding="ROUND_FLOOR"))
+        fixed[s] = int(rest * UNITS_PER_USD)
 
     start = time.perf_counter()
     shape = (C, *([P] * G), S)
@@ -368,18 +374,26 @@ def _group_cost(
     w_on = week_on[None, :]  # (1,S)
     w_off = HOURS_PER_WEEK - w_on
     node_weeks = on_n * w_on + off_n * w_off  # (C,S) node-hours a week
-    # units: week-hours x 730 x price_e8 x 36 (= x730/168 month, x D)
-    disk = node_weeks * disk_e8 * 36  # GB-month: node-hours/168 x (GB x $/GB) x D
+    # units: week-hours x 730 x price_e8 x 36 (= x730/168 month, x D); every engine line is
+    # rounded to the cent (line_cents) before it is added
+    disk = line_cents(node_weeks * disk_e8 * 36, np)  # GB-month: node-hours/168 x $/GB x D
+
+    def segments(price: Any, on: Any, off: Any) -> Any:
+        """The on-hours and off-hours lines of ``on`` / ``off`` instances at ``price``."""
+        return line_cents(on * w_on * M * price * 36, np) + line_cents(
+            off * w_off * M * price * 36, np
+        )
+
     cost = np.zeros((C, P, S), dtype=np.int64)
     fee = np.zeros((C, P, S), dtype=np.int64)
     have = np.ones((C, P, S), dtype=bool)
     known = np.ones((C, P, S), dtype=bool)
     for k, p in enumerate(purchases):
         if p.type in ("on_demand", "savings_plan"):
-            cost[:, k, :] = node_weeks * M * od[:, None] * 36 + disk
+            cost[:, k, :] = segments(od[:, None], on_n, off_n) + disk
             have[:, k, :] = p.type == "on_demand"
         elif p.type == "spot":
-            cost[:, k, :] = node_weeks * M * np.maximum(spot, 0)[:, None] * 36 + disk
+            cost[:, k, :] = segments(np.maximum(spot, 0)[:, None], on_n, off_n) + disk
             have[:, k, :] = (spot >= 0)[:, None]
         else:
             offers = [rates[t].reserved[k] or (0, 0, True) for t in tlist]
@@ -388,12 +402,12 @@ def _group_cost(
             split = np.array([o[2] for o in offers], dtype=bool)[tix]
             ok = np.array([rates[t].reserved[k] is not None for t in tlist], dtype=bool)[tix]
             r = n_min[:, i][:, None]  # reserve the nodes at HPA minimum
-            od_weeks = np.maximum(on_n - r, 0) * w_on + np.maximum(off_n - r, 0) * w_off
             months = TERM_MONTHS[p.term]
             cost[:, k, :] = (
-                r * M * rec[:, None] * HOURS_PER_WEEK * 36  # reserved: every hour of the term
-                + r * upf[:, None] * HOURS_PER_WEEK * (36 // months)  # upfront / term months
-                + od_weeks * M * od[:, None] * 36
+                # reserved: every hour of the term; then the upfront over the term's months
+                line_cents(r * M * rec[:, None] * HOURS_PER_WEEK * 36, np)
+                + line_cents(r * upf[:, None] * HOURS_PER_WEEK * (36 // months), np)
+                + segments(od[:, None], np.maximum(on_n - r, 0), np.maximum(off_n - r, 0))
                 + disk
             )
             fee[:, k, :] = r * upf[:, None] * HOURS_PER_WEEK * 36

@@ -2,13 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from decimal import Decimal
 
 from planner.catalog import ON_DEMAND, PriceCatalog, PriceRow, Term
 from planner.costing.fees import UpfrontFee
-from planner.costing.lines import CostLine, PriceBasis
+from planner.costing.lines import CostLine, Driver, PriceBasis
 from planner.errors import PriceNotFoundError
 from planner.money import HOURS_PER_MONTH
 from planner.topology import Amount, Basis
@@ -20,9 +21,15 @@ class PricingContext:
     region: str
     allow_missing: bool = False
     hours_per_month: Decimal = HOURS_PER_MONTH
-    node_counts: Mapping[str, int] | None = None
+    node_counts: Mapping[str, int | Decimal] | None = None
     node_count_basis: str = "stated"
     node_count_note: str = "desired_size"
+    # The node counts purchases are sized at (reservations stay fixed across capacity states);
+    # None: each state's own counts.
+    purchase_node_counts: Mapping[str, int | Decimal] | None = None
+    # A calendar period [start, end) to price (a forecast month): dated price steps (EKS and
+    # RDS support calendars) are applied day by day inside it. None: the scenario's as_of.
+    period: tuple[dt.date, dt.date] | None = None
     warnings: list[str] = field(default_factory=list)
     # Upfront commitment fees (cash on day one), kept apart from the monthly lines.
     upfront_fees: list[UpfrontFee] = field(default_factory=list)
@@ -53,6 +60,7 @@ class PricingContext:
         term: Term = ON_DEMAND,
         what: str = "",
         purchase_option: str | None = None,
+        driver: Driver = "load",
     ) -> CostLine:
         row = self.row(service, product, term, what=what or product)
         option = purchase_option or term.label
@@ -68,9 +76,19 @@ class PricingContext:
                 basis,
                 quantity_note,
                 self.catalog.explain_missing(service, self.region, product, term, what or product),
+                driver=driver,
             )
         return priced_line(
-            resource, service, component, quantity, unit, row, option, basis, quantity_note
+            resource,
+            service,
+            component,
+            quantity,
+            unit,
+            row,
+            option,
+            basis,
+            quantity_note,
+            driver=driver,
         )
 
 
@@ -92,6 +110,7 @@ def priced_line(
     unit_price: Decimal | None = None,
     price_source: str | None = None,
     price_basis: PriceBasis | None = None,
+    driver: Driver = "load",
 ) -> CostLine:
     price = row.usd if unit_price is None else unit_price
     return CostLine(
@@ -108,6 +127,7 @@ def priced_line(
         quantity_basis=quantity_basis,
         quantity_note=quantity_note,
         price_ref=row.ref,
+        driver=driver,
     )
 
 
@@ -121,6 +141,8 @@ def missing_line(
     quantity_basis: str,
     quantity_note: str,
     reason: str,
+    *,
+    driver: Driver = "load",
 ) -> CostLine:
     # positional: the same five leading fields as priced_line, in CostLine's order
     return CostLine(
@@ -137,6 +159,7 @@ def missing_line(
         quantity_basis=quantity_basis,
         quantity_note=quantity_note,
         missing=True,
+        driver=driver,
     )
 
 

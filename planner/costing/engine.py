@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
@@ -15,7 +16,7 @@ from planner.costing.context import PricingContext
 from planner.costing.fees import UpfrontFee
 from planner.costing.lines import CostLine
 from planner.costing.registry import MODULES, ServiceModule
-from planner.money import HOURS_PER_MONTH, ZERO
+from planner.money import HOURS_PER_MONTH, ZERO, cents
 from planner.topology import Amount, Basis, Topology
 
 
@@ -38,6 +39,13 @@ class CostReport:
 
     @property
     def total_monthly_usd(self) -> Decimal:
+        """The monthly total as every command and page shows it: each line rounded to the
+        cent (half up) first, then summed (``planner.money.cents``). One rule, one place."""
+        return sum((cents(ln.monthly_usd) for ln in self.lines if ln.monthly_usd is not None), ZERO)
+
+    @property
+    def exact_monthly_usd(self) -> Decimal:
+        """The unrounded sum of the lines (JSON ``*_exact`` fields only; never shown as money)."""
         return sum((ln.monthly_usd for ln in self.lines if ln.monthly_usd is not None), ZERO)
 
     @property
@@ -45,17 +53,19 @@ class CostReport:
         return tuple(ln for ln in self.lines if ln.missing)
 
     def by_service(self) -> dict[str, Decimal]:
+        """Displayed monthly total per AWS service code (sums of rounded lines)."""
         totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for ln in self.lines:
             if ln.monthly_usd is not None:
-                totals[ln.service] += ln.monthly_usd
+                totals[ln.service] += cents(ln.monthly_usd)
         return dict(totals)
 
     def by_resource(self) -> dict[tuple[str, str], Decimal]:
+        """Displayed monthly total per (service code, resource)."""
         totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
         for ln in self.lines:
             if ln.monthly_usd is not None:
-                totals[(ln.service, ln.resource)] += ln.monthly_usd
+                totals[(ln.service, ln.resource)] += cents(ln.monthly_usd)
         return dict(totals)
 
 
@@ -64,9 +74,12 @@ def price_topology(
     catalog: PriceCatalog | None = None,
     *,
     allow_missing: bool = False,
-    node_counts: Mapping[str, int] | None = None,
+    node_counts: Mapping[str, int | Decimal] | None = None,
     node_count_basis: str = "stated",
     node_count_note: str = "desired_size",
+    purchase_node_counts: Mapping[str, int | Decimal] | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+    hours_per_month: Decimal = HOURS_PER_MONTH,
     modules: Iterable[ServiceModule] = MODULES,
 ) -> CostReport:
     """Run the registered service modules (all, or the ones given) over the topology."""
@@ -75,23 +88,42 @@ def price_topology(
         catalog=catalog,
         region=topology.region,
         allow_missing=allow_missing,
-        hours_per_month=HOURS_PER_MONTH,
+        hours_per_month=hours_per_month,
         node_counts=node_counts,
         node_count_basis=node_count_basis,
         node_count_note=node_count_note,
+        purchase_node_counts=purchase_node_counts,
+        period=period,
     )
-    lines: list[CostLine] = []
-    for module in modules:
-        lines.extend(module.price(topology, ctx))
+    parts = price_modules(topology, ctx, modules)
+    return report_of(topology, catalog, ctx, [ln for _m, lines in parts for ln in lines])
+
+
+def price_modules(
+    topology: Topology, ctx: PricingContext, modules: Iterable[ServiceModule] = MODULES
+) -> list[tuple[ServiceModule, list[CostLine]]]:
+    """Each module's lines, in module order (``pricing.price_states`` re-prices some)."""
+    return [(module, module.price(topology, ctx)) for module in modules]
+
+
+def report_of(
+    topology: Topology,
+    catalog: PriceCatalog,
+    ctx: PricingContext,
+    lines: Iterable[CostLine],
+    *,
+    warnings: Iterable[str] = (),
+    upfront_fees: Iterable[UpfrontFee] = (),
+) -> CostReport:
     return CostReport(
         scenario=topology.name,
         region=topology.region,
         as_of=topology.as_of.isoformat(),
         lines=tuple(lines),
         snapshot=catalog.summary(),
-        warnings=tuple(ctx.warnings),
+        warnings=(*warnings, *ctx.warnings),
         assumptions=tuple(collect_assumptions(topology)),
-        upfront_fees=tuple(ctx.upfront_fees),
+        upfront_fees=(*ctx.upfront_fees, *upfront_fees),
     )
 
 

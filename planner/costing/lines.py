@@ -7,6 +7,12 @@ from decimal import Decimal
 from typing import Any, Literal
 
 PriceBasis = Literal["list", "derived", "assumption", "missing"]
+Driver = Literal["fixed", "nodes", "load", "commitment"]
+"""What makes a line's cost move: ``fixed`` a fee per resource that no load changes (the EKS
+control plane, NAT gateway and load balancer hours, KMS keys); ``nodes`` node-group hours and
+their root volumes; ``commitment`` reservations and Savings Plan commitments (fixed for their
+term); ``load`` everything that follows the workload (databases, caches, brokers, storage,
+traffic, requests). Growth in a forecast applies to ``nodes`` and ``load`` only."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +39,8 @@ class CostLine:
     missing: bool = False
     node_group: str = ""
     """The EKS node group this line's cost scales with ("" for every other line)."""
+    driver: Driver = "load"
+    """What makes this line's cost move (see :data:`Driver`)."""
 
     def as_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -1,12 +1,23 @@
-"""EKS node groups with purchase blocks, an off-hours schedule and Savings Plans.
+"""EKS node groups: the one pricer of node-hours, whatever the purchase.
 
-Used by ``planner.costing.services.ec2`` when a scenario has any of these; a scenario with
-none is priced by the plain on-demand path (so existing scenarios price unchanged).
+Every node group's month is split into segments (``costing.schedules``): always on, or on-
+and off-hours under a schedule. In each segment its instances are bought as the purchase
+block says (``costing.purchase``): on-demand, spot (capacity type SPOT, or a spot purchase),
+reserved (a fixed count, billed every hour whether used or not), and the on-demand remainder
+is what the scenario's Savings Plans may cover, hour by hour (``costing.savings_plans``).
+Every line of a node group carries its ``node_group``; the Savings Plan commitment lines are
+the scenario's.
+
+Node counts come from the context (a capacity state, or ``desired_size``); the reserved count
+is sized once, at the node counts the scenario is priced at (``ctx.purchase_node_counts``,
+else the state's own), so at HPA max the extra nodes run on-demand or spot, and at HPA min or
+in the off-hours idle reservations are still billed.
 """
 
 from __future__ import annotations
 
 from collections import defaultdict
+from dataclasses import replace
 from decimal import Decimal
 
 from planner.costing.context import PricingContext, missing_line
@@ -26,26 +37,44 @@ from planner.money import HOURS_PER_MONTH, ZERO
 from planner.topology import Basis, CapacityType, NodeGroup, SavingsPlan, Topology
 
 
-def needs_commitments(topology: Topology) -> bool:
-    """Whether any node group needs this module (purchase block, schedule, Savings Plans)."""
-    if topology.eks is None:
-        return False
-    if topology.savings_plans:
-        return True
-    if topology.schedule is not None and not topology.schedule.always_on:
-        return True
-    return any(g.purchase.type != "on_demand" for g in topology.eks.node_groups)
+def node_count(group: NodeGroup, ctx: PricingContext) -> tuple[Decimal, str, str]:
+    """Nodes to price, with basis and note: the capacity result if given, else desired_size."""
+    if ctx.node_counts is not None and group.name in ctx.node_counts:
+        return Decimal(ctx.node_counts[group.name]), ctx.node_count_basis, ctx.node_count_note
+    return Decimal(group.desired_size), "stated", "desired_size"
 
 
-def off_hours_nodes(group: NodeGroup, nodes: int, topology: Topology) -> int:
+def purchase_nodes(group: NodeGroup, ctx: PricingContext) -> Decimal | None:
+    """The node count a reservation of ``coverage_pct`` (or of the whole group) was sized at:
+    the count the scenario is priced at, fixed across capacity states. None: this state's."""
+    if ctx.purchase_node_counts is not None and group.name in ctx.purchase_node_counts:
+        return Decimal(ctx.purchase_node_counts[group.name])
+    return None
+
+
+def off_hours_nodes(group: NodeGroup, nodes: Decimal | int, topology: Topology) -> Decimal:
+    """Nodes running in the off-hours: all of them without a schedule; none, or at most
+    ``min_size`` (never more than run in the on-hours), under one."""
     schedule = topology.schedule
     if schedule is None or schedule.always_on:
-        return nodes
-    return 0 if schedule.node_groups_off == "zero" else min(group.min_size, nodes)
+        return Decimal(nodes)
+    if schedule.node_groups_off == "zero":
+        return ZERO
+    return min(Decimal(group.min_size), Decimal(nodes))
+
+
+def _count_text(nodes: Decimal) -> str:
+    return f"{nodes.normalize():f}"
 
 
 def group_spec(
-    group: NodeGroup, nodes: int, basis: str, how: str, topology: Topology
+    group: NodeGroup,
+    nodes: Decimal,
+    basis: str,
+    how: str,
+    topology: Topology,
+    sized_for: Decimal | None = None,
+    hours: Decimal = HOURS_PER_MONTH,
 ) -> InstanceSpec:
     off = off_hours_nodes(group, nodes, topology)
     itype = group.instance_type
@@ -58,50 +87,57 @@ def group_spec(
         segments=tuple(segments(topology.schedule, nodes, off)),
         purchase=group.purchase,
         quantity_basis=basis,
-        quantity_note=f"{nodes} nodes ({how}) x {HOURS_PER_MONTH} h"
-        + (f"; off-hours {off} nodes" if off != nodes else ""),
+        quantity_note=f"{_count_text(nodes)} nodes ({how}) x {hours} h"
+        + (f"; off-hours {_count_text(off)} nodes" if off != nodes else ""),
         with_class=True,
         instance_type=itype,
         spot_discount=group.spot_discount_pct,
         force_spot=group.capacity_type is CapacityType.SPOT and group.purchase.type == "on_demand",
+        sized_for=sized_for,
     )
 
 
 def price_node_groups(topology: Topology, ctx: PricingContext) -> list[CostLine]:
-    from planner.costing.services.ec2 import node_count
-
-    assert topology.eks is not None
-    per_group: list[tuple[list[CostLine], list[OnDemandUse], CostLine]] = []
+    """Every node group's lines (instances by segment and purchase, root volumes), then the
+    Savings Plans' commitment lines."""
+    if topology.eks is None:
+        return []
+    per_group: list[tuple[NodeGroup, list[CostLine], list[OnDemandUse], CostLine]] = []
     all_uses: list[OnDemandUse] = []
     for group in topology.eks.node_groups:
         nodes, basis, how = node_count(group, ctx)
-        spec = group_spec(group, nodes, basis, how, topology)
+        spec = group_spec(
+            group, nodes, basis, how, topology, purchase_nodes(group, ctx), ctx.hours_per_month
+        )
         lines, uses = price_instances(ctx, spec)
         all_uses.extend(uses)
-        per_group.append((lines, uses, _disk_line(group, spec, ctx)))
-    od_by_use: dict[int, list[CostLine]]
+        per_group.append((group, lines, uses, _disk_line(group, spec, ctx)))
     sp_lines: list[CostLine] = []
+    covered: dict[int, OnDemandUse] = {}
     if topology.savings_plans:
         sp_lines, covered = apply_savings_plans(topology, ctx, all_uses)
-        od_by_use = {id(u): on_demand_lines(ctx, [covered.get(id(u), u)]) for u in all_uses}
-    else:
-        od_by_use = {id(u): on_demand_lines(ctx, [u]) for u in all_uses}
     out: list[CostLine] = []
-    for lines, uses, disk in per_group:
-        out.extend(lines)
+    for group, lines, uses, disk in per_group:
+        group_lines = list(lines)
         for use in uses:
-            out.extend(od_by_use[id(use)])
-        out.append(disk)
+            group_lines.extend(on_demand_lines(ctx, [covered.get(id(use), use)]))
+        group_lines.append(disk)
+        out.extend(replace(ln, node_group=group.name) for ln in group_lines)
     return out + sp_lines
 
 
 def _disk_line(group: NodeGroup, spec: InstanceSpec, ctx: PricingContext) -> CostLine:
     """Root volumes live as long as their nodes (managed node groups delete them)."""
     node_months = sum(
-        (Decimal(s.week_hours * s.instances) / HOURS_PER_WEEK for s in spec.segments), ZERO
+        (Decimal(s.week_hours) * Decimal(s.instances) / HOURS_PER_WEEK for s in spec.segments),
+        ZERO,
     )
     disk = group.disk_gb
     basis = Basis.ASSUMPTION if disk.basis is Basis.ASSUMPTION else spec.quantity_basis
+    if all(s.label == "always" for s in spec.segments):
+        count = f"{_count_text(node_months)} nodes"
+    else:
+        count = f"{_count_text(node_months)} node-months"
     return ctx.line(
         resource=spec.resource,
         service="AmazonEC2",
@@ -110,9 +146,9 @@ def _disk_line(group: NodeGroup, spec: InstanceSpec, ctx: PricingContext) -> Cos
         unit="GB-Mo",
         product=f"ebs/{group.disk_type}",
         quantity_basis=basis,
-        quantity_note=f"{node_months.normalize():f} node-months x {disk.value} GB"
-        + (f" ({disk.note})" if disk.note else ""),
+        quantity_note=f"{count} x {disk.value} GB" + (f" ({disk.note})" if disk.note else ""),
         what=f"EBS {group.disk_type}",
+        driver="nodes",
     )
 
 
@@ -161,7 +197,7 @@ def apply_savings_plans(
         name = plan_name(i, sp)
         rates, missing, source = plan_rates(ctx, sp, types)
         label = f"Savings Plan ({sp.type}, {sp.term}, {PAYMENT_LABEL[sp.payment]})"
-        qty = HOURS_PER_MONTH
+        qty = ctx.hours_per_month
         if missing:
             what = f"{sp.type} Savings Plan {sp.term} {PAYMENT_LABEL[sp.payment]} for " + ", ".join(
                 missing
@@ -181,6 +217,7 @@ def apply_savings_plans(
                     "stated",
                     f"{sp.commitment_usd_per_hour} $/h committed; not applied: rate missing",
                     reason,
+                    driver="commitment",
                 )
             )
             continue
@@ -216,8 +253,8 @@ def apply_savings_plans(
                 * week_hours
             )
     for plan, sp, source in meta:
-        unused = unused_week[plan.name] * HOURS_PER_MONTH / HOURS_PER_WEEK
-        covered = covered_week[plan.name] * HOURS_PER_MONTH / HOURS_PER_WEEK
+        unused = unused_week[plan.name] * ctx.hours_per_month / HOURS_PER_WEEK
+        covered = covered_week[plan.name] * ctx.hours_per_month / HOURS_PER_WEEK
         label = f"Savings Plan ({sp.type}, {sp.term}, {PAYMENT_LABEL[sp.payment]})"
         rate_card = bool(sp.rate_card)
         lines.append(
@@ -225,10 +262,10 @@ def apply_savings_plans(
                 resource=plan.name,
                 service="AmazonEC2",
                 component=f"{label} commitment",
-                quantity=HOURS_PER_MONTH,
+                quantity=ctx.hours_per_month,
                 unit="Hrs",
                 unit_price_usd=sp.commitment_usd_per_hour,
-                monthly_usd=HOURS_PER_MONTH * sp.commitment_usd_per_hour,
+                monthly_usd=ctx.hours_per_month * sp.commitment_usd_per_hour,
                 purchase_option=label,
                 price_source=f"commitment {sp.commitment_usd_per_hour} $/h, billed every hour; "
                 f"rates: {source}",
@@ -236,6 +273,7 @@ def apply_savings_plans(
                 quantity_basis="stated",
                 quantity_note=f"covers {covered.quantize(Decimal('0.01'))} instance-hours a month; "
                 f"unused commitment lost: ${unused.quantize(Decimal('0.01'))} a month",
+                driver="commitment",
             )
         )
     return lines, reduced

@@ -15,13 +15,14 @@ from decimal import ROUND_FLOOR, Decimal
 from planner.catalog import ON_DEMAND, PriceRow
 from planner.costing.context import PricingContext, missing_line
 from planner.costing.fees import UpfrontFee
-from planner.costing.lines import CostLine, PriceBasis
+from planner.costing.lines import CostLine, Driver, PriceBasis
 from planner.costing.rates import (
     PAYMENT_LABEL,
     Offer,
     missing_rate,
     reserved_offer,
     spot_rate,
+    term_hours,
 )
 from planner.costing.schedules import HOURS_PER_WEEK, Segment, month_hours
 from planner.errors import PriceNotFoundError
@@ -48,6 +49,9 @@ class InstanceSpec:
     instance_type: str = ""  # EC2 type: spot and Savings Plan look-ups
     spot_discount: Amount | None = None
     force_spot: bool = False  # capacity_type: SPOT
+    sized_for: Decimal | None = None  # instances a reservation is sized at (None: the peak)
+    label_on_demand: bool = True  # ", on-demand" in the component (EC2 names it; RDS does not)
+    driver: Driver = "load"  # what the on-demand and spot lines follow ("nodes" for EC2)
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,7 @@ def line(
     note: str,
     ref: str = "",
     quantity_basis: str | None = None,
+    driver: Driver | None = None,
 ) -> CostLine:
     return CostLine(
         resource=spec.resource,
@@ -89,21 +94,23 @@ def line(
         quantity_basis=quantity_basis or spec.quantity_basis,
         quantity_note=note,
         price_ref=ref,
+        driver=driver or spec.driver,
     )
 
 
-def peak_instances(spec: InstanceSpec) -> int:
-    return max((s.instances for s in spec.segments), default=0)
+def peak_instances(spec: InstanceSpec) -> Decimal:
+    return max((Decimal(s.instances) for s in spec.segments), default=Decimal(0))
 
 
-def reserved_count(purchase: Purchase, peak: int) -> int:
-    """Reserved instances bought: ``count``, else ``coverage_pct`` of the peak (rounded
-    down: a reservation is a whole instance), else the peak."""
+def reserved_count(purchase: Purchase, peak: Decimal | int) -> int:
+    """Reserved instances bought: ``count``, else ``coverage_pct`` of the peak, else the peak;
+    rounded down: a reservation is a whole instance."""
     if purchase.count is not None:
         return purchase.count
+    share = Decimal(peak)
     if purchase.coverage_pct is not None:
-        return int((Decimal(peak) * purchase.coverage_pct / HUNDRED).to_integral_value(ROUND_FLOOR))
-    return peak
+        share = share * purchase.coverage_pct / HUNDRED
+    return int(share.to_integral_value(ROUND_FLOOR))
 
 
 def price_instances(
@@ -119,6 +126,12 @@ def price_instances(
     return [], [OnDemandUse(spec, s, Decimal(s.instances), od_row) for s in spec.segments]
 
 
+def sized_count(spec: InstanceSpec) -> int:
+    """Reserved instances of a spec: sized at ``sized_for`` where given, else at its peak."""
+    peak = spec.sized_for if spec.sized_for is not None else peak_instances(spec)
+    return reserved_count(spec.purchase, peak)
+
+
 def on_demand_lines(
     ctx: PricingContext, uses: list[OnDemandUse], option: str = ""
 ) -> list[CostLine]:
@@ -126,7 +139,9 @@ def on_demand_lines(
     lines: list[CostLine] = []
     for use in uses:
         spec, seg, row = use.spec, use.segment, use.row
-        segment = _SegmentLine(spec, seg, use.instances, "on-demand", option or "OnDemand")
+        segment = _SegmentLine(
+            spec, seg, use.instances, "on-demand", option or "OnDemand", ctx.hours_per_month
+        )
         if row is None:
             why = ctx.catalog.explain_missing(
                 spec.service, ctx.region, spec.product, ON_DEMAND, spec.what
@@ -147,20 +162,23 @@ class _SegmentLine:
     instances: Decimal
     kind: str
     option: str
+    hours: Decimal = HOURS_PER_MONTH  # the month's hours (730 by convention; 744 in a long one)
 
     @property
     def component(self) -> str:
-        suffix = "" if self.seg.label == "always" else f", {self.seg.label}"
-        return f"{self.spec.component}, {self.kind}{suffix})"
+        parts = [self.kind] if self.kind != "on-demand" or self.spec.label_on_demand else []
+        if self.seg.label != "always":
+            parts.append(self.seg.label)
+        return self.spec.component + "".join(f", {p}" for p in parts) + ")"
 
     def priced(self, price: Decimal, source: str, basis: PriceBasis, ref: str) -> CostLine:
         return line(
             spec=self.spec,
             component=self.component,
-            quantity=month_hours(self.seg.week_hours, self.instances),
+            quantity=month_hours(self.seg.week_hours, self.instances, self.hours),
             unit="Hrs",
             unit_price=price,
-            monthly=_monthly(self.seg.week_hours, self.instances, price),
+            monthly=_monthly(self.seg.week_hours, self.instances, price, self.hours),
             option=self.option,
             source=source,
             basis=basis,
@@ -174,18 +192,21 @@ class _SegmentLine:
             spec.resource,
             spec.service,
             self.component,
-            month_hours(self.seg.week_hours, self.instances),
+            month_hours(self.seg.week_hours, self.instances, self.hours),
             "Hrs",
             self.option,
             quantity_basis,
             _segment_note(spec, self.seg, self.instances),
             reason,
+            driver=spec.driver,
         )
 
 
-def _monthly(week_hours: int, instances: Decimal, price: Decimal) -> Decimal:
+def _monthly(
+    week_hours: int, instances: Decimal | int, price: Decimal, hours: Decimal = HOURS_PER_MONTH
+) -> Decimal:
     """week_hours x instances x 730 / 168 x price, with a single division."""
-    return Decimal(week_hours) * instances * HOURS_PER_MONTH * price / HOURS_PER_WEEK
+    return Decimal(week_hours) * Decimal(instances) * hours * price / HOURS_PER_WEEK
 
 
 def _segment_note(spec: InstanceSpec, seg: Segment, instances: Decimal) -> str:
@@ -209,12 +230,12 @@ def _reserved(
     ctx: PricingContext, spec: InstanceSpec, od_row: PriceRow | None
 ) -> tuple[list[CostLine], list[OnDemandUse]]:
     purchase = spec.purchase
-    count = reserved_count(purchase, peak_instances(spec))
+    count = sized_count(spec)
     offer = reserved_offer(
         ctx.catalog, spec.service, ctx.region, spec.product, purchase, with_class=spec.with_class
     )
     uses = [
-        OnDemandUse(spec, s, Decimal(s.instances - count), od_row)
+        OnDemandUse(spec, s, Decimal(s.instances) - count, od_row)
         for s in spec.segments
         if s.instances > count
     ]
@@ -233,10 +254,10 @@ def _reserved(
         )
         if p
     )
-    hours = HOURS_PER_MONTH * count
+    hours = ctx.hours_per_month * count
     note = (
-        f"{count} reserved instance(s) x {HOURS_PER_MONTH} h: a reservation bills every hour "
-        f"of its term, used or not"
+        f"{count} reserved instance(s) x {ctx.hours_per_month} h: a reservation bills every "
+        f"hour of its term, used or not"
     )
     if count == 0:
         return [], uses
@@ -245,10 +266,19 @@ def _reserved(
         comp = f"{short} upfront: recurring"
         return [
             missing_line(
-                spec.resource, spec.service, comp, hours, "Hrs", option, "stated", note, reason
+                spec.resource,
+                spec.service,
+                comp,
+                hours,
+                "Hrs",
+                option,
+                "stated",
+                note,
+                reason,
+                driver="commitment",
             )
         ], uses
-    lines = _offer_lines(spec, offer, count, option, short, note)
+    lines = _offer_lines(spec, offer, count, option, short, note, ctx.hours_per_month)
     ctx.upfront_fees.append(
         UpfrontFee(
             resource=spec.resource,
@@ -268,9 +298,15 @@ def _reserved(
 
 
 def _offer_lines(
-    spec: InstanceSpec, offer: Offer, count: int, option: str, short: str, note: str
+    spec: InstanceSpec,
+    offer: Offer,
+    count: int,
+    option: str,
+    short: str,
+    note: str,
+    month: Decimal = HOURS_PER_MONTH,
 ) -> list[CostLine]:
-    hours = HOURS_PER_MONTH * count
+    hours = month * count
     basis: PriceBasis = "assumption" if offer.basis == "user rate card" else "list"
 
     def hourly(what: str, rate: Decimal, line_note: str) -> CostLine:
@@ -287,6 +323,7 @@ def _offer_lines(
             note=line_note,
             ref=offer.ref,
             quantity_basis="stated",
+            driver="commitment",
         )
 
     if offer.recurring_hourly_usd is None:
@@ -300,7 +337,8 @@ def _offer_lines(
         ]
     lines = [hourly("recurring", offer.recurring_hourly_usd, note)]
     if offer.upfront_usd:
-        per_month = offer.upfront_usd / offer.term_months
+        # the fee amortised by the hour over the term (a 730-hour month: fee / term months)
+        per_month = offer.upfront_usd * month / term_hours(offer.term)
         lines.append(
             line(
                 spec=spec,
@@ -308,7 +346,7 @@ def _offer_lines(
                 quantity=Decimal(count),
                 unit="RIs",
                 unit_price=per_month,
-                monthly=Decimal(count) * offer.upfront_usd / offer.term_months,
+                monthly=Decimal(count) * offer.upfront_usd * month / term_hours(offer.term),
                 option=option,
                 source=f"upfront {offer.upfront_usd} per instance / {offer.term_months} months "
                 f"(amortised view; the fee is paid up front): {offer.source}",
@@ -316,18 +354,19 @@ def _offer_lines(
                 note=f"{count} reserved instance(s)",
                 ref=offer.ref,
                 quantity_basis="stated",
+                driver="commitment",
             )
         )
     return lines
 
 
-def spot_count(purchase: Purchase, instances: int, force: bool) -> Decimal:
+def spot_count(purchase: Purchase, instances: Decimal | int, force: bool) -> Decimal:
     """Instances on spot in a segment: all (capacity_type SPOT or no size), ``count`` of
     them, or ``coverage_pct`` of them (an average share of the group)."""
     if force or (purchase.count is None and purchase.coverage_pct is None):
         return Decimal(instances)
     if purchase.count is not None:
-        return Decimal(min(purchase.count, instances))
+        return min(Decimal(purchase.count), Decimal(instances))
     assert purchase.coverage_pct is not None
     return Decimal(instances) * purchase.coverage_pct / HUNDRED
 
@@ -345,7 +384,7 @@ def _spot(
             uses.append(OnDemandUse(spec, seg, rest, od_row))
         if not spot:
             continue
-        segment = _SegmentLine(spec, seg, spot, "spot", "Spot")
+        segment = _SegmentLine(spec, seg, spot, "spot", "Spot", ctx.hours_per_month)
         if price is None:
             lines.append(segment.missing("stated", source))
             continue
@@ -361,7 +400,7 @@ def _spot_price(
     else missing."""
     row = spot_rate(ctx.catalog, ctx.region, spec.instance_type) if spec.instance_type else None
     if row is not None:
-        return row.usd, row.provenance, "list"
+        return row.usd, f"spot median (market price, varies) {row.provenance}", "derived"
     discount = spec.spot_discount
     if discount is not None and od_row is not None:
         price = od_row.usd * (HUNDRED - discount.value) / HUNDRED
@@ -372,6 +411,10 @@ def _spot_price(
         )
         return price, source, "assumption" if discount.basis is Basis.ASSUMPTION else "derived"
     if od_row is None:
-        return None, "on-demand price missing", "missing"
+        # ctx.row already named it (or raised); say what is missing the way every line does
+        why = ctx.catalog.explain_missing(
+            spec.service, ctx.region, spec.product, ON_DEMAND, spec.what
+        )
+        return None, why, "missing"
     hint = " (or spot_discount_pct on the node group, as a labelled assumption)"
     return None, _missing(ctx, spec, f"spot {spec.what}", hint), "missing"

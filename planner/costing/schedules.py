@@ -33,7 +33,7 @@ class Segment:
     """
 
     week_hours: int
-    instances: int
+    instances: Decimal | int
     label: str  # "always", "on-hours", "off-hours", "stopped"
 
     @property
@@ -41,9 +41,12 @@ class Segment:
         return month_hours(self.week_hours)
 
 
-def month_hours(week_hours: int | Decimal, instances: int | Decimal = 1) -> Decimal:
-    """Hours a month for ``week_hours`` a week, times ``instances``: one exact division."""
-    return Decimal(week_hours) * Decimal(instances) * HOURS_PER_MONTH / HOURS_PER_WEEK
+def month_hours(
+    week_hours: int | Decimal, instances: int | Decimal = 1, hours: Decimal = HOURS_PER_MONTH
+) -> Decimal:
+    """Hours a month (of ``hours``, 730 by convention) for ``week_hours`` a week, times
+    ``instances``: one exact division."""
+    return Decimal(week_hours) * Decimal(instances) * hours / HOURS_PER_WEEK
 
 
 def weekly_on_hours(schedule: Schedule | None) -> int:
@@ -87,7 +90,9 @@ def calendar_hours(schedule: Schedule | None, year: int, month: int) -> tuple[in
     return on, days * 24 - on
 
 
-def segments(schedule: Schedule | None, on_instances: int, off_instances: int) -> list[Segment]:
+def segments(
+    schedule: Schedule | None, on_instances: Decimal | int, off_instances: Decimal | int
+) -> list[Segment]:
     """The month split into on and off hours with the instances running in each."""
     if schedule is None or schedule.always_on:
         return [Segment(HOURS_PER_WEEK, on_instances, "always")]

@@ -11,7 +11,7 @@
 - ``idle-nodes``: a node group that runs no workload pod at min or expected replicas, with
   what its nodes cost.
 
-Dates come from the data files in ``planner/lookahead/data`` (see its SOURCES.md).
+Dates come from the data files in ``planner/data/support`` (see its SOURCES.md).
 """
 
 from planner.lookahead.warnings import (

@@ -10,16 +10,17 @@ from decimal import Decimal
 from typing import TYPE_CHECKING, Any
 
 from planner.figures import line_usd, round_usd, usd
-from planner.lookahead.calendars import (
+from planner.money import HOURS_PER_MONTH, ZERO, json_number
+from planner.provenance import age_days
+from planner.provenance import of as provenance_of
+from planner.support_calendars import (
     EKS_SOURCE,
     RDS_SOURCE,
     eks_calendar,
     rds_calendar,
     rds_major,
+    rds_vcpus,
 )
-from planner.money import HOURS_PER_MONTH, ZERO, json_number
-from planner.provenance import age_days
-from planner.provenance import of as provenance_of
 
 if TYPE_CHECKING:
     from planner.capacity.model import CapacityResult
@@ -190,17 +191,7 @@ def _rds(topology: Topology, as_of: dt.date, horizon: dt.date) -> list[Warning]:
 
 
 def _rds_vcpu(instance_class: str) -> int | None:
-    import csv
-    from pathlib import Path
-
-    path = (
-        Path(__file__).resolve().parents[1] / "data" / "instance_specs" / "rds_instance_classes.csv"
-    )
-    with path.open(newline="", encoding="utf-8") as handle:
-        for row in csv.DictReader(handle):
-            if row["db_instance_class"] == instance_class and row["vcpu"]:
-                return int(row["vcpu"])
-    return None
+    return rds_vcpus().get(instance_class)
 
 
 def _stale(report: CostReport) -> list[Warning]:

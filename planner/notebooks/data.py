@@ -188,7 +188,7 @@ def cost_summary(report: CostReport) -> dict[str, Any]:
         "scenario": report.scenario,
         "total_monthly_usd": json_number(total),
         "total_annual_usd": json_number(figures.annual(total)),
-        "total_monthly_usd_exact": plain(report.total_monthly_usd),
+        "total_monthly_usd_exact": plain(report.exact_monthly_usd),
         "by_service": {k: json_number(v) for k, v in figures.by_service(report).items()},
         "price_snapshot": report.snapshot["date"],
         "price_dates": price_dates(report),

@@ -20,7 +20,8 @@ if TYPE_CHECKING:
 
 CURRENCY = '"$"#,##0.00;-"$"#,##0.00'
 UNIT_PRICE = '"$"#,##0.00####'
-MONEY_COLUMNS = ("monthly_usd", "annual_usd", "monthly_usd_exact")
+EXACT = "0.00########"  # the unrounded amount: a number, not a second money figure
+MONEY_COLUMNS = ("monthly_usd", "annual_usd")
 
 
 def write_downloads(report: CostReport, folder: Path, stem: str) -> tuple[Path, Path]:
@@ -59,6 +60,9 @@ def _write_xlsx(report: CostReport, path: Path) -> None:
         col = CSV_COLUMNS.index(name) + 1
         for r in range(2, len(rows) + 2):
             sheet.cell(row=r, column=col).number_format = CURRENCY
+    exact_col = CSV_COLUMNS.index("monthly_usd_exact") + 1
+    for r in range(2, len(rows) + 2):
+        sheet.cell(row=r, column=exact_col).number_format = EXACT
     price_col = CSV_COLUMNS.index("unit_price_usd") + 1
     for r in range(2, len(rows) + 2):
         sheet.cell(row=r, column=price_col).number_format = UNIT_PRICE

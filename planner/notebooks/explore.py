@@ -271,7 +271,7 @@ def summary(priced: Priced) -> dict[str, Any]:
     return {
         "notebook": "explore",
         "scenario": priced.base.scenario,
-        "total_monthly_usd_exact": plain(priced.report.total_monthly_usd),
+        "total_monthly_usd_exact": plain(priced.report.exact_monthly_usd),
         "delta_monthly_usd_exact": plain(priced.delta_usd),
         "headline": f"what-if total {priced.report.total_monthly_usd:.2f} USD a month",
     }

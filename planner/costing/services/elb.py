@@ -58,6 +58,7 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
                 quantity_basis=Basis.STATED,
                 quantity_note=f"{lb.count} x {ctx.hours_per_month} h",
                 what=f"{kind.upper()} hours",
+                driver="fixed",
             )
         )
         per_hour, dimension, amount = lcus(lb)

@@ -22,6 +22,7 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
             quantity_basis=kms.keys.basis,
             quantity_note=amount_note(kms.keys, f"{kms.keys.value} keys"),
             what="KMS key",
+            driver="fixed",
         ),
         ctx.line(
             resource="kms",

@@ -23,6 +23,7 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
             quantity_basis=Basis.STATED,
             quantity_note=f"{nat.count} gateways x {ctx.hours_per_month} h",
             what="NAT gateway hours",
+            driver="fixed",
         ),
         ctx.line(
             resource="nat-gateways",

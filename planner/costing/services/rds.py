@@ -3,23 +3,9 @@
 from __future__ import annotations
 
 from planner.costing.context import PricingContext
-from planner.costing.databases import rds_instance_lines, rds_needs_commitments
+from planner.costing.databases import rds_extended_support_lines, rds_instance_lines
 from planner.costing.lines import CostLine
-from planner.topology import Basis, RDSInstance, Topology
-
-
-def _instance_line(db: RDSInstance, deployment: str, ctx: PricingContext) -> CostLine:
-    return ctx.line(
-        resource=f"rds/{db.name}",
-        service="AmazonRDS",
-        component=f"DB instance ({db.engine}, {db.instance_class}, {deployment})",
-        quantity=ctx.hours_per_month,
-        unit="Hrs",
-        product=f"db/{db.instance_class}/{db.engine}/{deployment}",
-        quantity_basis=Basis.STATED,
-        quantity_note=f"1 instance x {ctx.hours_per_month} h",
-        what=f"{db.instance_class} {db.engine} {deployment}",
-    )
+from planner.topology import Topology
 
 
 def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
@@ -27,10 +13,8 @@ def price(topology: Topology, ctx: PricingContext) -> list[CostLine]:
     for db in topology.rds:
         deployment = "Multi-AZ" if db.multi_az else "Single-AZ"
         resource = f"rds/{db.name}"
-        if rds_needs_commitments(db, topology):  # reserved, or stopped off-hours
-            lines.extend(rds_instance_lines(db, topology, ctx))
-        else:
-            lines.append(_instance_line(db, deployment, ctx))
+        lines.extend(rds_instance_lines(db, topology, ctx))
+        lines.extend(rds_extended_support_lines(db, topology, ctx))
         lines.append(
             ctx.line(
                 resource=resource,

@@ -1,4 +1,6 @@
-"""The lifecycle calendars behind the look-ahead warnings (data files with their sources)."""
+"""Support calendars: when a price steps (EKS standard -> extended support, RDS Extended
+Support), for pricing a period and for the look-ahead warnings (data files with sources in
+``planner/data/support``)."""
 
 from __future__ import annotations
 
@@ -11,7 +13,8 @@ from pathlib import Path
 
 from planner.catalog_names import EKS_CALENDAR, EKS_CALENDAR_SOURCE
 
-DATA = Path(__file__).resolve().parent / "data"
+DATA = Path(__file__).resolve().parent / "data" / "support"
+SPECS = Path(__file__).resolve().parent / "data" / "instance_specs"
 # One EKS calendar for pricing (which support tier applies) and for the look-ahead.
 EKS_SOURCE = EKS_CALENDAR_SOURCE
 RDS_SOURCE = "Amazon RDS release calendars and Extended Support pricing (aws.amazon.com/rds)"
@@ -75,3 +78,21 @@ def rds_major(engine: str, version: str) -> str:
     if engine == "MySQL":
         return ".".join(parts[:2])
     return parts[0]
+
+
+@cache
+def rds_vcpus() -> dict[str, int]:
+    """vCPUs per RDS DB instance class (what RDS Extended Support is charged on)."""
+    with (SPECS / "rds_instance_classes.csv").open(newline="", encoding="utf-8") as handle:
+        return {
+            row["db_instance_class"]: int(row["vcpu"])
+            for row in csv.DictReader(handle)
+            if row["vcpu"].isdigit()  # one row says ">48": not a count
+        }
+
+
+def rds_extended(engine: str, version: str) -> RdsMajorVersion | None:
+    """The RDS Extended Support calendar of an engine version (None: not in the calendar)."""
+    if not version:
+        return None
+    return rds_calendar().get((engine, rds_major(engine, version)))
