@@ -32,6 +32,7 @@ def price_scenario(
     allow_missing: bool = False,
     hours_per_month: Decimal | None = None,
     period: tuple[dt.date, dt.date] | None = None,
+    growth: Decimal = Decimal(1),
 ) -> CostReport:
     """The scenario priced as ``planner price`` does. ``hours_per_month`` (744: the longest
     month) and ``period`` (a calendar month, for the support calendars) are the forecast's and
@@ -62,6 +63,7 @@ def price_scenario(
             purchase_node_counts=node_counts,
             hours_per_month=hours_per_month or HOURS_PER_MONTH,
             period=period,
+            growth=growth,
         )
     except PriceNotFoundError as exc:
         raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc

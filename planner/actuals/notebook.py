@@ -199,15 +199,24 @@ def commitments(v: VarianceReport) -> pd.DataFrame:
         [
             {
                 "month": c.month,
+                "commitment": c.kind,
                 "coverage %": share(c.coverage_pct),
                 "utilisation %": share(c.utilisation_pct),
                 "used": float(c.used_usd),
                 "unused": float(c.unused_usd),
-                "saved vs on-demand": float(c.savings_usd),
+                "saved vs on-demand (net)": float(c.savings_usd),
             }
             for c in v.commitments
         ],
-        columns=["month", "coverage %", "utilisation %", "used", "unused", "saved vs on-demand"],
+        columns=[
+            "month",
+            "commitment",
+            "coverage %",
+            "utilisation %",
+            "used",
+            "unused",
+            "saved vs on-demand (net)",
+        ],
     )
 
 

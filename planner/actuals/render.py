@@ -68,6 +68,7 @@ def variance_json(report: VarianceReport) -> dict[str, Any]:
         "commitments": [
             {
                 "month": c.month,
+                "kind": c.kind,
                 "used_usd": _num(c.used_usd),
                 "unused_usd": _num(c.unused_usd),
                 "savings_usd": _num(c.savings_usd),
@@ -187,8 +188,9 @@ def variance_table(report: VarianceReport, top: int = 15) -> str:
         cov = "n/a" if c.coverage_pct is None else f"{round(c.coverage_pct, 1)}%"
         util = "n/a" if c.utilisation_pct is None else f"{round(c.utilisation_pct, 1)}%"
         out.append(
-            f"  {c.month} coverage {cov:>7}  utilisation {util:>7}  used {usd(c.used_usd)}  "
-            f"unused {usd(c.unused_usd)}  saved vs on-demand {usd(c.savings_usd)}"
+            f"  {c.month} {c.kind:<18} coverage {cov:>7}  utilisation {util:>7}  used "
+            f"{usd(c.used_usd)}  unused {usd(c.unused_usd)}  saved vs on-demand, net of unused "
+            f"{usd(c.savings_usd)}"
         )
     for w in report.warnings:
         out.append(f"warning: {w}")

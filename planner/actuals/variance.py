@@ -22,15 +22,22 @@ from typing import Literal
 from planner.actuals.match import MatchResult, match
 from planner.actuals.tidy import BillRow
 from planner.costing.lines import CostLine
-from planner.money import ZERO, plain
+from planner.money import ZERO, cents, plain
 
 CostBasis = Literal["amortised", "unblended"]
 Cause = Literal["quantity", "price", "on_plan"]
 ON_PLAN_PCT = Decimal(3)
 ON_PLAN_USD = Decimal("0.50")
 HUNDRED = Decimal(100)
-# Usage types a Savings Plan or reservation can cover (coverage denominator).
-COMMITMENT_ELIGIBLE = ("BoxUsage", "InstanceUsage", "Multi-AZUsage", "NodeUsage", "Fargate")
+# What each kind of commitment can cover (the coverage denominator), as AWS defines coverage:
+# a Compute Savings Plan covers EC2 instance usage (and Fargate and Lambda), never RDS or
+# ElastiCache; reserved instances and nodes cover instance hours of their own service.
+# Cost Explorer: "Savings Plans coverage" and "Reservation coverage" reports (AWS Cost
+# Management User Guide).
+SP_ELIGIBLE = ("BoxUsage", "Fargate", "Lambda")
+RI_ELIGIBLE = ("BoxUsage", "InstanceUsage", "Multi-AZUsage", "NodeUsage")
+COMMITMENT_ELIGIBLE = tuple(dict.fromkeys(SP_ELIGIBLE + RI_ELIGIBLE))
+CommitmentKind = Literal["Savings Plans", "Reserved Instances"]
 
 
 @dataclass(frozen=True)
@@ -74,7 +81,8 @@ class Commitment:
     used_usd: Decimal  # amortised cost of covered usage
     unused_usd: Decimal  # commitment paid for and not used
     covered_list_usd: Decimal  # covered usage at on-demand list price
-    eligible_list_usd: Decimal  # all coverable usage at on-demand list price
+    eligible_list_usd: Decimal  # usage this kind of commitment can cover, at list price
+    kind: CommitmentKind = "Savings Plans"
 
     @property
     def utilisation_pct(self) -> Decimal | None:
@@ -89,7 +97,9 @@ class Commitment:
 
     @property
     def savings_usd(self) -> Decimal:
-        return self.covered_list_usd - self.used_usd
+        """Net: what the covered usage would have cost on-demand, less everything the
+        commitment cost, the unused part included."""
+        return self.covered_list_usd - self.used_usd - self.unused_usd
 
 
 @dataclass(frozen=True)
@@ -189,7 +199,8 @@ def variance(
         line = p.line
         if line.monthly_usd is None:
             warnings.append(f"{line.resource} {line.component}: price missing in the plan")
-        planned = line.monthly_usd or ZERO
+        # the plan as every page shows it: the line rounded to the cent (the one total rule)
+        planned = cents(line.monthly_usd) if line.monthly_usd is not None else ZERO
         by_month: dict[str, list[BillRow]] = defaultdict(list)
         for row in result.matched[p.key]:
             by_month[row.month].append(row)
@@ -241,26 +252,43 @@ def variance(
     )
 
 
+def commitment_kind(commitment_id: str) -> CommitmentKind:
+    """A Savings Plan ARN (``...:savingsplan/...``) or else a reservation."""
+    return "Savings Plans" if ":savingsplan/" in commitment_id.lower() else "Reserved Instances"
+
+
 def commitments(rows: Iterable[BillRow]) -> tuple[Commitment, ...]:
-    """Savings Plan / RI use per month from the amortised columns (empty when none)."""
+    """Savings Plan and reservation use per month and kind, from the amortised columns
+    (empty when none). Coverage follows AWS's definition: the covered share of the usage that
+    kind of commitment can cover, at on-demand value."""
     from planner.actuals.mapping import strip_region
 
-    acc: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO, ZERO])
-    seen = False
+    rows = list(rows)
+    kinds: set[CommitmentKind] = set()
+    acc: dict[tuple[str, CommitmentKind], list[Decimal]] = defaultdict(
+        lambda: [ZERO, ZERO, ZERO, ZERO]
+    )
     for r in rows:
-        a = acc[r.month]
-        if r.commitment_status == "Used":
-            seen = True
-            a[0] += r.amortised_usd
-            a[2] += r.list_usd
-        elif r.commitment_status == "Unused":
-            seen = True
-            a[1] += r.amortised_usd
-        coverable = r.commitment_status == "Used" or (
-            r.commitment_status == "" and strip_region(r.usage_type).startswith(COMMITMENT_ELIGIBLE)
-        )
-        if r.charge_category == "Usage" and coverable:
-            a[3] += r.list_usd
-    if not seen:
+        if r.commitment_status in ("Used", "Unused"):
+            kind = commitment_kind(r.commitment_id)
+            kinds.add(kind)
+            a = acc[(r.month, kind)]
+            if r.commitment_status == "Used":
+                a[0] += r.amortised_usd
+                a[2] += r.list_usd
+            else:
+                a[1] += r.amortised_usd
+    if not kinds:
         return ()
-    return tuple(Commitment(m, *v) for m, v in sorted(acc.items()))
+    for r in rows:
+        if r.charge_category != "Usage":
+            continue
+        usage = strip_region(r.usage_type)
+        for kind in kinds:
+            eligible = SP_ELIGIBLE if kind == "Savings Plans" else RI_ELIGIBLE
+            covered_here = (
+                r.commitment_status == "Used" and commitment_kind(r.commitment_id) == kind
+            )
+            if covered_here or (r.commitment_status == "" and usage.startswith(eligible)):
+                acc[(r.month, kind)][3] += r.list_usd
+    return tuple(Commitment(m, v[0], v[1], v[2], v[3], kind=k) for (m, k), v in sorted(acc.items()))

@@ -1,4 +1,4 @@
-"""A month-by-month projection: growth, dated changes, commitments starting and ending.
+"""A month-by-month projection, priced month by month by the engine.
 
 ``forecast_scenario`` is a plain function returning a list of :class:`ForecastMonth` that
 other code (billing alerts, notebooks) can read. Rules:
@@ -8,13 +8,20 @@ other code (billing alerts, notebooks) can read. Rules:
   ``(3, production)`` adds another environment's cost from month 3 on ("production goes
   live in month 3"). Commitments of a replaced scenario keep billing to the end of their
   term: a reservation or a Savings Plan cannot be cancelled.
+- Each month is priced by the engine for that calendar month (``period``): the EKS and RDS
+  support calendars apply day by day, so a version leaving standard support mid-month
+  bills its days at each rate, and every later month at the new one.
 - A commitment (a reserved purchase block or a Savings Plan) is active from its ``start``
-  (default: the scenario's ``as_of``) for its term (12 or 36 months); outside that window
-  the resource is priced on-demand.
-- Growth compounds monthly on the uncommitted (usage-driven) part only: reservations and
-  plan commitments are fixed amounts; growth beyond them bills on-demand.
-- Amortised view: the monthly figure with upfront fees spread over the term. Cash view:
-  upfront fees in the month a commitment starts, then recurring charges. Never mixed.
+  (default: the scenario's ``as_of``) for its term (12 or 36 months). At expiry it is
+  ``revert`` (default: the resource runs on-demand again) or ``renew`` (bought again for
+  another term: its upfront fee is paid again in the renewal month).
+- Growth compounds monthly on the lines driven by the load only: node-group hours (the node
+  counts grow; reservations stay at the count bought, the extra nodes run on-demand or spot)
+  and ``load`` lines (databases, caches, brokers, storage, traffic). Fixed fees (the EKS
+  control plane, NAT gateway and load balancer hours, KMS keys) and commitments do not grow.
+- Money follows the one rule: each month is the sum of its lines rounded to the cent.
+  Amortised view: the monthly figure with upfront fees spread over the term. Cash view:
+  upfront fees in the month a term starts, then recurring charges. Never mixed.
 """
 
 from __future__ import annotations
@@ -25,11 +32,11 @@ import io
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Literal
 
 from planner.costing.rates import TERM_MONTHS
 from planner.errors import InputError
-from planner.money import ZERO, plain, usd
+from planner.money import ZERO, cents, plain, usd
 from planner.topology import Purchase, Topology
 
 if TYPE_CHECKING:
@@ -38,14 +45,28 @@ if TYPE_CHECKING:
     from planner.scenario import Scenario
 
 
+AtExpiry = Literal["revert", "renew"]
+AT_EXPIRY: tuple[AtExpiry, ...] = ("revert", "renew")
+
+
 @dataclass(frozen=True)
 class Commitment:
     key: str  # e.g. "rds/postgres reserved 1yr" or "savings-plan/1"
     start: dt.date
     months: int
+    renew: bool = False  # at expiry: bought again (True) or back to on-demand (False)
 
     def active(self, month: dt.date) -> bool:
-        return self.start <= month < add_months(self.start, self.months)
+        if month < self.start:
+            return False
+        return self.renew or month < add_months(self.start, self.months)
+
+    def starts_term(self, month: dt.date) -> int | None:
+        """Which term (0 = the first) starts in ``month``, if one does."""
+        if not self.active(month):
+            return None
+        elapsed = (month.year - self.start.year) * 12 + month.month - self.start.month
+        return elapsed // self.months if elapsed % self.months == 0 else None
 
 
 @dataclass
@@ -87,17 +108,20 @@ def parse_change(text: str) -> tuple[int, str]:
     return int(month), scenario
 
 
-def commitments_of(topology: Topology) -> list[tuple[Commitment, str, str]]:
+def commitments_of(
+    topology: Topology, at_expiry: AtExpiry = "revert"
+) -> list[tuple[Commitment, str, str]]:
     """(commitment, kind, name) for each reserved purchase block and Savings Plan."""
     out: list[tuple[Commitment, str, str]] = []
     default = first_of_month(topology.as_of)
+    renew = at_expiry == "renew"
 
     def add(kind: str, name: str, p: Purchase) -> None:
         if p.type != "reserved":
             return
         start = first_of_month(p.start) if p.start else default
         key = f"{kind}/{name} reserved {p.term}"
-        out.append((Commitment(key, start, TERM_MONTHS[p.term]), kind, name))
+        out.append((Commitment(key, start, TERM_MONTHS[p.term], renew), kind, name))
 
     if topology.eks is not None:
         for g in topology.eks.node_groups:
@@ -109,7 +133,7 @@ def commitments_of(topology: Topology) -> list[tuple[Commitment, str, str]]:
     for i, sp in enumerate(topology.savings_plans):
         start = first_of_month(sp.start) if sp.start else default
         key = f"savings-plan/{i + 1}-{sp.type}-{sp.term}"
-        out.append((Commitment(key, start, TERM_MONTHS[sp.term]), "savings-plan", str(i)))
+        out.append((Commitment(key, start, TERM_MONTHS[sp.term], renew), "savings-plan", str(i)))
     return out
 
 
@@ -142,24 +166,26 @@ def without(topology: Topology, inactive: list[tuple[str, str]]) -> Topology:
 
 
 def _committed(report: CostReport, resource: str | None = None) -> Decimal:
+    """The commitment lines (reservations, Savings Plans) as shown: each rounded first."""
     return sum(
         (
-            ln.monthly_usd
+            cents(ln.monthly_usd)
             for ln in report.lines
             if ln.monthly_usd is not None
-            and ln.purchase_option.startswith(("Reserved", "Savings Plan"))
+            and ln.driver == "commitment"
             and (resource is None or ln.resource == resource)
         ),
         ZERO,
     )
 
 
-def _amortised_upfront(report: CostReport, resource: str) -> Decimal:
+def _amortised_upfront(report: CostReport, resource: str | None = None) -> Decimal:
+    """The upfront fees' monthly share inside the amortised figure (fee / term months)."""
     return sum(
         (
-            f.upfront_usd / TERM_MONTHS[f.term]
+            cents(f.upfront_usd / TERM_MONTHS[f.term])
             for f in report.upfront_fees
-            if f.resource == resource and f.upfront_usd is not None
+            if (resource is None or f.resource == resource) and f.upfront_usd is not None
         ),
         ZERO,
     )
@@ -178,15 +204,24 @@ def forecast_scenario(
     start: dt.date | None = None,
     changes: list[tuple[int, Scenario]] | None = None,
     additions: list[tuple[int, Scenario]] | None = None,
+    at_expiry: AtExpiry = "revert",
 ) -> list[ForecastMonth]:
     """The month-by-month series (see the module docstring for the rules)."""
     first = first_of_month(start or scenario.topology.as_of)
-    series = _stream(scenario, catalog, months, growth_pct_per_month, first, changes or [])
+    series = _stream(
+        scenario, catalog, months, growth_pct_per_month, first, changes or [], at_expiry
+    )
     for at, other in additions or []:
         if at > months:
             continue
         extra = _stream(
-            other, catalog, months - at + 1, growth_pct_per_month, add_months(first, at - 1), []
+            other,
+            catalog,
+            months - at + 1,
+            growth_pct_per_month,
+            add_months(first, at - 1),
+            [],
+            at_expiry,
         )
         for row, add in zip(series[at - 1 :], extra, strict=True):
             row.scenario = f"{row.scenario} + {add.scenario}"
@@ -207,6 +242,7 @@ def _stream(
     growth_pct_per_month: Decimal,
     first: dt.date,
     changes: list[tuple[int, Scenario]],
+    at_expiry: AtExpiry,
 ) -> list[ForecastMonth]:
     from planner.pricing import price_scenario
 
@@ -215,8 +251,7 @@ def _stream(
     previous: Scenario | None = None
     last_report: CostReport | None = None
     growth = 1 + growth_pct_per_month / 100
-    cache: dict[tuple[int, tuple[str, ...]], CostReport] = {}
-    paid: set[tuple[str, str]] = set()
+    paid: set[tuple[str, str, int]] = set()
     out: list[ForecastMonth] = []
     for m in range(1, months + 1):
         month = add_months(first, m - 1)
@@ -225,24 +260,31 @@ def _stream(
             if at <= m:
                 current = other
         if previous is not None and current is not previous and last_report is not None:
-            for c, _k, _n in commitments_of(previous.topology):
+            for c, _k, _n in commitments_of(previous.topology, at_expiry):
                 if c.active(month):
-                    carried.append((c, last_report, previous.topology.name))
+                    # a term already bought bills to its end; it is not renewed for a
+                    # scenario that has been replaced
+                    end = add_months(
+                        c.start, c.months * ((_elapsed(c.start, month) // c.months) + 1)
+                    )
+                    kept = Commitment(c.key, c.start, _elapsed(c.start, end), False)
+                    carried.append((kept, last_report, previous.topology.name))
         previous = current
-        commitments = commitments_of(current.topology)
+        commitments = commitments_of(current.topology, at_expiry)
         inactive = [(kind, name) for c, kind, name in commitments if not c.active(month)]
         active = [c for c, _k, _n in commitments if c.active(month)]
-        key = (id(current), tuple(sorted(f"{k}:{n}" for k, n in inactive)))
-        report = cache.get(key)
-        if report is None:
-            variant = type(current)(
-                topology=without(current.topology, inactive), path=current.path, chain=current.chain
-            )
-            report = price_scenario(variant, catalog)
-            cache[key] = report
+        variant = type(current)(
+            topology=without(current.topology, inactive), path=current.path, chain=current.chain
+        )
+        report = price_scenario(
+            variant,
+            catalog,
+            period=(month, add_months(month, 1)),
+            growth=growth ** (m - 1),
+        )
         last_report = report
         committed = _committed(report)
-        usage = (report.total_monthly_usd - committed) * growth ** (m - 1)
+        amortised = report.total_monthly_usd
         carried_names: list[str] = []
         carried_amortised = carried_cash = ZERO
         for c, old, name in carried:
@@ -251,34 +293,40 @@ def _stream(
                 carried_amortised += amount
                 carried_cash += amount - _amortised_upfront(old, _resource_of(c))
                 carried_names.append(f"{name}: {c.key} (still billed)")
-        amortised_upfront = ZERO
         upfront_now = ZERO
         complete = True
         for fee in report.upfront_fees:
             if fee.upfront_usd is None:
                 complete = False
                 continue
-            amortised_upfront += fee.upfront_usd / TERM_MONTHS[fee.term]
             commitment = next((c for c in active if c.key.startswith(fee.resource)), None)
-            tag = (current.topology.name, fee.resource)
-            if commitment is not None and tag not in paid:
+            term = commitment.starts_term(month) if commitment is not None else None
+            tag = (current.topology.name, fee.resource, term if term is not None else -1)
+            if term is not None and tag not in paid:
                 paid.add(tag)
-                upfront_now += fee.upfront_usd
+                upfront_now += cents(fee.upfront_usd)
+        renewed = [
+            f"{c.key} (renewed)" if (c.starts_term(month) or 0) > 0 else c.key for c in active
+        ]
         out.append(
             ForecastMonth(
                 index=m,
                 month=month,
                 scenario=current.topology.name,
-                amortised_usd=usage + committed + carried_amortised,
-                cash_usd=usage + committed - amortised_upfront + upfront_now + carried_cash,
+                amortised_usd=amortised + carried_amortised,
+                cash_usd=amortised - _amortised_upfront(report) + upfront_now + carried_cash,
                 committed_usd=committed + carried_amortised,
-                usage_usd=usage,
+                usage_usd=amortised - committed,
                 upfront_paid_usd=upfront_now,
                 cash_complete=complete,
-                active_commitments=[c.key for c in active] + carried_names,
+                active_commitments=renewed + carried_names,
             )
         )
     return out
+
+
+def _elapsed(start: dt.date, month: dt.date) -> int:
+    return (month.year - start.year) * 12 + month.month - start.month
 
 
 def forecast_json(series: list[ForecastMonth]) -> dict[str, Any]:

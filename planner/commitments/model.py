@@ -14,7 +14,7 @@ from typing import Any
 
 from planner.costing.engine import CostReport
 from planner.costing.rates import FILL_COMMAND, TERM_MONTHS
-from planner.money import ZERO
+from planner.money import ZERO, cents
 from planner.topology import CapacityType, NodeGroup, Purchase, RDSInstance, Topology
 
 RISK_ORDER = {"none": 0, "low": 1, "medium": 2, "high": 3}
@@ -78,20 +78,39 @@ class Option:
     risk: str
     monthly_usd_at_min: Decimal
     unused_commitment_monthly_usd_at_min: Decimal
-    cash_flow_usd: list[Decimal] = field(default_factory=list)  # 36 months, cumulative
+    # cumulative cash by month over 36 months; a commitment reverts to on-demand at expiry
+    cash_flow_usd: list[Decimal] = field(default_factory=list)
     source: str = ""
     current: bool = False  # what the scenario buys today
     effective_hourly_usd: Decimal | None = None  # per instance: upfront / term hours + recurring
+    current_monthly_usd: Decimal | None = None  # the resource as the scenario buys it today
+    term_months: int | None = None  # a commitment's term (None: no commitment)
+    cash_flow_renewed_usd: list[Decimal] = field(default_factory=list)  # renewed at expiry
+
+    @property
+    def baseline_usd(self) -> Decimal:
+        """What a saving is measured against: the resource as bought today."""
+        return (
+            self.on_demand_monthly_usd
+            if self.current_monthly_usd is None
+            else (self.current_monthly_usd)
+        )
 
     @property
     def savings_monthly_usd(self) -> Decimal:
+        """Against what the scenario buys today (its current purchase), amortised; a
+        reservation's idle hours are in its monthly figure, so the saving is net of them."""
+        return self.baseline_usd - self.monthly_usd
+
+    @property
+    def savings_vs_on_demand_usd(self) -> Decimal:
         return self.on_demand_monthly_usd - self.monthly_usd
 
     @property
     def savings_pct(self) -> Decimal:
-        if not self.on_demand_monthly_usd:
+        if not self.baseline_usd:
             return ZERO
-        return self.savings_monthly_usd * 100 / self.on_demand_monthly_usd
+        return self.savings_monthly_usd * 100 / self.baseline_usd
 
 
 @dataclass
@@ -180,9 +199,10 @@ def with_purchase(topology: Topology, res: Resource, purchase: Purchase) -> Topo
 
 
 def resource_monthly(report: CostReport, resource: str) -> Decimal:
+    """A resource's monthly cost as every page shows it: its lines rounded first."""
     return sum(
         (
-            ln.monthly_usd
+            cents(ln.monthly_usd)
             for ln in report.lines
             if ln.resource == resource and ln.monthly_usd is not None
         ),
@@ -201,9 +221,34 @@ def amortised_upfront_monthly(report: CostReport, resource: str) -> Decimal | No
     return total
 
 
-def cash_flow(upfront: Decimal, recurring: Decimal, months: int = 36) -> list[Decimal]:
-    """Cumulative cash by month: the upfront fee in month 1, the recurring every month."""
-    return [upfront + recurring * m for m in range(1, months + 1)]
+def cash_flow(
+    upfront: Decimal,
+    recurring: Decimal,
+    months: int = 36,
+    *,
+    term_months: int | None = None,
+    after_monthly: Decimal | None = None,
+    renew: bool = False,
+) -> list[Decimal]:
+    """Cumulative cash by month.
+
+    Without a term (on-demand, spot): the upfront (0) and the recurring every month. With a
+    commitment's ``term_months``: the upfront fee in month 1 and the recurring each month of
+    the term; at expiry either ``renew`` (the fee again at the start of each new term, the
+    recurring on) or revert (``after_monthly``, the resource at on-demand, every month after).
+    """
+    out: list[Decimal] = []
+    cum = ZERO
+    for m in range(1, months + 1):
+        if term_months is None:
+            cum += (upfront if m == 1 else ZERO) + recurring
+        elif renew or m <= term_months:
+            cum += (upfront if (m - 1) % term_months == 0 else ZERO) + recurring
+        else:
+            assert after_monthly is not None, "revert needs the on-demand monthly cost"
+            cum += after_monthly
+        out.append(cum)
+    return out
 
 
 def break_even(option_cum: list[Decimal], on_demand_monthly: Decimal) -> int | None:

@@ -271,7 +271,13 @@ def sweep_table(data: CommitmentsData, top: int = 10) -> pd.DataFrame:
 
 
 def headline(data: CommitmentsData) -> str:
-    priced = [o for o in data.commitments.options if o.risk != "none" and not o.current]
+    # a saving is against what the scenario buys today; an option dearer than today is never
+    # the headline
+    priced = [
+        o
+        for o in data.commitments.options
+        if o.risk != "none" and not o.current and o.savings_monthly_usd > 0
+    ]
     best = max(priced, key=lambda o: o.savings_monthly_usd, default=None)
     text = (
         f"**{data.scenario}** costs {usd(data.total_monthly_usd)} a month at list prices. "
@@ -281,8 +287,13 @@ def headline(data: CommitmentsData) -> str:
     if best is not None:
         text += (
             f" The largest saving not yet taken: {best.name}, "
-            f"{usd(best.savings_monthly_usd)} a month against on-demand (risk {best.risk})."
+            f"{usd(best.savings_monthly_usd)} a month against what it buys today "
+            f"({usd(best.baseline_usd)}), risk {best.risk}"
+            + (f", {usd(best.upfront_usd)} up front" if best.upfront_usd else "")
+            + "."
         )
+    else:
+        text += " No option is cheaper than what the scenario buys today."
     return text
 
 

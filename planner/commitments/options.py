@@ -40,6 +40,7 @@ from planner.commitments.sp_options import (
 from planner.costing.engine import price_topology
 from planner.costing.rates import (
     PAYMENT_LABEL,
+    TERM_MONTHS,
     reserved_offer,
 )
 from planner.errors import PriceNotFoundError
@@ -130,12 +131,14 @@ def build_commitments(
     min_nodes = min_node_counts or {}
     options: list[Option] = []
     missing: list[Missing] = []
+    as_is = price_topology(topology, catalog, node_counts=node_counts, allow_missing=True)
     for res in resources(topology, min_nodes):
         od_topology = with_purchase(topology, res, Purchase(type="on_demand"))
         od_report = price_topology(
             od_topology, catalog, node_counts=node_counts, allow_missing=True
         )
         od_monthly = resource_monthly(od_report, res.resource)
+        now = resource_monthly(as_is, res.resource)  # what the scenario buys today
         for purchase in candidate_purchases(res):
             problem = _missing_rate(catalog, topology, res, purchase)
             if problem:
@@ -159,15 +162,16 @@ def build_commitments(
                 )
             amort = amortised_upfront_monthly(report, res.resource)
             recurring = None if amort is None else monthly - amort
-            flow = (
-                cash_flow(upfront, recurring)
-                if upfront is not None and recurring is not None
-                else []
-            )
+            term = TERM_MONTHS[purchase.term] if purchase.type == "reserved" else None
+            flow: list[Decimal] = []
+            renewed: list[Decimal] = []
+            if upfront is not None and recurring is not None:
+                flow = cash_flow(upfront, recurring, term_months=term, after_monthly=od_monthly)
+                renewed = cash_flow(upfront, recurring, term_months=term, renew=True)
             if purchase.type == "reserved":
-                be = break_even(flow, od_monthly) if flow else None
+                be = break_even(flow, now) if flow else None
             elif purchase.type == "spot":
-                be = 1 if monthly < od_monthly else None
+                be = 1 if monthly < now else None
             else:
                 be = None
             min_monthly = resource_monthly(at_min, res.resource)
@@ -186,6 +190,9 @@ def build_commitments(
                     monthly_usd_at_min=min_monthly,
                     unused_commitment_monthly_usd_at_min=unused,
                     cash_flow_usd=flow,
+                    cash_flow_renewed_usd=renewed,
+                    current_monthly_usd=now,
+                    term_months=term,
                     effective_hourly_usd=_effective(catalog, topology, res, purchase),
                     current=same_kind(
                         purchase, current_purchase(topology, res), res.kind == "node_group"
@@ -203,7 +210,7 @@ def build_commitments(
                 )
             )
         missing.extend(savings_plan_missing(catalog, topology, res))
-        options.extend(savings_plan_options(catalog, topology, res, node_counts, od_monthly))
+        options.extend(savings_plan_options(catalog, topology, res, node_counts, od_monthly, now))
     options.sort(key=lambda o: (RISK_ORDER[o.risk], o.monthly_usd, o.name))
     sizing = (
         size_savings_plan(topology, catalog, hourly_profile, sp_quantile)

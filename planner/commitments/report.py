@@ -31,6 +31,10 @@ def option_json(o: Option) -> dict[str, Any]:
         "break_even_month": o.break_even_month,
         "savings_monthly_usd": money(o.savings_monthly_usd),
         "savings_pct": float(round(o.savings_pct, 1)),
+        "savings_against": "current purchase",
+        "current_monthly_usd": money(o.baseline_usd),
+        "savings_vs_on_demand_monthly_usd": money(o.savings_vs_on_demand_usd),
+        "term_months": o.term_months,
         "risk": o.risk,
         "current": o.current,
         "effective_hourly_usd": None
@@ -42,6 +46,11 @@ def option_json(o: Option) -> dict[str, Any]:
         "cash_12_months_usd": money(flow[11]) if len(flow) >= 12 else None,
         "cash_36_months_usd": money(flow[35]) if len(flow) >= 36 else None,
         "cash_flow_usd": [money(v) for v in flow],
+        "at_expiry": "revert to on-demand" if o.term_months else None,
+        "cash_36_months_renewed_usd": money(o.cash_flow_renewed_usd[35])
+        if len(o.cash_flow_renewed_usd) >= 36
+        else None,
+        "cash_flow_renewed_usd": [money(v) for v in o.cash_flow_renewed_usd],
         "source": o.source,
     }
 
@@ -65,7 +74,9 @@ def commitments_json(c: Commitments) -> dict[str, Any]:
         "region": c.region,
         "currency": "USD",
         "views": "monthly_usd is amortised (upfront / term months + recurring); upfront_usd is "
-        "cash on day one; cash_flow_usd is cumulative cash by month",
+        "cash on day one; cash_flow_usd is cumulative cash by month, a commitment reverting to "
+        "on-demand at the end of its term (cash_flow_renewed_usd: renewed instead); savings "
+        "are against the current purchase",
         "risk_rule": c.risk_rule,
         "options": [option_json(o) for o in c.options],
         "missing_rates": [
@@ -95,6 +106,8 @@ CSV_COLUMNS = (
     "unused_commitment_monthly_usd_at_min",
     "cash_12_months_usd",
     "cash_36_months_usd",
+    "cash_36_months_renewed_usd",
+    "current_monthly_usd",
 )
 
 
@@ -118,7 +131,8 @@ def commitments_table(c: Commitments) -> str:
         "monthly = amortised (upfront / term months + recurring); upfront = cash on day one; "
         "the two are never added",
         f"risk: {c.risk_rule}",
-        "* = what the scenario buys today; savings are against on-demand",
+        "* = what the scenario buys today; savings are against it (not against on-demand); "
+        "cash over 36 months reverts a 1-year term to on-demand at expiry",
         "",
         f"{'option':<52} {'risk':<6} {'upfront':>10} {'monthly':>10} {'recurring':>10} "
         f"{'saves/mo':>9} {'b-even':>6} {'unused@min':>10}",

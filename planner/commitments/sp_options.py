@@ -28,7 +28,7 @@ from planner.commitments.model import (
 from planner.costing.engine import price_topology
 from planner.costing.rates import FILL_COMMAND, PAYMENT_LABEL, TERM_MONTHS, savings_plan_rate
 from planner.errors import PriceNotFoundError
-from planner.money import ZERO
+from planner.money import ZERO, cents
 from planner.topology import CapacityType, NodeGroup, Purchase, SavingsPlan, Topology
 
 
@@ -59,6 +59,7 @@ def savings_plan_options(
     res: Resource,
     node_counts: dict[str, int] | None,
     od_monthly: Decimal,
+    now: Decimal | None = None,
 ) -> list[Option]:
     """A plan per kind with a rate, committing to the group's nodes at HPA minimum.
 
@@ -96,7 +97,7 @@ def savings_plan_options(
         }
         monthly = sum(
             (
-                ln.monthly_usd
+                cents(ln.monthly_usd)
                 for ln in report.lines
                 if ln.resource in names and ln.monthly_usd is not None
             ),
@@ -104,11 +105,15 @@ def savings_plan_options(
         )
         fee = next((f for f in report.upfront_fees if f.resource.startswith("savings-plan/")), None)
         upfront = ZERO if fee is None else fee.upfront_usd
-        amort = ZERO if fee is None or upfront is None else upfront / TERM_MONTHS[term]
+        amort = ZERO if fee is None or upfront is None else cents(upfront / TERM_MONTHS[term])
         recurring = None if upfront is None else monthly - amort
-        flow = (
-            cash_flow(upfront, recurring) if upfront is not None and recurring is not None else []
-        )
+        months = TERM_MONTHS[term]
+        flow: list[Decimal] = []
+        renewed: list[Decimal] = []
+        if upfront is not None and recurring is not None:
+            flow = cash_flow(upfront, recurring, term_months=months, after_monthly=od_monthly)
+            renewed = cash_flow(upfront, recurring, term_months=months, renew=True)
+        base = od_monthly if now is None else now
         purchase = {
             "type": "savings_plan",
             "plan": plan_type,
@@ -126,11 +131,14 @@ def savings_plan_options(
                 monthly_usd=monthly,
                 recurring_monthly_usd=recurring,
                 on_demand_monthly_usd=od_monthly,
-                break_even_month=break_even(flow, od_monthly) if flow else None,
+                break_even_month=break_even(flow, base) if flow else None,
                 risk=risk_level(Purchase(type="reserved", term=term, payment=payment)),
                 monthly_usd_at_min=monthly,
                 unused_commitment_monthly_usd_at_min=ZERO,
                 cash_flow_usd=flow,
+                cash_flow_renewed_usd=renewed,
+                current_monthly_usd=now,
+                term_months=months,
                 source=row.provenance,
             )
         )

@@ -30,6 +30,9 @@ class PricingContext:
     # A calendar period [start, end) to price (a forecast month): dated price steps (EKS and
     # RDS support calendars) are applied day by day inside it. None: the scenario's as_of.
     period: tuple[dt.date, dt.date] | None = None
+    # Growth of the load (a forecast month): node counts and ``load`` lines are multiplied by
+    # it; ``fixed`` fees and ``commitment`` lines are not. 1: the plan as written.
+    growth: Decimal = Decimal(1)
     warnings: list[str] = field(default_factory=list)
     # Upfront commitment fees (cash on day one), kept apart from the monthly lines.
     upfront_fees: list[UpfrontFee] = field(default_factory=list)

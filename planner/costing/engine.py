@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections import defaultdict
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from decimal import Decimal
 from typing import Any
 
@@ -80,6 +80,7 @@ def price_topology(
     purchase_node_counts: Mapping[str, int | Decimal] | None = None,
     period: tuple[dt.date, dt.date] | None = None,
     hours_per_month: Decimal = HOURS_PER_MONTH,
+    growth: Decimal = Decimal(1),
     modules: Iterable[ServiceModule] = MODULES,
 ) -> CostReport:
     """Run the registered service modules (all, or the ones given) over the topology."""
@@ -94,6 +95,7 @@ def price_topology(
         node_count_note=node_count_note,
         purchase_node_counts=purchase_node_counts,
         period=period,
+        growth=growth,
     )
     parts = price_modules(topology, ctx, modules)
     return report_of(topology, catalog, ctx, [ln for _m, lines in parts for ln in lines])
@@ -102,8 +104,25 @@ def price_topology(
 def price_modules(
     topology: Topology, ctx: PricingContext, modules: Iterable[ServiceModule] = MODULES
 ) -> list[tuple[ServiceModule, list[CostLine]]]:
-    """Each module's lines, in module order (``pricing.price_states`` re-prices some)."""
-    return [(module, module.price(topology, ctx)) for module in modules]
+    """Each module's lines, in module order (``pricing.price_states`` re-prices some).
+
+    With ``ctx.growth`` other than 1, the node pricer has already grown the node counts; every
+    ``load`` line is grown here, in one place (quantity and amount, the note says so)."""
+    parts = [(module, module.price(topology, ctx)) for module in modules]
+    if ctx.growth == 1:
+        return parts
+    return [(m, [_grown(ln, ctx.growth) for ln in lines]) for m, lines in parts]
+
+
+def _grown(line: CostLine, factor: Decimal) -> CostLine:
+    if line.driver != "load":
+        return line
+    return replace(
+        line,
+        quantity=line.quantity * factor,
+        monthly_usd=None if line.monthly_usd is None else line.monthly_usd * factor,
+        quantity_note=f"{line.quantity_note}; grown x {factor.normalize():f}",
+    )
 
 
 def report_of(

@@ -40,8 +40,12 @@ from planner.topology import Basis, CapacityType, NodeGroup, SavingsPlan, Topolo
 def node_count(group: NodeGroup, ctx: PricingContext) -> tuple[Decimal, str, str]:
     """Nodes to price, with basis and note: the capacity result if given, else desired_size."""
     if ctx.node_counts is not None and group.name in ctx.node_counts:
-        return Decimal(ctx.node_counts[group.name]), ctx.node_count_basis, ctx.node_count_note
-    return Decimal(group.desired_size), "stated", "desired_size"
+        nodes, basis, note = ctx.node_counts[group.name], ctx.node_count_basis, ctx.node_count_note
+    else:
+        nodes, basis, note = group.desired_size, "stated", "desired_size"
+    if ctx.growth != 1:
+        return Decimal(nodes) * ctx.growth, basis, f"{note} grown x {ctx.growth.normalize():f}"
+    return Decimal(nodes), basis, note
 
 
 def purchase_nodes(group: NodeGroup, ctx: PricingContext) -> Decimal | None:
@@ -49,6 +53,8 @@ def purchase_nodes(group: NodeGroup, ctx: PricingContext) -> Decimal | None:
     the count the scenario is priced at, fixed across capacity states. None: this state's."""
     if ctx.purchase_node_counts is not None and group.name in ctx.purchase_node_counts:
         return Decimal(ctx.purchase_node_counts[group.name])
+    if ctx.growth != 1:  # bought before the growth: at the counts as written
+        return node_count(group, replace(ctx, growth=Decimal(1)))[0]
     return None
 
 
@@ -94,6 +100,7 @@ def group_spec(
         spot_discount=group.spot_discount_pct,
         force_spot=group.capacity_type is CapacityType.SPOT and group.purchase.type == "on_demand",
         sized_for=sized_for,
+        driver="nodes",
     )
 
 
