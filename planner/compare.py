@@ -60,6 +60,20 @@ def compare_table(c: Comparison) -> str:
         f"{'TOTAL a year':<28}{usd(annual(old)):>18}{usd(annual(new)):>18}"
         f"{usd(annual(new - old)):>14}"
     )
+    up_old, up_new = c.base.upfront_usd, c.other.upfront_usd
+    if up_old or up_new or c.base.upfront_fees or c.other.upfront_fees:
+        out.append(
+            f"{'Upfront, cash paid once':<28}{usd(up_old):>18}{usd(up_new):>18}"
+            f"{usd(up_new - up_old):>14}"
+        )
+        out.append(
+            "  (not in the monthly figures, which hold the amortised share; a monthly saving "
+            "that needs upfront cash is not free money)"
+        )
+        for report in (c.base, c.other):
+            for fee in report.upfront_fees:
+                amount = "unknown" if fee.upfront_usd is None else usd(fee.upfront_usd)
+                out.append(f"  {report.scenario}: {fee.resource}: {fee.component}: {amount}")
     for report in (c.base, c.other):
         partial = figures.partial_note(report)
         if partial:
@@ -90,4 +104,11 @@ def compare_json(c: Comparison) -> dict[str, Any]:
         "delta_total_usd": json_number(delta),
         "delta_total_annual_usd": json_number(figures.annual(delta)),
         "delta_total_usd_exact": str(c.other.exact_monthly_usd - c.base.exact_monthly_usd),
+        # cash paid once for commitments, beside the monthly (amortised) figures
+        "base_upfront_usd": json_number(c.base.upfront_usd),
+        "other_upfront_usd": json_number(c.other.upfront_usd),
+        "delta_upfront_usd": json_number(c.other.upfront_usd - c.base.upfront_usd),
+        "upfront_complete": all(
+            f.upfront_usd is not None for f in (*c.base.upfront_fees, *c.other.upfront_fees)
+        ),
     }

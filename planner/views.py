@@ -292,6 +292,7 @@ def whatif_deltas(
             "change USD": 0.0,
             "change a year USD": 0.0,
             "change %": 0.0,
+            "upfront USD": _f(base.upfront_usd),
             "change lasts": "",
             "biggest changes": "(the base)",
         }
@@ -307,6 +308,8 @@ def whatif_deltas(
                 # a change that ends inside the horizon has no annual figure
                 "change a year USD": None if other.scenario in ends else _f(figures.annual(delta)),
                 "change %": _f(delta / base_total) if base_total else 0.0,
+                # cash paid once for commitments: beside the monthly (amortised) change
+                "upfront USD": _f(other.upfront_usd),
                 "change lasts": ends.get(other.scenario, "the whole horizon"),
                 "biggest changes": _top_changes(base, other),
             }

@@ -44,12 +44,18 @@ def test_commitments_json_contract(run_cli: Run) -> None:
         if o["name"] == "general: reserved 1yr standard Partial Upfront x 2"
     )
     # m5.large: 2 x 252 up front; recurring 2 x 0.029 x 730 = 42.34 + EBS 3.20 = 45.54;
-    # amortised 45.54 + 504/12 = 87.54; on-demand 2 x 70.08 + 3.20 = 143.36: saves 55.82;
+    # amortised 45.54 + 504/12 = 87.54; on-demand 2 x 70.08 + 3.20 = 143.36: 55.82 less than
+    # on-demand; it is what the scenario buys today, so it saves 0 against the current purchase
     # break-even: 504 + 45.54 m <= 143.36 m  <=>  m >= 5.15 -> month 6
     assert partial["upfront_usd"] == 504
     assert partial["recurring_monthly_usd"] == 45.54
     assert partial["monthly_usd"] == 87.54
-    assert partial["savings_monthly_usd"] == 55.82
+    assert partial["current"] and partial["current_monthly_usd"] == 87.54
+    assert partial["savings_monthly_usd"] == 0
+    assert partial["savings_vs_on_demand_monthly_usd"] == 55.82
+    on_demand = next(o for o in data["options"] if o["name"] == "general: on-demand")
+    # going back to on-demand costs 143.36 - 87.54 = 55.82 more than today: a negative saving
+    assert on_demand["savings_monthly_usd"] == -55.82
     assert partial["break_even_month"] == 6
     assert partial["cash_12_months_usd"] == 504 + 12 * 45.54
     # 252 / 8760 + 0.029 = 0.057767

@@ -337,6 +337,8 @@ def forecast_json(series: list[ForecastMonth]) -> dict[str, Any]:
         "currency": "USD",
         "views": "amortised_usd spreads upfront fees over their terms; cash_usd pays them in "
         "the start month; never added together",
+        "rounding": "each month is the sum of its lines rounded to the cent; totals are sums of "
+        "the months",
         "months": [
             {
                 "index": f.index,
@@ -405,5 +407,10 @@ def forecast_table(series: list[ForecastMonth]) -> str:
         )
     total_a = sum((f.amortised_usd for f in series), ZERO)
     total_c = sum((f.cash_usd for f in series), ZERO)
-    out.append(f"{'total':<31} {usd(total_a):>12} {usd(total_c):>12}")
+    label = f"total, {len(series)} months"
+    out.append(f"{label:<31} {usd(total_a):>12} {usd(total_c):>12}")
+    out.append(
+        "each month is the sum of its lines rounded to the cent; the total is the sum of the "
+        "months shown (not 12 x one month)"
+    )
     return "\n".join(out) + "\n"

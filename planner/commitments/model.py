@@ -217,7 +217,7 @@ def amortised_upfront_monthly(report: CostReport, resource: str) -> Decimal | No
     for fee in fees:
         if fee.upfront_usd is None:
             return None
-        total += fee.upfront_usd / TERM_MONTHS[fee.term]
+        total += cents(fee.upfront_usd / TERM_MONTHS[fee.term])  # as its line shows it
     return total
 
 

@@ -168,10 +168,11 @@ def build_commitments(
             if upfront is not None and recurring is not None:
                 flow = cash_flow(upfront, recurring, term_months=term, after_monthly=od_monthly)
                 renewed = cash_flow(upfront, recurring, term_months=term, renew=True)
+            # break-even: the month the option's cumulative cash falls to on-demand's
             if purchase.type == "reserved":
-                be = break_even(flow, now) if flow else None
+                be = break_even(flow, od_monthly) if flow else None
             elif purchase.type == "spot":
-                be = 1 if monthly < now else None
+                be = 1 if monthly < od_monthly else None
             else:
                 be = None
             min_monthly = resource_monthly(at_min, res.resource)

@@ -113,7 +113,6 @@ def savings_plan_options(
         if upfront is not None and recurring is not None:
             flow = cash_flow(upfront, recurring, term_months=months, after_monthly=od_monthly)
             renewed = cash_flow(upfront, recurring, term_months=months, renew=True)
-        base = od_monthly if now is None else now
         purchase = {
             "type": "savings_plan",
             "plan": plan_type,
@@ -131,7 +130,7 @@ def savings_plan_options(
                 monthly_usd=monthly,
                 recurring_monthly_usd=recurring,
                 on_demand_monthly_usd=od_monthly,
-                break_even_month=break_even(flow, base) if flow else None,
+                break_even_month=break_even(flow, od_monthly) if flow else None,
                 risk=risk_level(Purchase(type="reserved", term=term, payment=payment)),
                 monthly_usd_at_min=monthly,
                 unused_commitment_monthly_usd_at_min=ZERO,

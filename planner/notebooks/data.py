@@ -196,6 +196,7 @@ def cost_summary(report: CostReport) -> dict[str, Any]:
         "missing_count": len(report.missing),
         "line_count": len(report.lines),
         "partial": figures.partial_note(report) or None,
+        "upfront_usd": json_number(report.upfront_usd),
     }
 
 
@@ -207,8 +208,8 @@ def overview_summary(data: Overview) -> dict[str, Any]:
     total = figures.total(data.report)
     dates = provenance.date_range(data.report)
     headline = (
-        f"{money(total)} a month ({money(figures.annual(total))} a year) at AWS list prices; "
-        f"{dates.sentence()}"
+        f"{money(total)} a month ({money(figures.annual(total))} a year) at AWS list prices"
+        f"{upfront_note(data.report, money)}; {dates.sentence()}"
     )
     if data.audit is not None:
         from planner.audit_render import totals
@@ -227,6 +228,15 @@ def overview_summary(data: Overview) -> dict[str, Any]:
     return {**out, "headline": headline}
 
 
+def upfront_note(report: CostReport, fmt: Any, decimals: int = 2) -> str:
+    """`` (with $1,557.00 paid up front)`` for a plan that buys commitments, else ""."""
+    if not report.upfront_fees:
+        return ""
+    unknown = any(f.upfront_usd is None for f in report.upfront_fees)
+    amount = fmt(report.upfront_usd, decimals)
+    return f" (with {amount}{' and an unknown amount' if unknown else ''} paid up front)"
+
+
 def whatif_summary(data: WhatIfs) -> dict[str, Any]:
     base = figures.total(data.base)
     rows = [
@@ -234,6 +244,7 @@ def whatif_summary(data: WhatIfs) -> dict[str, Any]:
             "scenario": o.scenario,
             "total_monthly_usd_exact": plain(figures.total(o)),
             "delta_usd_exact": plain(figures.total(o) - base),
+            "upfront_usd": plain(o.upfront_usd),
             "change_ends": data.saving_ends[o.scenario].date
             if o.scenario in data.saving_ends
             else None,
@@ -264,6 +275,7 @@ def whatif_sentence(data: WhatIfs, decimals: int = 2, md: bool = False) -> str:
         verb = "saves" if delta < 0 else "adds"
         parts.append(
             f"best lasting what-if: {best.scenario} {verb} {fmt(abs(delta), decimals)} a month"
+            + upfront_note(best, fmt, decimals)
         )
     else:
         parts.append("no what-if saving lasts the whole horizon")
@@ -332,7 +344,10 @@ def whatif_headline(data: WhatIfs, decimals: int = 2) -> str:
         verb = "saves" if delta < 0 else "adds"
         end = data.saving_ends.get(other.scenario)
         until = f" **only until {end.date}** ({end.kind.replace('-', ' ')})" if end else ""
-        parts.append(f"**{other.scenario}** {verb} {md_money(abs(delta), decimals)} a month{until}")
+        parts.append(
+            f"**{other.scenario}** {verb} {md_money(abs(delta), decimals)} a month{until}"
+            + upfront_note(other, md_money, decimals)
+        )
     dates = provenance.date_range(data.base)
     return (
         f"Against **{data.base.scenario}** at {md_money(base, decimals)} "

@@ -251,10 +251,19 @@ def headline(priced: Priced, decimals: int = 2) -> str:
     else:
         word = "more" if delta > 0 else "less"
         change = f"**{md_money(abs(delta), decimals)} {word}** than {base.scenario}"
-    return (
+    text = (
         f"What-if total: **{md_money(report.total_monthly_usd, decimals)}** a month at list "
         f"prices, {change} ({md_money(base.total_monthly_usd, decimals)})."
     )
+    if report.upfront_fees or base.upfront_fees:
+        # a purchase: the cash paid once sits beside the monthly (amortised) figure
+        unknown = any(f.upfront_usd is None for f in report.upfront_fees)
+        text += (
+            f" Upfront, cash paid once: **{md_money(report.upfront_usd, decimals)}**"
+            + (" plus an unknown amount" if unknown else "")
+            + f" (base {md_money(base.upfront_usd, decimals)}); not in the monthly figures."
+        )
+    return text
 
 
 def figure(priced: Priced) -> Any:
