@@ -34,10 +34,10 @@ def test_alerts_notebook_joins_the_report_and_matches_the_cli(tmp_path: Path, ru
         run_cli(["alerts", "staging", "--format", "json", "--forecast", str(forecast)]).out
     )
     total = cli["budgets"][0]
-    assert summary["warning_usd"] == total["thresholds"][0]["monthly_usd"] == "815.76"
-    assert summary["critical_usd"] == total["thresholds"][1]["monthly_usd"] == "944.57"
+    assert summary["warning_usd"] == total["thresholds"][0]["monthly_usd"] == "829.78"
+    assert summary["critical_usd"] == total["thresholds"][1]["monthly_usd"] == "960.89"
     assert summary["seed_levels_usd"] == ["750", "1000"]
-    assert "$944.57" in summary["headline"]
+    assert "$960.89" in summary["headline"]
     text = out.read_text()
     assert "No forecast was given" not in text  # it was given
     assert "planner-staging-AmazonEC2" in text  # the budgets table is shown

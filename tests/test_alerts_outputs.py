@@ -17,11 +17,11 @@ from test_golden import assert_golden
 
 SCENARIOS = ["staging", "production"]
 # (total limit, warning %, critical %, critical USD, anomaly USD), worked by hand in
-# test_alerts_policy.py: staging 815.76, critical = ceil(899.51466 x 1.05 / 815.76, 0.01%);
-# production 1932.58, critical 110%
+# test_alerts_policy.py: the longest month (744 h): staging 829.78, critical =
+# ceil(915.05 x 1.05 / 829.78, 0.01%); production 1960.72, critical 110%
 HAND = {
-    "staging": ("815.76", 100, Decimal("115.79"), Decimal("944.57"), "14.40"),
-    "production": ("1932.58", 100, Decimal(110), Decimal("2125.84"), "20.05"),
+    "staging": ("829.78", 100, Decimal("115.80"), Decimal("960.89"), "14.40"),
+    "production": ("1960.72", 100, Decimal(110), Decimal("2156.80"), "20.05"),
 }
 
 
@@ -188,8 +188,8 @@ def test_table_shows_generated_levels_beside_the_seed(run_cli: Any) -> None:
     assert result.code == 0, result.err
     lines = result.out.splitlines()
     row = {ln.split("  ")[0].strip(): ln for ln in lines if ln.startswith(("planner ", "seed "))}
-    assert "$944.57" in row["planner critical"]
-    assert "$815.76" in row["planner warning"]
+    assert "$960.89" in row["planner critical"]
+    assert "$829.78" in row["planner warning"]
     assert "$750.00" in row["seed §9.4 warning"]
     assert "fires every normal month" in row["seed §9.4 warning"]
     assert "$1,000.00" in row["seed §9.4 critical"] and "11.2%" in row["seed §9.4 critical"]
@@ -249,4 +249,4 @@ def test_terraform_with_a_forecast_uses_planned_limits() -> None:
     assert planned[6] == ("2026-07-01_00:00", "1200.00")
     # service budgets stay flat
     eks = _resources(doc, "aws_budgets_budget")["planner_staging_AmazonEKS"]
-    assert _unq(eks["limit_amount"]) == "438.00"
+    assert _unq(eks["limit_amount"]) == "446.40"  # the longest month: 744 x 0.60

@@ -1,14 +1,21 @@
 """Billing-alert thresholds, each worked by hand from the priced scenarios.
 
-Staging at list prices (tests/golden/price-staging.txt, line by line):
-  EKS 730 h x $0.60 = 438.00; EC2 2 x 730 h x $0.0416 = 60.736 + EBS 40 GB x $0.08 = 3.20
-  + t3.large spot 730 h x $0.02496 = 18.2208 + EBS 1.60 + NAT 1460 h x $0.045 = 65.70
-  + NAT data 100 GB x $0.045 = 4.50 -> EC2 153.9568; RDS 64.06; ElastiCache 12.41;
-  MSK 1460 h x $0.0456 = 66.576 + 200 GB x $0.10 = 20 -> 86.576; ELB 17.02506; CloudWatch 26.50;
-  S3 0.23; KMS 3; ECR 5; data transfer 9 -> total 815.75786 at expected (= min) replicas.
+Staging at list prices, each line rounded to the cent (tests/test_staging_prices.py):
+  EKS 730 h x $0.60 = 438.00; EC2 2 x 730 h x $0.0416 = 60.74 + EBS 40 GB x $0.08 = 3.20
+  + t3.large spot 730 h x $0.02496 = 18.22 + EBS 1.60 + NAT 1460 h x $0.045 = 65.70
+  + NAT data 100 GB x $0.045 = 4.50 -> EC2 153.96; RDS 64.06; ElastiCache 12.41;
+  MSK 1460 h x $0.0456 = 66.58 + 200 GB x $0.10 = 20 -> 86.58; ELB 17.03; CloudWatch 26.50;
+  S3 0.23; KMS 3; ECR 5; data transfer 9 -> total 815.77 at expected (= min) replicas.
 At HPA maximum the capacity model runs general 4 x t3.medium and compute 2 x t3.large:
-  + 2 x 730 x 0.0416 = 60.736 + 2 x 20 GB x 0.08 = 3.20 + 730 x 0.02496 = 18.2208 + 1.60
-  = +83.7568 -> 899.51466 (EC2 237.7136).
+  general 4 x 730 x 0.0416 = 121.47 + EBS 6.40; compute 2 x 730 x 0.02496 = 36.44 + EBS 3.20
+  -> 899.52 (EC2 237.71).
+A budget covers the longest month (31 days): hourly lines at 744 h instead of 730.
+  Expected: EKS 446.40; general 61.90; compute 18.57; RDS 53.57; Redis 12.65; MSK 67.85;
+  NAT hours 66.96; NLB 16.74; LCU 0.137 x 744 x 0.006 = 0.61 -> 745.25 hourly, + the monthly
+  lines 84.53 (EBS 3.20 + 1.60, RDS storage 11.50, MSK storage 20.00, NAT GB 4.50, egress 9,
+  logs 26.50, S3 0.23, KMS 3, ECR 5) = 829.78.
+  HPA maximum: general 4 x 744 x 0.0416 = 123.80, EBS 6.40, compute 2 x 744 x 0.02496 = 37.14,
+  EBS 3.20 instead of 61.90 + 3.20 + 18.57 + 1.60: 829.78 - 85.27 + 170.54 = 915.05.
 """
 
 from __future__ import annotations
@@ -44,38 +51,42 @@ def _policy(name: str, forecast: Any = None, **alerts: Any) -> Any:
 
 def test_staging_thresholds_by_hand() -> None:
     p = _policy("staging")
-    assert p.expected_usd == Decimal("815.75786")
-    assert p.max_usd == Decimal("899.51466")
+    assert p.expected_usd == Decimal("815.77")  # the plan, as `planner price` shows it
+    assert p.max_usd == Decimal("899.52")
     total = p.total
-    assert total.limit_usd == Decimal("815.76")  # planned cost at expected replicas, in cents
+    assert total.limit_usd == Decimal("829.78")  # the longest month at expected replicas
+    assert total.planned_usd == Decimal("815.77")
+    assert total.max_usd == Decimal("915.05")
     assert total.tag_filter == (("Environment", "staging"),)
     warning, critical, forecast = total.thresholds
     assert (warning.percent, warning.monthly_usd, warning.source) == (
         Decimal(100),
-        Decimal("815.76"),
+        Decimal("829.78"),
         "planned cost",
     )
-    # critical: HPA max 899.51466 x 1.05 = 944.490393 > 110% x 815.76 = 897.336, so the HPA
-    # range decides; 944.490393 / 815.76 = 115.7804..% rounded up to 115.79%;
-    # 815.76 x 1.1579 = 944.568504 -> $944.57 (never below 899.51466)
+    # critical: HPA max 915.05 x 1.05 = 960.8025 > 110% x 829.78 = 912.758, so the HPA range
+    # decides; 960.8025 / 829.78 = 115.790028..% rounded up to 115.80%;
+    # 829.78 x 1.158 = 960.88524 -> $960.89 (never below 915.05)
     assert (critical.percent, critical.monthly_usd, critical.source) == (
-        Decimal("115.79"),
-        Decimal("944.57"),
+        Decimal("115.80"),
+        Decimal("960.89"),
         "HPA range",
     )
-    assert critical.monthly_usd >= p.max_usd
+    assert critical.monthly_usd >= total.max_usd
     assert (forecast.notification_type, forecast.percent) == ("FORECASTED", Decimal(100))
-    # per service: EKS 438.00 (fixed): 110% = 481.80 > 438 x 1.05 = 459.90
-    # EC2 153.96: HPA 237.7136 x 1.05 = 249.59928 / 153.96 = 162.1196% -> 162.12%,
-    #   153.96 x 1.6212 = 249.599952 -> 249.60; MSK 86.58 x 1.10 = 95.238 -> 95.24
+    # per service, longest month: EKS 446.40 (fixed): 110% = 491.04 > 446.40 x 1.05 = 468.72
+    # EC2 61.90 + 3.20 + 18.57 + 1.60 + 66.96 + 4.50 = 156.73; at HPA max 123.80 + 6.40 +
+    #   37.14 + 3.20 + 66.96 + 4.50 = 242.00: 242.00 x 1.05 = 254.10 / 156.73 = 162.1259% ->
+    #   162.13%, 156.73 x 1.6213 = 254.106349 -> 254.11
+    # MSK 67.85 + 20.00 = 87.85 x 1.10 = 96.635 -> 96.64
     got = {
         b.scope: (b.limit_usd, b.threshold("critical").percent, b.threshold("critical").monthly_usd)
         for b in p.budgets[1:]
     }
     assert got == {
-        "AmazonEKS": (Decimal("438.00"), Decimal(110), Decimal("481.80")),
-        "AmazonEC2": (Decimal("153.96"), Decimal("162.12"), Decimal("249.60")),
-        "AmazonMSK": (Decimal("86.58"), Decimal(110), Decimal("95.24")),
+        "AmazonEKS": (Decimal("446.40"), Decimal(110), Decimal("491.04")),
+        "AmazonEC2": (Decimal("156.73"), Decimal("162.13"), Decimal("254.11")),
+        "AmazonMSK": (Decimal("87.85"), Decimal(110), Decimal("96.64")),
     }
     assert [b.name for b in p.budgets] == [
         "planner-staging-total",
@@ -83,32 +94,39 @@ def test_staging_thresholds_by_hand() -> None:
         "planner-staging-AmazonEC2",
         "planner-staging-AmazonMSK",
     ]
-    # anomaly: one EKS day, 438.00 x 24 / 730 = 14.40
+    # anomaly: one EKS day of the plan, 438.00 x 24 / 730 = 14.40
     assert p.anomaly.impact_usd == Decimal("14.40")
     assert p.anomaly.monitor_type == "CUSTOM"
 
 
 def test_production_thresholds_by_hand() -> None:
-    # production at list prices is $1,932.5796 (tests/golden/price-production.txt); its
-    # workloads have no HPA headroom, so min = expected = max.
+    # production at list prices is $1,932.58 (lines rounded first); its workloads have no HPA
+    # headroom, so min = expected = max. The longest month: hourly lines at 744 h: EKS 74.40,
+    # general 3 x 744 x 0.096 = 214.27, compute spot 3 x 744 x 0.0576 = 128.56, NAT 3 x 744 x
+    # 0.045 = 100.44, RDS 744 x 0.356 = 264.86, Redis 2 x 744 x 0.149 = 221.71, MSK 3 x 744 x
+    # 0.21 = 468.72, NLB 16.74, LCU 1.37 x 744 x 0.006 = 6.12 -> 1,495.82; the monthly lines
+    # 464.90 (EBS 9.60, NAT GB 22.50, RDS storage 46, MSK storage 150, logs 132.50, S3 2.30,
+    # KMS 3, ECR 5, data transfer 94) -> 1,960.72
     p = _policy("production")
-    assert p.expected_usd == p.max_usd == Decimal("1932.5796")
+    assert p.expected_usd == p.max_usd == Decimal("1932.58")
+    assert p.total.limit_usd == Decimal("1960.72")
     warning, critical, _ = p.total.thresholds
-    assert warning.monthly_usd == Decimal("1932.58")
-    # 110% x 1932.58 = 2125.838 -> 2125.84 beats 1932.5796 x 1.05 = 2029.20858
+    assert warning.monthly_usd == Decimal("1960.72")
+    # 110% x 1960.72 = 2156.792 -> 2156.80 beats 1960.72 x 1.05 = 2058.756
     assert (critical.percent, critical.monthly_usd, critical.source) == (
         Decimal(110),
-        Decimal("2125.84"),
+        Decimal("2156.80"),
         "percentage",
     )
-    # top three: MSK 609.90, EC2 467.034, RDS 305.88; critical 110% of each, in cents
-    # rounded up (a critical level is never rounded below its basis): 609.90 x 1.1 = 670.89,
-    # 467.03 x 1.1 = 513.733 -> 513.74, 305.88 x 1.1 = 336.468 -> 336.47
+    # top three by the plan: MSK 609.90, EC2 467.03, RDS 305.88; their longest months:
+    # MSK 468.72 + 150 = 618.72 (x 1.1 = 680.592 -> 680.60), EC2 214.27 + 4.80 + 128.56 +
+    # 4.80 + 100.44 + 22.50 = 475.37 (522.907 -> 522.91), RDS 264.86 + 46 = 310.86
+    # (341.946 -> 341.95); a critical level is never rounded below its basis
     got = {b.scope: (b.limit_usd, b.threshold("critical").monthly_usd) for b in p.budgets[1:]}
     assert got == {
-        "AmazonMSK": (Decimal("609.90"), Decimal("670.89")),
-        "AmazonEC2": (Decimal("467.03"), Decimal("513.74")),
-        "AmazonRDS": (Decimal("305.88"), Decimal("336.47")),
+        "AmazonMSK": (Decimal("618.72"), Decimal("680.60")),
+        "AmazonEC2": (Decimal("475.37"), Decimal("522.91")),
+        "AmazonRDS": (Decimal("310.86"), Decimal("341.95")),
     }
     # anomaly: one MSK day, 609.90 x 24 / 730 = 20.0515 -> 20.05
     assert p.anomaly.impact_usd == Decimal("20.05")
@@ -119,9 +137,9 @@ def test_seed_levels_compared_with_the_plan() -> None:
     from planner.alerts.compare import level_checks
 
     checks = {c.label: c for c in level_checks(_policy("staging"))}
-    # $750 < $815.76 expected: the seed's warning fires in every normal month
+    # $750 < $815.77 expected: the seed's warning fires in every normal month
     assert checks["seed §9.4 warning"].fires_at == ("min", "expected", "max")
-    # $1,000 > $899.51: never fires within the plan, (1000 - 899.51466) / 899.51466 = 11.2%
+    # $1,000 > $899.52: never fires within the plan, (1000 - 899.52) / 899.52 = 11.2%
     assert checks["seed §9.4 critical"].fires_at == ()
     assert "11.2%" in checks["seed §9.4 critical"].verdict
     assert checks["planner warning"].fires_at == ("max",)
@@ -210,9 +228,9 @@ def _scenario(tmp_path: Path, body: str) -> str:
         ),
         ("alerts:\n  warning_usd: 990\n  critical_usd: 950\n", "alerts", "above critical_usd"),
         ("alerts:\n  warning_pct: 120\n  critical_pct: 110\n", "alerts", "above critical_pct"),
-        ("alerts:\n  warning_usd: 950\n", "alerts.warning_usd", "above critical"),
+        ("alerts:\n  warning_usd: 970\n", "alerts.warning_usd", "above critical"),
         ("alerts:\n  currency: EUR\n", "alerts.currency", "unknown currency"),
-        ("alerts:\n  critical_usd: 850\n", "alerts.critical_usd", "HPA maximum $899.51"),
+        ("alerts:\n  critical_usd: 850\n", "alerts.critical_usd", "HPA maximum $915.05"),
         ("alerts:\n  bogus: 1\n", "alerts.bogus", "unknown field"),
         ("cost_allocation_tags:\n  aws:createdBy: x\n", "cost_allocation_tags", "tag key"),
         ("cost_allocation_tags:\n  Env$x: y\n", "cost_allocation_tags", "tag key"),
@@ -249,12 +267,13 @@ def test_overrides_and_options_change_the_policy(tmp_path: Path, run_cli: Any) -
     assert result.code == 0, result.err
     data = json.loads(result.out)
     total = data["budgets"][0]
-    # 850 / 815.76 = 104.197..% -> 104.20%; 815.76 x 1.042 = 850.02 (cents)
-    assert total["thresholds"][0]["percent"] == "104.20"
-    assert total["thresholds"][0]["monthly_usd"] == "850.02"
-    # 1000 / 815.76 = 122.5851..% rounded up -> 122.59%;
-    # 815.76 x 1.2259 = 1000.040184, rounded up -> 1000.05
-    assert total["thresholds"][1]["monthly_usd"] == "1000.05"
+    # against the longest month's 829.78: 850 / 829.78 = 102.4368..% -> 102.44%;
+    # 829.78 x 1.0244 = 850.026632 -> 850.03 (cents, half up)
+    assert total["thresholds"][0]["percent"] == "102.44"
+    assert total["thresholds"][0]["monthly_usd"] == "850.03"
+    # 1000 / 829.78 = 120.51387..% rounded up -> 120.52%;
+    # 829.78 x 1.2052 = 1000.050856, rounded up -> 1000.06
+    assert total["thresholds"][1]["monthly_usd"] == "1000.06"
     assert total["thresholds"][1]["source"] == "scenario"
     assert len(data["budgets"]) == 2 and total["tag_filter"] == []
     assert data["anomaly"]["impact_usd"] == "28.80"  # 14.40 x 2
@@ -301,7 +320,8 @@ def test_without_workloads_every_state_is_the_priced_scenario(run_cli: Any, tmp_
     data = json.loads(result.out)
     assert data["from_capacity"] is False
     assert data["min_usd"] == data["expected_usd"] == data["max_usd"]
-    assert Decimal(data["expected_usd"]) == Decimal(priced["total_monthly_usd_exact"])
+    # the plan as `planner price` shows it (the sum of its rounded lines)
+    assert Decimal(data["expected_usd"]) == Decimal(str(priced["total_monthly_usd"]))
 
 
 @settings(max_examples=40, deadline=None)

@@ -41,11 +41,25 @@ resource "aws_budgets_budget" "planner_production_total" {
   name         = "planner-production-total"
   budget_type  = "COST"
   time_unit    = "MONTHLY"
-  limit_amount = "1932.58"
+  limit_amount = "1960.72"
   limit_unit   = "USD"
   cost_filter {
     name   = "TagKeyValue"
     values = ["user:Environment$production"]
+  }
+  # cost types: amortised cost (upfront fees spread over the term, as in the plan's monthly lines), without tax, upfront fees, credits, refunds or AWS Support, which the plan does not model; AWS's defaults (unblended, with tax and upfront fees) would put an RI's upfront fee into one month's budget
+  cost_types {
+    include_tax                = false
+    include_subscription       = true
+    use_blended                = false
+    include_refund             = false
+    include_credit             = false
+    include_upfront            = false
+    include_recurring          = true
+    include_other_subscription = true
+    include_support            = false
+    include_discount           = true
+    use_amortized              = true
   }
   # warning: planned cost: 100% of the planned cost: the month cost more than planned
   notification {
@@ -56,7 +70,7 @@ resource "aws_budgets_budget" "planner_production_total" {
     subscriber_email_addresses = var.notification_emails
     subscriber_sns_topic_arns  = local.sns_topics
   }
-  # critical: percentage: 110% of the planned cost; above the cost at HPA maximum $1,932.58 + 5% ($2,029.21)
+  # critical: percentage: 110% of the planned cost; above the cost at HPA maximum $1,960.72 + 5% ($2,058.76)
   notification {
     comparison_operator        = "GREATER_THAN"
     threshold                  = 110
@@ -85,7 +99,7 @@ resource "aws_budgets_budget" "planner_production_AmazonMSK" {
   name         = "planner-production-AmazonMSK"
   budget_type  = "COST"
   time_unit    = "MONTHLY"
-  limit_amount = "609.90"
+  limit_amount = "618.72"
   limit_unit   = "USD"
   cost_filter {
     name   = "Service"
@@ -94,6 +108,20 @@ resource "aws_budgets_budget" "planner_production_AmazonMSK" {
   cost_filter {
     name   = "TagKeyValue"
     values = ["user:Environment$production"]
+  }
+  # cost types: amortised cost (upfront fees spread over the term, as in the plan's monthly lines), without tax, upfront fees, credits, refunds or AWS Support, which the plan does not model; AWS's defaults (unblended, with tax and upfront fees) would put an RI's upfront fee into one month's budget
+  cost_types {
+    include_tax                = false
+    include_subscription       = true
+    use_blended                = false
+    include_refund             = false
+    include_credit             = false
+    include_upfront            = false
+    include_recurring          = true
+    include_other_subscription = true
+    include_support            = false
+    include_discount           = true
+    use_amortized              = true
   }
   # warning: planned cost: 100% of AmazonMSK's planned cost: the month cost more than planned
   notification {
@@ -104,7 +132,7 @@ resource "aws_budgets_budget" "planner_production_AmazonMSK" {
     subscriber_email_addresses = var.notification_emails
     subscriber_sns_topic_arns  = local.sns_topics
   }
-  # critical: percentage: 110% of AmazonMSK's planned cost; above the cost at HPA maximum $609.90 + 5% ($640.40)
+  # critical: percentage: 110% of AmazonMSK's planned cost; above the cost at HPA maximum $618.72 + 5% ($649.66)
   notification {
     comparison_operator        = "GREATER_THAN"
     threshold                  = 110
@@ -133,7 +161,7 @@ resource "aws_budgets_budget" "planner_production_AmazonEC2" {
   name         = "planner-production-AmazonEC2"
   budget_type  = "COST"
   time_unit    = "MONTHLY"
-  limit_amount = "467.03"
+  limit_amount = "475.37"
   limit_unit   = "USD"
   cost_filter {
     name   = "Service"
@@ -142,6 +170,20 @@ resource "aws_budgets_budget" "planner_production_AmazonEC2" {
   cost_filter {
     name   = "TagKeyValue"
     values = ["user:Environment$production"]
+  }
+  # cost types: amortised cost (upfront fees spread over the term, as in the plan's monthly lines), without tax, upfront fees, credits, refunds or AWS Support, which the plan does not model; AWS's defaults (unblended, with tax and upfront fees) would put an RI's upfront fee into one month's budget
+  cost_types {
+    include_tax                = false
+    include_subscription       = true
+    use_blended                = false
+    include_refund             = false
+    include_credit             = false
+    include_upfront            = false
+    include_recurring          = true
+    include_other_subscription = true
+    include_support            = false
+    include_discount           = true
+    use_amortized              = true
   }
   # warning: planned cost: 100% of AmazonEC2's planned cost: the month cost more than planned
   notification {
@@ -152,7 +194,7 @@ resource "aws_budgets_budget" "planner_production_AmazonEC2" {
     subscriber_email_addresses = var.notification_emails
     subscriber_sns_topic_arns  = local.sns_topics
   }
-  # critical: percentage: 110% of AmazonEC2's planned cost; above the cost at HPA maximum $467.03 + 5% ($490.39)
+  # critical: percentage: 110% of AmazonEC2's planned cost; above the cost at HPA maximum $475.37 + 5% ($499.14)
   notification {
     comparison_operator        = "GREATER_THAN"
     threshold                  = 110
@@ -181,7 +223,7 @@ resource "aws_budgets_budget" "planner_production_AmazonRDS" {
   name         = "planner-production-AmazonRDS"
   budget_type  = "COST"
   time_unit    = "MONTHLY"
-  limit_amount = "305.88"
+  limit_amount = "310.86"
   limit_unit   = "USD"
   cost_filter {
     name   = "Service"
@@ -190,6 +232,20 @@ resource "aws_budgets_budget" "planner_production_AmazonRDS" {
   cost_filter {
     name   = "TagKeyValue"
     values = ["user:Environment$production"]
+  }
+  # cost types: amortised cost (upfront fees spread over the term, as in the plan's monthly lines), without tax, upfront fees, credits, refunds or AWS Support, which the plan does not model; AWS's defaults (unblended, with tax and upfront fees) would put an RI's upfront fee into one month's budget
+  cost_types {
+    include_tax                = false
+    include_subscription       = true
+    use_blended                = false
+    include_refund             = false
+    include_credit             = false
+    include_upfront            = false
+    include_recurring          = true
+    include_other_subscription = true
+    include_support            = false
+    include_discount           = true
+    use_amortized              = true
   }
   # warning: planned cost: 100% of AmazonRDS's planned cost: the month cost more than planned
   notification {
@@ -200,7 +256,7 @@ resource "aws_budgets_budget" "planner_production_AmazonRDS" {
     subscriber_email_addresses = var.notification_emails
     subscriber_sns_topic_arns  = local.sns_topics
   }
-  # critical: percentage: 110% of AmazonRDS's planned cost; above the cost at HPA maximum $305.88 + 5% ($321.17)
+  # critical: percentage: 110% of AmazonRDS's planned cost; above the cost at HPA maximum $310.86 + 5% ($326.40)
   notification {
     comparison_operator        = "GREATER_THAN"
     threshold                  = 110
@@ -233,7 +289,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_total_warning
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 1932.58
+  threshold           = 1960.72
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -255,7 +311,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_total_critica
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 2125.84
+  threshold           = 2156.80
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -277,7 +333,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonMSK_war
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 609.90
+  threshold           = 618.72
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -300,7 +356,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonMSK_cri
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 670.89
+  threshold           = 680.60
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -323,7 +379,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonEC2_war
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 467.03
+  threshold           = 475.37
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -346,7 +402,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonEC2_cri
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 513.74
+  threshold           = 522.91
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -369,7 +425,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonRDS_war
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 305.88
+  threshold           = 310.86
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -392,7 +448,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonRDS_cri
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 336.47
+  threshold           = 341.95
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics

@@ -41,11 +41,25 @@ resource "aws_budgets_budget" "planner_staging_total" {
   name         = "planner-staging-total"
   budget_type  = "COST"
   time_unit    = "MONTHLY"
-  limit_amount = "815.76"
+  limit_amount = "829.78"
   limit_unit   = "USD"
   cost_filter {
     name   = "TagKeyValue"
     values = ["user:Environment$staging"]
+  }
+  # cost types: amortised cost (upfront fees spread over the term, as in the plan's monthly lines), without tax, upfront fees, credits, refunds or AWS Support, which the plan does not model; AWS's defaults (unblended, with tax and upfront fees) would put an RI's upfront fee into one month's budget
+  cost_types {
+    include_tax                = false
+    include_subscription       = true
+    use_blended                = false
+    include_refund             = false
+    include_credit             = false
+    include_upfront            = false
+    include_recurring          = true
+    include_other_subscription = true
+    include_support            = false
+    include_discount           = true
+    use_amortized              = true
   }
   # warning: planned cost: 100% of the planned cost: the month cost more than planned
   notification {
@@ -56,10 +70,10 @@ resource "aws_budgets_budget" "planner_staging_total" {
     subscriber_email_addresses = var.notification_emails
     subscriber_sns_topic_arns  = local.sns_topics
   }
-  # critical: HPA range: cost at HPA maximum $899.51 + 5% = $944.49, 115.79% of the budget: more than full scale-out explains
+  # critical: HPA range: cost at HPA maximum $915.05 + 5% = $960.80, 115.80% of the budget: more than full scale-out explains
   notification {
     comparison_operator        = "GREATER_THAN"
-    threshold                  = 115.79
+    threshold                  = 115.8
     threshold_type             = "PERCENTAGE"
     notification_type          = "ACTUAL"
     subscriber_email_addresses = var.notification_emails
@@ -85,7 +99,7 @@ resource "aws_budgets_budget" "planner_staging_AmazonEKS" {
   name         = "planner-staging-AmazonEKS"
   budget_type  = "COST"
   time_unit    = "MONTHLY"
-  limit_amount = "438.00"
+  limit_amount = "446.40"
   limit_unit   = "USD"
   cost_filter {
     name   = "Service"
@@ -94,6 +108,20 @@ resource "aws_budgets_budget" "planner_staging_AmazonEKS" {
   cost_filter {
     name   = "TagKeyValue"
     values = ["user:Environment$staging"]
+  }
+  # cost types: amortised cost (upfront fees spread over the term, as in the plan's monthly lines), without tax, upfront fees, credits, refunds or AWS Support, which the plan does not model; AWS's defaults (unblended, with tax and upfront fees) would put an RI's upfront fee into one month's budget
+  cost_types {
+    include_tax                = false
+    include_subscription       = true
+    use_blended                = false
+    include_refund             = false
+    include_credit             = false
+    include_upfront            = false
+    include_recurring          = true
+    include_other_subscription = true
+    include_support            = false
+    include_discount           = true
+    use_amortized              = true
   }
   # warning: planned cost: 100% of AmazonEKS's planned cost: the month cost more than planned
   notification {
@@ -104,7 +132,7 @@ resource "aws_budgets_budget" "planner_staging_AmazonEKS" {
     subscriber_email_addresses = var.notification_emails
     subscriber_sns_topic_arns  = local.sns_topics
   }
-  # critical: percentage: 110% of AmazonEKS's planned cost; above the cost at HPA maximum $438.00 + 5% ($459.90)
+  # critical: percentage: 110% of AmazonEKS's planned cost; above the cost at HPA maximum $446.40 + 5% ($468.72)
   notification {
     comparison_operator        = "GREATER_THAN"
     threshold                  = 110
@@ -133,7 +161,7 @@ resource "aws_budgets_budget" "planner_staging_AmazonEC2" {
   name         = "planner-staging-AmazonEC2"
   budget_type  = "COST"
   time_unit    = "MONTHLY"
-  limit_amount = "153.96"
+  limit_amount = "156.73"
   limit_unit   = "USD"
   cost_filter {
     name   = "Service"
@@ -142,6 +170,20 @@ resource "aws_budgets_budget" "planner_staging_AmazonEC2" {
   cost_filter {
     name   = "TagKeyValue"
     values = ["user:Environment$staging"]
+  }
+  # cost types: amortised cost (upfront fees spread over the term, as in the plan's monthly lines), without tax, upfront fees, credits, refunds or AWS Support, which the plan does not model; AWS's defaults (unblended, with tax and upfront fees) would put an RI's upfront fee into one month's budget
+  cost_types {
+    include_tax                = false
+    include_subscription       = true
+    use_blended                = false
+    include_refund             = false
+    include_credit             = false
+    include_upfront            = false
+    include_recurring          = true
+    include_other_subscription = true
+    include_support            = false
+    include_discount           = true
+    use_amortized              = true
   }
   # warning: planned cost: 100% of AmazonEC2's planned cost: the month cost more than planned
   notification {
@@ -152,10 +194,10 @@ resource "aws_budgets_budget" "planner_staging_AmazonEC2" {
     subscriber_email_addresses = var.notification_emails
     subscriber_sns_topic_arns  = local.sns_topics
   }
-  # critical: HPA range: cost at HPA maximum $237.71 + 5% = $249.60, 162.12% of the budget: more than full scale-out explains
+  # critical: HPA range: cost at HPA maximum $242.00 + 5% = $254.10, 162.13% of the budget: more than full scale-out explains
   notification {
     comparison_operator        = "GREATER_THAN"
-    threshold                  = 162.12
+    threshold                  = 162.13
     threshold_type             = "PERCENTAGE"
     notification_type          = "ACTUAL"
     subscriber_email_addresses = var.notification_emails
@@ -181,7 +223,7 @@ resource "aws_budgets_budget" "planner_staging_AmazonMSK" {
   name         = "planner-staging-AmazonMSK"
   budget_type  = "COST"
   time_unit    = "MONTHLY"
-  limit_amount = "86.58"
+  limit_amount = "87.85"
   limit_unit   = "USD"
   cost_filter {
     name   = "Service"
@@ -190,6 +232,20 @@ resource "aws_budgets_budget" "planner_staging_AmazonMSK" {
   cost_filter {
     name   = "TagKeyValue"
     values = ["user:Environment$staging"]
+  }
+  # cost types: amortised cost (upfront fees spread over the term, as in the plan's monthly lines), without tax, upfront fees, credits, refunds or AWS Support, which the plan does not model; AWS's defaults (unblended, with tax and upfront fees) would put an RI's upfront fee into one month's budget
+  cost_types {
+    include_tax                = false
+    include_subscription       = true
+    use_blended                = false
+    include_refund             = false
+    include_credit             = false
+    include_upfront            = false
+    include_recurring          = true
+    include_other_subscription = true
+    include_support            = false
+    include_discount           = true
+    use_amortized              = true
   }
   # warning: planned cost: 100% of AmazonMSK's planned cost: the month cost more than planned
   notification {
@@ -200,7 +256,7 @@ resource "aws_budgets_budget" "planner_staging_AmazonMSK" {
     subscriber_email_addresses = var.notification_emails
     subscriber_sns_topic_arns  = local.sns_topics
   }
-  # critical: percentage: 110% of AmazonMSK's planned cost; above the cost at HPA maximum $86.58 + 5% ($90.90)
+  # critical: percentage: 110% of AmazonMSK's planned cost; above the cost at HPA maximum $87.85 + 5% ($92.24)
   notification {
     comparison_operator        = "GREATER_THAN"
     threshold                  = 110
@@ -233,7 +289,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_total_warning" {
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 815.76
+  threshold           = 829.78
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -255,7 +311,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_total_critical" 
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 944.57
+  threshold           = 960.89
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -277,7 +333,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEKS_warnin
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 438.00
+  threshold           = 446.40
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -300,7 +356,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEKS_critic
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 481.80
+  threshold           = 491.04
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -323,7 +379,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEC2_warnin
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 153.96
+  threshold           = 156.73
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -346,7 +402,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEC2_critic
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 249.60
+  threshold           = 254.11
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -369,7 +425,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonMSK_warnin
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 86.58
+  threshold           = 87.85
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
@@ -392,7 +448,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonMSK_critic
   statistic           = "Maximum"
   period              = 21600
   evaluation_periods  = 1
-  threshold           = 95.24
+  threshold           = 96.64
   comparison_operator = "GreaterThanThreshold"
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
