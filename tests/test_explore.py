@@ -54,13 +54,16 @@ def test_a_widget_change_reprices_like_planner_price_on_the_saved_overlay(
     priced = seen[-1]
     # By hand (us-east-1 list prices, 730 h): general was 2 x t3.medium at $0.0416/h
     # = $60.736 plus 2 x 20 GB gp3 at $0.08 = $3.20; now 3 x t3.large at $0.0832/h = $182.208
-    # plus 3 x 20 GB = $4.80. Delta = 182.208 - 60.736 + 4.80 - 3.20 = $123.072.
-    assert priced.delta_usd == Decimal("123.072")
+    # plus 3 x 20 GB = $4.80. Delta of the shown figures (lines rounded first):
+    # 182.21 - 60.74 + 4.80 - 3.20 = $123.07 (exact: 123.072)
+    assert priced.delta_usd == Decimal("123.07")
+    assert priced.report.exact_monthly_usd - priced.base.exact_monthly_usd == Decimal("123.072")
 
     path = explorer.save("bigger", folder=tmp_path)
     assert path.name == "staging-bigger.yaml"
     data = _cli_total(run_cli, path)
-    assert Decimal(data["total_monthly_usd_exact"]) == priced.report.total_monthly_usd
+    assert Decimal(data["total_monthly_usd_exact"]) == priced.report.exact_monthly_usd
+    assert Decimal(str(data["total_monthly_usd"])) == priced.report.total_monthly_usd
     cli_lines = [
         (ln["resource"], ln["component"], Decimal(ln["monthly_usd_exact"])) for ln in data["lines"]
     ]
@@ -151,5 +154,5 @@ def test_explore_notebook_runs_headless_with_plain_papermill(tmp_path: Path) -> 
     explorer = Explorer("staging")
     explorer.set_node_group("general", instance_type="t3.large", nodes=3)
     expected = explorer.set_nat_gb(Decimal(2000))
-    assert Decimal(summary["total_monthly_usd_exact"]) == expected.report.total_monthly_usd
+    assert Decimal(summary["total_monthly_usd_exact"]) == expected.report.exact_monthly_usd
     assert Decimal(summary["delta_monthly_usd_exact"]) == expected.delta_usd != 0
