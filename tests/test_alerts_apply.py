@@ -113,7 +113,9 @@ def test_apply_twice_creates_once_and_never_duplicates(moto_aws: str) -> None:
         "planner-staging-total",
     ]
     total = next(b for b in budgets if b["BudgetName"] == "planner-staging-total")
-    assert Decimal(total["BudgetLimit"]["Amount"]) == Decimal("829.78")  # the longest month (test_alerts_policy.py)
+    assert Decimal(total["BudgetLimit"]["Amount"]) == Decimal(
+        "829.78"
+    )  # the longest month (test_alerts_policy.py)
     assert total["CostFilters"] == {"TagKeyValue": ["user:Environment$staging"]}
     notes = clients.budgets.describe_notifications_for_budget(
         AccountId=ACCOUNT, BudgetName="planner-staging-total"

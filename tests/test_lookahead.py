@@ -13,10 +13,10 @@ from conftest import SCENARIOS_DIR
 from planner.capacity.plan import plan_capacity
 from planner.catalog import load_catalog
 from planner.lookahead import Warning, look_ahead, saving_ends
-from planner.support_calendars import rds_calendar, rds_major
 from planner.lookahead.warnings import add_months
 from planner.pricing import price_scenario
 from planner.scenario import load_scenario
+from planner.support_calendars import rds_calendar, rds_major
 
 
 def warnings_for(ref: str | Path, horizon: int = 12) -> dict[str, list[Warning]]:

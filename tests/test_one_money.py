@@ -398,9 +398,12 @@ def test_apply_checks_the_prerequisites_with_stubber() -> None:
     policy = build_policy(
         "staging", scenario.topology.alerts, plan_costs(scenario), {"Environment": "staging"}
     )
-    keys = {"region_name": "us-east-1", "aws_access_key_id": "x", "aws_secret_access_key": "y"}
-    cw = boto3.client("cloudwatch", **keys)
-    ce = boto3.client("ce", **keys)
+    cw = boto3.client(
+        "cloudwatch", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y"
+    )
+    ce = boto3.client(
+        "ce", region_name="us-east-1", aws_access_key_id="x", aws_secret_access_key="y"
+    )
     with Stubber(cw) as cws, Stubber(ce) as ces:
         cws.add_response(
             "list_metrics",
@@ -434,3 +437,13 @@ def test_apply_checks_the_prerequisites_with_stubber() -> None:
         denied = check(policy, cw, ce)
     assert [p.status for p in denied] == ["not checked", "not checked"]
     assert "AccessDenied" in denied[0].detail
+
+
+def test_a_dated_change_shows_in_its_month() -> None:
+    staging = load_scenario("staging")
+    graviton = load_scenario(str(REPO / "scenarios" / "whatif" / "staging-graviton.yaml"))
+    series = forecast_scenario(staging, default_catalog(), months=4, changes=[(3, graviton)])
+    # months 1-2 staging (815.77), from month 3 the graviton what-if at its own price
+    assert [f.scenario for f in series] == ["staging", "staging", *["staging-graviton"] * 2]
+    assert series[1].amortised_usd == STAGING
+    assert series[2].amortised_usd == price_scenario(graviton).total_monthly_usd != STAGING
