@@ -10,6 +10,7 @@ price names the scenario file as well as the item and region.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -77,21 +78,56 @@ def price_states(
     are priced again, and their lines (found by ``node_group``) take the place of the first
     state's, in the same position.
     """
+    from planner.capacity.model import STATES
+
+    counts = {state: result.nodes(state) for state in STATES}
+    return price_node_states(
+        topology,
+        counts,
+        catalog,
+        allow_missing=allow_missing,
+        note=lambda state: f"capacity model at {state} replicas",
+    )
+
+
+def scaling_bounds(topology: Topology) -> dict[State, dict[str, int]]:
+    """Nodes per node group at its own min_size / desired_size / max_size.
+
+    The range of a cluster whose workloads are not known (a Terraform import has none): the
+    capacity model has no pods to place, so the node groups' scaling bounds are the range,
+    with ``desired_size`` as the expected point (never ``max_size`` alone).
+    """
+    groups = topology.eks.node_groups if topology.eks is not None else ()
+    return {
+        "min": {g.name: g.min_size for g in groups},
+        "expected": {g.name: g.desired_size for g in groups},
+        "max": {g.name: g.max_size for g in groups},
+    }
+
+
+def price_node_states(
+    topology: Topology,
+    counts: Mapping[State, Mapping[str, int]],
+    catalog: PriceCatalog | None = None,
+    *,
+    allow_missing: bool = False,
+    note: Callable[[State], str],
+) -> dict[State, CostReport]:
+    """A full cost report for each state's node counts (see :func:`price_states`)."""
     from dataclasses import replace
 
-    from planner.capacity.model import STATES
     from planner.costing.engine import price_topology
     from planner.costing.registry import MODULES
 
     scaled = [m for m in MODULES if m.node_dependent]
     out: dict[State, CostReport] = {}
     first: CostReport | None = None
-    for state in STATES:
+    for state, nodes in counts.items():
         options: dict[str, Any] = {
             "allow_missing": allow_missing,
-            "node_counts": result.nodes(state),
+            "node_counts": dict(nodes),
             "node_count_basis": "derived",
-            "node_count_note": f"capacity model at {state} replicas",
+            "node_count_note": note(state),
         }
         if first is None:
             first = out[state] = price_topology(topology, catalog, **options)
