@@ -31,6 +31,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.usage.cli",
     "planner.prices.cli",
     "planner.terraform.cli",
+    "planner.diff.cli",
 )
 
 

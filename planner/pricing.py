@@ -112,8 +112,10 @@ def price_node_states(
     *,
     allow_missing: bool = False,
     note: Callable[[State], str],
+    basis: str = "derived",
 ) -> dict[State, CostReport]:
-    """A full cost report for each state's node counts (see :func:`price_states`)."""
+    """A full cost report for each state's node counts (see :func:`price_states`); ``basis``
+    is the node counts' quantity basis (``derived`` by the capacity model, ``stated``)."""
     from dataclasses import replace
 
     from planner.costing.engine import price_topology
@@ -126,7 +128,7 @@ def price_node_states(
         options: dict[str, Any] = {
             "allow_missing": allow_missing,
             "node_counts": dict(nodes),
-            "node_count_basis": "derived",
+            "node_count_basis": basis,
             "node_count_note": note(state),
         }
         if first is None:
