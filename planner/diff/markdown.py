@@ -128,7 +128,7 @@ def _summary(diff: Diff) -> list[str]:
     out: list[str] = []
     ranges = [(s, s.range) for s in (diff.base, diff.head) if s.range is not None]
     if ranges:
-        basis = ranges[-1][1].basis  # type: ignore[union-attr]
+        basis = ranges[-1][1].basis
         out.append(f"**Range** ({_esc(RANGE_TEXT[basis])}):")
         out.append("")
         out.append("| | Min | Expected | Max | Nodes min..max |")

@@ -17,7 +17,7 @@ from planner.compare import Comparison, compare, compare_resources
 from planner.money import ZERO
 
 if TYPE_CHECKING:
-    from planner.capacity.model import State
+    from planner.capacity.model import CapacityResult, State
     from planner.catalog import PriceCatalog
     from planner.commitments.fees import UpfrontFee
     from planner.costing.engine import CostReport
@@ -169,7 +169,7 @@ def price_side(
 
 def _range(
     side: Side, catalog: PriceCatalog | None, allow_missing: bool
-) -> tuple[StateRange | None, object]:
+) -> tuple[StateRange | None, CapacityResult | None]:
     from planner.pricing import price_node_states, scaling_bounds
 
     scenario = side.scenario

@@ -71,11 +71,16 @@ def line_cell(line: LineChange, side: str) -> str:
     return usd(figures.line_usd(cost) or ZERO)
 
 
+def line_unit(line: LineChange) -> str:
+    cost = line.head or line.base
+    return cost.unit if cost is not None else ""
+
+
 def quantity_text(line: LineChange) -> str:
     def one(cost: Any) -> str:
         return "-" if cost is None else f"{figures.round_usd(cost.quantity, 3).normalize():f}"
 
-    unit = (line.head or line.base).unit if (line.head or line.base) else ""
+    unit = line_unit(line)
     old, new = one(line.base), one(line.head)
     return f"{old} {unit}" if old == new else f"{old} {ARROW} {new} {unit}"
 
@@ -233,7 +238,7 @@ def _resource_json(r: ResourceChange) -> dict[str, Any]:
         "lines": [
             {
                 "component": ln.component,
-                "unit": (ln.head or ln.base).unit if (ln.head or ln.base) else "",
+                "unit": line_unit(ln),
                 "base_quantity": None if ln.base is None else str(ln.base.quantity),
                 "head_quantity": None if ln.head is None else str(ln.head.quantity),
                 "base_monthly_usd": amount(ln.base_usd),

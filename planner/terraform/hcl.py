@@ -72,10 +72,10 @@ def read_hcl(folder: Path) -> TerraformInput:
                             region, region_from = value, "provider aws region"
         data_sources += sum(len(v) for block in blocks.get("data", []) for v in block.values())
         pending: list[Resource] = []
-        for rtype, name, body in _labelled(blocks.get("resource", []), 2):
+        for rtype, name, body in _resources(blocks.get("resource", [])):
             pending.extend(_instances(rtype, name, body, address, scope))
         resources.extend(resolve_refs(r, _refs_of(r), pending) for r in pending)
-        for name, body in _labelled(blocks.get("module", []), 1):
+        for name, body in _named(blocks.get("module", [])):
             child_address = f"{address}.module.{name}" if address else f"module.{name}"
             child_key = f"{key}.{name}" if key else name
             if "count" in body or "for_each" in body:
@@ -144,38 +144,40 @@ def _parse_file(file: Path) -> dict[str, Any]:
         parsed = hcl2.loads(text, serialization_options=options)
     except LarkError as exc:
         line, column = getattr(exc, "line", None), getattr(exc, "column", None)
-        at = f"line {line}, column {column}" if line else "somewhere"
-        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise TerraformError(
-            f"{file}: HCL syntax error at {at}: {first[:160]}; fix it (terraform validate "
-            "shows the same)"
-        ) from None
+        at = f"line {line}, column {column}" if line else "an unknown place"
+        token = getattr(exc, "token", None)
+        if token is not None:
+            shown = str(token).split("\n", 1)[0].strip()
+            what = f"unexpected {shown[:40]!r}" if shown else "unexpected end of line"
+        else:
+            what = (str(exc).strip().splitlines() or [type(exc).__name__])[0][:120]
+        raise TerraformError(f"{file}: HCL syntax error at {at}: {what}") from None
     except (ValueError, TypeError, RecursionError) as exc:
         raise TerraformError(f"{file}: cannot read as HCL: {str(exc)[:160]}") from None
     return dict(parsed)
 
 
-def _labelled(blocks: list[Any], labels: int) -> Iterator[tuple[str, ...]]:
-    """``resource "type" "name" {...}`` -> (type, name, body); ``module "x"`` -> (x, body)."""
+def _named(blocks: list[Any]) -> Iterator[tuple[str, dict[str, Any]]]:
+    """``module "x" {...}``, ``variable "x" {...}`` -> (x, body)."""
     for block in blocks:
-        if not isinstance(block, dict):
-            continue
-        for first, inner in block.items():
-            if first == "__is_block__":
-                continue
-            if labels == 1 and isinstance(inner, dict):
-                yield first, inner  # type: ignore[misc]
-            elif labels == 2 and isinstance(inner, dict):
-                for second, body in inner.items():
-                    if second != "__is_block__" and isinstance(body, dict):
-                        yield first, second, body  # type: ignore[misc]
+        if isinstance(block, dict):
+            for label, body in block.items():
+                if label != "__is_block__" and isinstance(body, dict):
+                    yield str(label), body
+
+
+def _resources(blocks: list[Any]) -> Iterator[tuple[str, str, dict[str, Any]]]:
+    """``resource "type" "name" {...}`` -> (type, name, body)."""
+    for rtype, inner in _named(blocks):
+        for name, body in _named([inner]):
+            yield rtype, name, body
 
 
 def _variables(
     blocks: dict[str, list[Any]], path: Path, inputs: dict[str, Any] | None
 ) -> dict[str, Any]:
     variables: dict[str, Any] = {}
-    for name, body in _labelled(blocks.get("variable", []), 1):
+    for name, body in _named(blocks.get("variable", [])):
         variables[str(name)] = (
             body.get("default") if "default" in body else Unknown(f"var.{name} has no default")
         )

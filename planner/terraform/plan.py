@@ -113,7 +113,8 @@ def _load_json(path: Path) -> dict[str, Any]:
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:
-        ended = exc.pos >= len(text.rstrip())
+        # the text ran out: at its end, or inside a string that never closes
+        ended = exc.pos >= len(text.rstrip()) or exc.msg.startswith("Unterminated string")
         why = "the file ends early (truncated?)" if ended else exc.msg
         raise TerraformError(
             f"{where}: not valid JSON at line {exc.lineno}, column {exc.colno}: {why}; " + PLAN_HINT
