@@ -169,9 +169,32 @@ def test_markdown_stays_under_githubs_limit_and_says_what_it_left_out(
     data = _diff_json(run_cli, str(STAGING), str(head))
     total = f"**{'${:,.2f}'.format(D(str(data['head_total_monthly_usd'])))}**"
     assert f"| **TOTAL** | | | **$815.77** | {total} |" in text
-    left = next(ln for ln in text.splitlines() if "more changed resources (left out)" in ln)
-    shown = [ln for ln in text.splitlines() if ln.startswith("| rds/db-")]
-    assert int(left.split()[1]) + len(shown) == 500  # every added database is counted
+    rows = [ln for ln in text.splitlines() if ln.startswith("| rds/db-")]
+    details = text.count("<details>")
+    assert len(rows) == 500  # every added database has its row
+    assert 0 < details < 501
+    assert f"0 table rows and {501 - details} resources' details left out" in text
+
+
+def test_markdown_leaves_out_table_rows_too_and_the_total_still_foots() -> None:
+    from planner.diff.inputs import ReadOptions, read_side
+    from planner.diff.markdown import markdown
+    from planner.diff.model import build_diff, price_side
+
+    options = ReadOptions(usage_file=USAGE)
+    sides = [price_side(read_side(str(p), options)) for p in (PLAN, CHANGED)]
+    text = markdown(build_diff(*sides), limit=3_000)
+    assert len(text) < 3_000
+    lines = text.splitlines()
+    left = next(ln for ln in lines if "more changed resources (left out)" in ln)
+    rows = [ln for ln in lines if ln.startswith("| ") and "| changed |" in ln]
+    assert int(left.split()[1]) + len(rows) == 4
+    assert rows[0].startswith("| rds/postgres |")  # the largest change is kept
+    # left-out rows are summed in their row, so the table still foots to its TOTAL
+    money = [D(c.strip(" *$").replace(",", "")) for c in left.split("|")[4:6]]
+    shown_base = sum((D(r.split("|")[4].strip(" $")) for r in rows), D(0))
+    assert shown_base + money[0] + D("605.16") == D("815.77")
+    assert "**Truncated:**" in text
 
 
 def test_fail_above_gives_exit_code_1_for_ci(run_cli, tmp_path: Path) -> None:
