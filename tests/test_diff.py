@@ -172,8 +172,8 @@ def test_markdown_stays_under_githubs_limit_and_says_what_it_left_out(
     rows = [ln for ln in text.splitlines() if ln.startswith("| rds/db-")]
     details = text.count("<details>")
     assert len(rows) == 500  # every added database has its row
-    assert 0 < details < 501
-    assert f"0 table rows and {501 - details} resources' details left out" in text
+    assert 0 < details < 500  # 500 added databases changed; staging's postgres did not
+    assert f"0 table rows and {500 - details} resources' details left out" in text
 
 
 def test_markdown_leaves_out_table_rows_too_and_the_total_still_foots() -> None:
