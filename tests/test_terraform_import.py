@@ -16,7 +16,6 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
-import pytest
 from conftest import REPO, SCENARIOS_DIR, CliResult
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -259,7 +258,7 @@ def test_import_lists_and_counts_what_it_does_not_price(run_cli, tmp_path: Path)
     text = out.read_text()
     assert "# Not supported, not priced (3): aws_secretsmanager_secret.db" in text
     # 21 mapped + 3 not supported + 16 free = 40: nothing dropped silently
-    assert 21 + 3 + 16 == len(json.loads(PLAN.read_text())["resource_changes"])
+    assert len(json.loads(PLAN.read_text())["resource_changes"]) == 21 + 3 + 16
     # the written file is a scenario planner price reads, with the same total
     priced = run_cli(["price", str(out), "--format", "json"])
     assert priced.code == 0, priced.err

@@ -145,10 +145,13 @@ def _summary(diff: Diff) -> list[str]:
             )
         out.append("")
     b_up, h_up = diff.base.report.upfront_usd, diff.head.report.upfront_usd
-    out.append(
-        f"**Upfront cash for purchases:** {usd(b_up)} {ARROW} {usd(h_up)} "
-        f"({signed(h_up - b_up)}; paid once, not in the monthly figures)"
-    )
+    if b_up or h_up or diff.new_fees:
+        out.append(
+            f"**Upfront cash for purchases:** {usd(b_up)} {ARROW} {usd(h_up)} "
+            f"({signed(h_up - b_up)}; paid once, not in the monthly figures)"
+        )
+    else:
+        out.append("**Upfront cash for purchases:** none on either side")
     for fee in diff.new_fees[:MAX_LISTED]:
         amount = "unknown" if fee.upfront_usd is None else usd(fee.upfront_usd)
         out.append(
