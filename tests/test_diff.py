@@ -302,3 +302,27 @@ def test_two_bundled_scenarios_foot_in_every_format(run_cli, fmt: str) -> None:
     assert data["base_total_monthly_usd"] == compared["base_total_monthly_usd"]
     assert data["head_total_monthly_usd"] == compared["other_total_monthly_usd"]
     assert data["delta_monthly_usd"] == compared["delta_total_usd"]
+
+
+def test_the_github_actions_example_runs_a_diff_planner_accepts() -> None:
+    """The workflow's command line parses (no network: the workflow is read, not run)."""
+    import shlex
+
+    import yaml
+
+    from planner.cli import _build_parser
+
+    workflow = yaml.safe_load((REPO / "examples/github-actions/cost-diff.yml").read_text())
+    steps = workflow["jobs"]["cost-diff"]["steps"]
+    script = next(s["run"] for s in steps if "planner diff" in s.get("run", ""))
+    line = next(ln for ln in script.splitlines() if ln.strip().startswith("planner diff"))
+    env = {f"${k}": v for k, v in workflow["env"].items()}
+    words = [env.get(w, w) for w in shlex.split(line.replace("${{ github.base_ref }}", "main"))]
+    args = _build_parser().parse_args(words[1:])
+    assert args.command == "diff" and args.base_ref == "origin/main"
+    assert args.format == "markdown" and args.output == "cost-diff.md"
+    assert args.fail_above == D(500) and args.fail_above_pct == D(20)
+    assert args.base == "infra/environments/staging"
+    assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
+    post = next(s for s in steps if s.get("uses", "").startswith("actions/github-script"))
+    assert "<!-- planner diff -->" in post["with"]["script"]  # updates its own comment
