@@ -461,7 +461,7 @@ def test_an_autoscaling_node_group_is_priced_as_a_range_never_max_alone(tmp_path
 
     planned = plan_capacity(with_workloads.scenario.topology)
     for state in ("min", "expected", "max"):
-        assert ranged.range.nodes[state] == planned.nodes(state)  # type: ignore[index]
+        assert ranged.range.nodes[state] == planned.nodes(state)
     # the staging workloads at HPA max need 5 general nodes (staging.yaml's max_size 4 caps
     # them at 4): below this group's max_size 6, so the range is not max alone
     assert ranged.range.nodes["max"]["general"] == 5

@@ -601,7 +601,7 @@ def address(r: R) -> str:
 
 
 # Attributes the changed plan knows because the staging plan was applied (besides ``id``)
-APPLIED = {
+APPLIED: dict[str, dict[str, Any]] = {
     "aws_lb.api_gateway": {"arn_suffix": "net/emrtask-staging-api/50dc6c495c0c9188"},
     "module.eks.aws_eks_node_group.general": {
         "resources": [
@@ -650,7 +650,7 @@ def unknown_tree(keys: list[str]) -> dict[str, Any]:
 
 
 def resource_entry(r: R, vals: dict[str, Any]) -> dict[str, Any]:
-    entry = {"address": address(r), "mode": "managed", "type": r[1], "name": r[2]}
+    entry: dict[str, Any] = {"address": address(r), "mode": "managed", "type": r[1], "name": r[2]}
     if r[3] is not None:
         entry["index"] = r[3]
     entry.update(
@@ -674,7 +674,7 @@ def planned_values(resources: list[tuple[R, dict[str, Any]]]) -> dict[str, Any]:
 
 
 def change(r: R, actions: list[str], before: Any, after: Any, unknown: list[str]) -> dict[str, Any]:
-    entry = {"address": address(r)}
+    entry: dict[str, Any] = {"address": address(r)}
     if r[0]:
         entry["module_address"] = r[0]
     entry.update({"mode": "managed", "type": r[1], "name": r[2]})
