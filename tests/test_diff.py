@@ -326,3 +326,21 @@ def test_the_github_actions_example_runs_a_diff_planner_accepts() -> None:
     assert workflow["permissions"] == {"contents": "read", "pull-requests": "write"}
     post = next(s for s in steps if s.get("uses", "").startswith("actions/github-script"))
     assert "<!-- planner diff -->" in post["with"]["script"]  # updates its own comment
+
+
+def test_measured_usage_replaces_assumptions_on_both_sides(run_cli) -> None:
+    sample = str(SCENARIOS_DIR / "usage" / "sample-staging.parquet")
+    data = _diff_json(run_cli, "staging", "whatif/staging-graviton", "--usage", sample)
+    line = next(
+        ln
+        for ln in _resources(data)["nat-gateways"]["lines"]
+        if ln["component"] == "NAT gateway data processed"
+    )
+    priced = json.loads(run_cli(["price", "staging", "--usage", sample, "--format", "json"]).out)
+    measured = next(ln for ln in priced["lines"] if ln["component"] == "NAT gateway data processed")
+    assert measured["measured_basis"] == "measured"
+    # the same measured GB as planner price --usage, on both sides, in place of the assumed 100
+    assert line["base_quantity"] == line["head_quantity"] == measured["measured_quantity"]
+    assert line["base_quantity"] != "100"
+    # 42.310986 GB x $0.045 = $1.904 -> $1.90
+    assert measured["measured_quantity"] == "42.310986" and line["base_monthly_usd"] == 1.9

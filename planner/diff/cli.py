@@ -7,8 +7,12 @@ import sys
 import tempfile
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from planner.errors import InputError
+
+if TYPE_CHECKING:
+    from planner.diff.inputs import Side
 
 EXIT_POLICY = 1
 
@@ -77,6 +81,12 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         metavar="DIR",
         help="let scenarios' extends: and workloads_from: read DIR too; repeatable",
     )
+    diff.add_argument(
+        "--usage",
+        metavar="FILE",
+        help="measured usage (planner usage pull/import): replaces stated and assumed "
+        "quantities on both sides, as planner price --usage does",
+    )
     diff.add_argument("-o", "--output", metavar="FILE", help="write here (atomically)")
     add_terraform_options(diff)
     diff.set_defaults(func=_cmd_diff)
@@ -110,6 +120,8 @@ def _cmd_diff(args: argparse.Namespace) -> int:
         else:
             base = read_side(args.base, options)
             head = read_side(args.head, options)
+        if args.usage:
+            base, head = with_measured_usage((base, head), args.usage)
         print("pricing both sides ...", file=sys.stderr)
         priced = [
             price_side(
@@ -141,6 +153,26 @@ def _cmd_diff(args: argparse.Namespace) -> int:
     for reason in failed:
         print(f"planner: cost policy: {reason}", file=sys.stderr)
     return EXIT_POLICY if failed else 0
+
+
+def with_measured_usage(sides: tuple[Side, Side], usage_path: str) -> tuple[Side, Side]:
+    """Both sides with measured quantities in place of stated and assumed ones."""
+    import dataclasses
+
+    from planner.usage.cost import measured_topology
+    from planner.usage.store import read_usage
+
+    usage = read_usage(usage_path)
+    out = []
+    notes: list[str] = []
+    for side in sides:
+        topology, side_notes = measured_topology(side.scenario.topology, usage)
+        notes += [n for n in side_notes if n not in notes]
+        scenario = dataclasses.replace(side.scenario, topology=topology)
+        out.append(dataclasses.replace(side, scenario=scenario))
+    for note in notes:
+        print(f"usage: {note}", file=sys.stderr)
+    return out[0], out[1]
 
 
 def policy_failures(
