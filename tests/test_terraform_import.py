@@ -291,10 +291,21 @@ def test_hcl_names_what_it_cannot_resolve(run_cli, tmp_path: Path) -> None:
     main.write_text(text)
     line = one_line(run_cli(["import", "terraform", str(folder), "--usage-file", str(USAGE)]))
     assert line == (
-        f"planner: error: {folder}: aws_db_instance.postgres: instance_class is "
+        f"planner: error: {folder}: aws_db_instance.postgres: instance_class: "
         "`data.aws_rds_orderable_db_instance.pick.instance_class` is read from a data source "
         "when Terraform runs; the planner needs it for the instance price. Give it a literal "
         "value in the configuration (or import the plan after apply)"
+    )
+
+
+def test_an_imported_scenario_the_model_refuses_is_one_line(run_cli, tmp_path: Path) -> None:
+    # Kubernetes 1.28 left EKS extended support on 2025-11-26: an as_of after it is refused,
+    # naming the field, not a line of the generated YAML
+    args = ["import", "terraform", str(PLAN), "--usage-file", str(USAGE), "--as-of", "2026-01-05"]
+    line = one_line(run_cli(args))
+    assert line.startswith(
+        f"planner: error: {PLAN}: the imported scenario is not valid: eks.kubernetes_version: "
+        "Kubernetes 1.28 left EKS extended support on 2025-11-26"
     )
 
 
@@ -339,9 +350,9 @@ def test_a_value_known_only_after_apply_that_prices_is_one_line(run_cli, tmp_pat
         run_cli(["import", "terraform", str(_write(tmp_path, plan)), "--usage-file", str(USAGE)])
     )
     assert line == (
-        f"planner: error: {tmp_path / 'plan.json'}: aws_db_instance.postgres: instance_class is "
-        "known after apply; the planner needs it for the instance price. Give it a literal value "
-        "in the configuration (or import the plan after apply)"
+        f"planner: error: {tmp_path / 'plan.json'}: aws_db_instance.postgres: instance_class: "
+        "known only after apply; the planner needs it for the instance price. Give it a literal "
+        "value in the configuration (or import the plan after apply)"
     )
 
 
@@ -508,3 +519,27 @@ def test_plan_helpers_survive_a_deep_copy() -> None:
     before = copy.deepcopy(_plan())
     import_terraform(PLAN, usage_path=USAGE)
     assert _plan() == before
+
+
+def test_hcl_count_it_cannot_resolve_stops_only_where_it_prices(run_cli, tmp_path: Path) -> None:
+    folder = tmp_path / "hcl"
+    shutil.copytree(HCL, folder)
+    vpc = folder / "modules" / "vpc" / "main.tf"
+    text = vpc.read_text()
+    # subnets cost nothing themselves: an unresolved count is named, the import goes on
+    vpc.write_text(text.replace("count                   = 2", "count = length(local.azs)", 1))
+    args = ["import", "terraform", str(folder), "--usage-file", str(USAGE), "--as-of", "2025-11-11"]
+    result = run_cli(args)
+    assert result.code == 0, result.err
+    assert (
+        "not counted: module.vpc.aws_subnet.public: count: `length(local.azs)` is not a literal "
+        "(the planner resolves literal variables and locals only); the planner needs a literal "
+        "count (or import a plan)"
+    ) in result.err.splitlines()
+    # NAT gateways are priced per instance: the same count there is one line and exit 2
+    vpc.write_text(text.replace("count         = var.nat_gateways", "count = length(local.azs)"))
+    line = one_line(run_cli(args))
+    assert line.startswith(
+        f"planner: error: {vpc.parent}: module.vpc.aws_nat_gateway.this: count: "
+        "`length(local.azs)` is not a literal"
+    )

@@ -50,7 +50,10 @@ class _Scope:
     resolving: set[str] = field(default_factory=set)
 
 
-def read_hcl(folder: Path) -> TerraformInput:
+def read_hcl(folder: Path, priced_types: frozenset[str] = frozenset()) -> TerraformInput:
+    """The resources of ``folder`` and its modules; ``priced_types`` are the resource types
+    whose instances must be counted (a count the planner cannot resolve is an error for them,
+    a note for any other type)."""
     notes: list[str] = []
     resources: list[Resource] = []
     data_sources = 0
@@ -73,7 +76,12 @@ def read_hcl(folder: Path) -> TerraformInput:
         data_sources += sum(len(v) for block in blocks.get("data", []) for v in block.values())
         pending: list[Resource] = []
         for rtype, name, body in _resources(blocks.get("resource", [])):
-            pending.extend(_instances(rtype, name, body, address, scope))
+            try:
+                pending.extend(_instances(rtype, name, body, address, scope))
+            except TerraformError as exc:
+                if rtype in priced_types:
+                    raise
+                notes.append(f"not counted: {str(exc).removeprefix(f'{path}: ')}")
         resources.extend(resolve_refs(r, _refs_of(r), pending) for r in pending)
         for name, body in _named(blocks.get("module", [])):
             child_address = f"{address}.module.{name}" if address else f"module.{name}"
@@ -384,7 +392,7 @@ def _reference(expr: str, scope: _Scope) -> Any:
     if head == "data":
         return Unknown(f"`{expr}` is read from a data source when Terraform runs")
     if "_" in head and rest:
-        return Unknown(f"`{expr}` is known after apply", (expr,))
+        return Unknown(f"`{expr}` is known only after apply", (expr,))
     return Unknown(f"`{expr}` is not a literal")
 
 

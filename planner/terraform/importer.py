@@ -75,7 +75,7 @@ def read_input(path: Path) -> TerraformInput:
     if path.is_dir():
         from planner.terraform.hcl import read_hcl
 
-        return read_hcl(path)
+        return read_hcl(path, frozenset({*MAPPERS, *CONSUMED}))
     return read_plan(path)
 
 
@@ -121,8 +121,9 @@ def import_terraform(
     try:
         scenario = load_text(text, target)
     except ScenarioError as exc:
+        field = re.sub(r"^line \d+: ", "", exc.field)  # a line of the generated text
         raise TerraformError(
-            f"{path}: the imported scenario is not valid: {exc.field}: {exc.detail}"
+            f"{path}: the imported scenario is not valid: {field}: {exc.detail}"
         ) from None
     return Imported(source, mapped, text, scenario, usage.path)
 

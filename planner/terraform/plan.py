@@ -27,6 +27,7 @@ from planner.terraform.resources import (
 
 MAX_PLAN_BYTES = 512 * 1024 * 1024  # a plan of tens of thousands of resources stays far below
 PLAN_HINT = "expected the output of `terraform show -json PLANFILE`"
+KNOWN_AFTER_APPLY = "known only after apply"
 _NOT_RESOURCE_TYPES = {"var", "local", "module", "data", "each", "count", "path", "terraform"}
 
 
@@ -158,10 +159,10 @@ def _resource(
         action = "replace" if sorted(actions) == ["create", "delete"] else "+".join(actions)
         after_unknown = body.get("after_unknown")
         if after_unknown is True:
-            unknown[""] = "known after apply"
+            unknown[""] = KNOWN_AFTER_APPLY
         for key, flag in flatten(after_unknown or {}).items():
             if flag is True:
-                unknown[key] = "known after apply"
+                unknown[key] = KNOWN_AFTER_APPLY
     return Resource(
         address=str(raw["address"]),
         type=str(raw["type"]),

@@ -58,7 +58,7 @@ class Reader:
         unknown = self.resource.unknown_why(path)
         if unknown is not None:
             raise self.fail(
-                f"{shown_path(path)} is {unknown}; the planner needs it for {why}. Give it a "
+                f"{shown_path(path)}: {unknown}; the planner needs it for {why}. Give it a "
                 "literal value in the configuration (or import the plan after apply)"
             )
         value = self.resource.get(path)
@@ -86,7 +86,7 @@ class Reader:
         if known is not None:
             self.comment(field_name, shown_path(path))
             return known
-        state = "known after apply" if self.resource.unknown_why(path) else "not set"
+        state = self.resource.unknown_why(path) or "not set"
         self.comment(field_name, f"{shown_path(path)} {state}: {why}")
         self.notes.defaults.append(f"{self.address}.{shown_path(path)}: {why}")
         return value
