@@ -77,6 +77,8 @@ def at_ref(spec: str, ref: str, workdir: Path) -> Path:
     try:
         with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:
             tar.extractall(workdir, filter="data")
+    except (tarfile.TarError, OSError) as exc:
+        raise InputError(f"--base-ref {ref}: cannot lay out {root} at {ref}: {exc}") from None
     finally:
         archive.stdout.close()
         stderr = archive.stderr.read().decode(errors="replace") if archive.stderr else ""
