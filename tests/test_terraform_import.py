@@ -543,3 +543,32 @@ def test_hcl_count_it_cannot_resolve_stops_only_where_it_prices(run_cli, tmp_pat
         f"planner: error: {vpc.parent}: module.vpc.aws_nat_gateway.this: count: "
         "`length(local.azs)` is not a literal"
     )
+
+
+def test_thousands_of_resources_stay_within_the_scenarios_text_bounds(tmp_path: Path) -> None:
+    plan = _plan()
+    for i in range(1500):
+        plan["planned_values"]["root_module"]["resources"].append(
+            {
+                "address": f"aws_s3_bucket.logs[{i}]",
+                "mode": "managed",
+                "type": "aws_s3_bucket",
+                "name": "logs",
+                "index": i,
+                "provider_name": "registry.terraform.io/hashicorp/aws",
+                "schema_version": 0,
+                "values": {"bucket": f"logs-{i}"},
+                "sensitive_values": {},
+            }
+        )
+    imported = import_terraform(_write(tmp_path, plan), usage_path=USAGE)
+    s3 = imported.scenario.topology.s3
+    assert s3 is not None and s3.storage_gb.value == 10  # only aws_s3_bucket.data has usage
+    assert s3.storage_gb.basis is Basis.ASSUMPTION
+    assert s3.storage_gb.note.endswith(
+        "in the usage file; 0 until given there or measured (planner usage pull)"
+    )
+    assert " and 1,4" in s3.storage_gb.note and len(s3.storage_gb.note) < 10_000
+    assert s3.source.startswith("terraform: aws_s3_bucket.data, aws_s3_bucket.logs[0]")
+    assert s3.source.endswith(" more") and len(s3.source) < 10_000
+    assert len(imported.mapped.notes.usage_missing) == 1500  # every one is still listed

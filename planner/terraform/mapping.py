@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from typing import Any
 
-from planner.terraform.reading import Notes
+from planner.terraform.reading import Notes, listed
 from planner.terraform.resources import Resource, instance_address, strip_indexes
 from planner.terraform.usage_file import UsageFile
 from planner.topology import Amount, Basis
@@ -150,14 +150,17 @@ def combine(
         parts = [given[0][1].note] if given[0][1].note else []
     if missing:
         parts.append(
-            f"usage not given: no {key} ({what}) for {', '.join(missing)} in the usage file; "
+            f"usage not given: no {key} ({what}) for {listed(missing)} in the usage file; "
             "0 until given there or measured (planner usage pull)"
         )
-    keys = " + ".join(counts)
-    origin = f"usage file {usage_path}: {keys}" if given else ", ".join(missing)
+    keys = listed(list(counts)).replace(", ", " + ")
+    origin = f"usage file {usage_path}: {keys}" if given else listed(missing)
     if len(given) == 1 and given[0][1].source:
         origin = given[0][1].source
-    return Amount(value=total, basis=basis, note="; ".join(parts), source=origin[:10_000])
+    note = "; ".join(parts)
+    if len(note) > 9_000:
+        note = note[:8_990] + " (cut)"
+    return Amount(value=total, basis=basis, note=note, source=origin)
 
 
 Mapper = Callable[[list[Resource], Context, dict[str, Any]], None]

@@ -15,6 +15,20 @@ from typing import Any
 from planner.terraform.resources import Resource, TerraformError
 from planner.topology import Amount, Basis
 
+MAX_LISTED_CHARS = 2_000  # a scenario's free text holds 10,000 characters
+
+
+def listed(items: list[str], limit: int = MAX_LISTED_CHARS) -> str:
+    """``a, b, c`` while it fits in ``limit`` characters, then ``... and 1,234 more``."""
+    out: list[str] = []
+    used = 0
+    for i, item in enumerate(items):
+        if out and used + len(item) + 2 > limit:
+            return ", ".join(out) + f" and {len(items) - i:,} more"
+        out.append(item)
+        used += len(item) + 2
+    return ", ".join(out)
+
 
 def shown_path(path: str) -> str:
     """``scaling_config.0.min_size`` -> ``scaling_config[0].min_size`` (Terraform's spelling)."""

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from planner.terraform.mapping import Context, Mapper
-from planner.terraform.reading import Reader
+from planner.terraform.reading import Reader, listed
 from planner.terraform.resources import Resource
 
 RDS_ENGINES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mariadb": "MariaDB"}
@@ -23,7 +23,7 @@ TAINT_EFFECTS = {
 
 
 def _source(*addresses: str) -> str:
-    return "terraform: " + ", ".join(addresses)
+    return "terraform: " + listed(list(addresses))
 
 
 def eks(resources: list[Resource], ctx: Context, doc: dict[str, Any]) -> None:
@@ -389,7 +389,7 @@ def kms_keys(resources: list[Resource], ctx: Context, doc: dict[str, Any]) -> No
         "keys": Amount(
             value=len(resources),
             basis=Basis.TERRAFORM,
-            source=", ".join(addresses)[:10_000],
+            source=listed(addresses),
             note="one customer managed key per aws_kms_key instance",
         ),
         "requests_10k": ctx.usage_amount(resources, "requests_10k", "10,000 requests a month"),
