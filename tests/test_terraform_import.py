@@ -12,6 +12,7 @@ import copy
 import datetime as dt
 import json
 import shutil
+import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import Any
@@ -572,3 +573,44 @@ def test_thousands_of_resources_stay_within_the_scenarios_text_bounds(tmp_path: 
     assert s3.source.startswith("terraform: aws_s3_bucket.data, aws_s3_bucket.logs[0]")
     assert s3.source.endswith(" more") and len(s3.source) < 10_000
     assert len(imported.mapped.notes.usage_missing) == 1500  # every one is still listed
+
+
+_SCALARS = (
+    st.none()
+    | st.booleans()
+    | st.integers(-(10**6), 10**6)
+    | st.text(max_size=12)
+    | st.floats(allow_nan=False, allow_infinity=False)
+)
+_JSON = st.recursive(
+    _SCALARS,
+    lambda inner: (
+        st.lists(inner, max_size=3) | st.dictionaries(st.text(max_size=8), inner, max_size=3)
+    ),
+    max_leaves=8,
+)
+
+
+@settings(deadline=None, max_examples=40)
+@given(data=st.data())
+def test_any_changed_value_imports_or_is_one_planner_error(data: st.DataObject) -> None:
+    """Whatever value a plan holds where a number or a name is expected, the import either
+    works or raises the one user-error root (the CLI's one line), never another exception."""
+    from planner.errors import PlannerError
+
+    plan = _plan()
+    resources = [
+        r
+        for m in [plan["planned_values"]["root_module"], *_children(plan)]
+        for r in m.get("resources", [])
+    ]
+    resource = data.draw(st.sampled_from(resources))
+    key = data.draw(st.sampled_from(sorted(resource["values"])))
+    resource["values"][key] = data.draw(_JSON)
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plan.json"
+        path.write_text(json.dumps(plan))
+        try:
+            import_terraform(path, usage_path=USAGE)
+        except PlannerError as exc:
+            assert "\n" not in str(exc)

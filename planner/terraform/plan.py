@@ -120,6 +120,8 @@ def _load_json(path: Path) -> dict[str, Any]:
         raise TerraformError(
             f"{where}: not valid JSON at line {exc.lineno}, column {exc.colno}: {why}; " + PLAN_HINT
         ) from None
+    except RecursionError:
+        raise TerraformError(f"{where}: JSON nested too deeply to read; {PLAN_HINT}") from None
     if not isinstance(doc, dict) or "format_version" not in doc:
         raise TerraformError(f"{where}: JSON without a format_version; {PLAN_HINT}")
     return doc
