@@ -113,7 +113,11 @@ def node_groups(resources: list[Resource], ctx: Context, doc: dict[str, Any]) ->
         if taints:
             item["taints"] = taints
             r.comment("taints", "taint")
-        asg = r.get("resources.0.autoscaling_groups.0.name", use="asg_name for planner usage pull")
+        asg = r.get(
+            "resources.0.autoscaling_groups.0.name",
+            field_name="asg_name",
+            use="asg_name for planner usage pull",
+        )
         if asg:
             item["asg_name"] = asg
         doc["eks"]["node_groups"].append(item)
@@ -323,6 +327,7 @@ def nat_gateways(resources: list[Resource], ctx: Context, doc: dict[str, Any]) -
     ctx.notes.comments[("nat_gateways", "count")] = "one per aws_nat_gateway instance"
     if len(ids) == len(resources):
         item["gateway_ids"] = ids
+        ctx.notes.comments[("nat_gateways", "gateway_ids")] = "id of each aws_nat_gateway"
     doc["nat_gateways"] = item
 
 
