@@ -31,37 +31,18 @@ def generate(path: Path, extra: int) -> int:
         rtype, name = KINDS[i % len(KINDS)]
         address = f"{rtype}.{name}[{i}]"
         values = {"name": f"bench-{i}", "tags": {"Environment": "bench"}}
-        root.append(
-            {
-                "address": address,
-                "mode": "managed",
-                "type": rtype,
-                "name": name,
-                "index": i,
-                "provider_name": "registry.terraform.io/hashicorp/aws",
-                "schema_version": 0,
-                "values": values,
-                "sensitive_values": {},
-            }
-        )
-        plan["resource_changes"].append(
-            {
-                "address": address,
-                "mode": "managed",
-                "type": rtype,
-                "name": name,
-                "index": i,
-                "provider_name": "registry.terraform.io/hashicorp/aws",
-                "change": {
-                    "actions": ["create"],
-                    "before": None,
-                    "after": copy.deepcopy(values),
-                    "after_unknown": {"arn": True, "id": True},
-                    "before_sensitive": False,
-                    "after_sensitive": {},
-                },
-            }
-        )
+        head = {"address": address, "mode": "managed", "type": rtype, "name": name, "index": i}
+        provider = {"provider_name": "registry.terraform.io/hashicorp/aws"}
+        root.append({**head, **provider, "schema_version": 0, "values": values})
+        change = {
+            "actions": ["create"],
+            "before": None,
+            "after": copy.deepcopy(values),
+            "after_unknown": {"arn": True, "id": True},
+            "before_sensitive": False,
+            "after_sensitive": {},
+        }
+        plan["resource_changes"].append({**head, **provider, "change": change})
     path.write_text(json.dumps(plan))
     return len(plan["resource_changes"])
 

@@ -14,7 +14,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from browser import browser, chromium_path
+from browser import browser, require_chromium
 from conftest import REPO
 
 DATA = REPO / "tests" / "data" / "terraform"
@@ -36,10 +36,7 @@ TABLES_JS = """
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = chromium_path()
-    if path is None:
-        pytest.skip("chromium is not installed (apt-get install -y chromium; .ci/run does)")
-    return path
+    return require_chromium()
 
 
 def _money(text: str) -> Decimal:

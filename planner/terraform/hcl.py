@@ -20,7 +20,12 @@ from pathlib import Path
 from typing import Any
 
 from planner.terraform.plan import TerraformInput, resolve_refs
-from planner.terraform.resources import Resource, TerraformError, instance_address
+from planner.terraform.resources import (
+    Resource,
+    TerraformError,
+    instance_address,
+    read_text,
+)
 
 MAX_TF_BYTES = 20 * 1024 * 1024
 MAX_MODULE_DEPTH = 10
@@ -137,16 +142,7 @@ def _parse_file(file: Path) -> dict[str, Any]:
     from hcl2 import SerializationOptions
     from lark.exceptions import LarkError
 
-    try:
-        raw = file.read_bytes()
-    except OSError as exc:
-        raise TerraformError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_TF_BYTES:
-        raise TerraformError(f"{file}: larger than {MAX_TF_BYTES // 2**20} MB")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise TerraformError(f"{file}: not UTF-8 (bad byte at offset {exc.start})") from None
+    text = read_text(file, MAX_TF_BYTES)
     options = SerializationOptions(with_comments=False, strip_string_quotes=True)
     try:
         parsed = hcl2.loads(text, serialization_options=options)

@@ -22,6 +22,7 @@ from planner.terraform.resources import (
     Resource,
     TerraformError,
     flatten,
+    read_text,
     strip_indexes,
 )
 
@@ -94,23 +95,7 @@ def read_plan(path: Path) -> TerraformInput:
 
 def _load_json(path: Path) -> dict[str, Any]:
     where = str(path)
-    try:
-        with path.open("rb") as handle:
-            raw = handle.read(MAX_PLAN_BYTES + 1)
-    except FileNotFoundError:
-        raise TerraformError(f"{where}: file not found; {PLAN_HINT}") from None
-    except IsADirectoryError:
-        raise TerraformError(f"{where}: is a folder; give a plan JSON file") from None
-    except OSError as exc:
-        raise TerraformError(f"{where}: cannot read: {exc.strerror or exc}") from None
-    if len(raw) > MAX_PLAN_BYTES:
-        raise TerraformError(f"{where}: larger than {MAX_PLAN_BYTES // 2**20} MB; {PLAN_HINT}")
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise TerraformError(
-            f"{where}: not UTF-8 (bad byte at offset {exc.start}); {PLAN_HINT}"
-        ) from None
+    text = read_text(path, MAX_PLAN_BYTES, PLAN_HINT)
     try:
         doc = json.loads(text)
     except json.JSONDecodeError as exc:

@@ -7,6 +7,7 @@ Attribute paths are dotted, with list positions as numbers: ``scaling_config.0.m
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 from planner.errors import InputError
@@ -69,6 +70,26 @@ class Resource:
             if key.startswith(path + "."):
                 found.extend(targets)
         return tuple(dict.fromkeys(found))
+
+
+def read_text(path: Path, max_bytes: int, hint: str = "") -> str:
+    """A UTF-8 text file of at most ``max_bytes``; any problem is one line naming it."""
+    tail = f"; {hint}" if hint else ""
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(max_bytes + 1)
+    except FileNotFoundError:
+        raise TerraformError(f"{path}: file not found{tail}") from None
+    except IsADirectoryError:
+        raise TerraformError(f"{path}: is a folder, not a file{tail}") from None
+    except OSError as exc:
+        raise TerraformError(f"{path}: cannot read: {exc.strerror or exc}") from None
+    if len(raw) > max_bytes:
+        raise TerraformError(f"{path}: larger than {max_bytes // 2**20} MB{tail}")
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise TerraformError(f"{path}: not UTF-8 (bad byte at offset {exc.start}){tail}") from None
 
 
 def flatten(tree: Any, prefix: str = "") -> dict[str, Any]:

@@ -206,10 +206,7 @@ def rds(resources: list[Resource], ctx: Context, doc: dict[str, Any]) -> None:
             item["backup_storage_gb"] = usage[1].backup_storage_gb
         if usage is not None and usage[1].purchase is not None:
             item["purchase"] = usage[1].purchase
-        ident = r.get("identifier", use="db_instance_identifier for planner usage pull")
-        if ident:
-            item["db_instance_identifier"] = ident
-            r.comment("db_instance_identifier", "identifier")
+        _dimension(r, item, "identifier", "db_instance_identifier")
         doc.setdefault("rds", []).append(item)
         ctx.mapped.append(db.address)
 
@@ -267,10 +264,7 @@ def cache_clusters(resources: list[Resource], ctx: Context, doc: dict[str, Any])
             item["engine_version"] = str(version)
         item["node_type"] = r.need("node_type", "the node price", field_name="node_type")
         item["nodes"] = r.integer("num_cache_nodes", "the node count", field_name="nodes")
-        ident = r.get("cluster_id", use="cache_cluster_id for planner usage pull")
-        if ident:
-            item["cache_cluster_id"] = ident
-            r.comment("cache_cluster_id", "cluster_id")
+        _dimension(r, item, "cluster_id", "cache_cluster_id")
         _cache_purchase(cluster, ctx, item)
         doc.setdefault("elasticache", []).append(item)
         ctx.mapped.append(cluster.address)
@@ -303,10 +297,7 @@ def msk(resources: list[Resource], ctx: Context, doc: dict[str, Any]) -> None:
         item["storage_gb_per_broker"] = r.amount(
             path, "the storage price", field_name="storage_gb_per_broker"
         )
-        ident = r.get("cluster_name", use="cluster_name for planner usage pull")
-        if ident:
-            item["cluster_name"] = ident
-            r.comment("cluster_name", "cluster_name")
+        _dimension(r, item, "cluster_name", "cluster_name")
         doc.setdefault("msk", []).append(item)
         ctx.mapped.append(cluster.address)
 
@@ -358,10 +349,7 @@ def load_balancers(resources: list[Resource], ctx: Context, doc: dict[str, Any])
         )
         for key, what in usage:
             item[key] = ctx.usage_amount([lb], key, what)
-        suffix = r.get("arn_suffix", use="arn_suffix for planner usage pull")
-        if suffix:
-            item["arn_suffix"] = suffix
-            r.comment("arn_suffix", "arn_suffix")
+        _dimension(r, item, "arn_suffix", "arn_suffix")
         doc.setdefault("load_balancers", []).append(item)
         ctx.mapped.append(lb.address)
 
@@ -409,6 +397,13 @@ def ecr_repositories(resources: list[Resource], ctx: Context, doc: dict[str, Any
         "source": _source(*(e.address for e in resources)),
     }
     ctx.mapped.extend(e.address for e in resources)
+
+
+def _dimension(r: Reader, item: dict[str, Any], attribute: str, field: str) -> None:
+    """A CloudWatch dimension ``planner usage pull`` reads, when Terraform knows it."""
+    value = r.get(attribute, field_name=field, use=f"{field} for planner usage pull")
+    if value:
+        item[field] = value
 
 
 def _base(resource: Resource) -> str:

@@ -132,24 +132,20 @@ def read_usage_file(path: Path) -> UsageFile:
 
 
 def _check_scenario_keys(block: Any, where: str) -> None:
+    _allowed(block, SCENARIO_KEYS, where, "scenario")
+    if isinstance(block, dict):
+        _allowed(block.get("eks"), EKS_KEYS, where, "scenario.eks")
+
+
+def _allowed(block: Any, keys: frozenset[str], where: str, at: str) -> None:
+    """Only ``keys`` in ``block``: the rest is Terraform's to describe (or not a field)."""
     if block is None:
         return
     if not isinstance(block, dict):
-        raise InputError(f"{where}: scenario: expected a mapping of scenario fields")
+        raise InputError(f"{where}: {at}: expected a mapping of scenario fields")
     for key in block:
-        if key not in SCENARIO_KEYS:
+        if key not in keys:
             raise InputError(
-                f"{where}: scenario.{key}: Terraform describes this (or it is not a scenario "
-                f"field); scenario: may set only {', '.join(sorted(SCENARIO_KEYS))}"
-            )
-    eks = block.get("eks")
-    if eks is None:
-        return
-    if not isinstance(eks, dict):
-        raise InputError(f"{where}: scenario.eks: expected a mapping")
-    for key in eks:
-        if key not in EKS_KEYS:
-            raise InputError(
-                f"{where}: scenario.eks.{key}: Terraform describes this (or it is not an eks "
-                f"field); scenario.eks may set only {', '.join(sorted(EKS_KEYS))}"
+                f"{where}: {at}.{key}: Terraform describes this (or it is not a field there); "
+                f"{at} may set only {', '.join(sorted(keys))}"
             )

@@ -127,28 +127,19 @@ def staging() -> list[R]:
         )
 
     eks = "module.eks"
-    out.append(
-        (
-            eks,
-            "aws_iam_role",
-            "cluster",
-            None,
-            {"name": "emrtask-staging-cluster", "path": "/", "max_session_duration": 3600},
-            ["arn", "id", "unique_id", "assume_role_policy"],
-            "emrtask-staging-cluster",
+    for role in ("cluster", "node"):
+        name = f"emrtask-staging-{role}"
+        out.append(
+            (
+                eks,
+                "aws_iam_role",
+                role,
+                None,
+                {"name": name, "path": "/", "max_session_duration": 3600},
+                ["arn", "id", "unique_id", "assume_role_policy"],
+                name,
+            )
         )
-    )
-    out.append(
-        (
-            eks,
-            "aws_iam_role",
-            "node",
-            None,
-            {"name": "emrtask-staging-node", "path": "/", "max_session_duration": 3600},
-            ["arn", "id", "unique_id", "assume_role_policy"],
-            "emrtask-staging-node",
-        )
-    )
     out.append(
         (
             eks,
@@ -297,57 +288,26 @@ def staging() -> list[R]:
         )
     )
 
-    out.append(
-        (
-            "",
-            "aws_kms_key",
-            "rds",
-            None,
-            {
-                "description": "emrtask-staging RDS encryption",
-                "deletion_window_in_days": 7,
-                "enable_key_rotation": True,
-                "key_usage": "ENCRYPT_DECRYPT",
-                "tags": TAGS,
-            },
-            ["arn", "id", "key_id", "policy"],
-            "1a2b3c4d-0001-4e5f-8a9b-0c1d2e3f4a5b",
+    for n, (key, purpose) in enumerate(
+        (("rds", "RDS encryption"), ("s3", "S3 encryption"), ("eks", "EKS secrets")), start=1
+    ):
+        out.append(
+            (
+                "",
+                "aws_kms_key",
+                key,
+                None,
+                {
+                    "description": f"emrtask-staging {purpose}",
+                    "deletion_window_in_days": 7,
+                    "enable_key_rotation": True,
+                    "key_usage": "ENCRYPT_DECRYPT",
+                    "tags": TAGS,
+                },
+                ["arn", "id", "key_id", "policy"],
+                f"1a2b3c4d-000{n}-4e5f-8a9b-0c1d2e3f4a5b",
+            )
         )
-    )
-    out.append(
-        (
-            "",
-            "aws_kms_key",
-            "s3",
-            None,
-            {
-                "description": "emrtask-staging S3 encryption",
-                "deletion_window_in_days": 7,
-                "enable_key_rotation": True,
-                "key_usage": "ENCRYPT_DECRYPT",
-                "tags": TAGS,
-            },
-            ["arn", "id", "key_id", "policy"],
-            "1a2b3c4d-0002-4e5f-8a9b-0c1d2e3f4a5b",
-        )
-    )
-    out.append(
-        (
-            "",
-            "aws_kms_key",
-            "eks",
-            None,
-            {
-                "description": "emrtask-staging EKS secrets",
-                "deletion_window_in_days": 7,
-                "enable_key_rotation": True,
-                "key_usage": "ENCRYPT_DECRYPT",
-                "tags": TAGS,
-            },
-            ["arn", "id", "key_id", "policy"],
-            "1a2b3c4d-0003-4e5f-8a9b-0c1d2e3f4a5b",
-        )
-    )
     out.append(
         (
             "",
