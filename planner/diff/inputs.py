@@ -77,6 +77,9 @@ def at_ref(spec: str, ref: str, workdir: Path) -> Path:
     try:
         with tarfile.open(fileobj=archive.stdout, mode="r|") as tar:
             tar.extractall(workdir, filter="data")
+        # the tar stream ends before git's block padding: read it, or git dies of SIGPIPE
+        while archive.stdout.read(65536):
+            pass
     except (tarfile.TarError, OSError) as exc:
         raise InputError(f"--base-ref {ref}: cannot lay out {root} at {ref}: {exc}") from None
     finally:
