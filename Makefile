@@ -47,6 +47,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/snapshot_verify.py
 	$(BIN)/python benchmarks/refresh_calls.py
 	$(BIN)/python benchmarks/import_offer.py
+	$(BIN)/python benchmarks/terraform_import.py
 
 clean:
 	rm -rf $(VENV) reports .pytest_cache .mypy_cache .ruff_cache

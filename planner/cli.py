@@ -30,6 +30,8 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.commitments.cli",
     "planner.usage.cli",
     "planner.prices.cli",
+    "planner.terraform.cli",
+    "planner.diff.cli",
 )
 
 

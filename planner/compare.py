@@ -1,7 +1,9 @@
-"""Compare two priced scenarios: per-service and total deltas, from the displayed figures.
+"""Compare two priced scenarios: per-service, per-resource and total deltas, from the
+displayed figures.
 
-Each side's service figures are sums of its rounded lines (:mod:`planner.figures`); a delta
-is the difference of the two figures shown, so every column, deltas included, foots.
+Each side's service and resource figures are sums of its rounded lines
+(:mod:`planner.figures`); a delta is the difference of the two figures shown, so every
+column, deltas included, foots. ``planner diff`` (:mod:`planner.diff`) builds on these.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from typing import Any
 
 from planner import figures
 from planner.costing.engine import CostReport
-from planner.costing.registry import service_label
+from planner.costing.registry import service_label, service_rank
 from planner.figures import pct, usd
 from planner.money import ZERO, json_number
 from planner.render import by_service_order
@@ -38,6 +40,35 @@ def compare(base: CostReport, other: CostReport) -> Comparison:
     keys = by_service_order({k: ZERO for k in {*a, *b}})
     rows = tuple((k, a.get(k, ZERO), b.get(k, ZERO)) for k in keys)
     return Comparison(base, other, rows)
+
+
+def compare_resources(
+    base: CostReport, other: CostReport
+) -> tuple[tuple[str, str, Decimal | None, Decimal | None], ...]:
+    """(service, resource, base USD, other USD) per priced resource, in report order.
+
+    A side's figure is the sum of the resource's rounded lines there; None when the resource
+    has no line on that side (added or removed).
+    """
+    a, b = figures.by_resource(base), figures.by_resource(other)
+    present_a = {(ln.service, ln.resource) for ln in base.lines}
+    present_b = {(ln.service, ln.resource) for ln in other.lines}
+    order = {
+        key: i
+        for i, key in enumerate(
+            dict.fromkeys([(ln.service, ln.resource) for ln in (*base.lines, *other.lines)])
+        )
+    }
+    keys = sorted(present_a | present_b, key=lambda k: (service_rank(k[0]), order[k]))
+    return tuple(
+        (
+            service,
+            resource,
+            a.get((service, resource), ZERO) if (service, resource) in present_a else None,
+            b.get((service, resource), ZERO) if (service, resource) in present_b else None,
+        )
+        for service, resource in keys
+    )
 
 
 def _pct(old: Decimal, new: Decimal) -> str:

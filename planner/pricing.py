@@ -11,6 +11,7 @@ price names the scenario file as well as the item and region.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Mapping
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -107,6 +108,51 @@ def price_states(
     hours instead of the 730-hour convention (744: the longest month, for budgets).
     """
     from planner.capacity.model import STATES
+
+    counts = {state: result.nodes(state) for state in STATES}
+    return price_node_states(
+        topology,
+        counts,
+        catalog,
+        allow_missing=allow_missing,
+        note=lambda state: f"capacity model at {state} replicas",
+        purchase=purchase_counts(topology, result),
+        hours_per_month=hours_per_month,
+    )
+
+
+def scaling_bounds(topology: Topology) -> dict[State, dict[str, int]]:
+    """Nodes per node group at its own min_size / desired_size / max_size.
+
+    The range of a cluster whose workloads are not known (a Terraform import has none): the
+    capacity model has no pods to place, so the node groups' scaling bounds are the range,
+    with ``desired_size`` as the expected point (never ``max_size`` alone).
+    """
+    groups = topology.eks.node_groups if topology.eks is not None else ()
+    return {
+        "min": {g.name: g.min_size for g in groups},
+        "expected": {g.name: g.desired_size for g in groups},
+        "max": {g.name: g.max_size for g in groups},
+    }
+
+
+def price_node_states(
+    topology: Topology,
+    counts: Mapping[State, Mapping[str, int]],
+    catalog: PriceCatalog | None = None,
+    *,
+    allow_missing: bool = False,
+    note: Callable[[State], str],
+    basis: str = "derived",
+    purchase: Mapping[str, int] | None = None,
+    hours_per_month: Decimal | None = None,
+) -> dict[State, CostReport]:
+    """A full cost report for each state's node counts (see :func:`price_states`); ``basis``
+    is the node counts' quantity basis (``derived`` by the capacity model, ``stated``).
+
+    The modules whose lines do not depend on node counts are priced once; the node-dependent
+    ones once per state. Reservations are sized at ``purchase`` (default: the ``expected``
+    state's counts) and stay fixed in every state."""
     from planner.catalog import default_catalog
     from planner.costing.context import PricingContext
     from planner.costing.engine import price_modules, report_of
@@ -115,7 +161,7 @@ def price_states(
 
     catalog = catalog or default_catalog()
     hours = hours_per_month or HOURS_PER_MONTH
-    sized = purchase_counts(topology, result)
+    sized = purchase if purchase is not None else counts.get("expected")
     fixed_ctx = PricingContext(
         catalog=catalog, region=topology.region, allow_missing=allow_missing, hours_per_month=hours
     )
@@ -126,16 +172,16 @@ def price_states(
         )
     )
     out: dict[State, CostReport] = {}
-    for state in STATES:
+    for state, nodes in counts.items():
         ctx = PricingContext(
             catalog=catalog,
             region=topology.region,
             allow_missing=allow_missing,
             hours_per_month=hours,
-            node_counts=result.nodes(state),
-            node_count_basis="derived",
-            node_count_note=f"capacity model at {state} replicas",
-            purchase_node_counts=sized,
+            node_counts=dict(nodes),
+            node_count_basis=basis,
+            node_count_note=note(state),
+            purchase_node_counts=dict(sized) if sized is not None else None,
         )
         varying = dict(
             (m.name, lines)

@@ -125,6 +125,18 @@ def _validated(
     return Scenario(topology=topology, path=path, chain=chain)
 
 
+def load_text(text: str, path: Path, *, allow_paths: Sequence[str | Path] = ()) -> Scenario:
+    """A scenario given as YAML text, validated as if it were saved at ``path`` (nothing is
+    read or written there): what :func:`load_scenario` returns for the same file. A generated
+    scenario (``planner import terraform``) is loaded this way before it is written."""
+    roots = _roots(path, allow_paths)
+    data, lines = _parse_yaml(text, str(path))
+    if "extends" in data:
+        raise ScenarioError(str(path), "extends", "a scenario given as text cannot extend one")
+    source = _Source({key: (path, line) for key, line in lines.items()})
+    return _validated(data, source, path, (path,), roots)
+
+
 def load_stacked(
     name_or_path: str | Path | None,
     overlays: Sequence[str | Path],
@@ -240,6 +252,10 @@ def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
         raise ScenarioError(
             where, "", f"is not UTF-8 text (bad byte at offset {exc.start}); expected UTF-8 YAML"
         ) from None
+    return _parse_yaml(text, where)
+
+
+def _parse_yaml(text: str, where: str) -> tuple[dict[str, Any], dict[PathKey, int]]:
     try:
         documents = load_documents(text)
     except YamlProblem as exc:

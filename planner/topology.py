@@ -2,7 +2,10 @@
 
 Usage quantities sit next to the resource they belong to (``NATGateways.data_processed_gb``)
 and carry their basis: *stated* by the source document, an *assumption* with a reason,
-or *measured* (CloudWatch). A plain number in YAML is a stated quantity.
+*measured* (CloudWatch), or *terraform* (read from a plan or .tf files by ``planner import
+terraform``, with the resource address as ``source``). A plain number in YAML is a stated
+quantity. Resources carry an optional ``source`` too: where they were described (a report
+section, a Terraform address).
 """
 
 from __future__ import annotations
@@ -46,6 +49,7 @@ class Basis(StrEnum):
     STATED = "stated"
     ASSUMPTION = "assumption"
     MEASURED = "measured"
+    TERRAFORM = "terraform"  # read from a Terraform plan or .tf files; ``source`` is the address
 
 
 class Amount(Model):
@@ -147,6 +151,8 @@ NodeCount = Annotated[int, BeforeValidator(_no_bool), Field(ge=0, le=MAX_NODES_P
 PositiveNodeCount = Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=MAX_NODES_PER_GROUP)]
 Replicas = Annotated[int, BeforeValidator(_no_bool), Field(ge=1, le=MAX_PODS_PER_CLUSTER)]
 MonthlyGB = Annotated[Amount, _at_most(MAX_MONTHLY_GB, "1 EB a month")]
+# Where a resource is described: a report section, or the Terraform address(es) it was read from
+ResourceSource = Annotated[str, Field(description="where this resource is described")]
 Name = Annotated[str, Field(min_length=1, max_length=100, pattern=r"^[A-Za-z0-9][A-Za-z0-9._-]*$")]
 
 
@@ -296,6 +302,7 @@ class NodeGroup(Model):
         "(AWS/EC2 CPUUtilization by AutoScalingGroupName); planner usage pull reads it",
     )
     purchase: Purchase = Field(default_factory=Purchase)
+    source: ResourceSource = ""
 
     @model_validator(mode="after")
     def _sizes_ordered(self) -> NodeGroup:
@@ -432,6 +439,7 @@ class EKSCluster(Model):
     namespace: str = "default"
     resource_quota: ResourceQuota | None = None
     limit_range: LimitRange | None = None
+    source: ResourceSource = ""
 
     @model_validator(mode="after")
     def _unique_names(self) -> EKSCluster:
@@ -478,6 +486,7 @@ class RDSInstance(Model):
         default=None, description="DBInstanceIdentifier for CloudWatch (default: name)"
     )
     purchase: Purchase = Field(default_factory=Purchase)
+    source: ResourceSource = ""
 
     @model_validator(mode="after")
     def _purchase_kind(self) -> RDSInstance:
@@ -504,6 +513,7 @@ class CacheCluster(Model):
         default=None, description="CacheClusterId for CloudWatch (default: name)"
     )
     purchase: Purchase = Field(default_factory=Purchase)
+    source: ResourceSource = ""
 
     @model_validator(mode="after")
     def _purchase_kind(self) -> CacheCluster:
@@ -528,6 +538,7 @@ class MSKCluster(Model):
     cluster_name: str | None = Field(
         default=None, description="MSK 'Cluster Name' dimension for CloudWatch (default: name)"
     )
+    source: ResourceSource = ""
 
 
 class NATGateways(Model):
@@ -538,6 +549,7 @@ class NATGateways(Model):
     gateway_ids: tuple[str, ...] = Field(
         default=(), description="NatGatewayId values to read from CloudWatch"
     )
+    source: ResourceSource = ""
 
 
 class LoadBalancer(Model):
@@ -554,6 +566,7 @@ class LoadBalancer(Model):
         default=None,
         description="the LoadBalancer dimension, e.g. net/my-nlb/50dc6c495c0c9188",
     )
+    source: ResourceSource = ""
 
     @model_validator(mode="after")
     def _rules_only_on_alb(self) -> LoadBalancer:
@@ -573,10 +586,12 @@ class CloudWatchLogs(Model):
     log_group_names: tuple[str, ...] = Field(
         default=(), description="log groups whose IncomingBytes planner usage pull reads"
     )
+    source: ResourceSource = ""
 
 
 class S3Storage(Model):
     storage_gb: Amount
+    source: ResourceSource = ""
 
 
 class KMSKeys(Model):
@@ -584,10 +599,12 @@ class KMSKeys(Model):
     requests_10k: Annotated[Amount, _at_most(10**9, "10^13 requests a month")] = Field(
         default_factory=lambda: stated(0)
     )
+    source: ResourceSource = ""
 
 
 class ECRStorage(Model):
     storage_gb: Annotated[Amount, _at_most(10**8, "100 PB of container images")]
+    source: ResourceSource = ""
 
 
 class Topology(Model):

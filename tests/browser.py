@@ -42,6 +42,16 @@ def chromium_path() -> str | None:
     return shutil.which("chromium") or shutil.which("chromium-browser")
 
 
+def require_chromium() -> str:
+    """Chromium's path, or skip the test that needs it (``.ci/run`` installs it)."""
+    import pytest
+
+    path = chromium_path()
+    if path is None:
+        pytest.skip("chromium is not installed (apt-get install -y chromium; .ci/run does)")
+    return path
+
+
 class WebSocket:
     """Just enough of RFC 6455 for DevTools: text frames, client-side masking, no extensions."""
 

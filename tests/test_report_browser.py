@@ -15,7 +15,7 @@ from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pytest
-from browser import Page, browser, chromium_path
+from browser import Page, browser, require_chromium
 from test_notebooks_run import CHARTS, built_report  # noqa: F401 - the shared report fixture
 
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
@@ -65,10 +65,7 @@ CLIPPED_JS = """
 
 @pytest.fixture(scope="module")
 def chromium() -> str:
-    path = chromium_path()
-    if path is None:
-        pytest.skip("chromium is not installed (apt-get install -y chromium; .ci/run does)")
-    return path
+    return require_chromium()
 
 
 def _money(text: str) -> Decimal | None:
