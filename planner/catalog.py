@@ -126,6 +126,9 @@ class PriceCatalog:
         # (service, region) -> rows of that region; (service, None) -> every row of the service
         self._index: dict[tuple[str, str | None], dict[Key, PriceRow]] = {}
         self._verified: set[str] = set()
+        # Rows the price rules refused on load (planner.price_rules), by key: never served.
+        self.refused: dict[Key, Any] = {}
+        self._quarantine: dict[Key, tuple[str, str]] | None = None
 
     @property
     def snapshot_date(self) -> str:
@@ -240,7 +243,28 @@ class PriceCatalog:
                 source_date,
             )
             table[(row.service, row.region, row.product, term)] = row
+        from planner.price_rules import RULES_VERSION
+
+        return table if entry.get("price_rules") == RULES_VERSION else self._gate(table)
+
+    def _gate(self, table: dict[Key, PriceRow]) -> dict[Key, PriceRow]:
+        """Refuse the rows that break a price rule (a snapshot written before the gate, or by
+        another tool): they are left out, so a lookup names them as missing, never $0."""
+        from planner.price_rules import check, key_of
+
+        verdict = check(table.values(), correct=False)
+        for violation in verdict.quarantined:
+            key = key_of(violation.row)
+            table.pop(key, None)
+            self.refused[key] = violation
         return table
+
+    def quarantined(self) -> dict[Key, tuple[str, str]]:
+        """The rows the snapshot's builder or refresh quarantined (``quarantine.csv``): key ->
+        (rule, evidence). Empty when the snapshot has no quarantine file."""
+        if self._quarantine is None:
+            self._quarantine = read_quarantine(self.directory)
+        return self._quarantine
 
     def verify(self) -> list[str]:
         """Check every data file against the manifest's sha256 and row count."""
@@ -292,6 +316,17 @@ class PriceCatalog:
             hints.append(f"the snapshot has it in {shown}")
         elif not same_region:
             hints.append(f"the snapshot has no {service} prices for {region}")
+        key = (service, region, product, term)
+        refused = self.refused.get(key)
+        if refused is not None:
+            hints.insert(
+                0,
+                f"the snapshot's row was refused by the price rules ({refused.rule}: "
+                f"{refused.evidence})",
+            )
+        elif key in self.quarantined():
+            rule, evidence = self.quarantined()[key]
+            hints.insert(0, f"the source's row is quarantined ({rule}: {evidence})")
         tail = ("; " + "; ".join(hints)) if hints else ""
         return f"no {term_text} price for {label} in {region}{tail}"
 
@@ -339,6 +374,23 @@ def load_catalog(directory: str | Path | None = None) -> PriceCatalog:
     if path.is_file():
         path = path.parent
     return PriceCatalog(path)
+
+
+QUARANTINE_FILE = "quarantine.csv"
+QUARANTINE_COLUMNS = (*SNAPSHOT_COLUMNS, "rule", "evidence")
+
+
+def read_quarantine(directory: Path) -> dict[Key, tuple[str, str]]:
+    """``quarantine.csv`` of a snapshot folder: key -> (rule, evidence); {} when absent."""
+    path = directory / QUARANTINE_FILE
+    if not path.is_file():
+        return {}
+    out: dict[Key, tuple[str, str]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            term = Term(r["term"], r["lease"], r["purchase_option"], r["offering_class"])
+            out[(r["service"], r["region"], r["product"], term)] = (r["rule"], r["evidence"])
+    return out
 
 
 def region_offsets(path: Path) -> dict[str, list[int]]:

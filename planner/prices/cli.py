@@ -132,7 +132,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         history_entry,
         make_plan,
     )
-    from planner.prices.snapshot import merge_rows, write_snapshot
+    from planner.prices.snapshot import base_quarantine, merge_rows, write_snapshot
 
     out, base = _out_and_base(args)
     plan = make_plan(
@@ -168,6 +168,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         built_from=str(base.manifest.get("built_from", "")),
         history=history,
         extra=extra_fields(base),
+        quarantine=base_quarantine(base),
     )
     for missing in result.missing:
         print(
@@ -209,7 +210,7 @@ def _cmd_status(args: argparse.Namespace) -> int:
 def _cmd_import_offer(args: argparse.Namespace) -> int:
     from planner.prices.offer_file import import_offers
     from planner.prices.refresh import base_rows, extra_fields
-    from planner.prices.snapshot import merge_rows, write_snapshot
+    from planner.prices.snapshot import base_quarantine, merge_rows, write_snapshot
 
     out, base = _out_and_base(args)
     rows, summary = import_offers([Path(p) for p in args.paths], args.region)
@@ -222,6 +223,7 @@ def _cmd_import_offer(args: argparse.Namespace) -> int:
         built_from=str(base.manifest.get("built_from", "")),
         history=[*base.manifest.get("refreshes", []), entry],
         extra=extra_fields(base),
+        quarantine=base_quarantine(base),
     )
     print(
         f"imported {len(rows)} price rows from {summary['files']} offer file(s) "
