@@ -182,6 +182,8 @@ def test_vendored_sources_are_only_what_the_builder_reads() -> None:
     assert data == [
         "api-response-samples/ec2_describe_spot_price_history_m5.large_linux_us-east-1_2021-02.json",
         "commitments/commitment_rates_us-east-1.csv",
+        "ec2instancesinfo/ec2_instances_linux_2019-04-05.json.gz",
+        "ec2instancesinfo/elasticache-instances_2025-04-24.json.gz",
         "prices_extract.csv",
     ]
     for name in data:
