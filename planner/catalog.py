@@ -181,7 +181,9 @@ class PriceCatalog:
             )
         self._verified.add(name)
 
-    def _load(self, service: str, entry: dict[str, Any], region: str | None) -> dict[Key, PriceRow]:
+    def _load(
+        self, service: str, entry: dict[str, Any], region: str | None, *, gated: bool = True
+    ) -> dict[Key, PriceRow]:
         path = self.directory / entry["file"]
         if (
             "/" in str(entry["file"])
@@ -245,7 +247,9 @@ class PriceCatalog:
             table[(row.service, row.region, row.product, term)] = row
         from planner.price_rules import RULES_VERSION
 
-        return table if entry.get("price_rules") == RULES_VERSION else self._gate(table)
+        if not gated or entry.get("price_rules") == RULES_VERSION:
+            return table
+        return self._gate(table)
 
     def _gate(self, table: dict[Key, PriceRow]) -> dict[Key, PriceRow]:
         """Refuse the rows that break a price rule (a snapshot written before the gate, or by
@@ -332,6 +336,12 @@ class PriceCatalog:
 
     def rows(self, service: str) -> list[PriceRow]:
         return list(self._table(service).values())
+
+    def file_rows(self, service: str) -> list[PriceRow]:
+        """Every row of the service's file, including any the price rules would refuse (what
+        the file holds, for ``planner prices diff``); not cached."""
+        entry = self.manifest["services"].get(service)
+        return [] if entry is None else list(self._load(service, entry, None, gated=False).values())
 
 
 def _item_name(product: str) -> str:

@@ -147,7 +147,12 @@ def test_valkey_at_other_than_its_published_discount() -> None:
 def test_multi_az_not_twice_single_az() -> None:
     single = row("db/db.t3.medium/PostgreSQL/Single-AZ", "0.072", service="AmazonRDS")
     # 2 x 0.072 = 0.144 passes; 0.1 does not
-    assert check([single, row(single.product.replace("Single", "Multi"), "0.144", service="AmazonRDS")]).quarantined == []
+    assert (
+        check(
+            [single, row(single.product.replace("Single", "Multi"), "0.144", service="AmazonRDS")]
+        ).quarantined
+        == []
+    )
     bad = [single, row("db/db.t3.medium/PostgreSQL/Multi-AZ", "0.1", service="AmazonRDS")]
     assert rules_of(bad) == {"db/db.t3.medium/PostgreSQL/Multi-AZ": "multi-az-not-twice-single-az"}
 

@@ -12,6 +12,7 @@ from pydantic import BaseModel
 
 from planner.catalog import PriceCatalog, default_catalog
 from planner.costing.context import PricingContext
+from planner.costing.discounts import AppliedDiscounts, applied, discount_lines, unapplied_rates
 from planner.costing.fees import UpfrontFee
 from planner.costing.lines import CostLine
 from planner.costing.registry import MODULES, ServiceModule
@@ -30,6 +31,13 @@ class CostReport:
     assumptions: tuple[dict[str, str], ...] = field(default_factory=tuple)
     # Cash paid up front for commitments: never part of the monthly (amortised) total.
     upfront_fees: tuple[UpfrontFee, ...] = ()
+    # The scenario's discounts: block, priced as lines of their own, never in ``lines``.
+    discounts: AppliedDiscounts | None = None
+
+    @property
+    def discount_lines(self) -> tuple[CostLine, ...]:
+        """Private rate, enterprise discount and credit lines for ``lines`` (list prices)."""
+        return () if self.discounts is None else discount_lines(self.lines, self.discounts)
 
     @property
     def upfront_usd(self) -> Decimal:
@@ -83,6 +91,9 @@ def price_topology(
     lines: list[CostLine] = []
     for module in modules:
         lines.extend(module.price(topology, ctx))
+    discounts = applied(topology.discounts, catalog, topology.region)
+    if discounts is not None:
+        ctx.warnings.extend(unapplied_rates(lines, discounts))
     return CostReport(
         scenario=topology.name,
         region=topology.region,
@@ -92,6 +103,7 @@ def price_topology(
         warnings=tuple(ctx.warnings),
         assumptions=tuple(collect_assumptions(topology)),
         upfront_fees=tuple(ctx.upfront_fees),
+        discounts=discounts,
     )
 
 

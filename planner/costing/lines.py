@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-PriceBasis = Literal["list", "derived", "assumption", "missing"]
+# "contract": a term of the customer's agreement (private rate, enterprise discount, credits),
+# priced on discount lines of its own (planner.costing.discounts), never a list price.
+PriceBasis = Literal["list", "derived", "assumption", "missing", "contract"]
 
 
 @dataclass(frozen=True, slots=True)

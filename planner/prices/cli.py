@@ -11,7 +11,7 @@ from typing import Any
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     prices = sub.add_parser(
-        "prices", help="price catalog maintenance: refresh, status, import-offer"
+        "prices", help="price catalog maintenance: refresh, status, diff, import-offer"
     )
     prices_sub = prices.add_subparsers(
         dest="prices_command", required=True, parser_class=type(prices)
@@ -76,6 +76,22 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     )
     status.add_argument("-o", "--output", metavar="FILE", help="write here (atomically)")
     status.set_defaults(func=_cmd_status)
+
+    diff = prices_sub.add_parser(
+        "diff",
+        help="what changed between two snapshots: rows added, removed and changed (with the "
+        "change in percent); the review before a refreshed snapshot is committed",
+    )
+    diff.add_argument("old", metavar="OLD", help="the snapshot folder before")
+    diff.add_argument("new", metavar="NEW", help="the snapshot folder after")
+    diff.add_argument(
+        "--service", action="append", default=[], metavar="CODE", help="only these (repeatable)"
+    )
+    diff.add_argument("--region", action="append", default=[], metavar="R", help="only these")
+    diff.add_argument("--top", type=int, default=50, help="rows listed in the table (default 50)")
+    diff.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    diff.add_argument("-o", "--output", metavar="FILE", help="write here (atomically)")
+    diff.set_defaults(func=_cmd_diff)
 
     offer = prices_sub.add_parser(
         "import-offer",
@@ -203,6 +219,16 @@ def _cmd_status(args: argparse.Namespace) -> int:
         if args.format == "json"
         else status_table(catalog, rows, today)
     )
+    write_output(text, args.output)
+    return 0
+
+
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from planner.output import formatted, write_output
+    from planner.prices.diff import diff_json, diff_snapshots, diff_table
+
+    result = diff_snapshots(args.old, args.new, args.service, args.region)
+    text = formatted(args.format, lambda: diff_table(result, args.top), lambda: diff_json(result))
     write_output(text, args.output)
     return 0
 
