@@ -93,6 +93,9 @@ CACHE_RESERVED_FAMILIES = (
     "cache.r7g",
 )  # fmt: skip
 CACHE_RESERVED_SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
+# infracost's elasticache_cluster_test node: the cross-check of the reserved method
+# (tests/test_commitments_pricing.py, sources/commitments/SOURCES.md).
+CACHE_RESERVED_EXTRA = ("cache.m6g.12xlarge",)
 CACHE_RESERVED_ENGINES = ("Redis", "Valkey")
 
 
@@ -596,7 +599,9 @@ def build_elasticache(b: Builder, sources: Path) -> None:
     assert isinstance(data, list)
     for item in data:
         node = item["instance_type"]
-        keep_reserved = reserved_class(node, CACHE_RESERVED_FAMILIES, CACHE_RESERVED_SIZES)
+        keep_reserved = node in CACHE_RESERVED_EXTRA or reserved_class(
+            node, CACHE_RESERVED_FAMILIES, CACHE_RESERVED_SIZES
+        )
         for region, engines in item["pricing"].items():
             for engine, prices in sorted(engines.items()):
                 product = f"node/{node}/{engine}"
