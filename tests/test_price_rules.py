@@ -304,3 +304,41 @@ def test_a_snapshot_without_the_gate_is_checked_on_load(tmp_path) -> None:
         "AmazonElastiCache", "us-east-1", "node/cache.r5.large/Redis", ON_DEMAND
     )
     assert "refused by the price rules (engines-disagree" in text
+
+
+def test_an_imported_offer_goes_through_the_same_gate(tmp_path, run_cli) -> None:
+    """import-offer (like refresh) writes through the gate: an imported Redis price that
+    disagrees with the snapshot's Memcached row of the same node type is quarantined, with
+    its evidence, and a lookup names it instead of serving it; status counts it."""
+    import shutil
+
+    from aws_records import offer_file, record
+
+    bad = record(
+        "AmazonElastiCache",
+        "eu-west-1",
+        "Cache Instance",
+        {
+            "instanceType": "cache.t3.micro",
+            "cacheEngine": "Redis",
+            "usagetype": "EU-NodeUsage:cache.t3.micro",
+        },
+        [("Hrs", "0.009", "0", "Inf")],  # eu-west-1 Memcached (2025 source): 0.018
+    )
+    offers = tmp_path / "offers"
+    offers.mkdir()
+    offer_file("AmazonElastiCache", [bad], offers / "AmazonElastiCache-eu-west-1.json")
+    snap = tmp_path / "snap"
+    shutil.copytree(SNAPSHOT_DIR, snap)
+    result = run_cli(["prices", "import-offer", str(offers), "--out", str(snap)])
+    assert result.code == 0, result.err
+    catalog = PriceCatalog(snap)
+    assert catalog.find("AmazonElastiCache", "eu-west-1", "node/cache.t3.micro/Redis") is None
+    text = catalog.explain_missing(
+        "AmazonElastiCache", "eu-west-1", "node/cache.t3.micro/Redis", ON_DEMAND
+    )
+    assert "quarantined (engines-disagree: Redis 0.009 vs Memcached 0.018" in text
+    shipped = json.loads((SNAPSHOT_DIR / "manifest.json").read_text())["quarantine"]["rows"]
+    assert catalog.manifest["quarantine"]["rows"] == shipped + 1
+    status = run_cli(["prices", "status", "--prices", str(snap), "--format", "json"])
+    assert json.loads(status.out)["quarantine"]["rows"] == shipped + 1
