@@ -105,6 +105,20 @@ def test_a_private_rate_leaves_a_line_priced_off_its_row_alone(tmp_path: Path) -
     assert any("instance/t3.large [OnDemand]" in w and "no line" in w for w in report.warnings)
 
 
+def test_a_private_rate_is_for_its_purchase_option_only(tmp_path: Path) -> None:
+    """At a spot discount of 0% the spot line's unit price equals the on-demand row's; it is
+    still spot usage, not on-demand: an on-demand private rate does not apply to it."""
+    card = "service,product,term,usd,source\nAmazonEC2,instance/t3.large,OnDemand,0.07,card\n"
+    text = (
+        "eks:\n  node_groups:\n    - name: compute\n      spot_discount_pct: 0\n"
+        "discounts:\n  rate_card: rates.csv\n"
+    )
+    report = price_scenario(load_scenario(_scenario(tmp_path, text, card)), default_catalog())
+    spot = next(ln for ln in report.lines if ln.purchase_option == "Spot")
+    assert spot.unit_price_usd == D("0.0832")  # the on-demand row's price, at 0% off
+    assert report.discount_lines == ()
+
+
 def test_a_bad_rate_card_row_is_one_line_naming_file_line_and_column(tmp_path: Path) -> None:
     card = RATE_CARD + "AmazonEC2,instance/t3.large,OnDemand,cheap,card\n"
     with pytest.raises(ScenarioError) as err:
