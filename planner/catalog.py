@@ -18,9 +18,12 @@ from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import PlannerError, PriceNotFoundError
+
+if TYPE_CHECKING:
+    from planner.price_rules import Violation
 
 SERVICES = (
     "AmazonEKS",
@@ -127,7 +130,7 @@ class PriceCatalog:
         self._index: dict[tuple[str, str | None], dict[Key, PriceRow]] = {}
         self._verified: set[str] = set()
         # Rows the price rules refused on load (planner.price_rules), by key: never served.
-        self.refused: dict[Key, Any] = {}
+        self.refused: dict[Key, Violation] = {}
         self._quarantine: dict[Key, tuple[str, str]] | None = None
 
     @property

@@ -92,7 +92,7 @@ def price_topology(
     for module in modules:
         lines.extend(module.price(topology, ctx))
     discounts = applied(topology.discounts, catalog, topology.region)
-    if discounts is not None:
+    if discounts is not None and tuple(modules) == MODULES:  # all lines: a rate can be unused
         ctx.warnings.extend(unapplied_rates(lines, discounts))
     return CostReport(
         scenario=topology.name,
