@@ -14,6 +14,7 @@ import difflib
 import hashlib
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
@@ -112,6 +113,27 @@ class PriceRow:
 
 
 Key = tuple[str, str, str, Term]
+
+
+def price_row(fields: Mapping[str, str]) -> PriceRow:
+    """A row from its snapshot columns by name (a ``csv.DictReader`` row of a snapshot or
+    quarantine file, or the builder's rows)."""
+    term = Term(
+        fields["term"], fields["lease"], fields["purchase_option"], fields["offering_class"]
+    )
+    return PriceRow(
+        fields["service"],
+        fields["region"],
+        fields["product"],
+        fields["attributes"],
+        term,
+        fields["unit"],
+        Decimal(fields["usd"]),
+        fields["price_kind"],
+        fields["derivation"],
+        fields["source"],
+        fields["source_date"],
+    )
 
 
 class PriceCatalog:
@@ -401,8 +423,8 @@ def read_quarantine(directory: Path) -> dict[Key, tuple[str, str]]:
     out: dict[Key, tuple[str, str]] = {}
     with path.open(newline="", encoding="utf-8") as handle:
         for r in csv.DictReader(handle):
-            term = Term(r["term"], r["lease"], r["purchase_option"], r["offering_class"])
-            out[(r["service"], r["region"], r["product"], term)] = (r["rule"], r["evidence"])
+            row = price_row(r)
+            out[(row.service, row.region, row.product, row.term)] = (r["rule"], r["evidence"])
     return out
 
 

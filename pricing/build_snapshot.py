@@ -38,7 +38,7 @@ from planner.catalog import (  # noqa: E402
     QUARANTINE_FILE,
     SNAPSHOT_COLUMNS,
     PriceRow,
-    Term,
+    price_row,
     region_offsets,
 )
 from planner.price_rules import RULES_VERSION, Violation  # noqa: E402
@@ -808,23 +808,6 @@ def build_data_transfer(b: Builder) -> None:
                 b.managed("AWSDataTransfer", product, usage, "GB", region=region, places=4)
 
 
-def _price_row(r: Row) -> PriceRow:
-    term = Term(r["term"], r["lease"], r["purchase_option"], r["offering_class"])
-    return PriceRow(
-        r["service"],
-        r["region"],
-        r["product"],
-        r["attributes"],
-        term,
-        r["unit"],
-        Decimal(r["usd"]),
-        r["price_kind"],
-        r["derivation"],
-        r["source"],
-        r["source_date"],
-    )
-
-
 def _table_key(row: PriceRow) -> tuple[str, ...]:
     t = row.term
     return (row.region, row.product, t.kind, t.lease, t.purchase_option, t.offering_class)
@@ -970,7 +953,7 @@ def derive_multi_az_reserved(b: Builder) -> None:
 def apply_gate(b: Builder) -> tuple[list[Violation], int]:
     """The price rules (planner.price_rules) over every row: the rows that break one leave the
     snapshot for quarantine.csv; a derivable correction takes a quarantined row's place."""
-    verdict = gate(_price_row(r) for table in b.out.values() for r in table.values())
+    verdict = gate(price_row(r) for table in b.out.values() for r in table.values())
     for violation in verdict.quarantined:
         del b.out[violation.row.service][_table_key(violation.row)]
     for row in verdict.corrected:

@@ -19,7 +19,6 @@ import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
-from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from planner.catalog import (
     SNAPSHOT_COLUMNS,
     PriceCatalog,
     PriceRow,
-    Term,
+    price_row,
     region_offsets,
 )
 from planner.errors import PlannerError
@@ -211,20 +210,7 @@ def read_quarantine_rows(directory: Path) -> list[Violation]:
     out = []
     with path.open(newline="", encoding="utf-8") as handle:
         for r in csv.DictReader(handle):
-            term = Term(r["term"], r["lease"], r["purchase_option"], r["offering_class"])
-            row = PriceRow(
-                r["service"],
-                r["region"],
-                r["product"],
-                r["attributes"],
-                term,
-                r["unit"],
-                Decimal(r["usd"]),
-                r["price_kind"],
-                r["derivation"],
-                r["source"],
-                r["source_date"],
-            )
+            row = price_row(r)
             out.append(Violation(r["rule"], row, r["evidence"]))
     return out
 
