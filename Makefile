@@ -45,6 +45,7 @@ bench: $(STAMP)
 	$(BIN)/python benchmarks/usage_api_calls.py
 	$(BIN)/python benchmarks/rightsize_scale.py
 	$(BIN)/python benchmarks/snapshot_verify.py
+	$(BIN)/python benchmarks/price_rules.py
 	$(BIN)/python benchmarks/refresh_calls.py
 	$(BIN)/python benchmarks/import_offer.py
 	$(BIN)/python benchmarks/terraform_import.py

@@ -59,6 +59,17 @@ for warning in report.warnings:
 display(views.styled(views.warnings_table(overview.warnings), params.usd_decimals, na_rep=""))
 
 # %% [markdown]
+# ## Discounts and credits
+#
+# What the scenario's `discounts:` block takes off the list total: private rates, the
+# enterprise discount on the services it names, credits. Each is its own line with its basis
+# (the agreement it comes from); the cost lines everywhere else stay at list prices. Empty when
+# the scenario states no discounts.
+
+# %%
+display(views.styled(views.discounts_table(report), params.usd_decimals, na_rep=""))
+
+# %% [markdown]
 # ## Where the money goes
 #
 # Each AWS service's share of the monthly bill. EC2 covers the Kubernetes worker nodes, their

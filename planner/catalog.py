@@ -14,13 +14,17 @@ import difflib
 import hashlib
 import io
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from decimal import Decimal
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.errors import PlannerError, PriceNotFoundError
+
+if TYPE_CHECKING:
+    from planner.price_rules import Violation
 
 SERVICES = (
     "AmazonEKS",
@@ -111,6 +115,27 @@ class PriceRow:
 Key = tuple[str, str, str, Term]
 
 
+def price_row(fields: Mapping[str, str]) -> PriceRow:
+    """A row from its snapshot columns by name (a ``csv.DictReader`` row of a snapshot or
+    quarantine file, or the builder's rows)."""
+    term = Term(
+        fields["term"], fields["lease"], fields["purchase_option"], fields["offering_class"]
+    )
+    return PriceRow(
+        fields["service"],
+        fields["region"],
+        fields["product"],
+        fields["attributes"],
+        term,
+        fields["unit"],
+        Decimal(fields["usd"]),
+        fields["price_kind"],
+        fields["derivation"],
+        fields["source"],
+        fields["source_date"],
+    )
+
+
 class PriceCatalog:
     """A read-only set of price rows from one snapshot directory."""
 
@@ -126,6 +151,9 @@ class PriceCatalog:
         # (service, region) -> rows of that region; (service, None) -> every row of the service
         self._index: dict[tuple[str, str | None], dict[Key, PriceRow]] = {}
         self._verified: set[str] = set()
+        # Rows the price rules refused on load (planner.price_rules), by key: never served.
+        self.refused: dict[Key, Violation] = {}
+        self._quarantine: dict[Key, tuple[str, str]] | None = None
 
     @property
     def snapshot_date(self) -> str:
@@ -178,7 +206,9 @@ class PriceCatalog:
             )
         self._verified.add(name)
 
-    def _load(self, service: str, entry: dict[str, Any], region: str | None) -> dict[Key, PriceRow]:
+    def _load(
+        self, service: str, entry: dict[str, Any], region: str | None, *, gated: bool = True
+    ) -> dict[Key, PriceRow]:
         path = self.directory / entry["file"]
         if (
             "/" in str(entry["file"])
@@ -240,7 +270,30 @@ class PriceCatalog:
                 source_date,
             )
             table[(row.service, row.region, row.product, term)] = row
+        from planner.price_rules import RULES_VERSION
+
+        if not gated or entry.get("price_rules") == RULES_VERSION:
+            return table
+        return self._gate(table)
+
+    def _gate(self, table: dict[Key, PriceRow]) -> dict[Key, PriceRow]:
+        """Refuse the rows that break a price rule (a snapshot written before the gate, or by
+        another tool): they are left out, so a lookup names them as missing, never $0."""
+        from planner.price_rules import check, key_of
+
+        verdict = check(table.values(), correct=False)
+        for violation in verdict.quarantined:
+            key = key_of(violation.row)
+            table.pop(key, None)
+            self.refused[key] = violation
         return table
+
+    def quarantined(self) -> dict[Key, tuple[str, str]]:
+        """The rows the snapshot's builder or refresh quarantined (``quarantine.csv``): key ->
+        (rule, evidence). Empty when the snapshot has no quarantine file."""
+        if self._quarantine is None:
+            self._quarantine = read_quarantine(self.directory)
+        return self._quarantine
 
     def verify(self) -> list[str]:
         """Check every data file against the manifest's sha256 and row count."""
@@ -292,11 +345,28 @@ class PriceCatalog:
             hints.append(f"the snapshot has it in {shown}")
         elif not same_region:
             hints.append(f"the snapshot has no {service} prices for {region}")
+        key = (service, region, product, term)
+        refused = self.refused.get(key)
+        if refused is not None:
+            hints.insert(
+                0,
+                f"the snapshot's row was refused by the price rules ({refused.rule}: "
+                f"{refused.evidence})",
+            )
+        elif key in self.quarantined():
+            rule, evidence = self.quarantined()[key]
+            hints.insert(0, f"the source's row is quarantined ({rule}: {evidence})")
         tail = ("; " + "; ".join(hints)) if hints else ""
         return f"no {term_text} price for {label} in {region}{tail}"
 
     def rows(self, service: str) -> list[PriceRow]:
         return list(self._table(service).values())
+
+    def file_rows(self, service: str) -> list[PriceRow]:
+        """Every row of the service's file, including any the price rules would refuse (what
+        the file holds, for ``planner prices diff``); not cached."""
+        entry = self.manifest["services"].get(service)
+        return [] if entry is None else list(self._load(service, entry, None, gated=False).values())
 
 
 def _item_name(product: str) -> str:
@@ -339,6 +409,23 @@ def load_catalog(directory: str | Path | None = None) -> PriceCatalog:
     if path.is_file():
         path = path.parent
     return PriceCatalog(path)
+
+
+QUARANTINE_FILE = "quarantine.csv"
+QUARANTINE_COLUMNS = (*SNAPSHOT_COLUMNS, "rule", "evidence")
+
+
+def read_quarantine(directory: Path) -> dict[Key, tuple[str, str]]:
+    """``quarantine.csv`` of a snapshot folder: key -> (rule, evidence); {} when absent."""
+    path = directory / QUARANTINE_FILE
+    if not path.is_file():
+        return {}
+    out: dict[Key, tuple[str, str]] = {}
+    with path.open(newline="", encoding="utf-8") as handle:
+        for r in csv.DictReader(handle):
+            row = price_row(r)
+            out[(row.service, row.region, row.product, row.term)] = (r["rule"], r["evidence"])
+    return out
 
 
 def region_offsets(path: Path) -> dict[str, list[int]]:

@@ -61,6 +61,17 @@ def total(report: CostReport) -> Decimal:
     return report.total_monthly_usd
 
 
+def discounts_total(report: CostReport) -> Decimal:
+    """The scenario's discount lines (private rates, enterprise discount, credits), displayed:
+    a negative amount, or 0 without a ``discounts:`` block."""
+    return sum_rounded(report.discount_lines)
+
+
+def effective_total(report: CostReport) -> Decimal:
+    """What the bill shows: the list total plus the discount lines (sums of rounded lines)."""
+    return total(report) + discounts_total(report)
+
+
 def by_service(report: CostReport) -> dict[str, Decimal]:
     """Displayed monthly total per AWS service code (sums of rounded lines)."""
     return report.by_service()

@@ -29,6 +29,7 @@ BASIS_LABELS = {
     "derived": "derived from a list price",
     "assumption": "ASSUMPTION on the price",
     "missing": "no price",
+    "contract": "term of the customer's agreement",
 }
 
 # Caveats the model does not apply, by price reference (service/region/product) pattern.

@@ -84,6 +84,7 @@ def report_json(
         "total_monthly_usd": json_number(total),
         "total_annual_usd": json_number(figures.annual(total)),
         "total_monthly_usd_exact": plain(report.exact_monthly_usd),
+        **discounts_json(report),
         "by_service": {
             k: json_number(v) for k, v in by_service_order(figures.by_service(report)).items()
         },
@@ -100,6 +101,20 @@ def report_json(
     if extra:
         out.update(extra)
     return out
+
+
+def discounts_json(report: CostReport) -> dict[str, Any]:
+    """List and effective totals (``total_monthly_usd`` stays the list total) and the discount
+    lines of the scenario's ``discounts:`` block (none without one)."""
+    total = figures.total(report)
+    effective = figures.effective_total(report)
+    return {
+        "list_total_monthly_usd": json_number(total),
+        "discounts_monthly_usd": json_number(figures.discounts_total(report)),
+        "effective_total_monthly_usd": json_number(effective),
+        "effective_total_annual_usd": json_number(figures.annual(effective)),
+        "discount_lines": [line_json(ln) for ln in report.discount_lines],
+    }
 
 
 def upfront_json(fee: UpfrontFee) -> dict[str, Any]:
@@ -138,9 +153,32 @@ CSV_COLUMNS = [
 
 
 def csv_rows(report: CostReport) -> list[list[Any]]:
-    """The cost lines as rows of :data:`CSV_COLUMNS` (money as Decimal), then the TOTAL row."""
+    """The cost lines as rows of :data:`CSV_COLUMNS` (money as Decimal), then the TOTAL row;
+    with a ``discounts:`` block, the discount lines and the effective TOTAL after it."""
+    rows = _csv_lines(report.lines)
+    total = figures.total(report)
+    partial = figures.partial_note(report)
+    label = "TOTAL" + (f" ({partial})" if partial else "")
+    # The exact column is a per-line detail: its TOTAL cells stay empty, so the only totals
+    # on the sheet are sums of the displayed lines.
+    rows.append(
+        [label, "", "", None, "", None, total, figures.annual(total), None]
+        + [""] * (len(CSV_COLUMNS) - 9)
+    )
+    if report.discount_lines:
+        rows += _csv_lines(report.discount_lines)
+        effective = figures.effective_total(report)
+        rows.append(
+            ["TOTAL effective (list + discounts and credits)", "", "", None, "", None]
+            + [effective, figures.annual(effective), None]
+            + [""] * (len(CSV_COLUMNS) - 9)
+        )
+    return rows
+
+
+def _csv_lines(lines: Sequence[CostLine]) -> list[list[Any]]:
     rows: list[list[Any]] = []
-    for ln in report.lines:
+    for ln in lines:
         shown = figures.line_usd(ln)
         prov = provenance.of(ln)
         rows.append(
@@ -164,15 +202,6 @@ def csv_rows(report: CostReport) -> list[list[Any]]:
                 ln.quantity_note,
             ]
         )
-    total = figures.total(report)
-    partial = figures.partial_note(report)
-    label = "TOTAL" + (f" ({partial})" if partial else "")
-    # The exact column is a per-line detail: its TOTAL cell stays empty, so the only total
-    # on the sheet is the sum of the displayed lines.
-    rows.append(
-        [label, "", "", None, "", None, total, figures.annual(total), None]
-        + [""] * (len(CSV_COLUMNS) - 9)
-    )
     return rows
 
 
@@ -205,6 +234,36 @@ def _qty(value: Decimal) -> str:
     """A quantity for the table: exact when short, else to 2 decimals (JSON keeps it exact)."""
     text = plain(value)
     return text if len(text) <= 12 else f"~{value:.2f}"
+
+
+def _discount_table(report: CostReport, width: int) -> list[str]:
+    """The discount lines under the list total, then the effective total (the bill)."""
+    if not report.discount_lines:
+        return []
+    out = ["", "Discounts and credits (the scenario's discounts: block, each on its own line)"]
+    grouped: dict[str, list[CostLine]] = defaultdict(list)
+    for ln in report.discount_lines:
+        grouped[ln.resource].append(ln)
+    for resource, lns in grouped.items():
+        out.append(f"  {resource}")
+        for ln in lns:
+            shown = figures.line_usd(ln)
+            assert shown is not None and ln.unit_price_usd is not None
+            rate = ln.unit_price_usd
+            if resource == "discounts/enterprise":
+                price = f"@ {plain(rate * 100)}%"
+            else:
+                price = f"@ -${plain(-rate)}" if rate < 0 else f"@ ${plain(rate)}"
+            qty = f"{_qty(ln.quantity)} {ln.unit}"
+            out.append(f"    {ln.component[:55]:<55} {qty[:14]:>14} {price:>11} {usd(shown):>12}")
+    effective = figures.effective_total(report)
+    out.append("-" * width)
+    label = "TOTAL effective (list + discounts and credits: the bill)"
+    out.append(f"{label:<{width - 27}}{usd(effective):>14}")
+    out.append(
+        f"{'TOTAL effective a year (12 months)':<{width - 27}}{usd(figures.annual(effective)):>14}"
+    )
+    return out
 
 
 def report_table(
@@ -268,6 +327,7 @@ def report_table(
     label = "TOTAL (list prices)" + (f" — {partial.upper()}" if partial else "")
     out.append(f"{label:<{width - 27}}{usd(total):>14}")
     out.append(f"{'TOTAL a year (12 months)':<{width - 27}}{usd(figures.annual(total)):>14}")
+    out += _discount_table(report, width)
     if report.upfront_fees:
         out.append(
             "Upfront, cash paid once (NOT in the monthly total, which has the amortised share):"

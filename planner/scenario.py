@@ -116,6 +116,7 @@ def _validated(
     roots: Sequence[Path],
 ) -> Scenario:
     document.pop("extends", None)
+    _attach_rate_card(document, source, path, roots)
     try:
         topology = Topology.model_validate(document)
     except ValidationError as exc:
@@ -333,6 +334,32 @@ def _check_workloads_from(
             line + "eks.workloads_from",
             _outside_message("workloads_from", eks.workloads_from, target, roots),
         )
+
+
+def _attach_rate_card(
+    document: dict[str, Any], source: _Source, path: Path, roots: Sequence[Path]
+) -> None:
+    """``discounts.rate_card``: read the CSV (relative to the file that names it, inside the
+    scenario's folders) and add its rows to ``discounts.private_rates``."""
+    from planner.rate_card import read_rate_card
+
+    discounts = document.get("discounts")
+    if not isinstance(discounts, dict) or not isinstance(discounts.get("rate_card"), str):
+        return
+    ref = discounts["rate_card"]
+    where = source.locate(("discounts", "rate_card"))
+    file_name, line = (where[0], f"line {where[1]}: ") if where else (path, "")
+    target = _resolved(Path(file_name).parent / ref)
+    if not _inside(target, roots):
+        raise ScenarioError(
+            str(file_name),
+            line + "discounts.rate_card",
+            _outside_message("rate_card", ref, target, roots),
+        )
+    inline = discounts.get("private_rates") or []
+    if not isinstance(inline, list):
+        return  # the model reports it
+    document["discounts"] = {**discounts, "private_rates": [*inline, *read_rate_card(target)]}
 
 
 def _merge(base: Any, over: Any, where: str, key: PathKey) -> Any:

@@ -27,6 +27,7 @@ from pydantic import (
 )
 
 from planner.alert_settings import AlertsConfig
+from planner.discount_terms import Discounts
 from planner.money import to_decimal
 from planner.quantities import QuantityError, parse_cpu_millicores, parse_memory_bytes
 
@@ -640,6 +641,11 @@ class Topology(Model):
     alerts: AlertsConfig = Field(
         default_factory=AlertsConfig,
         description="billing-alert thresholds (the alerts command); defaults follow the plan",
+    )
+    discounts: Discounts | None = Field(
+        default=None,
+        description="enterprise discount, private rates, credits: priced as their own lines "
+        "(planner.discount_terms)",
     )
 
     @field_validator("cost_allocation_tags")

@@ -126,6 +126,34 @@ def cost_lines(report: CostReport) -> pd.DataFrame:
     return frame
 
 
+def discounts_table(report: CostReport) -> pd.DataFrame:
+    """The scenario's discount lines under the list total, then the effective total (the bill);
+    empty without a ``discounts:`` block."""
+    import pandas as pd
+
+    if not report.discount_lines:
+        return pd.DataFrame(columns=["resource", "component", "basis", USD])
+    total = figures.total(report)
+    # the list total is a row to add up (not a TOTAL row), so that the effective TOTAL foots
+    rows: list[dict[str, Any]] = [{"resource": "list prices (every cost line)", USD: _f(total)}]
+    for ln in report.discount_lines:
+        shown = figures.line_usd(ln)
+        rows.append(
+            {
+                "resource": ln.resource,
+                "component": ln.component,
+                "basis": ln.price_source,
+                USD: None if shown is None else _f(shown),
+            }
+        )
+    rows.append(
+        {"resource": "TOTAL (effective: the bill)", USD: _f(figures.effective_total(report))}
+    )
+    frame = pd.DataFrame(rows)
+    frame[["component", "basis"]] = frame[["component", "basis"]].fillna("")
+    return frame
+
+
 def side_by_side(reports: Mapping[str, CostReport]) -> pd.DataFrame:
     """Per service, one column per scenario, then TOTAL and TOTAL a year."""
     import pandas as pd

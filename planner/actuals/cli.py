@@ -165,7 +165,14 @@ def _cmd_variance(args: argparse.Namespace) -> int:
     scenario = load_scenario(args.scenario)
     report = price_scenario(scenario, load_catalog(args.prices), allow_missing=args.allow_missing)
     rows, label = load_actuals(args.actuals)
-    result = variance(scenario.name, report.lines, rows, source=label, cost_basis=args.cost)
+    result = variance(
+        scenario.name,
+        report.lines,
+        rows,
+        source=label,
+        cost_basis=args.cost,
+        discount_lines=report.discount_lines,
+    )
     text = formatted(
         args.format,
         lambda: variance_table(result, top=args.top),

@@ -80,6 +80,7 @@ def build(params: PlanVsActualParams) -> PlanVsActual:
         rows,
         source=label,
         cost_basis="unblended" if params.cost_basis == "unblended" else "amortised",
+        discount_lines=plan.discount_lines,
     )
     rebased, fields = _rebase(scenario, rows, label, plan, catalog)
     return PlanVsActual(

@@ -9,6 +9,12 @@ The difference splits exactly into a quantity effect and a price effect::
 The cause is the larger effect; a line within ``ON_PLAN_PCT`` % (or ``ON_PLAN_USD``) of its
 plan is ``on_plan``. Rows no planned line explains are ``unplanned`` spend, by service and
 usage type, never dropped: matched actuals plus unplanned equal the bill's total exactly.
+
+Like with like: the plan's lines are at list prices, and so are the bill's usage rows (a CUR
+bills an enterprise discount or a private rate on lines of their own). With a ``discounts:``
+block, the plan's discount lines are compared per service with the bill's discount rows
+(charge category ``Discount``), and its credits with the bill's ``Credit`` rows; without one,
+those rows stay unplanned spend, as before.
 """
 
 from __future__ import annotations
@@ -29,6 +35,10 @@ Cause = Literal["quantity", "price", "on_plan"]
 ON_PLAN_PCT = Decimal(3)
 ON_PLAN_USD = Decimal("0.50")
 HUNDRED = Decimal(100)
+# Bill rows that are discounts or credits, not usage (tidy charge categories).
+DISCOUNT = "Discount"
+CREDIT = "Credit"
+DISCOUNT_USAGE_TYPE = "(discounts)"
 # What each kind of commitment can cover (the coverage denominator), as AWS defines coverage:
 # a Compute Savings Plan covers EC2 instance usage (and Fargate and Lambda), never RDS or
 # ElastiCache; reserved instances and nodes cover instance hours of their own service.
@@ -175,6 +185,68 @@ def _cause(
     )
 
 
+def _discount_groups(
+    discount_lines: Iterable[CostLine], rows: list[BillRow]
+) -> tuple[dict[str, list[CostLine]], dict[str, list[BillRow]], list[BillRow]]:
+    """Plan discount lines and bill discount / credit rows by group (a service code, or
+    ``Credits``), and the rows left for usage matching."""
+    plan: dict[str, list[CostLine]] = defaultdict(list)
+    for ln in discount_lines:
+        plan[ln.service].append(ln)
+    billed: dict[str, list[BillRow]] = defaultdict(list)
+    rest: list[BillRow] = []
+    for r in rows:
+        group = "Credits" if r.charge_category == CREDIT else r.service
+        if r.charge_category in (DISCOUNT, CREDIT) and group in plan:
+            billed[group].append(r)
+        else:
+            rest.append(r)
+    return plan, billed, rest
+
+
+def _discount_variances(
+    plan: dict[str, list[CostLine]],
+    billed: dict[str, list[BillRow]],
+    months: tuple[str, ...],
+    cost_basis: CostBasis,
+) -> list[LineVariance]:
+    out = []
+    for group, lns in plan.items():
+        planned = sum((ln.monthly_usd or ZERO for ln in lns), ZERO)
+        kinds = ", ".join(dict.fromkeys(ln.purchase_option for ln in lns))
+        for month in months:
+            actual = sum(
+                (_amount(r, cost_basis) for r in billed.get(group, []) if r.month == month), ZERO
+            )
+            limit = max(ON_PLAN_USD, abs(planned) * ON_PLAN_PCT / HUNDRED)
+            on_plan = abs(actual - planned) <= limit
+            detail = (
+                f"within {plain(ON_PLAN_PCT)}% / ${plain(ON_PLAN_USD)} of plan"
+                if on_plan
+                else f"the bill's discounts and credits on {group}: ${plain(round(actual, 2))} "
+                f"vs ${plain(round(planned, 2))} planned ({kinds})"
+            )
+            out.append(
+                LineVariance(
+                    resource=f"discounts/{group}",
+                    service=group,
+                    component=f"Discounts and credits ({kinds})",
+                    usage_type=DISCOUNT_USAGE_TYPE,
+                    month=month,
+                    unit="USD",
+                    planned_quantity=Decimal(1),
+                    actual_quantity=Decimal(1),
+                    planned_unit_price_usd=planned,
+                    planned_usd=planned,
+                    actual_usd=actual,
+                    cause="on_plan" if on_plan else "price",
+                    cause_detail=detail,
+                    quantity_basis="contract",
+                )
+            )
+    return out
+
+
 def variance(
     scenario: str,
     lines: Iterable[CostLine],
@@ -182,8 +254,12 @@ def variance(
     *,
     source: str = "",
     cost_basis: CostBasis = "amortised",
+    discount_lines: Iterable[CostLine] = (),
 ) -> VarianceReport:
-    result: MatchResult = match(lines, rows)
+    """Plan vs bill per line and month; ``discount_lines`` (the plan's discounts: block) are
+    compared with the bill's discount and credit rows, the list lines with its usage rows."""
+    plan_discounts, billed_discounts, usage_rows = _discount_groups(discount_lines, rows)
+    result: MatchResult = match(lines, usage_rows)
     months = tuple(sorted({r.month for r in rows}))
     warnings = [
         f"{k[0]} {k[1]}: two planned lines share its usage type and the bill has no tag "
@@ -229,6 +305,7 @@ def variance(
                     quantity_basis=line.quantity_basis,
                 )
             )
+    out += _discount_variances(plan_discounts, billed_discounts, months, cost_basis)
     unplanned: dict[tuple[str, str, str], Decimal] = defaultdict(lambda: ZERO)
     commitment_rows: set[tuple[str, str, str]] = set()
     for row in result.unplanned:

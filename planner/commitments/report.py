@@ -10,6 +10,9 @@ from typing import Any
 from planner.commitments.model import Commitments, Option
 from planner.money import cents, usd
 
+# Where each rate the offline snapshot lacks is named with the public sources searched for it.
+SOURCES_SEARCHED = "docs/prices.md, 'Rates no public source holds'"
+
 
 def money(value: Decimal | None) -> float | int | None:
     """A dollar figure for JSON: rounded to cents (half up)."""
@@ -79,6 +82,7 @@ def commitments_json(c: Commitments) -> dict[str, Any]:
         "are against the current purchase",
         "risk_rule": c.risk_rule,
         "options": [option_json(o) for o in c.options],
+        "missing_rates_sources_searched": SOURCES_SEARCHED,
         "missing_rates": [
             {
                 "resource": m.resource,
@@ -157,6 +161,7 @@ def commitments_table(c: Commitments) -> str:
             grouped.setdefault(m.resource, []).append(what.split(" x ")[0])
         for resource, whats in grouped.items():
             out.append(f"  {resource}: " + "; ".join(whats))
+        out.append(f"  Public sources searched offline for these rates: {SOURCES_SEARCHED}")
     if c.sizing is not None:
         s = c.sizing
         out.append("")

@@ -13,6 +13,7 @@ from pydantic import BaseModel
 
 from planner.catalog import PriceCatalog, default_catalog
 from planner.costing.context import PricingContext
+from planner.costing.discounts import AppliedDiscounts, applied, discount_lines, unapplied_rates
 from planner.costing.fees import UpfrontFee
 from planner.costing.lines import CostLine
 from planner.costing.registry import MODULES, ServiceModule
@@ -31,6 +32,13 @@ class CostReport:
     assumptions: tuple[dict[str, str], ...] = field(default_factory=tuple)
     # Cash paid up front for commitments: never part of the monthly (amortised) total.
     upfront_fees: tuple[UpfrontFee, ...] = ()
+    # The scenario's discounts: block, priced as lines of their own, never in ``lines``.
+    discounts: AppliedDiscounts | None = None
+
+    @property
+    def discount_lines(self) -> tuple[CostLine, ...]:
+        """Private rate, enterprise discount and credit lines for ``lines`` (list prices)."""
+        return () if self.discounts is None else discount_lines(self.lines, self.discounts)
 
     @property
     def upfront_usd(self) -> Decimal:
@@ -97,8 +105,10 @@ def price_topology(
         period=period,
         growth=growth,
     )
-    parts = price_modules(topology, ctx, modules)
-    return report_of(topology, catalog, ctx, [ln for _m, lines in parts for ln in lines])
+    chosen = tuple(modules)
+    parts = price_modules(topology, ctx, chosen)
+    lines = [ln for _m, module_lines in parts for ln in module_lines]
+    return report_of(topology, catalog, ctx, lines, every_module=chosen == MODULES)
 
 
 def price_modules(
@@ -133,7 +143,14 @@ def report_of(
     *,
     warnings: Iterable[str] = (),
     upfront_fees: Iterable[UpfrontFee] = (),
+    every_module: bool = True,
 ) -> CostReport:
+    """The report of priced ``lines``; with every module's lines, a private rate of the
+    scenario's ``discounts:`` that no line uses is warned about."""
+    lines = tuple(lines)
+    discounts = applied(topology.discounts, catalog, topology.region)
+    if discounts is not None and every_module:  # all lines: a rate can be unused
+        ctx.warnings.extend(unapplied_rates(lines, discounts))
     return CostReport(
         scenario=topology.name,
         region=topology.region,
@@ -143,6 +160,7 @@ def report_of(
         warnings=(*warnings, *ctx.warnings),
         assumptions=tuple(collect_assumptions(topology)),
         upfront_fees=(*ctx.upfront_fees, *upfront_fees),
+        discounts=discounts,
     )
 
 

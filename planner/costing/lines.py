@@ -6,7 +6,9 @@ from dataclasses import asdict, dataclass
 from decimal import Decimal
 from typing import Any, Literal
 
-PriceBasis = Literal["list", "derived", "assumption", "missing"]
+# "contract": a term of the customer's agreement (private rate, enterprise discount, credits),
+# priced on discount lines of its own (planner.costing.discounts), never a list price.
+PriceBasis = Literal["list", "derived", "assumption", "missing", "contract"]
 Driver = Literal["fixed", "nodes", "load", "commitment"]
 """What makes a line's cost move: ``fixed`` a fee per resource that no load changes (the EKS
 control plane, NAT gateway and load balancer hours, KMS keys); ``nodes`` node-group hours and

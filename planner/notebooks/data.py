@@ -197,6 +197,8 @@ def cost_summary(report: CostReport) -> dict[str, Any]:
         "line_count": len(report.lines),
         "partial": figures.partial_note(report) or None,
         "upfront_usd": json_number(report.upfront_usd),
+        "effective_total_monthly_usd": json_number(figures.effective_total(report)),
+        "discounts_monthly_usd": json_number(figures.discounts_total(report)),
     }
 
 
@@ -306,6 +308,13 @@ def headline(report: CostReport, decimals: int = 2, warnings: list[Warning] | No
         f"The largest items are {top}. Prices: {dates.sentence()} (bundled snapshot assembled "
         f"{snap['date']})."
     )
+    if report.discount_lines:
+        effective = figures.effective_total(report)
+        text += (
+            f" After the scenario's discounts and credits ("
+            f"{md_money(figures.discounts_total(report), decimals)}, each on its own line below) "
+            f"the bill comes to **{md_money(effective, decimals)} a month**."
+        )
     if report.missing:
         text += f" **{figures.partial_note(report).upper()}: the total leaves them out.**"
     if warnings:

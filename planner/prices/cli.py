@@ -11,7 +11,7 @@ from typing import Any
 
 def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
     prices = sub.add_parser(
-        "prices", help="price catalog maintenance: refresh, status, import-offer"
+        "prices", help="price catalog maintenance: refresh, status, diff, import-offer"
     )
     prices_sub = prices.add_subparsers(
         dest="prices_command", required=True, parser_class=type(prices)
@@ -77,6 +77,22 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     status.add_argument("-o", "--output", metavar="FILE", help="write here (atomically)")
     status.set_defaults(func=_cmd_status)
 
+    diff = prices_sub.add_parser(
+        "diff",
+        help="what changed between two snapshots: rows added, removed and changed (with the "
+        "change in percent); the review before a refreshed snapshot is committed",
+    )
+    diff.add_argument("old", metavar="OLD", help="the snapshot folder before")
+    diff.add_argument("new", metavar="NEW", help="the snapshot folder after")
+    diff.add_argument(
+        "--service", action="append", default=[], metavar="CODE", help="only these (repeatable)"
+    )
+    diff.add_argument("--region", action="append", default=[], metavar="R", help="only these")
+    diff.add_argument("--top", type=int, default=50, help="rows listed in the table (default 50)")
+    diff.add_argument("--format", choices=("table", "json"), default="table", help="output format")
+    diff.add_argument("-o", "--output", metavar="FILE", help="write here (atomically)")
+    diff.set_defaults(func=_cmd_diff)
+
     offer = prices_sub.add_parser(
         "import-offer",
         help="merge AWS's public bulk offer files (per-service, per-region index.json; Savings "
@@ -132,7 +148,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         history_entry,
         make_plan,
     )
-    from planner.prices.snapshot import merge_rows, write_snapshot
+    from planner.prices.snapshot import base_quarantine, merge_rows, write_snapshot
 
     out, base = _out_and_base(args)
     plan = make_plan(
@@ -168,6 +184,7 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
         built_from=str(base.manifest.get("built_from", "")),
         history=history,
         extra=extra_fields(base),
+        quarantine=base_quarantine(base),
     )
     for missing in result.missing:
         print(
@@ -206,10 +223,20 @@ def _cmd_status(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_diff(args: argparse.Namespace) -> int:
+    from planner.output import formatted, write_output
+    from planner.prices.diff import diff_json, diff_snapshots, diff_table
+
+    result = diff_snapshots(args.old, args.new, args.service, args.region)
+    text = formatted(args.format, lambda: diff_table(result, args.top), lambda: diff_json(result))
+    write_output(text, args.output)
+    return 0
+
+
 def _cmd_import_offer(args: argparse.Namespace) -> int:
     from planner.prices.offer_file import import_offers
     from planner.prices.refresh import base_rows, extra_fields
-    from planner.prices.snapshot import merge_rows, write_snapshot
+    from planner.prices.snapshot import base_quarantine, merge_rows, write_snapshot
 
     out, base = _out_and_base(args)
     rows, summary = import_offers([Path(p) for p in args.paths], args.region)
@@ -222,6 +249,7 @@ def _cmd_import_offer(args: argparse.Namespace) -> int:
         built_from=str(base.manifest.get("built_from", "")),
         history=[*base.manifest.get("refreshes", []), entry],
         extra=extra_fields(base),
+        quarantine=base_quarantine(base),
     )
     print(
         f"imported {len(rows)} price rows from {summary['files']} offer file(s) "

@@ -9,9 +9,11 @@ from collections.abc import Sequence
 from dataclasses import asdict, dataclass
 from typing import Any
 
-from planner.catalog import PriceCatalog
+from planner.catalog import PriceCatalog, read_quarantine
 
 STALE_DAYS = 365
+# A served row the gate derived in place of a quarantined one says so in its derivation.
+CORRECTION_MARK = "was quarantined ("
 
 
 @dataclass(frozen=True)
@@ -64,6 +66,45 @@ def status_rows(
                 )
             )
     return out
+
+
+def quarantine_summary(catalog: PriceCatalog) -> dict[str, Any]:
+    """How many rows the price rules kept out (``quarantine.csv``, by rule), how many served
+    rows are corrections derived in their place, and how many rows the catalog refused on
+    load (0 for a snapshot written through the gate). Call after the rows are loaded."""
+    by_rule = Counter(rule for rule, _ in read_quarantine(catalog.directory).values())
+    corrected = sum(
+        1
+        for service in catalog.manifest["services"]
+        for r in catalog.rows(service)
+        if CORRECTION_MARK in r.derivation
+    )
+    refused = Counter(v.rule for v in catalog.refused.values())
+    return {
+        "file": "quarantine.csv" if by_rule else None,
+        "rows": sum(by_rule.values()),
+        "by_rule": dict(sorted(by_rule.items())),
+        "corrected": corrected,
+        "refused_on_load": sum(refused.values()),
+        "refused_by_rule": dict(sorted(refused.items())),
+    }
+
+
+def _quarantine_lines(summary: dict[str, Any]) -> list[str]:
+    rules = ", ".join(f"{rule} {n}" for rule, n in summary["by_rule"].items())
+    lines = [
+        f"price rules: {summary['rows']} source rows quarantined (never served)"
+        + (f": {rules}" if rules else "")
+        + (" — see quarantine.csv" if summary["rows"] else ""),
+        f"  {summary['corrected']} served rows are corrections derived from the same source",
+    ]
+    if summary["refused_on_load"]:
+        refused = ", ".join(f"{rule} {n}" for rule, n in summary["refused_by_rule"].items())
+        lines.append(
+            f"  {summary['refused_on_load']} rows refused when read (a snapshot written before "
+            f"the gate): {refused}; rewrite it with planner prices refresh"
+        )
+    return lines
 
 
 def _header(catalog: PriceCatalog) -> list[str]:
@@ -121,6 +162,7 @@ def status_table(catalog: PriceCatalog, rows: list[Coverage], today: dt.date) ->
     lines += [fmt.format(*t) for t in table]
     stale = sum(c.stale_rows for c in rows)
     lines.append("")
+    lines += _quarantine_lines(quarantine_summary(catalog))
     lines.append(
         f"{stale} of {sum(c.rows for c in rows)} rows are older than {STALE_DAYS} days on {today}"
         + ("; refresh them with planner prices refresh" if stale else "")
@@ -139,5 +181,6 @@ def status_json(catalog: PriceCatalog, rows: list[Coverage], today: dt.date) -> 
             if k in ("snapshot_date", "builder", "built_from", "refreshes")
         },
         "coverage": [asdict(c) for c in rows],
+        "quarantine": quarantine_summary(catalog),
     }
     return json.dumps(doc, indent=2) + "\n"

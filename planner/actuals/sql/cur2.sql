@@ -14,6 +14,9 @@ SELECT
   CASE
     WHEN line_item_line_item_type = 'Tax' THEN 'Tax'
     WHEN line_item_line_item_type IN ('Credit', 'Refund') THEN 'Credit'
+    WHEN line_item_line_item_type IN ('EdpDiscount', 'PrivateRateDiscount', 'BundledDiscount',
+                                      'Discount', 'DistributorDiscount', 'SppDiscount')
+      THEN 'Discount'
     WHEN line_item_line_item_type IN ('RIFee', 'Fee', 'SavingsPlanRecurringFee',
                                       'SavingsPlanUpfrontFee') THEN 'Purchase'
     ELSE 'Usage'
