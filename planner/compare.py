@@ -93,9 +93,18 @@ def compare_table(c: Comparison) -> str:
     )
     up_old, up_new = c.base.upfront_usd, c.other.upfront_usd
     if up_old or up_new or c.base.upfront_fees or c.other.upfront_fees:
+
+        def cash(report: CostReport, amount: Decimal) -> str:
+            unknown = any(f.upfront_usd is None for f in report.upfront_fees)
+            return "unknown" if unknown and not amount else usd(amount) + ("+?" if unknown else "")
+
+        known = not any(
+            f.upfront_usd is None for f in (*c.base.upfront_fees, *c.other.upfront_fees)
+        )
         out.append(
-            f"{'Upfront, cash paid once':<28}{usd(up_old):>18}{usd(up_new):>18}"
-            f"{usd(up_new - up_old):>14}"
+            f"{'Upfront, cash paid once':<28}{cash(c.base, up_old):>18}"
+            f"{cash(c.other, up_new):>18}"
+            f"{usd(up_new - up_old) if known else 'unknown':>14}"
         )
         out.append(
             "  (not in the monthly figures, which hold the amortised share; a monthly saving "
@@ -110,6 +119,12 @@ def compare_table(c: Comparison) -> str:
         if partial:
             out.append(f"{report.scenario}: {partial}")
     return "\n".join(out) + "\n"
+
+
+def _known_upfront(report: CostReport) -> float | int | None:
+    if any(f.upfront_usd is None for f in report.upfront_fees):
+        return None
+    return json_number(report.upfront_usd)
 
 
 def compare_json(c: Comparison) -> dict[str, Any]:
@@ -135,10 +150,13 @@ def compare_json(c: Comparison) -> dict[str, Any]:
         "delta_total_usd": json_number(delta),
         "delta_total_annual_usd": json_number(figures.annual(delta)),
         "delta_total_usd_exact": str(c.other.exact_monthly_usd - c.base.exact_monthly_usd),
-        # cash paid once for commitments, beside the monthly (amortised) figures
-        "base_upfront_usd": json_number(c.base.upfront_usd),
-        "other_upfront_usd": json_number(c.other.upfront_usd),
-        "delta_upfront_usd": json_number(c.other.upfront_usd - c.base.upfront_usd),
+        # cash paid once for commitments, beside the monthly (amortised) figures; null where
+        # a fee's amount is unknown (a Partial Upfront offer whose split is not published)
+        "base_upfront_usd": _known_upfront(c.base),
+        "other_upfront_usd": _known_upfront(c.other),
+        "delta_upfront_usd": None
+        if _known_upfront(c.base) is None or _known_upfront(c.other) is None
+        else json_number(c.other.upfront_usd - c.base.upfront_usd),
         "upfront_complete": all(
             f.upfront_usd is not None for f in (*c.base.upfront_fees, *c.other.upfront_fees)
         ),

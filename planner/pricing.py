@@ -97,6 +97,7 @@ def price_states(
     *,
     allow_missing: bool = False,
     hours_per_month: Decimal | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> dict[State, CostReport]:
     """A full cost report at each capacity state (HPA min / expected / max).
 
@@ -118,6 +119,7 @@ def price_states(
         note=lambda state: f"capacity model at {state} replicas",
         purchase=purchase_counts(topology, result),
         hours_per_month=hours_per_month,
+        period=period,
     )
 
 
@@ -146,6 +148,7 @@ def price_node_states(
     basis: str = "derived",
     purchase: Mapping[str, int] | None = None,
     hours_per_month: Decimal | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> dict[State, CostReport]:
     """A full cost report for each state's node counts (see :func:`price_states`); ``basis``
     is the node counts' quantity basis (``derived`` by the capacity model, ``stated``).
@@ -163,7 +166,11 @@ def price_node_states(
     hours = hours_per_month or HOURS_PER_MONTH
     sized = purchase if purchase is not None else counts.get("expected")
     fixed_ctx = PricingContext(
-        catalog=catalog, region=topology.region, allow_missing=allow_missing, hours_per_month=hours
+        catalog=catalog,
+        region=topology.region,
+        allow_missing=allow_missing,
+        hours_per_month=hours,
+        period=period,
     )
     fixed = dict(
         (m.name, lines)
@@ -178,6 +185,7 @@ def price_node_states(
             region=topology.region,
             allow_missing=allow_missing,
             hours_per_month=hours,
+            period=period,
             node_counts=dict(nodes),
             node_count_basis=basis,
             node_count_note=note(state),

@@ -46,7 +46,7 @@ def test_commitments_json_contract(run_cli: Run) -> None:
     # m5.large: 2 x 252 up front; recurring 2 x 0.029 x 730 = 42.34 + EBS 3.20 = 45.54;
     # amortised 45.54 + 504/12 = 87.54; on-demand 2 x 70.08 + 3.20 = 143.36: 55.82 less than
     # on-demand; it is what the scenario buys today, so it saves 0 against the current purchase
-    # break-even: 504 + 45.54 m <= 143.36 m  <=>  m >= 5.15 -> month 6
+    # break-even is against what the scenario pays today: none for today's own purchase
     assert partial["upfront_usd"] == 504
     assert partial["recurring_monthly_usd"] == 45.54
     assert partial["monthly_usd"] == 87.54
@@ -56,7 +56,7 @@ def test_commitments_json_contract(run_cli: Run) -> None:
     on_demand = next(o for o in data["options"] if o["name"] == "general: on-demand")
     # going back to on-demand costs 143.36 - 87.54 = 55.82 more than today: a negative saving
     assert on_demand["savings_monthly_usd"] == -55.82
-    assert partial["break_even_month"] == 6
+    assert partial["break_even_month"] is None
     assert partial["cash_12_months_usd"] == 504 + 12 * 45.54
     # 252 / 8760 + 0.029 = 0.057767
     assert partial["effective_hourly_usd"] == 0.057767
@@ -64,12 +64,14 @@ def test_commitments_json_contract(run_cli: Run) -> None:
         o for o in data["options"] if o["name"] == "general: reserved 1yr standard All Upfront x 2"
     )
     # Infracost shows All Upfront as $0.00; here: 2 x 494 = 988 up front, and the amortised
-    # month 988 / 12 = 82.33 + EBS 3.20 = 85.53, recurring cash only the EBS 3.20
+    # month 988 / 12 = 82.33 + EBS 3.20 = 85.53, recurring cash only the EBS 3.20;
+    # break-even against today's 87.54: 988 + 3.20 m <= 87.54 m  <=>  m >= 11.71 -> month 12
     assert (allup["upfront_usd"], allup["monthly_usd"], allup["recurring_monthly_usd"]) == (
         988,
         85.53,
         3.2,
     )
+    assert allup["break_even_month"] == 12
     assert data["savings_plan_sizing"]["commitment_usd_per_hour"] is None  # no SP rate
 
 

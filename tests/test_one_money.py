@@ -447,3 +447,50 @@ def test_a_dated_change_shows_in_its_month() -> None:
     assert [f.scenario for f in series] == ["staging", "staging", *["staging-graviton"] * 2]
     assert series[1].amortised_usd == STAGING
     assert series[2].amortised_usd == price_scenario(graviton).total_monthly_usd != STAGING
+
+
+def test_budget_counts_a_schedules_weekdays_in_the_dearest_month() -> None:
+    from planner.alerts.costs import plan_costs
+    from planner.alerts.policy import build_policy
+
+    scenario = load_scenario(str(REPO / "scenarios" / "commitments" / "staging-offhours.yaml"))
+    policy = build_policy("offhours", scenario.topology.alerts, plan_costs(scenario), {})
+    # 12 h x 5 d: December 2025 has 23 weekdays, 276 on-hours (744 x 60/168 would say 265.7).
+    # general 2 x 276 x 0.0416 = 22.96; compute 276 x 0.02496 = 6.89; RDS (stopped
+    # off-hours) 276 x 0.072 = 19.87; root volumes live with their nodes: general
+    # 2 x 276/744 node-months x 20 GB x 0.08 = 1.19, compute 0.59; every other line at 744 h:
+    # EKS 446.40 + NAT 66.96 + 4.50 + NLB 16.74 + 0.61 + RDS storage 11.50 + Redis 12.65
+    # + MSK 67.85 + 20.00 + egress 9.00 + logs 26.50 + S3 0.23 + KMS 3.00 + ECR 5.00 = 690.94
+    assert policy.total.limit_usd == D("22.96") + D("6.89") + D("19.87") + D("1.19") + D(
+        "0.59"
+    ) + D("690.94")
+    assert policy.total.limit_usd == D("742.44")
+
+
+def test_budget_applies_the_support_step_of_the_year_ahead() -> None:
+    from planner.alerts.costs import plan_costs
+    from planner.alerts.policy import build_policy
+
+    scenario = load_scenario(UPGRADE)
+    policy = build_policy("upgrade", scenario.topology.alerts, plan_costs(scenario), {})
+    # 1.31 is priced at 0.10/h on as_of ($450.77 a month), but from 2025-11-26 it is in
+    # extended support: a 31-day month then bills 744 x 0.60 = 446.40, as staging: 829.78
+    assert policy.expected_usd == D("450.77")
+    assert policy.total.limit_usd == D("829.78")
+    eks = next(b for b in policy.budgets if b.scope == "AmazonEKS")
+    assert eks.limit_usd == D("446.40")
+
+
+def test_a_scenario_switched_to_buys_its_reservation_at_the_switch() -> None:
+    staging = load_scenario("staging")
+    m5 = load_scenario(M5)
+    series = forecast_scenario(staging, default_catalog(), months=15, changes=[(3, m5)])
+    # month 3 (2026-01) switches to the reserved scenario: its 1yr reservation is bought then
+    # (504 up front, cash 839.37 - 42.00 + 504 = 1,301.37) and ends after 2026-12
+    assert series[2].upfront_paid_usd == D("504.00") and series[2].cash_usd == D("1301.37")
+    assert series[13].active_commitments and not series[14].active_commitments
+    assert series[14].amortised_usd == D("895.19")
+    # 2 x 815.77 + 12 x 839.37 + 895.19 = 12,599.17, in both views over the whole term
+    total = 2 * STAGING + 12 * D("839.37") + D("895.19")
+    assert sum((f.amortised_usd for f in series), D(0)) == total == D("12599.17")
+    assert sum((f.cash_usd for f in series), D(0)) == total

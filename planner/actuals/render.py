@@ -61,6 +61,7 @@ def variance_json(report: VarianceReport) -> dict[str, Any]:
         ],
         "totals": {
             "planned_usd": _num(report.planned_total_usd),
+            "planned_not_compared_usd": _num(report.not_compared_total_usd),
             "actual_usd": _num(report.actual_total_usd),
             "unplanned_usd": _num(report.unplanned_total_usd),
             "matched_usd": _num(report.matched_total_usd),
@@ -150,6 +151,8 @@ def variance_table(report: VarianceReport, top: int = 15) -> str:
     for ln in report.lines:
         per_month[ln.month][0] += ln.planned_usd
         per_month[ln.month][1] += ln.actual_usd
+    for _resource, _component, month, amount in report.not_compared:
+        per_month[month][0] += amount
     for u in report.unplanned:
         per_month[u.month][1] += u.actual_usd
         per_month[u.month][2] += u.actual_usd
@@ -161,6 +164,12 @@ def variance_table(report: VarianceReport, top: int = 15) -> str:
         f"{'total':<9}{usd(planned):>14}{usd(actual):>14}{usd(actual - planned):>14}"
         f"{usd(report.unplanned_total_usd):>14}"
     )
+    if report.not_compared:
+        names = sorted({f"{r} {c}" for r, c, _m, _a in report.not_compared})
+        out.append(
+            f"planned, not compared line by line (no usage-type mapping): "
+            f"{usd(report.not_compared_total_usd)} in total ({'; '.join(names)})"
+        )
     out += ["", f"Largest variances per line and month (top {top}):"]
     ranked = sorted(
         (ln for ln in report.lines if ln.cause != "on_plan"),

@@ -123,10 +123,19 @@ class VarianceReport:
     commitments: tuple[Commitment, ...]
     actual_total_usd: Decimal
     warnings: tuple[str, ...]
+    # planned lines with no usage-type mapping (reservation fees, say): in the plan's total,
+    # not compared line by line; (resource, component, month, planned USD as shown)
+    not_compared: tuple[tuple[str, str, str, Decimal], ...] = ()
 
     @property
     def planned_total_usd(self) -> Decimal:
-        return sum((ln.planned_usd for ln in self.lines), ZERO)
+        """The whole plan over the months, as shown: compared lines and the ones not compared."""
+        compared = sum((ln.planned_usd for ln in self.lines), ZERO)
+        return compared + sum((n[3] for n in self.not_compared), ZERO)
+
+    @property
+    def not_compared_total_usd(self) -> Decimal:
+        return sum((n[3] for n in self.not_compared), ZERO)
 
     @property
     def matched_total_usd(self) -> Decimal:
@@ -326,6 +335,12 @@ def variance(
         commitments=commitments(rows),
         actual_total_usd=sum((_amount(r, cost_basis) for r in rows), ZERO),
         warnings=tuple(warnings),
+        not_compared=tuple(
+            (ln.resource, ln.component, month, cents(ln.monthly_usd))
+            for ln in result.unmapped
+            if ln.monthly_usd is not None
+            for month in months
+        ),
     )
 
 

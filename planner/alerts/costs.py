@@ -1,9 +1,11 @@
 """The modelled monthly cost, total and per service, at HPA minimum, expected and maximum:
-in a 730-hour month (the plan, as ``planner price`` shows it) and in the longest month (31
-days, 744 hours: what a monthly budget must cover, so that a normal long month is no alert)."""
+in a 730-hour month (the plan, as ``planner price`` shows it) and in the dearest calendar month
+of the year ahead (31 days, 744 hours; a schedule's weekdays counted; support steps applied):
+what a flat monthly budget must cover, so that a normal long month is no alert)."""
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING
@@ -44,43 +46,77 @@ def plan_costs(
 ) -> PlanCosts:
     """Price the scenario as ``planner price`` does, at each capacity state.
 
-    With workloads, node counts come from the capacity model per state (as
-    ``planner.pricing.price_states``); without, every state is the scenario as written.
+    ``expected`` is the plan itself (``planner price``: desired sizes, or the capacity model
+    for ``from_capacity``); with workloads, ``min`` and ``max`` are the capacity model's HPA
+    states (as ``planner.pricing.price_states``); without, every state is the plan.
+
+    The longest-month figures are the dearest of the twelve calendar months from ``as_of``,
+    each priced as a real month (hours = days x 24; a schedule's hours counted day by day; the
+    EKS and RDS support calendars applied day by day): what a flat monthly budget must cover.
     """
+    from planner.catalog import default_catalog
+    from planner.commitments.forecast import add_months, first_of_month
     from planner.costing.engine import CostReport
     from planner.errors import PriceNotFoundError
     from planner.pricing import price_scenario
 
+    catalog = catalog or default_catalog()
     topology = scenario.topology
     eks = topology.eks
-    reports: dict[str, CostReport] = {}
-    longest: dict[str, CostReport] = {}
-    try:
-        if eks is not None and (eks.workloads or eks.workloads_from):
-            from planner.capacity.plan import plan_capacity
-            from planner.pricing import price_states
+    capacity = None
+    if eks is not None and (eks.workloads or eks.workloads_from):
+        from planner.capacity.plan import plan_capacity
 
-            capacity = plan_capacity(topology, base_dir=scenario.path.parent)
-            for hours, into in ((None, reports), (LONGEST_MONTH_HOURS, longest)):
-                states = price_states(
-                    topology, capacity, catalog, allow_missing=allow_missing, hours_per_month=hours
+        capacity = plan_capacity(topology, base_dir=scenario.path.parent)
+
+    def states(
+        hours: Decimal | None = None, period: tuple[dt.date, dt.date] | None = None
+    ) -> dict[str, CostReport]:
+        from planner.pricing import price_states
+
+        plan = price_scenario(
+            scenario, catalog, allow_missing=allow_missing, hours_per_month=hours, period=period
+        )
+        if capacity is None:
+            return dict.fromkeys(STATES, plan)
+        ranged = price_states(
+            topology,
+            capacity,
+            catalog,
+            allow_missing=allow_missing,
+            hours_per_month=hours,
+            period=period,
+        )
+        high = ranged["max"]
+        return {
+            "min": ranged["min"],
+            "expected": plan,
+            # never below the plan (a desired_size above what the model needs)
+            "max": high if high.total_monthly_usd >= plan.total_monthly_usd else plan,
+        }
+
+    try:
+        reports = states()
+        longest_total: dict[str, Decimal] = {}
+        longest_service: dict[str, dict[str, Decimal]] = {s: {} for s in STATES}
+        first = first_of_month(topology.as_of)
+        for k in range(12):
+            month = add_months(first, k)
+            end = add_months(month, 1)
+            hours = Decimal((end - month).days * 24)
+            for state, report in states(hours, (month, end)).items():
+                longest_total[state] = max(
+                    longest_total.get(state, Decimal(0)), report.total_monthly_usd
                 )
-                into.update((str(state), report) for state, report in states.items())
-            from_capacity = True
-        else:
-            report = price_scenario(scenario, catalog, allow_missing=allow_missing)
-            reports = dict.fromkeys(STATES, report)
-            long_report = price_scenario(
-                scenario, catalog, allow_missing=allow_missing, hours_per_month=LONGEST_MONTH_HOURS
-            )
-            longest = dict.fromkeys(STATES, long_report)
-            from_capacity = False
+                table = longest_service[state]
+                for code, value in report.by_service().items():
+                    table[code] = max(table.get(code, Decimal(0)), value)
     except PriceNotFoundError as exc:
         raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
     return PlanCosts(
         total_usd={s: r.total_monthly_usd for s, r in reports.items()},
         by_service_usd={s: r.by_service() for s, r in reports.items()},
-        from_capacity=from_capacity,
-        longest_total_usd={s: r.total_monthly_usd for s, r in longest.items()},
-        longest_by_service_usd={s: r.by_service() for s, r in longest.items()},
+        from_capacity=capacity is not None,
+        longest_total_usd=longest_total,
+        longest_by_service_usd=longest_service,
     )

@@ -230,8 +230,9 @@ def _budget(
     limit_source = (
         "forecast, month by month"
         if months
-        else f"{what} at expected replicas in the longest month ({usd(limit)}: 31 days, hourly "
-        f"lines at 744 h; {usd(planned)} in the plan's 730-hour month)"
+        else f"{what} at expected replicas in the dearest calendar month of the year ahead "
+        f"({usd(limit)}: 31 days of hourly lines, a schedule's weekdays counted, support "
+        f"calendars applied; {usd(planned)} in the plan's 730-hour month)"
     )
 
     def at(pct: Decimal, rounding: str = ROUND_HALF_UP) -> Decimal:

@@ -79,6 +79,9 @@ def alerts_table(policy: AlertPolicy) -> str:
         f"CloudWatch billing alarms ({BILLING_REGION}, AWS/Billing EstimatedCharges, Maximum "
         "over 6 h; account-wide, no tag filter: meaningful when the account holds only "
         f"{policy.scenario})",
+        "  EstimatedCharges is unblended, month to date, with tax and upfront fees: in a month "
+        "a reservation or Savings Plan upfront fee is paid, or with tax, these alarms can fire "
+        "though the amortised budgets do not",
     ]
     for alarm in policy.alarms:
         lines.append(f"  {alarm.name:<48} {usd(alarm.threshold_usd):>11}  [{alarm.source}]")

@@ -61,6 +61,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         metavar="MONTH:SCENARIO",
         help="from month MONTH add SCENARIO's cost, e.g. 3:production (goes live in month 3)",
     )
+    fc.add_argument(
+        "--at-expiry",
+        choices=("revert", "renew"),
+        default="revert",
+        help="when a reservation or Savings Plan term ends: revert to on-demand (default) or "
+        "renew it (its upfront fee is paid again)",
+    )
     _common(fc)
     fc.set_defaults(func=run_forecast)
 
@@ -156,6 +163,13 @@ def run_forecast(args: argparse.Namespace) -> int:
     start = parse_month(args.start) if args.start else None
     changes = [parse_change(c) for c in args.change]
     additions = [parse_change(c) for c in args.add]
+    for flag, items in (("--change", changes), ("--add", additions)):
+        for month, name in items:
+            if month > args.months:
+                raise InputError(
+                    f"{flag} {month}:{name}: month {month} is after the last forecast month "
+                    f"{args.months}; use a month from 1 to {args.months} or raise --months"
+                )
     series = forecast_scenario(
         scenario,
         load_catalog(args.prices),
@@ -164,6 +178,7 @@ def run_forecast(args: argparse.Namespace) -> int:
         start=start,
         changes=[(m, load_scenario(s)) for m, s in changes],
         additions=[(m, load_scenario(s)) for m, s in additions],
+        at_expiry=args.at_expiry,
     )
     text = formatted(
         args.format,

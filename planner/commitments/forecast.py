@@ -109,11 +109,15 @@ def parse_change(text: str) -> tuple[int, str]:
 
 
 def commitments_of(
-    topology: Topology, at_expiry: AtExpiry = "revert"
+    topology: Topology, at_expiry: AtExpiry = "revert", since: dt.date | None = None
 ) -> list[tuple[Commitment, str, str]]:
-    """(commitment, kind, name) for each reserved purchase block and Savings Plan."""
+    """(commitment, kind, name) for each reserved purchase block and Savings Plan. A
+    commitment without a ``start`` starts with the scenario: its ``as_of``, or ``since``, the
+    month the forecast switched to it, when that is later (it is bought at the switch)."""
     out: list[tuple[Commitment, str, str]] = []
     default = first_of_month(topology.as_of)
+    if since is not None and since > default:
+        default = since
     renew = at_expiry == "renew"
 
     def add(kind: str, name: str, p: Purchase) -> None:
@@ -250,6 +254,7 @@ def _stream(
     carried: list[tuple[Commitment, CostReport, str]] = []  # from replaced scenarios
     previous: Scenario | None = None
     last_report: CostReport | None = None
+    since = first  # the month the current scenario took over
     growth = 1 + growth_pct_per_month / 100
     paid: set[tuple[str, str, int]] = set()
     out: list[ForecastMonth] = []
@@ -269,8 +274,10 @@ def _stream(
                     )
                     kept = Commitment(c.key, c.start, _elapsed(c.start, end), False)
                     carried.append((kept, last_report, previous.topology.name))
+        if previous is not None and current is not previous:
+            since = month
         previous = current
-        commitments = commitments_of(current.topology, at_expiry)
+        commitments = commitments_of(current.topology, at_expiry, since)
         inactive = [(kind, name) for c, kind, name in commitments if not c.active(month)]
         active = [c for c, _k, _n in commitments if c.active(month)]
         variant = type(current)(

@@ -98,12 +98,19 @@ def current_purchase(topology: Topology, res: Resource) -> Purchase:
 
 
 def same_kind(a: Purchase, b: Purchase, with_class: bool) -> bool:
+    """Whether option ``a`` is what the scenario buys (``b``): the same purchase, and for a
+    reservation the same term, payment, class and size."""
     if a.type != b.type:
         return False
     if a.type != "reserved":
         return True
-    return (a.term, a.payment) == (b.term, b.payment) and (
-        not with_class or a.offering_class == b.offering_class
+    return (
+        (a.term, a.payment) == (b.term, b.payment)
+        and (not with_class or a.offering_class == b.offering_class)
+        and (
+            (b.count is None and b.coverage_pct is None)
+            or (a.count, a.coverage_pct) == (b.count, b.coverage_pct)
+        )
     )
 
 
@@ -139,7 +146,12 @@ def build_commitments(
         )
         od_monthly = resource_monthly(od_report, res.resource)
         now = resource_monthly(as_is, res.resource)  # what the scenario buys today
-        for purchase in candidate_purchases(res):
+        today = current_purchase(topology, res)
+        candidates = candidate_purchases(res)
+        with_class = res.kind == "node_group"
+        if not any(same_kind(p, today, with_class) for p in candidates):
+            candidates.append(today)  # e.g. 3 reservations where the options reserve the minimum
+        for purchase in candidates:
             problem = _missing_rate(catalog, topology, res, purchase)
             if problem:
                 missing.append(Missing(res.resource, option_name(res, purchase), problem))
@@ -168,13 +180,15 @@ def build_commitments(
             if upfront is not None and recurring is not None:
                 flow = cash_flow(upfront, recurring, term_months=term, after_monthly=od_monthly)
                 renewed = cash_flow(upfront, recurring, term_months=term, renew=True)
-            # break-even: the month the option's cumulative cash falls to on-demand's
-            if purchase.type == "reserved":
-                be = break_even(flow, od_monthly) if flow else None
-            elif purchase.type == "spot":
-                be = 1 if monthly < od_monthly else None
-            else:
+            # break-even: the month the option's cumulative cash falls to what the scenario pays
+            # today (none for today's purchase itself, or one never cheaper)
+            current = same_kind(purchase, today, with_class)
+            if current:
                 be = None
+            elif purchase.type == "reserved":
+                be = break_even(flow, now) if flow else None
+            else:
+                be = 1 if monthly < now else None
             min_monthly = resource_monthly(at_min, res.resource)
             unused = unused_at_min(catalog, topology, res, purchase, min_nodes)
             options.append(
@@ -195,9 +209,7 @@ def build_commitments(
                     current_monthly_usd=now,
                     term_months=term,
                     effective_hourly_usd=_effective(catalog, topology, res, purchase),
-                    current=same_kind(
-                        purchase, current_purchase(topology, res), res.kind == "node_group"
-                    ),
+                    current=current,
                     source="; ".join(
                         sorted(
                             {

@@ -130,7 +130,9 @@ def savings_plan_options(
                 monthly_usd=monthly,
                 recurring_monthly_usd=recurring,
                 on_demand_monthly_usd=od_monthly,
-                break_even_month=break_even(flow, od_monthly) if flow else None,
+                break_even_month=break_even(flow, od_monthly if now is None else now)
+                if flow
+                else None,
                 risk=risk_level(Purchase(type="reserved", term=term, payment=payment)),
                 monthly_usd_at_min=monthly,
                 unused_commitment_monthly_usd_at_min=ZERO,

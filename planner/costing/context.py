@@ -33,6 +33,16 @@ class PricingContext:
     # Growth of the load (a forecast month): node counts and ``load`` lines are multiplied by
     # it; ``fixed`` fees and ``commitment`` lines are not. 1: the plan as written.
     growth: Decimal = Decimal(1)
+
+    @property
+    def calendar_period(self) -> tuple[dt.date, dt.date] | None:
+        """The period when it is priced as a real calendar month (its hours are its days x 24,
+        not the 730-hour convention): schedules then count their hours day by day."""
+        if self.period is None:
+            return None
+        days = (self.period[1] - self.period[0]).days
+        return self.period if self.hours_per_month == days * 24 else None
+
     warnings: list[str] = field(default_factory=list)
     # Upfront commitment fees (cash on day one), kept apart from the monthly lines.
     upfront_fees: list[UpfrontFee] = field(default_factory=list)

@@ -13,7 +13,7 @@ from decimal import Decimal
 from planner.costing.context import PricingContext
 from planner.costing.lines import CostLine
 from planner.costing.purchase import InstanceSpec, on_demand_lines, price_instances
-from planner.costing.schedules import month_hours, rds_segments, segments
+from planner.costing.schedules import on_calendar, rds_segments, segments
 from planner.support_calendars import RDS_SOURCE, rds_extended, rds_vcpus
 from planner.topology import Basis, CacheCluster, RDSInstance, Topology
 
@@ -27,7 +27,9 @@ def rds_instance_lines(db: RDSInstance, topology: Topology, ctx: PricingContext)
         product=f"db/{db.instance_class}/{db.engine}/{deployment}",
         what=f"{db.instance_class} {db.engine} {deployment}",
         component=f"DB instance ({db.engine}, {db.instance_class}, {deployment}",
-        segments=tuple(rds_segments(topology.schedule)),
+        segments=tuple(
+            on_calendar(rds_segments(topology.schedule), topology.schedule, ctx.calendar_period)
+        ),
         purchase=db.purchase,
         quantity_basis=Basis.STATED.value,
         quantity_note=f"1 instance x {ctx.hours_per_month} h",
@@ -84,8 +86,10 @@ def rds_extended_support_lines(
     instances = 2 if db.multi_az else 1
     running = sum(
         (
-            month_hours(s.week_hours, s.instances, ctx.hours_per_month)
-            for s in rds_segments(topology.schedule)
+            s.hours_in(ctx.hours_per_month) * Decimal(s.instances)
+            for s in on_calendar(
+                rds_segments(topology.schedule), topology.schedule, ctx.calendar_period
+            )
         ),
         Decimal(0),
     )

@@ -16,6 +16,7 @@ in the off-hours idle reservations are still billed.
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import defaultdict
 from dataclasses import replace
 from decimal import Decimal
@@ -31,7 +32,7 @@ from planner.costing.purchase import (
 )
 from planner.costing.rates import PAYMENT_LABEL, missing_rate, savings_plan_rate, term_hours
 from planner.costing.savings_plans import Plan, Use, apply_hour
-from planner.costing.schedules import HOURS_PER_WEEK, segments
+from planner.costing.schedules import on_calendar, segments
 from planner.errors import PriceNotFoundError
 from planner.money import HOURS_PER_MONTH, ZERO
 from planner.topology import Basis, CapacityType, NodeGroup, SavingsPlan, Topology
@@ -44,7 +45,17 @@ def node_count(group: NodeGroup, ctx: PricingContext) -> tuple[Decimal, str, str
     else:
         nodes, basis, note = group.desired_size, "stated", "desired_size"
     if ctx.growth != 1:
-        return Decimal(nodes) * ctx.growth, basis, f"{note} grown x {ctx.growth.normalize():f}"
+        grown = Decimal(nodes) * ctx.growth
+        how = f"{note} grown x {ctx.growth.normalize():f}"
+        if grown > group.max_size:  # the node group cannot scale past its maximum
+            warning = (
+                f"node group {group.name} would grow to {grown.quantize(Decimal('0.1'))} nodes: "
+                f"priced at its max_size {group.max_size} (pods beyond it would not run)"
+            )
+            if warning not in ctx.warnings:
+                ctx.warnings.append(warning)
+            return Decimal(group.max_size), basis, f"{how}, capped at max_size"
+        return grown, basis, how
     return Decimal(nodes), basis, note
 
 
@@ -81,6 +92,7 @@ def group_spec(
     topology: Topology,
     sized_for: Decimal | None = None,
     hours: Decimal = HOURS_PER_MONTH,
+    period: tuple[dt.date, dt.date] | None = None,
 ) -> InstanceSpec:
     off = off_hours_nodes(group, nodes, topology)
     itype = group.instance_type
@@ -90,7 +102,9 @@ def group_spec(
         product=f"instance/{itype}",
         what=itype,
         component=f"Instance usage (Linux, {itype}",
-        segments=tuple(segments(topology.schedule, nodes, off)),
+        segments=tuple(
+            on_calendar(segments(topology.schedule, nodes, off), topology.schedule, period)
+        ),
         purchase=group.purchase,
         quantity_basis=basis,
         quantity_note=f"{_count_text(nodes)} nodes ({how}) x {hours} h"
@@ -114,7 +128,14 @@ def price_node_groups(topology: Topology, ctx: PricingContext) -> list[CostLine]
     for group in topology.eks.node_groups:
         nodes, basis, how = node_count(group, ctx)
         spec = group_spec(
-            group, nodes, basis, how, topology, purchase_nodes(group, ctx), ctx.hours_per_month
+            group,
+            nodes,
+            basis,
+            how,
+            topology,
+            purchase_nodes(group, ctx),
+            ctx.hours_per_month,
+            ctx.calendar_period,
         )
         lines, uses = price_instances(ctx, spec)
         all_uses.extend(uses)
@@ -135,9 +156,9 @@ def price_node_groups(topology: Topology, ctx: PricingContext) -> list[CostLine]
 
 def _disk_line(group: NodeGroup, spec: InstanceSpec, ctx: PricingContext) -> CostLine:
     """Root volumes live as long as their nodes (managed node groups delete them)."""
+    month = ctx.hours_per_month
     node_months = sum(
-        (Decimal(s.week_hours) * Decimal(s.instances) / HOURS_PER_WEEK for s in spec.segments),
-        ZERO,
+        (s.hours_in(month) * Decimal(s.instances) / month for s in spec.segments), ZERO
     )
     disk = group.disk_gb
     basis = Basis.ASSUMPTION if disk.basis is Basis.ASSUMPTION else spec.quantity_basis
@@ -241,7 +262,7 @@ def apply_savings_plans(
     unused_week = {p.name: ZERO for p in plans}
     covered_week = {p.name: ZERO for p in plans}
     for _label, group in by_label.items():
-        week_hours = group[0].segment.week_hours
+        seg_hours = group[0].segment.hours_in(ctx.hours_per_month)
         hour = [
             Use(str(id(u)), u.spec.instance_type, u.instances, u.row.usd)
             for u in group
@@ -254,14 +275,13 @@ def apply_savings_plans(
             left = result.uncovered[str(id(u))]
             reduced[id(u)] = OnDemandUse(u.spec, u.segment, left, u.row)
         for p in plans:
-            unused_week[p.name] += (p.commitment - result.used.get(p.name, ZERO)) * week_hours
+            unused_week[p.name] += (p.commitment - result.used.get(p.name, ZERO)) * seg_hours
             covered_week[p.name] += (
-                sum((v for (pn, _k), v in result.covered.items() if pn == p.name), ZERO)
-                * week_hours
+                sum((v for (pn, _k), v in result.covered.items() if pn == p.name), ZERO) * seg_hours
             )
     for plan, sp, source in meta:
-        unused = unused_week[plan.name] * ctx.hours_per_month / HOURS_PER_WEEK
-        covered = covered_week[plan.name] * ctx.hours_per_month / HOURS_PER_WEEK
+        unused = unused_week[plan.name]  # already in the month's hours
+        covered = covered_week[plan.name]
         label = f"Savings Plan ({sp.type}, {sp.term}, {PAYMENT_LABEL[sp.payment]})"
         rate_card = bool(sp.rate_card)
         lines.append(

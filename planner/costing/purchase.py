@@ -175,10 +175,10 @@ class _SegmentLine:
         return line(
             spec=self.spec,
             component=self.component,
-            quantity=month_hours(self.seg.week_hours, self.instances, self.hours),
+            quantity=self.seg.hours_in(self.hours) * Decimal(self.instances),
             unit="Hrs",
             unit_price=price,
-            monthly=_monthly(self.seg.week_hours, self.instances, price, self.hours),
+            monthly=_monthly(self.seg, self.instances, price, self.hours),
             option=self.option,
             source=source,
             basis=basis,
@@ -192,7 +192,7 @@ class _SegmentLine:
             spec.resource,
             spec.service,
             self.component,
-            month_hours(self.seg.week_hours, self.instances, self.hours),
+            self.seg.hours_in(self.hours) * Decimal(self.instances),
             "Hrs",
             self.option,
             quantity_basis,
@@ -203,10 +203,13 @@ class _SegmentLine:
 
 
 def _monthly(
-    week_hours: int, instances: Decimal | int, price: Decimal, hours: Decimal = HOURS_PER_MONTH
+    seg: Segment, instances: Decimal | int, price: Decimal, hours: Decimal = HOURS_PER_MONTH
 ) -> Decimal:
-    """week_hours x instances x 730 / 168 x price, with a single division."""
-    return Decimal(week_hours) * Decimal(instances) * hours * price / HOURS_PER_WEEK
+    """week_hours x instances x 730 / 168 x price, with a single division (or the segment's
+    calendar hours x instances x price)."""
+    if seg.calendar_hours is not None:
+        return seg.calendar_hours * Decimal(instances) * price
+    return Decimal(seg.week_hours) * Decimal(instances) * hours * price / HOURS_PER_WEEK
 
 
 def _segment_note(spec: InstanceSpec, seg: Segment, instances: Decimal) -> str:

@@ -14,6 +14,8 @@ billed; provisioned storage and backups are.
 from __future__ import annotations
 
 import calendar
+import dataclasses
+import datetime as dt
 from dataclasses import dataclass
 from decimal import Decimal
 
@@ -35,10 +37,19 @@ class Segment:
     week_hours: int
     instances: Decimal | int
     label: str  # "always", "on-hours", "off-hours", "stopped"
+    # the hours of a real calendar month, counted day by day (None: the 730-hour convention)
+    calendar_hours: Decimal | None = None
 
     @property
     def hours(self) -> Decimal:
         return month_hours(self.week_hours)
+
+    def hours_in(self, month: Decimal = HOURS_PER_MONTH) -> Decimal:
+        """This segment's hours in a month of ``month`` hours: counted on the calendar where
+        known, else ``week_hours`` of every 168."""
+        if self.calendar_hours is not None:
+            return self.calendar_hours
+        return month_hours(self.week_hours, 1, month)
 
 
 def month_hours(
@@ -100,6 +111,37 @@ def segments(
     return [
         Segment(on, on_instances, "on-hours"),
         Segment(HOURS_PER_WEEK - on, off_instances, "off-hours"),
+    ]
+
+
+def on_calendar(
+    segs: list[Segment], schedule: Schedule | None, period: tuple[dt.date, dt.date] | None
+) -> list[Segment]:
+    """The segments with their hours counted in a real calendar month (a whole month
+    ``period``): a 31-day month with 23 weekdays runs a 12 h x 5 d schedule 276 hours, where
+    the 744-hour scaling of the week would say 265.7. Unchanged without a schedule or period."""
+    if period is None or schedule is None or schedule.always_on:
+        return segs
+    start, end = period
+    if (start.day, end.day) != (1, 1) or (end.year * 12 + end.month) - (
+        start.year * 12 + start.month
+    ) != 1:
+        return segs
+    on, off = calendar_hours(schedule, start.year, start.month)
+    total = Decimal(on + off)
+    out = []
+    for s in segs:
+        if s.label == "on-hours":
+            # RDS: the week's restarted hours (7-day rule) stay a share of the month
+            extra = Decimal(s.week_hours - weekly_on_hours(schedule)) * total / HOURS_PER_WEEK
+            hours = Decimal(on) + max(extra, Decimal(0))
+        else:
+            hours = None
+        out.append(dataclasses.replace(s, calendar_hours=hours))
+    ons = sum((s.calendar_hours or Decimal(0) for s in out), Decimal(0))
+    return [
+        s if s.calendar_hours is not None else dataclasses.replace(s, calendar_hours=total - ons)
+        for s in out
     ]
 
 
