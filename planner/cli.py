@@ -30,6 +30,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.commitments.cli",
     "planner.usage.cli",
     "planner.prices.cli",
+    "planner.discover.cli",
 )
 
 
