@@ -267,7 +267,7 @@ def test_a_denied_call_is_one_line_and_the_part_is_marked_missing(
     monkeypatch.setattr(
         aws_discovery,
         "client",
-        lambda service, region, profile=None: denied if service == "rds" else real(service, region),
+        lambda service, region, **kw: denied if service == "rds" else real(service, region, **kw),
     )
     out = tmp_path / "d.yaml"
     result = run_cli(

@@ -15,7 +15,7 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any
 
-from planner.aws.session import aws_errors, client
+from planner.aws.session import aws_errors, client, session
 from planner.errors import PlannerError
 
 # boto3 service name -> IAM action prefix, where they differ
@@ -89,10 +89,21 @@ class AccountReader:
         client_for: Callable[[str], Any] | None = None,
     ) -> None:
         self.region = region
-        self._make = client_for or (lambda service: client(service, region, profile=profile))
+        self._make = client_for or self._default(region, profile)
         self._clients: dict[str, Any] = {}
         self.calls = 0
         self.actions: set[str] = set()
+
+    @staticmethod
+    def _default(region: str, profile: str | None) -> Callable[[str], Any]:
+        shared: list[Any] = []
+
+        def make(service: str) -> Any:
+            if not shared:
+                shared.append(session(profile))
+            return client(service, region, shared=shared[0])
+
+        return make
 
     def client(self, service: str) -> Any:
         if service not in self._clients:
