@@ -129,7 +129,8 @@ def discover(
         missing += kube.missing
         warnings += kube.warnings
     name = request.name or _name(request, plan)
-    as_of = request.as_of or at.date()
+    plan_only = request.region is None and plan is not None
+    as_of = request.as_of or (plan.as_of if plan_only and plan is not None else at.date())
     document.update(
         {
             "name": name,
