@@ -415,3 +415,56 @@ def test_the_readme_policy_lists_exactly_the_actions_discover_uses(moto_account)
     # --usage-days only)
     assert found_actions <= listed
     assert listed - found_actions == {"cloudwatch:GetMetricData"}
+
+
+def test_usage_days_measure_nat_traffic_and_s3_bytes_from_cloudwatch(moto_account, moto_endpoint):
+    import boto3
+
+    cw = boto3.client("cloudwatch", region_name=REGION, endpoint_url=moto_endpoint)
+    now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
+    at = now - dt.timedelta(minutes=30)
+    for gateway in moto_account["nat_ids"]:
+        for metric, value in (("BytesInFromSource", GIB), ("BytesInFromDestination", GIB / 2)):
+            cw.put_metric_data(
+                Namespace="AWS/NATGateway",
+                MetricData=[
+                    {
+                        "MetricName": metric,
+                        "Dimensions": [{"Name": "NatGatewayId", "Value": gateway}],
+                        "Timestamp": at,
+                        "Value": value,
+                        "Unit": "Bytes",
+                    }
+                ],
+            )
+    cw.put_metric_data(
+        Namespace="AWS/S3",
+        MetricData=[
+            {
+                "MetricName": "BucketSizeBytes",
+                "Dimensions": [
+                    {"Name": "BucketName", "Value": "emrtask-staging-data"},
+                    {"Name": "StorageType", "Value": "StandardStorage"},
+                ],
+                "Timestamp": now - dt.timedelta(days=1),
+                "Value": 10 * GIB,
+                "Unit": "Bytes",
+            }
+        ],
+    )
+    found = discover(
+        _request(usage_days=14.0),
+        now=now,
+        client_for=_factory({"logs": _logs_stub()}),
+        progress=None,
+    )
+    topo = found.topology
+    nat = topo.nat_gateways.data_processed_gb
+    # each gateway: 1 GiB + 0.5 GiB in one 60 s period = 0.025 GiB/s; two gateways 0.05 GiB/s;
+    # x 3600 s x 730 h = 131,400 GiB in a month
+    assert nat.basis.value == "measured" and nat.value == 131400
+    s3 = topo.s3.storage_gb
+    assert s3.basis.value == "measured" and s3.value == 10
+    assert "BucketSizeBytes" in s3.source
+    # what CloudWatch had no datapoints for stays a labelled assumption
+    assert topo.load_balancers[0].processed_gb_per_hour.basis.value == "assumption"

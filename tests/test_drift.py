@@ -11,6 +11,7 @@ import json
 from decimal import Decimal
 from pathlib import Path
 
+import pytest
 from conftest import SCENARIOS_DIR
 
 STAGING = SCENARIOS_DIR / "staging.yaml"
@@ -151,3 +152,18 @@ def test_drift_bad_input_is_one_line(run_cli, tmp_path):
     assert result.err.count("\n") == 1 and "give a discovered scenario" in result.err
     result = run_cli(["drift", "staging", str(tmp_path / "nope.yaml")])
     assert result.code == 2 and "nope.yaml" in result.err and "Traceback" not in result.err
+
+
+@pytest.mark.notebook
+def test_the_drift_notebook_shows_finance_the_money(run_cli, tmp_path):
+    import nbformat
+
+    running = _write(tmp_path, DRIFTED)
+    out = tmp_path / "drift.ipynb"
+    result = run_cli(
+        ["run", "drift", "--scenario", "staging", "-p", "discovered", str(running), "-o", str(out)]
+    )
+    assert result.code == 0, result.err
+    shown = json.dumps([c.get("outputs", []) for c in nbformat.read(out, 4).cells])
+    assert "+$238.70 a month" in shown  # the hand-worked drift above
+    assert "+$53.29" in shown and "$815.77" in shown
