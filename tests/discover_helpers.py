@@ -30,7 +30,7 @@ def _tags(kind: str = "list") -> Any:
 
 
 def _client(service: str, endpoint: str) -> Any:
-    return boto3.client(service, region_name=REGION, endpoint_url=endpoint)
+    return boto3.client(service, region_name=REGION, endpoint_url=endpoint)  # type: ignore[call-overload]
 
 
 def create_staging(endpoint: str, *, noise: bool = True) -> dict[str, Any]:

@@ -158,9 +158,7 @@ def test_moto_staging_prices_like_the_bundled_staging_line_by_line(moto_account,
     assert figures.total(mine) == Decimal("818.96")
 
 
-def test_with_the_plan_for_what_no_api_gives_the_total_is_the_bundled_one(
-    moto_account, tmp_path
-):
+def test_with_the_plan_for_what_no_api_gives_the_total_is_the_bundled_one(moto_account, tmp_path):
     plan = load_scenario(SCENARIOS_DIR / "staging.yaml")
     found = discover(
         _request(plan=plan), now=NOW, client_for=_factory({"logs": _logs_stub()}), progress=None
@@ -262,7 +260,7 @@ def _denying(service: str, operation: str) -> Any:
 def test_a_denied_call_is_one_line_and_the_part_is_marked_missing(
     moto_account, run_cli, tmp_path, monkeypatch
 ):
-    real = aws_discovery.client
+    real = aws_discovery.client  # type: ignore[attr-defined]
     denied = _denying("rds", "describe_db_instances")
     monkeypatch.setattr(
         aws_discovery,
@@ -271,8 +269,18 @@ def test_a_denied_call_is_one_line_and_the_part_is_marked_missing(
     )
     out = tmp_path / "d.yaml"
     result = run_cli(
-        ["discover", "--region", REGION, "--tag", "Environment=staging", "--as-of",
-         "2025-11-11", "--no-progress", "-o", str(out)]
+        [
+            "discover",
+            "--region",
+            REGION,
+            "--tag",
+            "Environment=staging",
+            "--as-of",
+            "2025-11-11",
+            "--no-progress",
+            "-o",
+            str(out),
+        ]
     )
     assert result.code == 0, result.err
     denials = [ln for ln in result.err.splitlines() if ln.startswith("warning: denied")]
@@ -284,6 +292,7 @@ def test_a_denied_call_is_one_line_and_the_part_is_marked_missing(
     assert "# INCOMPLETE: 1 part(s) could not be read and are missing:" in text
     topo = load_scenario(out).topology
     assert topo.rds == ()
+    assert topo.discovery is not None
     assert [(m.part, m.action) for m in topo.discovery.missing] == [
         ("rds", "rds:DescribeDBInstances")
     ]
@@ -296,7 +305,7 @@ class _Throttling(http.server.BaseHTTPRequestHandler):
     throttles = 1
     seen = 0
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         type(self).seen += 1
         if type(self).seen <= type(self).throttles:
             body = json.dumps({"message": "Rate exceeded"}).encode()
@@ -381,8 +390,18 @@ def test_an_unknown_instance_type_leaves_that_group_out_named_in_one_line(
     out = tmp_path / "d.yaml"
     try:
         result = run_cli(
-            ["discover", "--region", REGION, "--tag", "Environment=staging", "--as-of",
-             "2025-11-11", "--no-progress", "-o", str(out)]
+            [
+                "discover",
+                "--region",
+                REGION,
+                "--tag",
+                "Environment=staging",
+                "--as-of",
+                "2025-11-11",
+                "--no-progress",
+                "-o",
+                str(out),
+            ]
         )
     finally:
         eks.delete_nodegroup(clusterName="emrtask-staging", nodegroupName="gpu")
@@ -394,6 +413,7 @@ def test_an_unknown_instance_type_leaves_that_group_out_named_in_one_line(
         "group left out)"
     ]
     topo = load_scenario(out).topology
+    assert topo.eks is not None and topo.discovery is not None
     assert sorted(g.name for g in topo.eks.node_groups) == ["compute", "general"]
     assert "eks.node_groups[gpu]" in [m.part for m in topo.discovery.missing]
     assert "# INCOMPLETE" in out.read_text()
@@ -459,6 +479,7 @@ def test_usage_days_measure_nat_traffic_and_s3_bytes_from_cloudwatch(moto_accoun
         progress=None,
     )
     topo = found.topology
+    assert topo.nat_gateways is not None and topo.s3 is not None
     nat = topo.nat_gateways.data_processed_gb
     # each gateway: 1 GiB + 0.5 GiB in one 60 s period = 0.025 GiB/s; two gateways 0.05 GiB/s;
     # x 3600 s x 730 h = 131,400 GiB in a month

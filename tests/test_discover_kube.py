@@ -10,7 +10,7 @@ import json
 import threading
 from collections.abc import Iterator
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 from urllib.parse import parse_qs, urlparse
 
 import pytest
@@ -33,10 +33,10 @@ RESOURCES = {
 
 
 class _Api(http.server.BaseHTTPRequestHandler):
-    requests: list[str] = []
+    requests: ClassVar[list[str]] = []
     forbidden: tuple[str, ...] = ()
 
-    def do_GET(self) -> None:  # noqa: N802 - http.server's name
+    def do_GET(self) -> None:
         url = urlparse(self.path)
         type(self).requests.append(self.path)
         resource = url.path.rsplit("/", 1)[-1]
@@ -46,14 +46,22 @@ class _Api(http.server.BaseHTTPRequestHandler):
         if resource in type(self).forbidden:
             return self._send(
                 403,
-                {"kind": "Status", "apiVersion": "v1", "status": "Failure", "code": 403,
-                 "reason": "Forbidden", "message": f"{resource} is forbidden"},
+                {
+                    "kind": "Status",
+                    "apiVersion": "v1",
+                    "status": "Failure",
+                    "code": 403,
+                    "reason": "Forbidden",
+                    "message": f"{resource} is forbidden",
+                },
             )
         if resource not in RESOURCES or query.get("limit") != ["500"]:
             return self._send(404, {"kind": "Status", "code": 404, "reason": "NotFound"})
         if resource == "deployments":
-            name = "deployments-page2.json" if query.get("continue") == [CONTINUE] else (
-                "deployments-page1.json"
+            name = (
+                "deployments-page2.json"
+                if query.get("continue") == [CONTINUE]
+                else ("deployments-page1.json")
             )
         else:
             name = f"{resource}.json"
@@ -105,8 +113,15 @@ def _summary(found: Any) -> dict[str, Any]:
     m = found.manifests
     return {
         "workloads": {
-            w.name: (w.replicas_min, w.replicas_max, w.cpu_request, w.memory_request,
-                     w.cpu_limit, w.memory_limit, w.anti_affinity)
+            w.name: (
+                w.replicas_min,
+                w.replicas_max,
+                w.cpu_request,
+                w.memory_request,
+                w.cpu_limit,
+                w.memory_limit,
+                w.anti_affinity,
+            )
             for w in m.workloads
         },
         "daemonsets": {d.name: (d.cpu_request, d.memory_request) for d in m.daemonsets},
@@ -196,8 +211,20 @@ def test_discovered_workloads_go_through_capacity_and_match_the_plan(cluster, ru
     kubeconfig, _api = cluster
     out = tmp_path / "staging-running.yaml"
     result = run_cli(
-        ["discover", "--plan", "staging", "--kubeconfig", str(kubeconfig), "--context",
-         "staging", "--namespace", "emrtask-staging", "--no-progress", "-o", str(out)]
+        [
+            "discover",
+            "--plan",
+            "staging",
+            "--kubeconfig",
+            str(kubeconfig),
+            "--context",
+            "staging",
+            "--namespace",
+            "emrtask-staging",
+            "--no-progress",
+            "-o",
+            str(out),
+        ]
     )
     assert result.code == 0, result.err
     capacity = run_cli(["capacity", str(out), "--format", "json"])
@@ -220,8 +247,17 @@ def test_a_kubeconfig_without_the_context_is_one_line(cluster, run_cli, tmp_path
     kubeconfig, api = cluster
     out = tmp_path / "x.yaml"
     result = run_cli(
-        ["discover", "--plan", "staging", "--kubeconfig", str(kubeconfig), "--context",
-         "production", "-o", str(out)]
+        [
+            "discover",
+            "--plan",
+            "staging",
+            "--kubeconfig",
+            str(kubeconfig),
+            "--context",
+            "production",
+            "-o",
+            str(out),
+        ]
     )
     assert result.code == 2
     assert len(result.err.splitlines()) == 1
@@ -235,8 +271,16 @@ def test_a_forbidden_kind_is_one_line_and_marked_missing(cluster, run_cli, tmp_p
     api.forbidden = ("statefulsets",)
     out = tmp_path / "x.yaml"
     result = run_cli(
-        ["discover", "--plan", "staging", "--kubeconfig", str(kubeconfig), "--no-progress",
-         "-o", str(out)]
+        [
+            "discover",
+            "--plan",
+            "staging",
+            "--kubeconfig",
+            str(kubeconfig),
+            "--no-progress",
+            "-o",
+            str(out),
+        ]
     )
     assert result.code == 0, result.err
     assert [ln for ln in result.err.splitlines() if "denied" in ln] == [
@@ -244,7 +288,9 @@ def test_a_forbidden_kind_is_one_line_and_marked_missing(cluster, run_cli, tmp_p
     ]
     from planner.scenario import load_scenario
 
-    missing = load_scenario(out).topology.discovery.missing
+    discovery = load_scenario(out).topology.discovery
+    assert discovery is not None
+    missing = discovery.missing
     assert [m.part for m in missing] == ["kubernetes StatefulSet"]
 
 

@@ -62,9 +62,7 @@ def test_drift_names_each_difference_with_its_hand_worked_monthly_cost(run_cli, 
     assert usd[0] == Decimal("121.47") - Decimal("60.74") == Decimal("60.73")
     # 2. count 2 -> 3 at the new type: 2190 h x 0.0832 = 182.208 -> 182.21 (+60.74), and
     #    EBS 60 GB x 0.08 = 4.80 instead of 40 GB x 0.08 = 3.20 (+1.60): +62.34
-    assert usd[1] == (Decimal("182.21") - Decimal("121.47")) + (
-        Decimal("4.80") - Decimal("3.20")
-    )
+    assert usd[1] == (Decimal("182.21") - Decimal("121.47")) + (Decimal("4.80") - Decimal("3.20"))
     # 3. RDS class: 730 h x 0.145 = 105.85 instead of 730 h x 0.072 = 52.56: +53.29
     assert usd[2] == Decimal("105.85") - Decimal("52.56") == Decimal("53.29")
     # 4. api-gateway requests 1500m instead of 250m (capacity model, expected = 2 replicas of

@@ -52,9 +52,7 @@ def session(profile: str | None = None) -> Any:
         return boto3.session.Session(profile_name=profile) if profile else boto3.session.Session()
 
 
-def client(
-    service: str, region: str, *, profile: str | None = None, shared: Any = None
-) -> Any:
+def client(service: str, region: str, *, profile: str | None = None, shared: Any = None) -> Any:
     """A boto3 client. Credentials come from the standard chain (env, profile, SSO, role).
 
     ``shared`` is a session from :func:`session` to create it from (else a new one)."""

@@ -108,14 +108,29 @@ class _Run:
         have = tags or {}
         return all(have.get(k) == v for k, v in self.tags.items())
 
-    def tags_of(self, fetch: Callable[[], dict[str, str]]) -> dict[str, str]:
+    def tags_of(
+        self,
+        service: str,
+        operation: str,
+        key: str,
+        *,
+        paged: bool = False,
+        pair: tuple[str, str] = ("Key", "Value"),
+        **params: Any,
+    ) -> dict[str, str]:
         """A resource's tags, read only when --tag filters by them."""
         if not self.tags:
             return {}
         try:
-            return fetch()
+            if paged:
+                raw: Any = self.reader.pages(service, operation, key, **params)
+            else:
+                raw = self.reader.call(service, operation, **params).get(key)
         except NotFound:
             return {}
+        if isinstance(raw, dict):
+            return {str(k): str(v) for k, v in raw.items()}
+        return _pairs(raw, *pair)
 
     def part(self, name: str, read: Callable[[], None]) -> None:
         """Run one part; a denied call leaves the part out, marked missing (one line)."""
@@ -132,8 +147,8 @@ class _Run:
             self.found.sections.pop(name, None)
 
 
-def _pairs(tags: list[dict[str, str]] | None, key: str = "Key", value: str = "Value") -> Any:
-    return {t[key]: t.get(value, "") for t in tags or []}
+def _pairs(tags: Any, key: str = "Key", value: str = "Value") -> dict[str, str]:
+    return {str(t[key]): str(t.get(value, "")) for t in tags or []}
 
 
 def discover_account(
@@ -200,7 +215,9 @@ def _eks(run: _Run, wanted: str | None) -> None:
     }
     run.record("eks", ["cluster_name", "kubernetes_version", "support"], call, arn)
     groups = []
-    for ng_name in run.reader.pages("eks", "ListNodegroups", "nodegroups", clusterName=info["name"]):
+    for ng_name in run.reader.pages(
+        "eks", "ListNodegroups", "nodegroups", clusterName=info["name"]
+    ):
         ng = run.reader.call(
             "eks", "DescribeNodegroup", clusterName=info["name"], nodegroupName=ng_name
         )["nodegroup"]
@@ -283,8 +300,7 @@ def _node_group(run: _Run, ng: dict[str, Any]) -> dict[str, Any] | None:
         else:
             run.record(path, ["disk_gb"], template["call"], template["arn"])
             run.found.assumptions.append(
-                f"{path}.disk_type: gp3 (volume type {volume.get('VolumeType')!r} is priced as "
-                "gp3)"
+                f"{path}.disk_type: gp3 (volume type {volume.get('VolumeType')!r} is priced as gp3)"
             )
     elif ng.get("diskSize"):
         group["disk_gb"] = run.amount(ng["diskSize"], call, arn)
@@ -346,8 +362,10 @@ def _rds(run: _Run) -> None:
         path = f"rds[{ident}]"
         engine = RDS_ENGINES.get(str(db.get("Engine", "")))
         if engine is None:
-            run.skip(path, f"engine {db.get('Engine')!r} is not modelled (PostgreSQL, MySQL, "
-                     "MariaDB are)")
+            run.skip(
+                path,
+                f"engine {db.get('Engine')!r} is not modelled (PostgreSQL, MySQL, MariaDB are)",
+            )
             continue
         storage = str(db.get("StorageType", ""))
         if storage not in ("gp3", "gp2", "io1"):
@@ -389,13 +407,11 @@ def _elasticache(run: _Run) -> None:
     items = []
 
     def tags(arn: str) -> dict[str, str]:
-        return _pairs(
-            run.reader.call("elasticache", "ListTagsForResource", ResourceName=arn).get("TagList")
-        )
+        return run.tags_of("elasticache", "ListTagsForResource", "TagList", ResourceName=arn)
 
     for group in run.reader.pages("elasticache", "DescribeReplicationGroups", "ReplicationGroups"):
         arn = group.get("ARN", "")
-        if not run.matches(run.tags_of(lambda arn=arn: tags(arn))):
+        if not run.matches(tags(arn)):
             continue
         members = list(group.get("MemberClusters") or [])
         first = by_id.get(members[0], {}) if members else {}
@@ -417,7 +433,7 @@ def _elasticache(run: _Run) -> None:
         if cluster.get("ReplicationGroupId"):
             continue  # counted with its replication group
         arn = cluster.get("ARN", "")
-        if not run.matches(run.tags_of(lambda arn=arn: tags(arn))):
+        if not run.matches(tags(arn)):
             continue
         item = _cache_item(
             run,
@@ -483,8 +499,11 @@ def _msk(run: _Run) -> None:
         arn = info.get("ClusterArn", "")
         prov = info.get("Provisioned")
         if info.get("ClusterType", "PROVISIONED") != "PROVISIONED" or not prov:
-            run.skip(path, f"cluster type {info.get('ClusterType')} is not modelled "
-                     "(provisioned clusters are)")
+            run.skip(
+                path,
+                f"cluster type {info.get('ClusterType')} is not modelled "
+                "(provisioned clusters are)",
+            )
             continue
         group = prov.get("BrokerNodeGroupInfo") or {}
         broker_type = str(group.get("InstanceType", ""))
@@ -564,8 +583,10 @@ def _load_balancers(run: _Run) -> None:
             "arn_suffix": arn.split(":loadbalancer/", 1)[-1],
         }
         run.record(path, ["type", "count", "arn_suffix"], call, arn)
-        dims = (*LB_DIMENSIONS, "rule_evaluations_per_second") if kind == "application" else (
-            LB_DIMENSIONS
+        dims = (
+            (*LB_DIMENSIONS, "rule_evaluations_per_second")
+            if kind == "application"
+            else (LB_DIMENSIONS)
         )
         for dim in dims:
             item[dim] = run.assume(f"{path}.{dim}", "load_balancers", name, dim)
@@ -579,11 +600,7 @@ def _logs(run: _Run) -> None:
     groups = []
     for group in run.reader.pages("logs", "DescribeLogGroups", "logGroups"):
         arn = group.get("logGroupArn") or str(group.get("arn", "")).removesuffix(":*")
-        found = run.tags_of(
-            lambda arn=arn: run.reader.call("logs", "ListTagsForResource", resourceArn=arn).get(
-                "tags", {}
-            )
-        )
+        found = run.tags_of("logs", "ListTagsForResource", "tags", resourceArn=arn)
         if run.matches(found):
             groups.append((group, arn))
     if not groups:
@@ -616,11 +633,7 @@ def _s3(run: _Run) -> None:
         region = bucket.get("BucketRegion", run.reader.region)
         if region != run.reader.region:
             continue
-        found = run.tags_of(
-            lambda name=name: _pairs(run.reader.call("s3", "GetBucketTagging", Bucket=name).get(
-                "TagSet"
-            ))
-        )
+        found = run.tags_of("s3", "GetBucketTagging", "TagSet", Bucket=name)
         if run.matches(found):
             names.append(name)
     if not names:
@@ -641,16 +654,15 @@ def _kms(run: _Run) -> None:
         if meta.get("KeyManager") != "CUSTOMER":
             continue
         if meta.get("KeyState") in KMS_NOT_COUNTED:
-            run.found.warnings.append(
-                f"kms key {meta['KeyId']}: {meta['KeyState']}, not counted"
-            )
+            run.found.warnings.append(f"kms key {meta['KeyId']}: {meta['KeyState']}, not counted")
             continue
         found = run.tags_of(
-            lambda kid=key["KeyId"]: _pairs(
-                run.reader.pages("kms", "ListResourceTags", "Tags", KeyId=kid),
-                "TagKey",
-                "TagValue",
-            )
+            "kms",
+            "ListResourceTags",
+            "Tags",
+            paged=True,
+            pair=("TagKey", "TagValue"),
+            KeyId=key["KeyId"],
         )
         if run.matches(found):
             counted.append(meta.get("Arn", key.get("KeyArn", "")))
@@ -671,11 +683,7 @@ def _ecr(run: _Run) -> None:
     repos = []
     for repo in run.reader.pages("ecr", "DescribeRepositories", "repositories"):
         arn = repo["repositoryArn"]
-        found = run.tags_of(
-            lambda arn=arn: _pairs(
-                run.reader.call("ecr", "ListTagsForResource", resourceArn=arn).get("tags")
-            )
-        )
+        found = run.tags_of("ecr", "ListTagsForResource", "tags", resourceArn=arn)
         if not run.matches(found):
             continue
         images = run.reader.pages(

@@ -89,8 +89,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 
     drift = sub.add_parser(
         "drift",
-        help="what differs between a plan and what runs, with its monthly cost "
-        "(exit 1 on drift)",
+        help="what differs between a plan and what runs, with its monthly cost (exit 1 on drift)",
     )
     drift.add_argument("plan", help="the plan: scenario YAML or bundled name")
     drift.add_argument(
@@ -126,9 +125,7 @@ def _kube(args: argparse.Namespace, at: dt.datetime) -> Any:
     if args.kubeconfig:
         from planner.discover.kube import from_cluster
 
-        return from_cluster(
-            args.kubeconfig, context=args.context, namespace=args.namespace, at=at
-        )
+        return from_cluster(args.kubeconfig, context=args.context, namespace=args.namespace, at=at)
     if args.kubectl_json:
         from planner.discover.kube import from_kubectl_json
 
@@ -193,9 +190,7 @@ def _cmd_drift(args: argparse.Namespace) -> int:
     from planner.scenario import load_scenario
 
     plan = load_scenario(args.plan)
-    fresh = any(
-        getattr(args, o) for o in ("region", "kubeconfig", "kubectl_json", "manifests")
-    )
+    fresh = any(getattr(args, o) for o in ("region", "kubeconfig", "kubectl_json", "manifests"))
     if args.discovered and fresh:
         raise InputError(
             f"{args.discovered}: give a discovered scenario or discovery flags, not both"

@@ -186,7 +186,9 @@ def _replace(section: str, key: str, field_name: str, value: Any) -> Apply:
 
 def _remove(section: str, key: str) -> Apply:
     def apply(t: Topology) -> Topology:
-        return _set_items(t, section, tuple(i for i in _items(t, section) if _key(section, i) != key))
+        return _set_items(
+            t, section, tuple(i for i in _items(t, section) if _key(section, i) != key)
+        )
 
     return apply
 
@@ -229,8 +231,10 @@ def _compare_items(
             continue  # discovery left it out (not modelled, or its type is not priced)
         if other is None:
             steps.append(
-                (Difference(path, "(resource)", "missing", "planned", "not found"),
-                 _remove(section, key))
+                (
+                    Difference(path, "(resource)", "missing", "planned", "not found"),
+                    _remove(section, key),
+                )
             )
             continue
         for field_name, kind in FIELDS[section]:
@@ -249,23 +253,31 @@ def _compare_items(
         if key not in planned:
             path = _path(section, key)
             steps.append(
-                (Difference(path, "(resource)", "extra", "not planned", "found"),
-                 _add(section, other))
+                (
+                    Difference(path, "(resource)", "extra", "not planned", "found"),
+                    _add(section, other),
+                )
             )
     return steps
 
 
-def _compare_single(
-    section: str, mine: Any, theirs: Any
-) -> list[tuple[Difference, Apply]]:
+def _compare_single(section: str, mine: Any, theirs: Any) -> list[tuple[Difference, Apply]]:
     if mine is None and theirs is None:
         return []
     if theirs is None:
-        return [(Difference(section, "(resource)", "missing", "planned", "not found"),
-                 _single(section, None, None))]
+        return [
+            (
+                Difference(section, "(resource)", "missing", "planned", "not found"),
+                _single(section, None, None),
+            )
+        ]
     if mine is None:
-        return [(Difference(section, "(resource)", "extra", "not planned", "found"),
-                 _single(section, None, theirs))]
+        return [
+            (
+                Difference(section, "(resource)", "extra", "not planned", "found"),
+                _single(section, None, theirs),
+            )
+        ]
     steps = []
     for field_name, kind in SINGLE[section]:
         a, b = getattr(mine, field_name, None), getattr(theirs, field_name, None)
@@ -273,8 +285,10 @@ def _compare_single(
             continue
         if not _same(field_name, a, b):
             steps.append(
-                (Difference(section, field_name, kind, _shown(a), _shown(b)),
-                 _single(section, field_name, b))
+                (
+                    Difference(section, field_name, kind, _shown(a), _shown(b)),
+                    _single(section, field_name, b),
+                )
             )
     return steps
 
@@ -347,7 +361,9 @@ def drift(
 
     plan_total = priced(current)
     out: list[Difference] = []
-    resource_steps = [s for s in steps if not s[0].path.startswith(("eks.workloads", "eks.daemonsets"))]
+    resource_steps = [
+        s for s in steps if not s[0].path.startswith(("eks.workloads", "eks.daemonsets"))
+    ]
     workload_steps = [s for s in steps if s not in resource_steps]
     before = plan_total
     for diff, apply in resource_steps:
@@ -362,6 +378,7 @@ def drift(
             workloads, *_ = resolve_workloads(current.eks, plan.path.parent)
             eks = current.eks.model_copy(update={"workloads": workloads, "workloads_from": None})
             current = current.model_copy(update={"eks": eks})
+        assert current.eks is not None
         if not current.eks.daemonsets and any(
             d.path.startswith("eks.daemonsets") for d, _a in workload_steps
         ):
@@ -408,8 +425,15 @@ def drift_json(result: Drift) -> dict[str, Any]:
 
 def _rows(result: Drift) -> list[list[str]]:
     return [
-        [d.path, d.field, d.kind, d.plan, d.discovered, figures.usd(d.monthly_usd, signed=True),
-         d.priced_by]
+        [
+            d.path,
+            d.field,
+            d.kind,
+            d.plan,
+            d.discovered,
+            figures.usd(d.monthly_usd, signed=True),
+            d.priced_by,
+        ]
         for d in result.differences
     ]
 

@@ -94,11 +94,7 @@ def _found(
     namespace: str | None,
 ) -> KubeFound:
     kept = _named(
-        [
-            o
-            for o in objects
-            if isinstance(o.get("metadata"), dict) and _in_namespace(o, namespace)
-        ]
+        [o for o in objects if isinstance(o.get("metadata"), dict) and _in_namespace(o, namespace)]
     )
     pairs = [(f"{source}: {o['kind']} {o['metadata'].get('name')}", o) for o in kept]
     manifests = read_objects(pairs)
@@ -113,9 +109,9 @@ def _found(
         values.append(
             {
                 "path": f"eks.{section}[{meta.get('name')}]",
-                "fields": ["requests", "limits", "replicas"] if section == "workloads" else [
-                    "requests"
-                ],
+                "fields": ["requests", "limits", "replicas"]
+                if section == "workloads"
+                else ["requests"],
                 "call": call(obj["kind"]),
                 "arn": f"{obj['kind']} {meta.get('namespace', '')}/{meta.get('name')}",
                 "at": stamp,
@@ -202,7 +198,9 @@ def from_cluster(
     if not Path(kubeconfig).is_file():
         raise InputError(f"{where}: no such file")
     try:
-        api_client = config.new_client_from_config(config_file=str(kubeconfig), context=context)
+        api_client = config.new_client_from_config(  # type: ignore[no-untyped-call]
+            config_file=str(kubeconfig), context=context
+        )
     except ConfigException as exc:
         raise InputError(f"{where}: {' '.join(str(exc).split())}") from None
     except (OSError, ValueError, TypeError, KeyError) as exc:
@@ -253,7 +251,9 @@ def from_cluster(
                     f"({type(exc).__name__}: {' '.join(str(exc).split())[:200]})"
                 ) from None
             except ValueError as exc:
-                raise InputError(f"{where}: {server} answered {kind} with non-JSON: {exc}") from None
+                raise InputError(
+                    f"{where}: {server} answered {kind} with non-JSON: {exc}"
+                ) from None
     label = f"kubernetes {context or 'current context'} ({server})"
     found = _found(
         objects,

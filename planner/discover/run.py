@@ -8,7 +8,6 @@ traffic and egress, LCU drivers, log ingestion), and S3 bytes from ``BucketSizeB
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal

@@ -66,9 +66,7 @@ def _compact(value: Any) -> Any:
 def scenario_text(topology: Topology, header: list[str]) -> str:
     """The scenario YAML: the fields that were set, in the model's order."""
     document = _compact(topology.model_dump(mode="python", exclude_unset=True))
-    body = yaml.dump(
-        document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100
-    )
+    body = yaml.dump(document, Dumper=_Dumper, sort_keys=False, allow_unicode=True, width=100)
     return "".join(f"# {line}\n" if line else "#\n" for line in header) + body
 
 
