@@ -202,6 +202,44 @@ def test_a_kubectl_json_file_reads_like_the_cluster(cluster, tmp_path):
     assert from_file["workloads"] == EXPECTED_WORKLOADS
 
 
+def test_a_statefulset_is_a_workload_and_a_daemonset_per_node_overhead(tmp_path):
+    listing = _as_kubectl_list()
+    listing["items"].append(
+        {
+            "apiVersion": "apps/v1",
+            "kind": "StatefulSet",
+            "metadata": {"name": "zookeeper", "namespace": "emrtask-staging"},
+            "spec": {
+                "replicas": 3,
+                "serviceName": "zookeeper",
+                "template": {
+                    "spec": {
+                        "containers": [
+                            {
+                                "name": "zk",
+                                "resources": {"requests": {"cpu": "500m", "memory": "1Gi"}},
+                            },
+                            {
+                                "name": "exporter",
+                                "resources": {"requests": {"cpu": "50m", "memory": "64Mi"}},
+                            },
+                        ]
+                    }
+                },
+            },
+        }
+    )
+    path = tmp_path / "k.json"
+    path.write_text(json.dumps(listing), encoding="utf-8")
+    got = _summary(from_kubectl_json(path, namespace="emrtask-staging", at=AT))
+    # no HPA: spec.replicas for both ends; requests summed over containers:
+    # 500m + 50m = 550m, 1Gi + 64Mi = 1088Mi
+    assert got["workloads"]["zookeeper"] == (3, 3, "550m", "1088Mi", None, None, False)
+    assert set(got["workloads"]) == {*EXPECTED_WORKLOADS, "zookeeper"}
+    # kube-system's DaemonSets are kept with --namespace: they run on every node
+    assert set(got["daemonsets"]) == {"aws-node", "kube-proxy"}
+
+
 def test_helm_template_manifests_read_like_the_cluster():
     found = from_manifests(SCENARIOS_DIR / "manifests" / "staging", at=AT)
     assert _summary(found)["workloads"] == EXPECTED_WORKLOADS

@@ -133,15 +133,30 @@ def test_a_part_discovery_could_not_read_is_not_drift(run_cli, tmp_path):
 
 
 def test_assumed_values_are_not_drift(run_cli, tmp_path):
-    # a discovered scenario's assumptions (NAT traffic no API gives) differ from the plan's,
-    # but they are not what runs: no drift
+    # a discovered scenario's assumptions (log ingestion and NAT traffic no describe call
+    # gives) differ from the plan's 50 GB and 100 GB, but they are not what runs: no drift
     text = (
-        f"extends: {STAGING}\nname: x\nnat_gateways:\n  data_processed_gb:\n    value: 0\n"
+        f"extends: {STAGING}\nname: x\n"
+        "cloudwatch_logs:\n  ingestion_gb:\n    value: 0\n"
+        "    basis: assumption\n    note: not discoverable\n"
+        "nat_gateways:\n  data_processed_gb:\n    value: 0\n"
         "    basis: assumption\n    note: not discoverable\n"
         "discovery:\n  at: 2026-12-02T12:00:00+00:00\n"
     )
     result = run_cli(["drift", "staging", str(_write(tmp_path, text))])
     assert result.code == 0, result.out
+    # the same 0 measured is drift: 50 GB x $0.50 = $25.00 less a month
+    measured = text.replace("basis: assumption", "basis: measured", 1)
+    result = run_cli(
+        ["drift", "staging", str(_write(tmp_path, measured, "m.yaml")), "--format", "json"]
+    )
+    assert result.code == 1
+    (diff,) = json.loads(result.out)["differences"]
+    assert (diff["path"], diff["field"], diff["monthly_usd"]) == (
+        "cloudwatch_logs",
+        "ingestion_gb",
+        -25.0,
+    )
 
 
 def test_drift_bad_input_is_one_line(run_cli, tmp_path):
