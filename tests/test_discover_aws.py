@@ -489,3 +489,28 @@ def test_usage_days_measure_nat_traffic_and_s3_bytes_from_cloudwatch(moto_accoun
     assert "BucketSizeBytes" in s3.source
     # what CloudWatch had no datapoints for stays a labelled assumption
     assert topo.load_balancers[0].processed_gb_per_hour.basis.value == "assumption"
+
+
+def test_drift_against_a_fresh_discovery_of_the_moto_account(moto_account, run_cli):
+    result = run_cli(
+        [
+            "drift",
+            "staging",
+            "--region",
+            REGION,
+            "--tag",
+            "Environment=staging",
+            "--no-progress",
+            "--format",
+            "json",
+        ]
+    )
+    assert result.code == 1, result.err
+    data = json.loads(result.out)
+    # everything the APIs can tell matches the plan but the stored logs: moto's log group
+    # holds no bytes (0 GB) where staging assumes 50 GB: 50 x $0.03 = $1.50 less a month
+    assert [
+        (d["path"], d["field"], d["plan"], d["discovered"], d["monthly_usd"])
+        for d in data["differences"]
+    ] == [("cloudwatch_logs", "storage_gb", "50", "0", -1.5)]
+    assert data["not_compared"] == ["workloads (no Kubernetes source was read)"]
