@@ -273,10 +273,10 @@ def test_discovered_workloads_go_through_capacity_and_match_the_plan(cluster, ru
         2,
         1,
     )
-    # the node groups' monthly cost at expected replicas, as staging's: 2 x t3.medium
-    # (1460 h x 0.0416 = 60.736) + 1 x t3.large spot (730 h x 0.0832 x 30% = 18.2208)
-    # + 60 GB gp3 (x 0.08 = 4.80) = 83.7568
-    assert json.loads(capacity.out)["node_groups_monthly_usd_at_expected"] == "83.75680"
+    # the node groups' monthly cost at expected replicas, as staging's, lines rounded first:
+    # 2 x t3.medium (1460 h x 0.0416 = 60.736 -> 60.74) + 1 x t3.large spot (730 h x 0.0832
+    # x 30% = 18.2208 -> 18.22) + 40 + 20 GB gp3 (3.20 + 1.60) = 83.76
+    assert json.loads(capacity.out)["node_groups_monthly_usd_at_expected"] == "83.76"
     drift = run_cli(["drift", "staging", str(out)])
     assert drift.code == 0, drift.out  # the cluster runs what the plan says
 
