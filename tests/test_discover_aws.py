@@ -437,8 +437,15 @@ def test_the_readme_policy_lists_exactly_the_actions_discover_uses(moto_account)
     assert listed - found_actions == {"cloudwatch:GetMetricData"}
 
 
-def test_usage_days_measure_nat_traffic_and_s3_bytes_from_cloudwatch(moto_account, moto_endpoint):
+def test_usage_days_measure_nat_traffic_and_s3_bytes_from_cloudwatch(
+    moto_endpoint, fake_aws_credentials, monkeypatch
+):
     import boto3
+
+    # a fresh account: moto scans every datapoint other tests of the session put
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
+    moto_account = create_staging(moto_endpoint)
 
     cw = boto3.client("cloudwatch", region_name=REGION, endpoint_url=moto_endpoint)
     now = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
