@@ -32,6 +32,7 @@ COMMAND_MODULES: tuple[str, ...] = (
     "planner.prices.cli",
     "planner.terraform.cli",
     "planner.diff.cli",
+    "planner.discover.cli",
 )
 
 

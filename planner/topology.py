@@ -51,12 +51,15 @@ class Basis(StrEnum):
     ASSUMPTION = "assumption"
     MEASURED = "measured"
     TERRAFORM = "terraform"  # read from a Terraform plan or .tf files; ``source`` is the address
+    DISCOVERED = "discovered"  # read from a live account or cluster (planner discover)
 
 
 class Amount(Model):
     """A non-negative quantity with where it came from.
 
-    YAML accepts ``100`` (stated) or ``{value: 100, basis: assumption, note: "why"}``.
+    YAML accepts ``100`` (stated) or ``{value: 100, basis: assumption, note: "why"}``. A
+    ``discovered`` quantity names the API call and resource ARN in ``source`` and the time it
+    was read in ``note``.
     """
 
     value: Decimal = Field(ge=0, le=MAX_AMOUNT, allow_inf_nan=False)
@@ -608,6 +611,42 @@ class ECRStorage(Model):
     source: ResourceSource = ""
 
 
+class DiscoveredFrom(Model):
+    """Where the values of one resource came from: the API call, the resource's ARN (or the
+    Kubernetes object) and the time it was read. ``fields`` lists the values it gave."""
+
+    path: str = Field(min_length=1, description="the scenario field, e.g. rds[postgres]")
+    fields: tuple[str, ...] = ()
+    call: str = Field(min_length=1, description="e.g. rds:DescribeDBInstances")
+    arn: str = ""
+    at: dt.datetime
+
+
+class MissingPart(Model):
+    """A part of the account that could not be read (the scenario lacks it)."""
+
+    part: str
+    action: str
+    reason: str
+
+
+class Discovery(Model):
+    """How a scenario was discovered (``planner discover``): what was read, when, what not.
+
+    Values that the APIs cannot tell are ``basis: assumption`` quantities with a note."""
+
+    at: dt.datetime
+    region: str = ""
+    tags: dict[str, str] = Field(default_factory=dict)
+    kubernetes: str = Field(default="", description="where workloads were read, if anywhere")
+    api_calls: Annotated[int, Field(ge=0)] = 0
+    values: tuple[DiscoveredFrom, ...] = Field(default=(), max_length=100_000)
+    missing: tuple[MissingPart, ...] = Field(default=(), max_length=1_000)
+    assumptions: tuple[str, ...] = Field(
+        default=(), max_length=100_000, description="fields written as assumptions, and why"
+    )
+
+
 class Topology(Model):
     """One environment. ``extends`` is resolved by the scenario loader before validation."""
 
@@ -646,6 +685,10 @@ class Topology(Model):
         default=None,
         description="enterprise discount, private rates, credits: priced as their own lines "
         "(planner.discount_terms)",
+    )
+    discovery: Discovery | None = Field(
+        default=None,
+        description="set by planner discover: where each value came from and what is missing",
     )
 
     @field_validator("cost_allocation_tags")

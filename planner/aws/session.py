@@ -42,17 +42,23 @@ def client_config() -> Any:
     )
 
 
-def client(service: str, region: str, *, profile: str | None = None) -> Any:
-    """A boto3 client. Credentials come from the standard chain (env, profile, SSO, role)."""
+def session(profile: str | None = None) -> Any:
+    """A boto3 session (one per command: its clients share the loaded service models)."""
     try:
         import boto3
     except ImportError as exc:  # pragma: no cover - boto3 is a runtime dependency
         raise PlannerError("boto3 is not installed: pip install planner") from exc
+    with aws_errors("sts"):
+        return boto3.session.Session(profile_name=profile) if profile else boto3.session.Session()
+
+
+def client(service: str, region: str, *, profile: str | None = None, shared: Any = None) -> Any:
+    """A boto3 client. Credentials come from the standard chain (env, profile, SSO, role).
+
+    ``shared`` is a session from :func:`session` to create it from (else a new one)."""
     with aws_errors(service):
-        session = (
-            boto3.session.Session(profile_name=profile) if profile else boto3.session.Session()
-        )
-        return session.client(service, region_name=region, config=client_config())  # type: ignore[call-overload]
+        source = shared if shared is not None else session(profile)
+        return source.client(service, region_name=region, config=client_config())
 
 
 @contextmanager

@@ -1,5 +1,9 @@
-"""Read workloads from Kubernetes manifests: Deployment, HorizontalPodAutoscaler,
-ResourceQuota and LimitRange (other kinds, e.g. Service, are skipped).
+"""Read workloads from Kubernetes manifests: Deployment, StatefulSet, DaemonSet,
+HorizontalPodAutoscaler, ResourceQuota and LimitRange (other kinds, e.g. Service, are skipped).
+
+The same objects read from a live cluster or from ``kubectl get ... -o json`` go through
+:func:`read_objects` (planner discover). A StatefulSet is a workload like a Deployment; a
+DaemonSet is per-node overhead (its pod's requests on every node).
 
 A Deployment's pod request is the sum over its containers, or its largest init container if
 that is larger (the Kubernetes effective-request rule). Replicas come from the HPA whose
@@ -27,7 +31,14 @@ from planner.quantities import (
     parse_memory_bytes,
 )
 from planner.safe_yaml import MAX_TEXT_CHARS, YamlProblem, load_documents
-from planner.topology import LimitRange, Replicas, ResourceQuota, Toleration, Workload
+from planner.topology import (
+    DaemonSet,
+    LimitRange,
+    Replicas,
+    ResourceQuota,
+    Toleration,
+    Workload,
+)
 
 HOSTNAME = "kubernetes.io/hostname"
 ZONE = "topology.kubernetes.io/zone"
@@ -40,6 +51,7 @@ class ManifestSet:
     limit_range: LimitRange | None
     namespace: str | None
     files: tuple[Path, ...]
+    daemonsets: tuple[DaemonSet, ...] = ()
 
 
 def _fail(where: str, message: str) -> CapacityInputError:
@@ -166,7 +178,7 @@ def _deployment(where: str, doc: dict[str, Any], hpa: dict[str, Any] | None) -> 
     pod = _mapping(where, _get(doc, "spec", "template", "spec"), "spec.template.spec")
     containers = pod.get("containers")
     if not containers:
-        raise _fail(where, "spec.template.spec.containers is empty; a Deployment needs one")
+        raise _fail(where, f"spec.template.spec.containers is empty; a {doc.get('kind')} needs one")
     cpu_req, mem_req = _sum_containers(where, containers, "requests")
     if cpu_req is None or mem_req is None:
         missing = "cpu" if cpu_req is None else "memory"
@@ -274,6 +286,20 @@ def _limit_range(where: str, doc: dict[str, Any]) -> LimitRange | None:
     return found
 
 
+def _daemonset(where: str, doc: dict[str, Any]) -> DaemonSet:
+    pod = _mapping(where, _get(doc, "spec", "template", "spec"), "spec.template.spec")
+    cpu, mem = _sum_containers(where, pod.get("containers"), "requests")
+    fields: dict[str, Any] = {
+        "name": _get(doc, "metadata", "name"),
+        "cpu_request": format_cpu(cpu or 0),
+        "source": where.split(": ")[0],
+    }
+    if mem:
+        fields["memory_request"] = _memory_text(mem)
+    result: DaemonSet = _validated(where, DaemonSet, fields)
+    return result
+
+
 def read_manifests(path: str | Path) -> ManifestSet:
     """Read every ``*.yaml`` in a directory (sorted) or one file.
 
@@ -281,45 +307,61 @@ def read_manifests(path: str | Path) -> ManifestSet:
     (counting it twice would be silently wrong, keeping one would silently drop the other).
     """
     files = _files(Path(path))
+    objects = [
+        (f"{file}: {doc.get('kind')} {_get(doc, 'metadata', 'name')}", doc)
+        for file in files
+        for doc in _read(file)
+        if isinstance(doc, dict)
+    ]
+    return read_objects(objects, tuple(files))
+
+
+def read_objects(
+    objects: list[tuple[str, dict[str, Any]]], files: tuple[Path, ...] = ()
+) -> ManifestSet:
+    """The workloads of Kubernetes objects, each given with where it was read
+    (``"<source>: <Kind> <name>"``)."""
     deployments: dict[str, tuple[str, dict[str, Any]]] = {}
+    daemonsets: dict[str, DaemonSet] = {}
     hpas: dict[str, tuple[str, dict[str, Any]]] = {}
     quota: tuple[str, ResourceQuota] | None = None
     limits: tuple[str, LimitRange] | None = None
     namespace: str | None = None
-    for file in files:
-        for doc in _read(file):
-            if not isinstance(doc, dict):
-                continue
-            kind, name = doc.get("kind"), _get(doc, "metadata", "name")
-            where = f"{file}: {kind} {name}"
-            ns = _get(doc, "metadata", "namespace")
-            if namespace is None and isinstance(ns, str):
-                namespace = ns
-            if kind == "Deployment":
-                key = str(name)
-                if key in deployments:
-                    first = deployments[key][0].split(": ")[0]
-                    raise _fail(where, f"Deployment {key!r} is also defined in {first}")
-                deployments[key] = (where, doc)
-            elif kind == "HorizontalPodAutoscaler":
-                target = str(_get(doc, "spec", "scaleTargetRef", "name"))
-                if target in hpas:
-                    raise _fail(
-                        where,
-                        f"a second HorizontalPodAutoscaler for {target!r} (the first is "
-                        f"{hpas[target][0]})",
-                    )
-                hpas[target] = (where, doc)
-            elif kind == "ResourceQuota":
-                if quota is not None:
-                    raise _fail(where, f"a second ResourceQuota (the first is {quota[0]})")
-                quota = (where, _quota(where, doc))
-            elif kind == "LimitRange":
-                found = _limit_range(where, doc)
-                if found is not None:
-                    if limits is not None:
-                        raise _fail(where, f"a second LimitRange (the first is {limits[0]})")
-                    limits = (where, found)
+    for where, doc in objects:
+        kind, name = doc.get("kind"), _get(doc, "metadata", "name")
+        ns = _get(doc, "metadata", "namespace")
+        if namespace is None and isinstance(ns, str) and kind != "DaemonSet":
+            namespace = ns
+        if kind in ("Deployment", "StatefulSet"):
+            key = str(name)
+            if key in deployments:
+                first = deployments[key][0].split(": ")[0]
+                raise _fail(where, f"{kind} {key!r} is also defined in {first}")
+            deployments[key] = (where, doc)
+        elif kind == "DaemonSet":
+            key = str(name)
+            if key in daemonsets:
+                raise _fail(where, f"DaemonSet {key!r} is given twice")
+            daemonsets[key] = _daemonset(where, doc)
+        elif kind == "HorizontalPodAutoscaler":
+            target = str(_get(doc, "spec", "scaleTargetRef", "name"))
+            if target in hpas:
+                raise _fail(
+                    where,
+                    f"a second HorizontalPodAutoscaler for {target!r} (the first is "
+                    f"{hpas[target][0]})",
+                )
+            hpas[target] = (where, doc)
+        elif kind == "ResourceQuota":
+            if quota is not None:
+                raise _fail(where, f"a second ResourceQuota (the first is {quota[0]})")
+            quota = (where, _quota(where, doc))
+        elif kind == "LimitRange":
+            found = _limit_range(where, doc)
+            if found is not None:
+                if limits is not None:
+                    raise _fail(where, f"a second LimitRange (the first is {limits[0]})")
+                limits = (where, found)
     workloads = []
     for name, (where, doc) in deployments.items():
         hpa = hpas.get(name)
@@ -334,5 +376,6 @@ def read_manifests(path: str | Path) -> ManifestSet:
         resource_quota=quota[1] if quota else None,
         limit_range=limits[1] if limits else None,
         namespace=namespace,
-        files=tuple(files),
+        files=files,
+        daemonsets=tuple(daemonsets.values()),
     )

@@ -32,8 +32,13 @@ SHORT = {"network": "nlb", "application": "alb"}
 
 
 def lcus(lb: LoadBalancer) -> tuple[Decimal, str, Amount]:
-    """LCUs of the average hour: the max over dimensions, and which dimension set it."""
-    best = (Decimal(0), "none", Amount(value=Decimal(0)))
+    """LCUs of the average hour: the max over dimensions, and which dimension set it.
+
+    When every dimension is 0, the zero is as sure as they are: an assumed 0 (e.g. a
+    discovered load balancer whose traffic no API gives) keeps the line labelled."""
+    amounts = [getattr(lb, d) for d in LCU_PER_DIMENSION[lb.type]]
+    zero = next((a for a in amounts if a.basis is Basis.ASSUMPTION), Amount(value=Decimal(0)))
+    best = (Decimal(0), "none", zero)
     for dimension, per_lcu in LCU_PER_DIMENSION[lb.type].items():
         amount: Amount = getattr(lb, dimension)
         value = amount.value / per_lcu
