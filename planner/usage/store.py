@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -115,14 +113,13 @@ def normalise(frame: pd.DataFrame, where: str) -> pd.DataFrame:
 
 
 def write_usage(usage: UsageSet, path: str | Path) -> Path:
-    """Write Parquet (``.parquet``) or CSV (anything else), atomically."""
+    """Write Parquet (``.parquet``) or CSV (anything else) through the one output writer."""
+    from planner.output import write_file
+
     target = Path(path)
-    if not target.parent.is_dir():
-        raise InputError(f"{target}: folder {target.parent} does not exist")
     meta = json.dumps(usage.meta(), sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
+
+    def produce(tmp: Path) -> None:
         if target.suffix == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -135,13 +132,8 @@ def write_usage(usage: UsageSet, path: str | Path) -> Path:
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
                 handle.write(CSV_PREFIX + meta + "\n")
                 usage.frame.to_csv(handle, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_file(target, produce, option="--out")
     return target
 
 
