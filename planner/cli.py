@@ -19,6 +19,7 @@ from typing import Any
 from planner.errors import PlannerError
 from planner.output import write_output
 from planner.pricing import price_scenario
+from planner.redact import redact_text
 
 EXIT_USER_ERROR = 2
 
@@ -355,7 +356,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         func: Callable[[argparse.Namespace], int] = args.func
         return int(func(args))
     except PlannerError as exc:
-        print(f"planner: error: {one_line(str(exc))}", file=sys.stderr)
+        print(f"planner: error: {one_line(redact_text(str(exc)))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("planner: interrupted", file=sys.stderr)
@@ -377,7 +378,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _internal(exc: BaseException, argv: Sequence[str] | None) -> int:
-    detail = one_line(f"{type(exc).__name__}: {exc}")[:300]
+    detail = one_line(redact_text(f"{type(exc).__name__}: {exc}"))[:300]
     print(
         f"planner: internal error (a bug in planner, not in your input): {detail}; "
         f"the traceback is in {crash_report(exc, argv)}",

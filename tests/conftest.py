@@ -43,7 +43,9 @@ def moto_endpoint() -> Iterator[str]:
     ``requests.post(f"{moto_endpoint}/moto-api/reset")`` where a test needs a clean account.
     """
     from moto.server import ThreadedMotoServer
+    from moto_extensions import extend_moto_budgets
 
+    extend_moto_budgets()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]

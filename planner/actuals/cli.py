@@ -103,13 +103,21 @@ def _cmd_import(args: argparse.Namespace) -> int:
             raise InputError(f"--engine athena needs --{', --'.join(missing)}")
         if args.paths:
             raise InputError("--engine athena reads --database/--table; give no PATH")
-        table, info = import_athena(
-            client("athena", args.region, profile=args.profile),
-            layout=args.layout,
-            database=args.database,
-            table=args.table,
-            workgroup=args.workgroup,
-            output_location=args.output_location,
+        from planner.aws.guard import bounded
+        from planner.output import check_output
+
+        check_output(args.out, option="-o")
+        athena = client("athena", args.region, profile=args.profile)
+        table, info = bounded(
+            lambda: import_athena(
+                athena,
+                layout=args.layout,
+                database=args.database,
+                table=args.table,
+                workgroup=args.workgroup,
+                output_location=args.output_location,
+            ),
+            "Athena query",
         )
         extra = f" (Athena query {info['query_execution_id']}, {info['pages']} result page(s))"
     else:
@@ -131,16 +139,25 @@ def _cmd_pull(args: argparse.Namespace) -> int:
     from planner.actuals.pull import period, tidy_records
     from planner.actuals.tidy import to_table, write_parquet
     from planner.aws.cost_explorer import USD_PER_REQUEST, get_cost_and_usage
+    from planner.aws.guard import bounded
     from planner.aws.session import client
+    from planner.output import check_output
     from planner.scenario import load_scenario
 
+    check_output(args.out, option="-o")  # before paid requests
     scenario = load_scenario(args.scenario)
     tags = scenario.topology.cost_allocation_tags if not args.no_tag_filter else {}
-    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    except ValueError:
+        raise InputError(f"--today {args.today!r}: give a date as YYYY-MM-DD") from None
     start, end = period(args.months, today)
     ce = client("ce", "us-east-1", profile=args.profile)
-    result = get_cost_and_usage(
-        ce, start=start, end=end, granularity=args.granularity, tags=tags, account=args.account
+    result = bounded(
+        lambda: get_cost_and_usage(
+            ce, start=start, end=end, granularity=args.granularity, tags=tags, account=args.account
+        ),
+        "Cost Explorer GetCostAndUsage",
     )
     table = to_table(tidy_records(result.results))
     write_parquet(table, args.out)

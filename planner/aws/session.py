@@ -52,7 +52,10 @@ def client(service: str, region: str, *, profile: str | None = None) -> Any:
         session = (
             boto3.session.Session(profile_name=profile) if profile else boto3.session.Session()
         )
-        return session.client(service, region_name=region, config=client_config())  # type: ignore[call-overload]
+        made = session.client(service, region_name=region, config=client_config())  # type: ignore[call-overload]
+    from planner.aws.guard import install
+
+    return install(made)
 
 
 @contextmanager

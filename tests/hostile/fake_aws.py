@@ -95,6 +95,9 @@ class FakeAws(ThreadingHTTPServer):
     def url(self) -> str:
         return f"http://127.0.0.1:{self.server_address[1]}"
 
+    def handle_error(self, request: Any, client_address: Any) -> None:
+        pass  # a client that gives up mid-reply (the point of the drip) is expected
+
 
 class _Handler(BaseHTTPRequestHandler):
     server: FakeAws
@@ -134,8 +137,9 @@ class _Handler(BaseHTTPRequestHandler):
             self._send(200, HTML, "text/html")
             return
         if mode == "wrong-shape":
-            self._send(200, cbor(["not", "a", "map"]) if is_cbor else b'["not", "a", "map"]',
-                       content_type)
+            self._send(
+                200, cbor(["not", "a", "map"]) if is_cbor else b'["not", "a", "map"]', content_type
+            )
             return
         reply = dict(page)
         if mode == "token-loop":
