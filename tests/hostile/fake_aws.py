@@ -24,7 +24,7 @@ import struct
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
@@ -174,10 +174,8 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_header("smithy-protocol", "rpc-v2-cbor")
         self.send_header("Content-Length", str(len(body) if length is None else length))
         self.end_headers()
-        try:
+        with suppress(OSError):
             self.wfile.write(body)
-        except OSError:
-            pass
 
 
 @contextmanager
@@ -201,7 +199,5 @@ if __name__ == "__main__":  # manual probing: python tests/hostile/fake_aws.py M
 
     with fake_aws(sys.argv[1], float(sys.argv[2]) if len(sys.argv) > 2 else 5.0) as s:
         print(s.url, flush=True)
-        try:
+        with suppress(KeyboardInterrupt):
             threading.Event().wait()
-        except KeyboardInterrupt:
-            pass
