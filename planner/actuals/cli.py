@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.actuals.checks import DEFAULT_MAX_ROWS
 from planner.errors import InputError
 
 if TYPE_CHECKING:
@@ -53,6 +54,16 @@ def load_actuals(spec: str) -> tuple[list[BillRow], str]:
         )
     table = conform(import_exports([str(path)]))
     return [BillRow(**row) for row in table.to_pylist()], label
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise InputError(f"{text!r}: give a whole number") from None
+    if value < 1:
+        raise InputError(f"{text}: give a number of at least 1")
+    return value
 
 
 def _parse_tags(values: list[str]) -> dict[str, str]:
@@ -125,7 +136,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
         if not args.paths:
             raise InputError("planner actuals import: give export files or folders (PATH ...)")
-        table = import_exports(args.paths, memory_limit=args.memory_limit, threads=args.threads)
+        table = import_exports(
+            args.paths,
+            memory_limit=args.memory_limit,
+            threads=args.threads,
+            max_rows=args.max_rows,
+        )
         extra = ""
     table = _filter_tags(table, tags)
     write_parquet(table, args.out)
@@ -292,6 +308,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         help="DuckDB memory_limit (default 512MB; spills to a temp folder beyond)",
     )
     imp.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
+    imp.add_argument(
+        "--max-rows",
+        type=_positive_int,
+        default=DEFAULT_MAX_ROWS,
+        metavar="N",
+        help=f"refuse a bill of more rows (counted up front; default {DEFAULT_MAX_ROWS:,})",
+    )
     imp.set_defaults(func=_cmd_import)
 
     pull = asub.add_parser(
