@@ -47,11 +47,22 @@ def _fail(where: str, message: str) -> CapacityInputError:
 
 
 def _files(path: Path) -> list[Path]:
+    """The manifest files of ``path``. A file in the folder that is a symlink to somewhere
+    outside the folder is refused by name (its content is never read, never echoed)."""
     try:
         if path.is_dir():
-            return sorted(
+            folder = path.resolve()
+            files = sorted(
                 p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir()
             )
+            for file in files:
+                real = file.resolve()
+                if not real.is_relative_to(folder):
+                    raise CapacityInputError(
+                        f"workloads_from: {file}: a symlink to a file outside {path}; "
+                        "manifests must be inside the folder (copy the file in)"
+                    )
+            return files
         if path.is_file():
             return [path]
     except OSError as exc:
@@ -78,6 +89,9 @@ def _list(where: str, value: Any, field: str) -> list[Any]:
 
 def _read(file: Path) -> list[Any]:
     """Every YAML document of one manifest file, parsed strictly (see planner.safe_yaml)."""
+    from planner.output import note_input
+
+    note_input(file)
     try:
         with file.open("rb") as handle:
             raw = handle.read(MAX_TEXT_CHARS + 1)

@@ -37,6 +37,9 @@ if TYPE_CHECKING:
     from planner.costing.engine import CostReport
     from planner.scenario import Scenario
 
+# A projected month above this is refused: no real AWS bill comes near $1 trillion a month.
+MAX_MONTHLY_USD = Decimal(10) ** 12
+
 
 @dataclass(frozen=True)
 class Commitment:
@@ -214,6 +217,8 @@ def _stream(
     carried: list[tuple[Commitment, CostReport, str]] = []  # from replaced scenarios
     previous: Scenario | None = None
     last_report: CostReport | None = None
+    if not Decimal(-100) <= growth_pct_per_month <= Decimal(1000):
+        raise InputError(f"--growth-pct {growth_pct_per_month}: give -100 to 1000 (percent)")
     growth = 1 + growth_pct_per_month / 100
     cache: dict[tuple[int, tuple[str, ...]], CostReport] = {}
     paid: set[tuple[str, str]] = set()
@@ -242,7 +247,14 @@ def _stream(
             cache[key] = report
         last_report = report
         committed = _committed(report)
-        usage = (report.total_monthly_usd - committed) * growth ** (m - 1)
+        factor = growth ** (m - 1) if m > 1 else Decimal(1)  # Decimal 0 ** 0 is an error
+        usage = (report.total_monthly_usd - committed) * factor
+        if usage > MAX_MONTHLY_USD:
+            raise InputError(
+                f"--growth-pct {growth_pct_per_month}: {m - 1} month(s) of growth make month "
+                f"{m} cost more than ${MAX_MONTHLY_USD:,} (x{factor:.3g}); beyond any real bill, "
+                "lower --growth-pct or --months"
+            )
         carried_names: list[str] = []
         carried_amortised = carried_cash = ZERO
         for c, old, name in carried:

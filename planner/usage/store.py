@@ -107,9 +107,36 @@ def normalise(frame: pd.DataFrame, where: str) -> pd.DataFrame:
         )
     if (out["period"] <= 0).any():
         raise InputError(f"{where}: column period must be positive seconds")
+    _check_physical(out, where)
     return out.sort_values(["resource", "metric", "timestamp"], kind="stable").reset_index(
         drop=True
     )
+
+
+# A percentage above this is impossible (CPU and memory utilisation, of a node, an instance or
+# a pod's limit); the small margin absorbs CloudWatch's rounding.
+MAX_PERCENT = 100.0 + 1e-6
+
+
+def _check_physical(frame: pd.DataFrame, where: str) -> None:
+    """Values in their physical range: nothing negative (every metric planner reads is a
+    utilisation, a size, a rate or a count) and no percentage above 100."""
+    values = frame["value"].to_numpy()
+    negative = values < 0
+    if negative.any():
+        row = frame[negative].iloc[0]
+        raise InputError(
+            f"{where}: value {row['value']:g} for {row['resource']} {row['metric']} at "
+            f"{row['timestamp']} is negative; CloudWatch's utilisation, bytes and counts never are"
+        )
+    percent = (frame["unit"] == "Percent").to_numpy() & (values > MAX_PERCENT)
+    if percent.any():
+        row = frame[percent].iloc[0]
+        raise InputError(
+            f"{where}: {row['metric']} {row['value']:g}% for {row['resource']} at "
+            f"{row['timestamp']}: a percentage of capacity cannot exceed 100 (a value in "
+            "another unit, or a sum of cores?)"
+        )
 
 
 def write_usage(usage: UsageSet, path: str | Path) -> Path:
