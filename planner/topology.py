@@ -249,6 +249,11 @@ class SavingsPlan(Model):
 
     @model_validator(mode="after")
     def _family(self) -> SavingsPlan:
+        for instance, rate in self.rate_card.items():
+            if not rate.is_finite() or not 0 < rate <= MAX_AMOUNT:
+                raise ValueError(
+                    f"rate_card {instance}: {rate} $/hour must be a finite number above 0"
+                )
         if self.type == "ec2_instance" and not self.instance_family:
             raise ValueError("an ec2_instance Savings Plan needs instance_family (e.g. m5)")
         if self.rate_card and not self.rate_card_source.strip():
