@@ -318,6 +318,11 @@ class NodeGroup(Model):
             raise ValueError(
                 f"spot_discount_pct must be below 100, got {self.spot_discount_pct.value}"
             )
+        if self.purchase.count is not None and self.purchase.count > self.max_size:
+            raise ValueError(
+                f"purchase.count {self.purchase.count} reserves more nodes than the group can "
+                f"ever run (max_size {self.max_size}); a count is bounded by what it covers"
+            )
         if self.capacity_type is CapacityType.SPOT and self.purchase.type not in (
             "on_demand",
             "spot",
@@ -487,6 +492,11 @@ class RDSInstance(Model):
     @model_validator(mode="after")
     def _purchase_kind(self) -> RDSInstance:
         _no_spot_or_sp("an RDS instance", self.purchase)
+        if self.purchase.count is not None and self.purchase.count > 1:
+            raise ValueError(
+                f"purchase.count {self.purchase.count}: one RDS instance takes one reservation "
+                "(Multi-AZ is part of it); a count is bounded by what it covers"
+            )
         return self
 
     @model_validator(mode="after")
@@ -513,6 +523,11 @@ class CacheCluster(Model):
     @model_validator(mode="after")
     def _purchase_kind(self) -> CacheCluster:
         _no_spot_or_sp("an ElastiCache cluster", self.purchase)
+        if self.purchase.count is not None and self.purchase.count > self.nodes:
+            raise ValueError(
+                f"purchase.count {self.purchase.count} reserves more nodes than the cluster has "
+                f"({self.nodes}); a count is bounded by what it covers"
+            )
         return self
 
     @model_validator(mode="after")

@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planner.errors import InputError
@@ -53,14 +52,43 @@ def parse_purchase(text: str) -> Purchase:
     )
 
 
+# Above this many variants a sweep is refused unless --max-variants raises it: about 2M
+# variants take a minute and a few hundred MB on a 2-core machine (benchmarks/sweep.py).
+DEFAULT_MAX_VARIANTS = 2_000_000
+
+
+def variant_count(grid: Grid) -> int:
+    """How many variants the grid describes: type combinations x purchases per group x
+    schedules (known before any work)."""
+    combos = 1
+    for group in grid.node_groups.values():
+        combos *= len(group.instance_types)
+    return combos * len(grid.purchases) ** len(grid.node_groups) * len(grid.schedules)
+
+
 def load_grid(path: str | Path) -> Grid:
+    from planner.output import note_input
+    from planner.safe_yaml import MAX_TEXT_CHARS, YamlProblem, load_documents
+
     p = Path(path)
+    note_input(p)
     try:
-        data = yaml.safe_load(p.read_text())
+        with p.open("rb") as handle:
+            raw = handle.read(MAX_TEXT_CHARS + 1)
     except OSError as exc:
         raise InputError(f"{p}: cannot read the grid: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{p}: not YAML: {str(exc).splitlines()[0]}") from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise InputError(
+            f"{p}: the grid is not UTF-8 text (bad byte at offset {exc.start})"
+        ) from None
+    try:
+        docs = load_documents(text)
+    except YamlProblem as exc:
+        line = f"line {exc.line}: " if exc.line else ""
+        raise InputError(f"{p}: {line}{exc.message}") from None
+    data = docs[0].data if docs else None
     try:
         grid = Grid.model_validate(data)
     except ValidationError as exc:
