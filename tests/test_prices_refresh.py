@@ -158,7 +158,7 @@ def test_refresh_by_region_fetches_the_whole_region(
             "HTTP 400 ThrottlingException: Rate exceeded (still throttled after 3 attempts",
         ),
         ("bad-json", "Pricing GetProducts: the reply is not complete JSON"),
-        ("no-pricelist", "the response has no PriceList"),
+        ("no-pricelist", "Pricing GetProducts: the reply has no PriceList list"),
         ("same-token", "bad page token"),
     ],
 )

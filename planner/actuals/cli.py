@@ -176,6 +176,13 @@ def _cmd_pull(args: argparse.Namespace) -> int:
         "Cost Explorer GetCostAndUsage",
     )
     table = to_table(tidy_records(result.results))
+    if table.num_rows == 0:
+        where = ", ".join(f"{k}={v}" for k, v in tags.items()) or "the whole account"
+        raise InputError(
+            f"Cost Explorer returned no costs for {where} in {start}..{end} "
+            f"({result.requests} request(s)); nothing written: an empty bill would read as $0 "
+            "spent (is the tag an activated cost allocation tag? --no-tag-filter reads all)"
+        )
     write_parquet(table, args.out)
     where = ", ".join(f"{k}={v}" for k, v in tags.items()) or "no tag filter"
     print(

@@ -130,4 +130,9 @@ def read_rows(path: str | Path) -> list[BillRow]:
             "run planner actuals import on the raw export first"
         )
     table = conform(table)
+    if table.num_rows == 0:
+        raise InputError(
+            f"{target}: the billing table has no lines; holding the plan against it would "
+            "read as $0 spent (import or pull the bill again)"
+        )
     return [BillRow(**row) for row in table.to_pylist()]

@@ -31,6 +31,17 @@ MAX_PAGES = 1000
 MAX_EMPTY_PAGES = 10
 TOKEN_PARAMS = ("NextToken", "NextPageToken", "nextToken", "Marker")
 TOKEN_FIELDS = (*TOKEN_PARAMS, "NextMarker")
+# The list every successful reply of these reads carries (even when empty): without it the
+# reply is not the operation's, and reading it as "no data" would be a silent $0.
+REQUIRED_LISTS = {
+    "GetCostAndUsage": "ResultsByTime",
+    "GetMetricData": "MetricDataResults",
+    "GetProducts": "PriceList",
+    "DescribeSpotPriceHistory": "SpotPriceHistory",
+    "GetAnomalyMonitors": "AnomalyMonitors",
+    "GetAnomalySubscriptions": "AnomalySubscriptions",
+    "DescribeAlarms": "MetricAlarms",
+}
 
 
 class AwsReplyError(PlannerError):
@@ -146,8 +157,14 @@ def _before_call(params: dict[str, Any], model: Any, **_: Any) -> None:
 def _after_call(http_response: Any, parsed: Any, model: Any, **_: Any) -> None:
     if not isinstance(parsed, dict) or getattr(http_response, "status_code", 200) >= 300:
         return
-    token = next((parsed[k] for k in TOKEN_FIELDS if parsed.get(k)), None)
     op = _operation(model)
+    required = REQUIRED_LISTS.get(model.name)
+    if required is not None and not isinstance(parsed.get(required), list):
+        raise AwsReplyError(
+            f"{op}: the reply has no {required} list; not the operation's reply (a proxy, a "
+            "stub or a truncated answer); nothing was read from it"
+        )
+    token = next((parsed[k] for k in TOKEN_FIELDS if parsed.get(k)), None)
     lists = [v for k, v in parsed.items() if isinstance(v, list) and k != "ResponseMetadata"]
     with SEQUENCE.lock:
         if token is not None and lists and not any(lists):
