@@ -304,6 +304,17 @@ _OUTPUT_DESTS = frozenset({"output", "out"})
 EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h)
 
 
+def _check_text(args: argparse.Namespace) -> None:
+    """No argument may hold a NUL byte (no file name or value can)."""
+    for dest, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            for text in item if isinstance(item, list | tuple) else [item]:
+                if isinstance(text, str) and "\0" in text:
+                    name = "--" + dest.replace("_", "-")
+                    raise PlannerError(f"{name} {text!r}: a NUL byte is not allowed in arguments")
+
+
 def _note_inputs(args: argparse.Namespace) -> None:
     """Register every argument that names an existing file: no output may replace it."""
     import os
@@ -352,6 +363,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     forget_inputs()
     try:
         args = _build_parser().parse_args(argv)
+        _check_text(args)
         _note_inputs(args)
         func: Callable[[argparse.Namespace], int] = args.func
         return int(func(args))

@@ -62,6 +62,7 @@ def client(service: str, region: str, *, profile: str | None = None) -> Any:
 def aws_errors(service: str) -> Iterator[None]:
     """Turn botocore's exceptions into one :class:`AwsError` line naming what to do."""
     from botocore import exceptions as bx
+    from botocore.parsers import ResponseParserError
 
     try:
         yield
@@ -108,6 +109,10 @@ def aws_errors(service: str) -> Iterator[None]:
         raise AwsError(f"AWS {service} returned a bad page token: {exc}") from None
     except bx.ParamValidationError as exc:
         raise AwsError(f"AWS {service} request rejected: {' '.join(str(exc).split())}") from None
+    except ResponseParserError as exc:  # an error reply botocore cannot read
+        from planner.aws.failures import _parser_line
+
+        raise AwsError(f"AWS {service}: {_parser_line(exc)}") from None
     except (bx.BotoCoreError, ValueError) as exc:
         # ValueError: a body that is not JSON (botocore's parsers raise ResponseParserError,
         # a BotoCoreError, in most cases; json errors may surface raw).
