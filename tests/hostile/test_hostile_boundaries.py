@@ -428,3 +428,47 @@ def test_an_unexpected_exception_is_one_line_with_a_private_report(
     assert "RuntimeError: a bug" in Path(report).read_text()
     assert stat.S_IMODE(os.stat(report).st_mode) == 0o600
     os.unlink(report)
+
+
+# --- paths ---------------------------------------------------------------------------------
+def test_workloads_from_refuses_a_symlink_out_of_its_folder_and_shows_nothing(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    secret = tmp_path / "secret" / "deploy.yaml"
+    secret.parent.mkdir()
+    secret.write_text("apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: SECRET-VALUE-42}\n")
+    scen = tmp_path / "scen"
+    (scen / "m").mkdir(parents=True)
+    (scen / "m" / "d.yaml").symlink_to(secret)
+    (scen / "s.yaml").write_text(
+        f"extends: {STAGING}\neks:\n  workloads: []\n  workloads_from: m\n"
+    )
+    capsys.readouterr()
+    assert main(["price", str(scen / "s.yaml")]) == 2
+    out, err = capsys.readouterr()
+    assert "a symlink to a file outside" in err
+    assert "SECRET-VALUE-42" not in out + err
+
+
+def test_a_sibling_folder_sharing_the_prefix_is_outside(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """scen-evil/ starts with the string scen but is not inside scen/ (is_relative_to)."""
+    (tmp_path / "scen").mkdir()
+    (tmp_path / "scen-evil").mkdir()
+    (tmp_path / "scen-evil" / "base.yaml").write_text(STAGING.read_text())
+    (tmp_path / "scen" / "x.yaml").write_text("extends: ../scen-evil/base.yaml\n")
+    assert "outside the scenario's folder" in _one_line(
+        capsys, ["price", str(tmp_path / "scen" / "x.yaml")]
+    )
+
+
+def test_load_overlay_has_the_same_confinement(tmp_path: Path) -> None:
+    from planner.errors import ScenarioError
+    from planner.scenario import load_overlay
+
+    (tmp_path / "scen").mkdir()
+    (tmp_path / "scen-evil").mkdir()
+    (tmp_path / "scen-evil" / "base.yaml").write_text(STAGING.read_text())
+    with pytest.raises(ScenarioError, match="outside the scenario's folder"):
+        load_overlay({"extends": "../scen-evil/base.yaml"}, tmp_path / "scen" / "o.yaml")
