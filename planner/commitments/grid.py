@@ -63,7 +63,8 @@ def variant_count(grid: Grid) -> int:
     combos = 1
     for group in grid.node_groups.values():
         combos *= len(group.instance_types)
-    return combos * len(grid.purchases) ** len(grid.node_groups) * len(grid.schedules)
+    purchases: int = len(grid.purchases) ** len(grid.node_groups)
+    return combos * purchases * len(grid.schedules)
 
 
 def load_grid(path: str | Path) -> Grid:

@@ -54,9 +54,9 @@ def read_series_csv(path: Path) -> tuple[pd.DataFrame, int]:
     repeated = out["timestamp"].duplicated(keep=False)
     if repeated.any():
         stamp = out.loc[repeated, "timestamp"].iloc[0]
-        values = ", ".join(f"{v:g}" for v in out.loc[out["timestamp"] == stamp, "value"])
+        shown = ", ".join(f"{v:g}" for v in out.loc[out["timestamp"] == stamp, "value"])
         raise InputError(
-            f"{path}: timestamp {stamp} has two different values ({values}); one datapoint "
+            f"{path}: timestamp {stamp} has two different values ({shown}); one datapoint "
             "per time: which one is right is not planner's guess"
         )
     out = out.sort_values("timestamp").reset_index(drop=True)

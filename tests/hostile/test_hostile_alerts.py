@@ -34,7 +34,8 @@ def moto(
 def _client(service: str, url: str) -> Any:
     import boto3
 
-    return boto3.client(service, region_name="us-east-1", endpoint_url=url)
+    make: Any = boto3.client
+    return make(service, region_name="us-east-1", endpoint_url=url)
 
 
 def _persons_budget(url: str) -> Any:

@@ -170,7 +170,7 @@ def test_a_glob_character_in_a_file_name_is_literal(
     assert main(["actuals", "import", str(tmp_path / "bill*.parquet"), "-o", str(out)]) == 0
     table = pq.read_table(out)
     # the sample bill once: $2,605.70 amortised over Aug-Oct 2025 (its SOURCES.md)
-    total = sum(Decimal(str(v)) for v in table.column("amortised_usd").to_pylist())
+    total = sum((Decimal(str(v)) for v in table.column("amortised_usd").to_pylist()), Decimal(0))
     assert total.quantize(Decimal("0.01")) == Decimal("2605.70")
 
 

@@ -92,7 +92,7 @@ def test_swap_in_moves_the_users_entries_back_when_the_swap_fails(
             raise OSError(28, "No space left on device")
         real_rename(src, dst)
 
-    monkeypatch.setattr(owned.os, "rename", failing)
+    monkeypatch.setattr("planner.owned.os.rename", failing)
     with pytest.raises(OSError):
         owned.swap_in(new, target, {"ours.txt"})
     _kept(target)

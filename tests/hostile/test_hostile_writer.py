@@ -206,8 +206,8 @@ def test_several_outputs_are_replaced_together_or_not_at_all(tmp_path: Path) -> 
     with pytest.raises(PlannerError, match="No space left on device"):
         write_files(
             [
-                (paths[0], lambda p: p.write_text("new\n")),
-                (paths[1], lambda p: p.write_text("new\n")),
+                (paths[0], _text("new\n")),
+                (paths[1], _text("new\n")),
                 (paths[2], fail),
             ]
         )
@@ -221,10 +221,17 @@ def test_an_interrupted_run_does_not_claim_unchanged_outputs(tmp_path: Path) -> 
 
     forget_inputs()
     first = tmp_path / "first.txt"
-    write_files([(first, lambda p: p.write_text("x"))])
+    write_files([(first, _text("x"))])
     assert cancel_writes() == [str(first)]  # `planner run` then says what it replaced
     late = tmp_path / "late.txt"
     with pytest.raises(KeyboardInterrupt):
-        write_files([(late, lambda p: p.write_text("x"))])
+        write_files([(late, _text("x"))])
     assert not late.exists() and sorted(p.name for p in tmp_path.iterdir()) == ["first.txt"]
     forget_inputs()
+
+
+def _text(content: str) -> Callable[[Path], None]:
+    def produce(path: Path) -> None:
+        path.write_text(content)
+
+    return produce
