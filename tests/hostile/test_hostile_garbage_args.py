@@ -17,7 +17,9 @@ from pathlib import Path
 
 import pytest
 
-from planner.cli import EXIT_INTERNAL_ERROR, _build_parser, main
+from planner.cli import _build_parser, main
+
+EXIT_INTERNAL_ERROR = 70  # planner.cli's exit code for a bug (an unexpected exception)
 
 
 def _subcommands() -> list[tuple[str, ...]]:
