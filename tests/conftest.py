@@ -68,3 +68,15 @@ def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/planner-test-aws-config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/planner-test-aws-credentials")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def moto_aws(
+    moto_endpoint: str, fake_aws_credentials: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """The moto server, reset to an empty account, as AWS_ENDPOINT_URL."""
+    import requests
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
+    yield moto_endpoint

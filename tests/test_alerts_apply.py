@@ -9,7 +9,6 @@ with responses shaped like the real API's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -22,17 +21,6 @@ WRITE_PREFIXES = ("Create", "Update", "Put", "Delete", "Tag", "Untag")
 EMAIL = "finops@example.com"
 SNS = "arn:aws:sns:us-east-1:123456789012:billing-alerts"
 ACCOUNT = "123456789012"
-
-
-@pytest.fixture
-def moto_aws(
-    moto_endpoint: str, fake_aws_credentials: None, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    import requests
-
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
-    yield moto_endpoint
 
 
 def _count_calls(client: Any, calls: list[str]) -> Any:

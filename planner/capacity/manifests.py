@@ -26,7 +26,7 @@ from planner.quantities import (
     parse_cpu_millicores,
     parse_memory_bytes,
 )
-from planner.safe_yaml import MAX_TEXT_CHARS, YamlProblem, load_documents
+from planner.safe_yaml import YamlProblem, load_documents, read_utf8
 from planner.topology import LimitRange, Replicas, ResourceQuota, Toleration, Workload
 
 HOSTNAME = "kubernetes.io/hostname"
@@ -89,21 +89,7 @@ def _list(where: str, value: Any, field: str) -> list[Any]:
 
 def _read(file: Path) -> list[Any]:
     """Every YAML document of one manifest file, parsed strictly (see planner.safe_yaml)."""
-    from planner.output import note_input
-
-    note_input(file)
-    try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_TEXT_CHARS + 1)
-    except OSError as exc:
-        raise CapacityInputError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CapacityInputError(
-            f"{file}: is not UTF-8 text (bad byte at offset {exc.start}); Kubernetes "
-            "manifests are UTF-8 YAML"
-        ) from None
+    text = read_utf8(file, CapacityInputError, "; Kubernetes manifests are UTF-8 YAML")
     try:
         return [doc.data for doc in load_documents(text, multi=True)]
     except YamlProblem as exc:

@@ -68,22 +68,10 @@ def variant_count(grid: Grid) -> int:
 
 
 def load_grid(path: str | Path) -> Grid:
-    from planner.output import note_input
-    from planner.safe_yaml import MAX_TEXT_CHARS, YamlProblem, load_documents
+    from planner.safe_yaml import YamlProblem, load_documents, read_utf8
 
     p = Path(path)
-    note_input(p)
-    try:
-        with p.open("rb") as handle:
-            raw = handle.read(MAX_TEXT_CHARS + 1)
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read the grid: {exc.strerror}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise InputError(
-            f"{p}: the grid is not UTF-8 text (bad byte at offset {exc.start})"
-        ) from None
+    text = read_utf8(p, InputError, " (the sweep grid)")
     try:
         docs = load_documents(text)
     except YamlProblem as exc:

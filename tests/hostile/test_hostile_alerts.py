@@ -8,7 +8,6 @@ notification, and PutMetricAlarm overwrote a same-named alarm.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -20,15 +19,12 @@ ACCOUNT = "123456789012"
 EMAIL = "finops@example.com"
 
 
-@pytest.fixture
-def moto(
-    moto_endpoint: str, fake_aws_credentials: None, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    import requests
-
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
-    yield moto_endpoint
+def _apply(capsys: pytest.CaptureFixture[str], only: str, email: str = EMAIL) -> str:
+    """`alerts apply staging --apply` for one part; its table."""
+    capsys.readouterr()
+    argv = ["alerts", "apply", "staging", "--apply", "--account-id", ACCOUNT]
+    assert main([*argv, "--email", email, "--only", only]) == 0
+    return capsys.readouterr().out
 
 
 def _client(service: str, url: str) -> Any:
@@ -64,26 +60,10 @@ def _persons_budget(url: str) -> Any:
 
 
 def test_a_same_named_budget_without_the_tag_is_a_conflict_left_alone(
-    moto: str, capsys: pytest.CaptureFixture[str]
+    moto_aws: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    budgets = _persons_budget(moto)
-    capsys.readouterr()
-    code = main(
-        [
-            "alerts",
-            "apply",
-            "staging",
-            "--apply",
-            "--account-id",
-            ACCOUNT,
-            "--email",
-            EMAIL,
-            "--only",
-            "budgets",
-        ]
-    )
-    out = capsys.readouterr().out
-    assert code == 0
+    budgets = _persons_budget(moto_aws)
+    out = _apply(capsys, "budgets")
     assert "conflict   budget                planner-staging-total" in out
     budget = budgets.describe_budget(AccountId=ACCOUNT, BudgetName="planner-staging-total")
     assert budget["Budget"]["BudgetLimit"]["Amount"] in ("5000", "5000.0")
@@ -96,52 +76,35 @@ def test_a_same_named_budget_without_the_tag_is_a_conflict_left_alone(
 
 
 def test_the_dry_run_reports_the_conflict_too(
-    moto: str, capsys: pytest.CaptureFixture[str]
+    moto_aws: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    _persons_budget(moto)
+    _persons_budget(moto_aws)
     capsys.readouterr()
     assert main(["alerts", "apply", "staging", "--account-id", ACCOUNT, "--only", "budgets"]) == 0
     assert "conflict" in capsys.readouterr().out
 
 
 def test_planners_own_budget_is_recognised_by_its_tag_and_stays_unchanged(
-    moto: str, capsys: pytest.CaptureFixture[str]
+    moto_aws: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = [
-        "alerts",
-        "apply",
-        "staging",
-        "--apply",
-        "--account-id",
-        ACCOUNT,
-        "--email",
-        EMAIL,
-        "--only",
-        "budgets",
-    ]
-    assert main(argv) == 0
-    capsys.readouterr()
-    assert main(argv) == 0
-    out = capsys.readouterr().out
+    _apply(capsys, "budgets")
+    out = _apply(capsys, "budgets")
     assert "conflict" not in out and "create" not in out
     assert "unchanged  budget                planner-staging-total" in out
 
 
 def test_a_notification_with_other_subscribers_is_not_taken_over(
-    moto: str, capsys: pytest.CaptureFixture[str]
+    moto_aws: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    argv = ["alerts", "apply", "staging", "--apply", "--account-id", ACCOUNT, "--only", "budgets"]
-    assert main([*argv, "--email", EMAIL]) == 0
-    capsys.readouterr()
-    assert main([*argv, "--email", "someone-else@example.com"]) == 0
-    out = capsys.readouterr().out
+    _apply(capsys, "budgets")
+    out = _apply(capsys, "budgets", email="someone-else@example.com")
     assert "conflict   notification" in out and "other subscribers (finops@example.com)" in out
 
 
 def test_a_same_named_alarm_without_the_tag_is_left_alone(
-    moto: str, capsys: pytest.CaptureFixture[str]
+    moto_aws: str, capsys: pytest.CaptureFixture[str]
 ) -> None:
-    cloudwatch = _client("cloudwatch", moto)
+    cloudwatch = _client("cloudwatch", moto_aws)
     cloudwatch.put_metric_alarm(
         AlarmName="planner-staging-billing-total-warning",
         MetricName="EstimatedCharges",
@@ -153,23 +116,7 @@ def test_a_same_named_alarm_without_the_tag_is_left_alone(
         ComparisonOperator="GreaterThanThreshold",
         Dimensions=[{"Name": "Currency", "Value": "USD"}],
     )
-    capsys.readouterr()
-    code = main(
-        [
-            "alerts",
-            "apply",
-            "staging",
-            "--apply",
-            "--account-id",
-            ACCOUNT,
-            "--email",
-            EMAIL,
-            "--only",
-            "alarms",
-        ]
-    )
-    out = capsys.readouterr().out
-    assert code == 0
+    out = _apply(capsys, "alarms")
     assert "conflict   alarm                 planner-staging-billing-total-warning" in out
     alarm = cloudwatch.describe_alarms(AlarmNames=["planner-staging-billing-total-warning"])
     assert alarm["MetricAlarms"][0]["Threshold"] == 1.0
