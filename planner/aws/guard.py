@@ -7,10 +7,11 @@
 - **Paging ends.** A page token sent twice for the same request is a loop; more than
   :data:`MAX_EMPTY_PAGES` empty pages in a row that still name a next page, or more than
   :data:`MAX_PAGES` pages of one operation in one command, are refused as endless.
-- **A total deadline.** :func:`bounded` runs one command's sequence of AWS calls in a worker
-  thread and gives up after ``PLANNER_AWS_DEADLINE_S`` seconds (default
-  :data:`DEFAULT_DEADLINE_S`) even when an endpoint drips one byte at a time (which defeats
-  the per-read socket timeout); the abandoned worker is stopped at its next call.
+- **A total deadline.** :func:`bounded` gives one command's sequence of AWS calls
+  ``PLANNER_AWS_DEADLINE_S`` seconds (default :data:`DEFAULT_DEADLINE_S`), even when an
+  endpoint drips one byte at a time (which defeats the per-read socket timeout): a timer
+  interrupts the call under way (outside the main thread, a worker thread is abandoned and
+  stopped at its next call).
 """
 
 from __future__ import annotations
@@ -48,6 +49,10 @@ class AwsReplyError(PlannerError):
     """AWS (or whatever answered in its place) sent a reply planner cannot trust."""
 
 
+class _Deadline(BaseException):
+    """Raised by the deadline's timer in the main thread, as KeyboardInterrupt is by Ctrl-C."""
+
+
 class _Sequence:
     """The state of the running command's AWS calls (one command per process)."""
 
@@ -82,9 +87,38 @@ def deadline_s() -> float:
 
 
 def bounded(work: Callable[[], T], what: str, seconds: float | None = None) -> T:
-    """Run ``work`` (a sequence of AWS calls) with a total deadline; one line when it passes."""
+    """Run ``work`` (a sequence of AWS calls) with a total deadline; one line when it passes.
+
+    In the main thread a real-time timer (SIGALRM) interrupts the call under way, as Ctrl-C
+    does; elsewhere ``work`` runs in a worker thread that is abandoned at the deadline (and
+    stopped at its next call)."""
+    import signal
+
     limit = deadline_s() if seconds is None else seconds
     SEQUENCE.reset()
+    start = time.monotonic()
+
+    def late() -> AwsReplyError:
+        return AwsReplyError(
+            f"{what}: no complete answer from AWS within {time.monotonic() - start:.0f} s "
+            f"(a slow or stuck endpoint; the limit is PLANNER_AWS_DEADLINE_S={limit:g})"
+        )
+
+    if threading.current_thread() is threading.main_thread() and hasattr(signal, "setitimer"):
+
+        def on_alarm(_signum: int, _frame: object) -> None:
+            SEQUENCE.cancelled = f"{what}: deadline passed"
+            raise _Deadline  # a BaseException: botocore's retries catch only Exception
+
+        previous = signal.signal(signal.SIGALRM, on_alarm)
+        signal.setitimer(signal.ITIMER_REAL, limit)
+        try:
+            return work()
+        except _Deadline:
+            raise late() from None
+        finally:
+            signal.setitimer(signal.ITIMER_REAL, 0)
+            signal.signal(signal.SIGALRM, previous)
     box: dict[str, Any] = {}
 
     def target() -> None:
@@ -94,7 +128,6 @@ def bounded(work: Callable[[], T], what: str, seconds: float | None = None) -> T
             box["error"] = exc
 
     worker = threading.Thread(target=target, name="planner-aws", daemon=True)
-    start = time.monotonic()
     worker.start()
     try:
         worker.join(limit)
@@ -103,10 +136,7 @@ def bounded(work: Callable[[], T], what: str, seconds: float | None = None) -> T
         raise
     if worker.is_alive():
         SEQUENCE.cancelled = f"{what}: deadline passed"
-        raise AwsReplyError(
-            f"{what}: no complete answer from AWS within {time.monotonic() - start:.0f} s "
-            f"(a slow or stuck endpoint; the limit is PLANNER_AWS_DEADLINE_S={limit:g})"
-        )
+        raise late()
     if "error" in box:
         raise box["error"]
     return box["value"]  # type: ignore[no-any-return]
