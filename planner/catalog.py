@@ -16,12 +16,13 @@ import io
 import json
 from collections.abc import Mapping
 from dataclasses import dataclass
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from functools import cached_property
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import PlannerError, PriceNotFoundError
+from planner.money import price_problem
 
 if TYPE_CHECKING:
     from planner.price_rules import Violation
@@ -256,6 +257,15 @@ class PriceCatalog:
             ) = r
             tkey = (kind, lease, option, offering)
             term = terms.get(tkey) or terms.setdefault(tkey, Term(*tkey))
+            try:
+                amount = Decimal(usd)
+            except InvalidOperation:
+                raise PlannerError(
+                    f"{path}: {product} in {row_region}: usd {usd!r} is not a number"
+                ) from None
+            problem = price_problem(amount)
+            if problem is not None:
+                raise PlannerError(f"{path}: {product} in {row_region}: usd {problem}")
             row = PriceRow(
                 svc,
                 row_region,
@@ -263,7 +273,7 @@ class PriceCatalog:
                 attributes,
                 term,
                 unit,
-                Decimal(usd),
+                amount,
                 price_kind,
                 derivation,
                 source,

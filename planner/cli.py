@@ -2,7 +2,9 @@
 
 Start-up is kept light: pandas, plotly, boto3 and papermill are imported only by the
 commands that need them. Any :class:`~planner.errors.PlannerError` becomes one line on
-stderr and exit code 2; anything else is a bug and keeps its traceback.
+stderr and exit code 2. Anything else is a bug: one line on stderr naming a crash report (the
+traceback, in a private file under the temporary folder) and exit code 70; no command prints
+a traceback. ``PLANNER_DEBUG=1`` lets the exception through instead.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from typing import Any
 from planner.errors import PlannerError
 from planner.output import write_output
 from planner.pricing import price_scenario
+from planner.redact import redact_text
 
 EXIT_USER_ERROR = 2
 
@@ -299,18 +302,76 @@ def _on_sigterm(_signum: int, _frame: object) -> None:
     raise _Terminated
 
 
+# Argument names that are outputs: every other argument naming an existing file is an input.
+_OUTPUT_DESTS = frozenset({"output", "out"})
+EXIT_INTERNAL_ERROR = 70  # EX_SOFTWARE (sysexits.h)
+
+
+def _check_text(args: argparse.Namespace) -> None:
+    """No argument may hold a NUL byte (no file name or value can)."""
+    for dest, value in vars(args).items():
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            for text in item if isinstance(item, list | tuple) else [item]:
+                if isinstance(text, str) and "\0" in text:
+                    name = "--" + dest.replace("_", "-")
+                    raise PlannerError(f"{name} {text!r}: a NUL byte is not allowed in arguments")
+
+
+def _note_inputs(args: argparse.Namespace) -> None:
+    """Register every argument that names an existing file: no output may replace it."""
+    import os
+
+    from planner.output import note_input
+
+    for dest, value in vars(args).items():
+        if dest in _OUTPUT_DESTS:
+            continue
+        values = value if isinstance(value, list) else [value]
+        for item in values:
+            for text in item if isinstance(item, list | tuple) else [item]:
+                if isinstance(text, str) and text and "\0" not in text:
+                    try:
+                        if os.path.isfile(text):
+                            note_input(text)
+                    except (OSError, ValueError):
+                        pass
+
+
+def crash_report(exc: BaseException, argv: Sequence[str] | None) -> str:
+    """Write the traceback to a private file (mode 0600) and return its path, or a reason."""
+    import os
+    import tempfile
+    import traceback
+
+    try:
+        fd, path = tempfile.mkstemp(prefix="planner-crash-", suffix=".txt")
+        with os.fdopen(fd, "w", encoding="utf-8", errors="replace") as handle:
+            handle.write(f"planner {' '.join(argv if argv is not None else sys.argv[1:])}\n\n")
+            handle.write("".join(traceback.format_exception(exc)))
+        return path
+    except OSError as err:
+        return f"(no report: {err.strerror})"
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    import os
     import signal
     import threading
 
+    from planner.output import forget_inputs
+
     in_main = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, _on_sigterm) if in_main else None
+    forget_inputs()
     try:
         args = _build_parser().parse_args(argv)
+        _check_text(args)
+        _note_inputs(args)
         func: Callable[[argparse.Namespace], int] = args.func
         return int(func(args))
     except PlannerError as exc:
-        print(f"planner: error: {one_line(str(exc))}", file=sys.stderr)
+        print(f"planner: error: {one_line(redact_text(str(exc)))}", file=sys.stderr)
         return EXIT_USER_ERROR
     except KeyboardInterrupt:
         print("planner: interrupted", file=sys.stderr)
@@ -320,9 +381,25 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 143
     except BrokenPipeError:
         return 0
+    except RecursionError as exc:
+        return _internal(exc, argv)
+    except Exception as exc:
+        if os.environ.get("PLANNER_DEBUG"):
+            raise
+        return _internal(exc, argv)
     finally:
         if in_main:
             signal.signal(signal.SIGTERM, previous)
+
+
+def _internal(exc: BaseException, argv: Sequence[str] | None) -> int:
+    detail = one_line(redact_text(f"{type(exc).__name__}: {exc}"))[:300]
+    print(
+        f"planner: internal error (a bug in planner, not in your input): {detail}; "
+        f"the traceback is in {crash_report(exc, argv)}",
+        file=sys.stderr,
+    )
+    return EXIT_INTERNAL_ERROR
 
 
 if __name__ == "__main__":

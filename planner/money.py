@@ -28,6 +28,26 @@ def to_decimal(value: object) -> Decimal:
     raise TypeError(f"not a number: {value!r}")
 
 
+# No AWS unit price comes near $100 million (the largest 3-year all-upfront fees are a few
+# million dollars); anything above, or infinite, or NaN, is a poisoned or garbled price.
+MAX_UNIT_PRICE_USD = Decimal(10) ** 8
+
+
+def price_problem(value: Decimal, *, allow_zero: bool = True) -> str | None:
+    """Why ``value`` cannot be a price (None when it can): every price from every source
+    (catalog rows, the Price List API, offer files, spot and Savings Plans rates, rate cards)
+    is finite, not negative, and at most :data:`MAX_UNIT_PRICE_USD`."""
+    if not value.is_finite():
+        return f"{value} is not a finite number"
+    if value < 0:
+        return f"{value} is negative"
+    if value == 0 and not allow_zero:
+        return f"{value} is zero"
+    if value > MAX_UNIT_PRICE_USD:
+        return f"{value:.6g} is above ${MAX_UNIT_PRICE_USD:,} (no AWS price comes near)"
+    return None
+
+
 def cents(value: Decimal) -> Decimal:
     """Round half up to whole cents, for display only."""
     return value.quantize(CENT, rounding=ROUND_HALF_UP)

@@ -8,21 +8,72 @@
   ``/proc``) is written through, never replaced by a regular file.
 * A write that fails (disk full, permission) is one line naming the path, and leaves no
   temporary file behind and the old file as it was.
+* A file the command reads (its scenario and everything the scenario extends, a bill, a usage
+  file, a grid, ...) is never its output: ``price s.yaml -o s.yaml`` is refused. Readers
+  register what they read with :func:`note_input`; the CLI also registers every argument that
+  names an existing file.
+
+Every command writes through :func:`write_output` (text) or :func:`write_file` (anything a
+library writes to a path: Parquet, notebooks, workbooks); there is no other writer.
 """
 
 from __future__ import annotations
 
+import contextlib
 import os
+import shutil
 import stat
 import sys
 import tempfile
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import Any
 
 from planner.errors import PlannerError
 
 _THROUGH_PREFIXES = ("/dev/", "/proc/")
+# Files the running command reads: never replaced by its output (see note_input).
+_INPUTS: set[str] = set()
+
+
+def note_input(path: str | Path) -> None:
+    """Record that the running command reads ``path``: no output may replace it."""
+    with contextlib.suppress(OSError, ValueError):
+        _INPUTS.add(os.path.realpath(path))
+
+
+def forget_inputs() -> None:
+    """Start a new command with no inputs recorded and no writes cancelled (the CLI calls
+    this first)."""
+    global _CANCELLED
+    _INPUTS.clear()
+    _WRITTEN.clear()
+    _CANCELLED = False
+
+
+# Ctrl-C / SIGTERM while a worker thread writes: see cancel_writes.
+_WRITE_LOCK = threading.Lock()
+_WRITTEN: list[str] = []
+_CANCELLED = False
+
+
+def cancel_writes() -> list[str]:
+    """Refuse every later write (an interrupted command) and return the files already
+    written since the command started: after a write under way has finished, so that the
+    caller can say truthfully whether the previous output is unchanged."""
+    global _CANCELLED
+    with _WRITE_LOCK:
+        _CANCELLED = True
+        return list(_WRITTEN)
+
+
+def _check_not_input(target: Path, real: Path, option: str) -> None:
+    if str(real) in _INPUTS:
+        raise PlannerError(
+            f"{target}: {option} names a file this command reads; refusing to overwrite its "
+            f"own input (choose another {option} file)"
+        )
 
 
 def to_json(data: dict[str, Any]) -> str:
@@ -46,33 +97,136 @@ def formatted(
     return table()
 
 
-def write_output(text: str, output: str | None) -> None:
+def write_output(text: str, output: str | None, *, option: str = "--output") -> None:
     """Print, or write to ``output`` (see the module docstring for what is kept safe)."""
     if output is None or output == "-":
         _write_stdout(text)
         return
-    target = Path(output)
+
+    def produce(tmp: Path) -> None:
+        with open(tmp, "w", encoding="utf-8") as handle:
+            handle.write(text)
+
+    write_file(output, produce, option=option)
+
+
+def write_file(
+    output: str | Path, produce: Callable[[Path], None], *, option: str = "--output"
+) -> Path:
+    """Write ``output`` with ``produce(path)`` (which writes the whole content to ``path``).
+
+    The one writer behind every command's file output. A regular or new file is replaced
+    atomically (``produce`` writes a temporary file beside it, then a rename); a symlink is
+    followed and kept; a FIFO, device, socket or anything under ``/dev`` or ``/proc`` is
+    written through, never replaced; a read-only file, a folder and the command's own input
+    are refused with one line. Returns the path as given.
+    """
+    write_files([(output, produce)], option=option)
+    return Path(output)
+
+
+def write_files(
+    outputs: Sequence[tuple[str | Path, Callable[[Path], None]]], *, option: str = "--output"
+) -> None:
+    """Write several files as one output: every target is checked and every content produced
+    before the first is replaced, and the renames run with SIGINT/SIGTERM held back, so an
+    interrupted command leaves all of them as they were (a notebook and its two HTML pages)."""
+    plans = [_plan(Path(output), option) for output, _ in outputs]
+    temps: list[tuple[Path, Path, Path]] = []  # (tmp, real, shown)
+    through: list[tuple[Path, Path]] = []  # (tmp, target)
+    scratch = Path(tempfile.mkdtemp(prefix="planner-out-"))
+    try:
+        for (target, real, info), (_, produce) in zip(plans, outputs, strict=True):
+            if real is None:  # written through
+                tmp = scratch / f"{len(through)}.out"
+                _produce(produce, tmp, target)
+                through.append((tmp, target))
+                continue
+            mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
+            try:
+                fd, name = tempfile.mkstemp(prefix=f".{real.name}.", suffix=".tmp", dir=real.parent)
+                os.close(fd)
+            except OSError as exc:
+                raise PlannerError(f"{target}: cannot write: {_reason(exc)}") from None
+            temps.append((Path(name), real, target))
+            _produce(produce, Path(name), target)
+            try:
+                os.chmod(name, mode)
+            except OSError as exc:
+                raise PlannerError(f"{target}: cannot write: {_reason(exc)}") from None
+        with _signals_held(), _WRITE_LOCK:
+            if _CANCELLED:
+                raise KeyboardInterrupt
+            _WRITTEN.extend(str(target) for target, _, _ in plans)
+            for tmp, real, shown in temps:
+                try:
+                    os.replace(tmp, real)
+                except OSError as exc:
+                    raise PlannerError(f"{shown}: cannot write: {_reason(exc)}") from None
+            for tmp, target in through:
+                try:
+                    with open(tmp, "rb") as src, open(target, "wb") as dst:
+                        shutil.copyfileobj(src, dst)
+                except OSError as exc:
+                    raise PlannerError(f"{target}: cannot write: {_reason(exc)}") from None
+    finally:
+        for tmp, _, _ in temps:
+            tmp.unlink(missing_ok=True)
+        shutil.rmtree(scratch, ignore_errors=True)
+
+
+def check_output(output: str | Path, *, option: str = "--output") -> None:
+    """Refuse a bad output target before any work is done (the same checks as the writer)."""
+    _plan(Path(output), option)
+
+
+def _plan(target: Path, option: str) -> tuple[Path, Path | None, os.stat_result | None]:
+    """Check ``target``; return (target, the real file to replace or None to write through,
+    its stat or None for a new file)."""
     try:
         info: os.stat_result | None = os.stat(target)
     except FileNotFoundError:
         info = None  # a new file, or a symlink to a missing one
     except OSError as exc:
-        raise PlannerError(f"{target}: cannot use as --output: {_reason(exc)}") from None
+        raise PlannerError(f"{target}: cannot use as {option}: {_reason(exc)}") from None
     if info is not None and stat.S_ISDIR(info.st_mode):
-        raise PlannerError(f"{target}: --output is a directory; give a file name")
+        raise PlannerError(f"{target}: {option} is a directory; give a file name")
     real = Path(os.path.realpath(target))
+    _check_not_input(target, real, option)
     through = str(target).startswith(_THROUGH_PREFIXES) or str(real).startswith(_THROUGH_PREFIXES)
     if through or (info is not None and not stat.S_ISREG(info.st_mode)):
-        _write_through(text, target)
-        return
+        return target, None, info
     if not real.parent.is_dir():
-        raise PlannerError(f"{target}: --output folder {real.parent} does not exist")
+        raise PlannerError(f"{target}: {option} folder {real.parent} does not exist")
     if info is not None and not info.st_mode & 0o222:
         raise PlannerError(
             f"{target}: the file is read-only; refusing to replace it (make it writable or "
-            "choose another -o file)"
+            f"choose another {option} file)"
         )
-    _write_atomic(text, target, real, info)
+    return target, real, info
+
+
+def _produce(produce: Callable[[Path], None], tmp: Path, shown: Path) -> None:
+    try:
+        produce(tmp)
+    except OSError as exc:
+        raise PlannerError(f"{shown}: cannot write: {_reason(exc)}") from None
+
+
+@contextlib.contextmanager
+def _signals_held() -> Iterator[None]:
+    """Hold SIGINT and SIGTERM back (main thread only) until the block ends."""
+    import signal
+
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+    held = {signal.SIGINT, signal.SIGTERM}
+    old = signal.pthread_sigmask(signal.SIG_BLOCK, held)
+    try:
+        yield
+    finally:
+        signal.pthread_sigmask(signal.SIG_SETMASK, old)
 
 
 def _reason(exc: OSError) -> str:
@@ -83,34 +237,6 @@ def _umask() -> int:
     mask = os.umask(0o022)
     os.umask(mask)
     return mask
-
-
-def _write_atomic(text: str, shown: Path, real: Path, info: os.stat_result | None) -> None:
-    mode = stat.S_IMODE(info.st_mode) if info is not None else 0o666 & ~_umask()
-    try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{real.name}.", dir=real.parent)
-    except OSError as exc:
-        raise PlannerError(f"{shown}: cannot write: {_reason(exc)}") from None
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            handle.write(text)
-            handle.flush()
-            os.fchmod(handle.fileno(), mode)
-        os.replace(tmp, real)
-    except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
-        raise PlannerError(f"{shown}: cannot write: {_reason(exc)}") from None
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
-
-
-def _write_through(text: str, target: Path) -> None:
-    try:
-        with open(target, "w", encoding="utf-8") as handle:
-            handle.write(text)
-    except OSError as exc:
-        raise PlannerError(f"{target}: cannot write: {_reason(exc)}") from None
 
 
 def _write_stdout(text: str) -> None:

@@ -19,7 +19,9 @@ pure-Python one; the results are the same.
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import yaml
@@ -267,3 +269,21 @@ def item_key(item: Any, index: int) -> str:
     elif isinstance(item, dict) and isinstance(item.get("name"), str | int):
         return f"[{item['name']}]"
     return f"[{index}]"
+
+
+def read_utf8(path: Path, error: Callable[[str], Exception], hint: str = "") -> str:
+    """The text of a YAML file a command reads (recorded as an input no output may replace):
+    at most :data:`MAX_TEXT_CHARS` read, UTF-8 required; ``error(message)`` makes the one-line
+    error (the caller's exception type). The size limit itself is load_documents'."""
+    from planner.output import note_input
+
+    note_input(path)
+    try:
+        with path.open("rb") as handle:
+            raw = handle.read(MAX_TEXT_CHARS + 1)
+    except OSError as exc:
+        raise error(f"{path}: cannot read: {exc.strerror or exc}") from None
+    try:
+        return raw.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        raise error(f"{path}: is not UTF-8 text (bad byte at offset {exc.start}){hint}") from None

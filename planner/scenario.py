@@ -236,7 +236,10 @@ def _outside_message(what: str, ref: str, resolved: Path, roots: Sequence[Path])
 
 
 def _read_yaml(path: Path) -> tuple[dict[str, Any], dict[PathKey, int]]:
+    from planner.output import note_input
+
     where = str(path)
+    note_input(path)  # no output of this command may replace a scenario it reads
     try:
         with path.open("rb") as handle:
             raw = handle.read(MAX_TEXT_CHARS + 1)

@@ -259,6 +259,11 @@ class SavingsPlan(Model):
 
     @model_validator(mode="after")
     def _family(self) -> SavingsPlan:
+        for instance, rate in self.rate_card.items():
+            if not rate.is_finite() or not 0 < rate <= MAX_AMOUNT:
+                raise ValueError(
+                    f"rate_card {instance}: {rate} $/hour must be a finite number above 0"
+                )
         if self.type == "ec2_instance" and not self.instance_family:
             raise ValueError("an ec2_instance Savings Plan needs instance_family (e.g. m5)")
         if self.rate_card and not self.rate_card_source.strip():
@@ -323,6 +328,11 @@ class NodeGroup(Model):
         if self.spot_discount_pct is not None and self.spot_discount_pct.value >= 100:
             raise ValueError(
                 f"spot_discount_pct must be below 100, got {self.spot_discount_pct.value}"
+            )
+        if self.purchase.count is not None and self.purchase.count > self.max_size:
+            raise ValueError(
+                f"purchase.count {self.purchase.count} reserves more nodes than the group can "
+                f"ever run (max_size {self.max_size}); a count is bounded by what it covers"
             )
         if self.capacity_type is CapacityType.SPOT and self.purchase.type not in (
             "on_demand",
@@ -495,6 +505,11 @@ class RDSInstance(Model):
     @model_validator(mode="after")
     def _purchase_kind(self) -> RDSInstance:
         _no_spot_or_sp("an RDS instance", self.purchase)
+        if self.purchase.count is not None and self.purchase.count > 1:
+            raise ValueError(
+                f"purchase.count {self.purchase.count}: one RDS instance takes one reservation "
+                "(Multi-AZ is part of it); a count is bounded by what it covers"
+            )
         return self
 
     @model_validator(mode="after")
@@ -522,6 +537,11 @@ class CacheCluster(Model):
     @model_validator(mode="after")
     def _purchase_kind(self) -> CacheCluster:
         _no_spot_or_sp("an ElastiCache cluster", self.purchase)
+        if self.purchase.count is not None and self.purchase.count > self.nodes:
+            raise ValueError(
+                f"purchase.count {self.purchase.count} reserves more nodes than the cluster has "
+                f"({self.nodes}); a count is bounded by what it covers"
+            )
         return self
 
     @model_validator(mode="after")

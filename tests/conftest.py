@@ -43,7 +43,9 @@ def moto_endpoint() -> Iterator[str]:
     ``requests.post(f"{moto_endpoint}/moto-api/reset")`` where a test needs a clean account.
     """
     from moto.server import ThreadedMotoServer
+    from moto_extensions import extend_moto_budgets
 
+    extend_moto_budgets()
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
@@ -66,3 +68,15 @@ def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setenv("AWS_CONFIG_FILE", "/nonexistent/planner-test-aws-config")
     monkeypatch.setenv("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/planner-test-aws-credentials")
     monkeypatch.setenv("AWS_EC2_METADATA_DISABLED", "true")
+
+
+@pytest.fixture
+def moto_aws(
+    moto_endpoint: str, fake_aws_credentials: None, monkeypatch: pytest.MonkeyPatch
+) -> Iterator[str]:
+    """The moto server, reset to an empty account, as AWS_ENDPOINT_URL."""
+    import requests
+
+    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
+    yield moto_endpoint

@@ -9,7 +9,6 @@ with responses shaped like the real API's.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
 from decimal import Decimal
 from typing import Any
 
@@ -22,17 +21,6 @@ WRITE_PREFIXES = ("Create", "Update", "Put", "Delete", "Tag", "Untag")
 EMAIL = "finops@example.com"
 SNS = "arn:aws:sns:us-east-1:123456789012:billing-alerts"
 ACCOUNT = "123456789012"
-
-
-@pytest.fixture
-def moto_aws(
-    moto_endpoint: str, fake_aws_credentials: None, monkeypatch: pytest.MonkeyPatch
-) -> Iterator[str]:
-    import requests
-
-    monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
-    yield moto_endpoint
 
 
 def _count_calls(client: Any, calls: list[str]) -> Any:
@@ -266,7 +254,7 @@ def _stubbed(service: str) -> tuple[Any, Any]:
     return client, Stubber(client)
 
 
-def test_changed_plan_updates_budget_and_notification_with_stubber() -> None:
+def test_changed_plan_updates_budget_and_adds_notification_with_stubber() -> None:
     from planner.alerts.apply import Clients, plan_alerts
     from planner.alerts.budgets import budget_body
     from planner.alerts.subscribers import Subscribers
@@ -300,6 +288,11 @@ def test_changed_plan_updates_budget_and_notification_with_stubber() -> None:
         {"AccountId": ACCOUNT},
     )
     stub.add_response(
+        "list_tags_for_resource",
+        {"ResourceTags": [{"Key": "managed-by", "Value": "planner"}]},
+        {"ResourceARN": f"arn:aws:budgets::{ACCOUNT}:budget/planner-staging-total"},
+    )
+    stub.add_response(
         "update_budget",
         {},
         {"AccountId": ACCOUNT, "NewBudget": budget_body(policy.total, "USD")},
@@ -325,19 +318,41 @@ def test_changed_plan_updates_budget_and_notification_with_stubber() -> None:
         },
         {"AccountId": ACCOUNT, "BudgetName": "planner-staging-total"},
     )
+    warning = {
+        "NotificationType": "ACTUAL",
+        "ComparisonOperator": "GREATER_THAN",
+        "Threshold": 100.0,
+        "ThresholdType": "PERCENTAGE",
+    }
+    email = [{"SubscriptionType": "EMAIL", "Address": EMAIL}]
     stub.add_response(
-        "update_notification",
+        "describe_subscribers_for_notification",
+        {"Subscribers": email},
+        {"AccountId": ACCOUNT, "BudgetName": "planner-staging-total", "Notification": warning},
+    )
+    # the old 110% critical is never repurposed: the planned 115.79% is created beside it
+    stub.add_response(
+        "create_notification",
         {},
         {
             "AccountId": ACCOUNT,
             "BudgetName": "planner-staging-total",
-            "OldNotification": old_critical,
-            "NewNotification": {
+            "Notification": {
                 "NotificationType": "ACTUAL",
                 "ComparisonOperator": "GREATER_THAN",
                 "Threshold": 115.8,
                 "ThresholdType": "PERCENTAGE",
             },
+            "Subscribers": email,
+        },
+    )
+    stub.add_response(
+        "describe_subscribers_for_notification",
+        {"Subscribers": email},
+        {
+            "AccountId": ACCOUNT,
+            "BudgetName": "planner-staging-total",
+            "Notification": {**warning, "NotificationType": "FORECASTED"},
         },
     )
     with stub:
@@ -353,9 +368,18 @@ def test_changed_plan_updates_budget_and_notification_with_stubber() -> None:
     assert [(c.kind, c.action) for c in changes] == [
         ("budget", "update"),
         ("notification", "unchanged"),
-        ("notification", "update"),
+        ("notification", "create"),
         ("notification", "unchanged"),
+        ("notification", "left alone"),  # the 110% one: not in the plan, not repurposed
     ]
+
+
+OWNED = {"ResourceTags": [{"Key": "managed-by", "Value": "planner"}]}
+
+
+def _ce_tags(stub: Any, arn: str, tags: dict[str, Any] = OWNED) -> None:
+    """The ce:ListTagsForResource reply planner reads to prove ownership."""
+    stub.add_response("list_tags_for_resource", tags, {"ResourceArn": arn})
 
 
 def _monitor(policy: Any, arn: str, **override: Any) -> dict[str, Any]:
@@ -406,12 +430,15 @@ def test_anomaly_monitor_and_subscriptions_created_then_unchanged_with_stubber()
     # second run: everything exists as planned -> only reads, no write queued
     client2, stub2 = _stubbed("ce")
     stub2.add_response("get_anomaly_monitors", {"AnomalyMonitors": [_monitor(policy, arn)]}, {})
+    _ce_tags(stub2, arn)
     existing = [
         {**s, "SubscriptionArn": f"{arn}/sub{i}", "AccountId": ACCOUNT} for i, s in enumerate(specs)
     ]
     stub2.add_response(
         "get_anomaly_subscriptions", {"AnomalySubscriptions": existing}, {"MonitorArn": arn}
     )
+    for i in range(len(specs)):
+        _ce_tags(stub2, f"{arn}/sub{i}")
     with stub2:
         second = plan_alerts(
             policy,
@@ -457,9 +484,11 @@ def test_anomaly_subscription_update_and_foreign_spec_left_alone_with_stubber() 
         },
         {},
     )
+    _ce_tags(stub, arn)
     stub.add_response(
         "get_anomaly_subscriptions", {"AnomalySubscriptions": [stale]}, {"MonitorArn": arn}
     )
+    _ce_tags(stub, f"{arn}/sub0")
     stub.add_response(
         "update_anomaly_subscription",
         {"SubscriptionArn": f"{arn}/sub0"},

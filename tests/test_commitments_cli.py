@@ -106,7 +106,7 @@ def test_price_shows_upfront_apart(run_cli: Run) -> None:
         (["forecast", "staging", "--months", "0"], "--months"),
         (["forecast", "staging", "--change", "x:production"], "--change"),
         (["forecast", "staging", "--start", "2026-13"], "--start"),
-        (["sweep", "staging", "--grid", "/nonexistent.yaml"], "cannot read the grid"),
+        (["sweep", "staging", "--grid", "/nonexistent.yaml"], "nonexistent.yaml: cannot read"),
     ],
 )
 def test_bad_input_is_one_line_exit_2(run_cli: Run, argv: list[str], needle: str) -> None:

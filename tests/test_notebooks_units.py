@@ -302,12 +302,15 @@ def test_report_never_deletes_a_users_file_inside_the_report(
     report_mod.build_report(["staging"], out, notebooks=books, progress=lambda _l: None)
     assert (out / report_mod.MARKER_FILE).is_file()
     (out / "staging" / "my-notes.txt").write_text("mine")
-    with pytest.raises(NotebookError, match=r"my-notes\.txt: not written by planner"):
+    (out / "drafts").mkdir()  # a folder of the user's, empty
+    # planner replaces only what it wrote (issue 21): the user's file and folder are kept
+    for _ in range(2):
         report_mod.build_report(["staging"], out, notebooks=books, progress=lambda _l: None)
-    assert (out / "staging" / "my-notes.txt").read_text() == "mine"
-    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports.")]
-    (out / "staging" / "my-notes.txt").unlink()
-    report_mod.build_report(["staging"], out, notebooks=books, progress=lambda _l: None)
+        assert (out / "staging" / "my-notes.txt").read_text() == "mine"
+        assert (out / "drafts").is_dir()
+        assert not [p for p in tmp_path.iterdir() if p.name.startswith(".reports.")]
+    listed = json.loads((out / report_mod.MARKER_FILE).read_text())["files"]
+    assert "staging/my-notes.txt" not in listed  # still the user's, never planner's
 
 
 def test_concurrent_swaps_leave_one_report_and_no_old_folders(tmp_path: Path) -> None:

@@ -159,8 +159,8 @@ def test_refresh_by_region_fetches_the_whole_region(
             "throttle-always",
             "HTTP 400 ThrottlingException: Rate exceeded (still throttled after 3 attempts",
         ),
-        ("bad-json", "the response has no PriceList (malformed or truncated)"),
-        ("no-pricelist", "the response has no PriceList"),
+        ("bad-json", "Pricing GetProducts: the reply is not complete JSON"),
+        ("no-pricelist", "Pricing GetProducts: the reply has no PriceList list"),
         ("same-token", "bad page token"),
     ],
 )
@@ -268,19 +268,19 @@ def test_an_interrupted_write_keeps_the_old_snapshot(
 ) -> None:
     import os
 
-    from planner.prices import snapshot
+    from planner import owned
 
     files = {p.name: p.read_bytes() for p in snapshot_copy.iterdir()}
-    real_replace = os.replace
+    real_rename = os.rename
     calls: list[str] = []
 
     def interrupted(src: str | Path, dst: str | Path) -> None:
         calls.append(str(dst))
         if len(calls) == 2:  # old folder moved aside, new one about to go in: Ctrl-C
             raise KeyboardInterrupt
-        real_replace(src, dst)
+        real_rename(src, dst)
 
-    aws_env.setattr(snapshot.os, "replace", interrupted)  # type: ignore[attr-defined]
+    aws_env.setattr(owned.os, "rename", interrupted)  # type: ignore[attr-defined]
     with pricing_server(staging_records("us-east-1")) as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
         result = refresh(run_cli, snapshot_copy, "--scenario", STAGING, "--services", "AmazonEKS")

@@ -10,6 +10,7 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from planner.actuals.checks import DEFAULT_MAX_ROWS
 from planner.errors import InputError
 
 if TYPE_CHECKING:
@@ -53,6 +54,16 @@ def load_actuals(spec: str) -> tuple[list[BillRow], str]:
         )
     table = conform(import_exports([str(path)]))
     return [BillRow(**row) for row in table.to_pylist()], label
+
+
+def _positive_int(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise InputError(f"{text!r}: give a whole number") from None
+    if value < 1:
+        raise InputError(f"{text}: give a number of at least 1")
+    return value
 
 
 def _parse_tags(values: list[str]) -> dict[str, str]:
@@ -103,13 +114,21 @@ def _cmd_import(args: argparse.Namespace) -> int:
             raise InputError(f"--engine athena needs --{', --'.join(missing)}")
         if args.paths:
             raise InputError("--engine athena reads --database/--table; give no PATH")
-        table, info = import_athena(
-            client("athena", args.region, profile=args.profile),
-            layout=args.layout,
-            database=args.database,
-            table=args.table,
-            workgroup=args.workgroup,
-            output_location=args.output_location,
+        from planner.aws.guard import bounded
+        from planner.output import check_output
+
+        check_output(args.out, option="-o")
+        athena = client("athena", args.region, profile=args.profile)
+        table, info = bounded(
+            lambda: import_athena(
+                athena,
+                layout=args.layout,
+                database=args.database,
+                table=args.table,
+                workgroup=args.workgroup,
+                output_location=args.output_location,
+            ),
+            "Athena query",
         )
         extra = f" (Athena query {info['query_execution_id']}, {info['pages']} result page(s))"
     else:
@@ -117,7 +136,12 @@ def _cmd_import(args: argparse.Namespace) -> int:
 
         if not args.paths:
             raise InputError("planner actuals import: give export files or folders (PATH ...)")
-        table = import_exports(args.paths, memory_limit=args.memory_limit, threads=args.threads)
+        table = import_exports(
+            args.paths,
+            memory_limit=args.memory_limit,
+            threads=args.threads,
+            max_rows=args.max_rows,
+        )
         extra = ""
     table = _filter_tags(table, tags)
     write_parquet(table, args.out)
@@ -131,18 +155,34 @@ def _cmd_pull(args: argparse.Namespace) -> int:
     from planner.actuals.pull import period, tidy_records
     from planner.actuals.tidy import to_table, write_parquet
     from planner.aws.cost_explorer import USD_PER_REQUEST, get_cost_and_usage
+    from planner.aws.guard import bounded
     from planner.aws.session import client
+    from planner.output import check_output
     from planner.scenario import load_scenario
 
+    check_output(args.out, option="-o")  # before paid requests
     scenario = load_scenario(args.scenario)
     tags = scenario.topology.cost_allocation_tags if not args.no_tag_filter else {}
-    today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    try:
+        today = dt.date.fromisoformat(args.today) if args.today else dt.date.today()
+    except ValueError:
+        raise InputError(f"--today {args.today!r}: give a date as YYYY-MM-DD") from None
     start, end = period(args.months, today)
     ce = client("ce", "us-east-1", profile=args.profile)
-    result = get_cost_and_usage(
-        ce, start=start, end=end, granularity=args.granularity, tags=tags, account=args.account
+    result = bounded(
+        lambda: get_cost_and_usage(
+            ce, start=start, end=end, granularity=args.granularity, tags=tags, account=args.account
+        ),
+        "Cost Explorer GetCostAndUsage",
     )
     table = to_table(tidy_records(result.results))
+    if table.num_rows == 0:
+        where = ", ".join(f"{k}={v}" for k, v in tags.items()) or "the whole account"
+        raise InputError(
+            f"Cost Explorer returned no costs for {where} in {start}..{end} "
+            f"({result.requests} request(s)); nothing written: an empty bill would read as $0 "
+            "spent (is the tag an activated cost allocation tag? --no-tag-filter reads all)"
+        )
     write_parquet(table, args.out)
     where = ", ".join(f"{k}={v}" for k, v in tags.items()) or "no tag filter"
     print(
@@ -282,6 +322,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         help="DuckDB memory_limit (default 512MB; spills to a temp folder beyond)",
     )
     imp.add_argument("--threads", type=int, default=2, help="DuckDB threads (default 2)")
+    imp.add_argument(
+        "--max-rows",
+        type=_positive_int,
+        default=DEFAULT_MAX_ROWS,
+        metavar="N",
+        help=f"refuse a bill of more rows (counted up front; default {DEFAULT_MAX_ROWS:,})",
+    )
     imp.set_defaults(func=_cmd_import)
 
     pull = asub.add_parser(

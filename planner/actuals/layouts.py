@@ -197,18 +197,64 @@ SIGNATURE: dict[Layout, tuple[str, ...]] = {
     "cur2": ("line_item_usage_type", "line_item_unblended_cost", "bill_billing_period_start_date"),
     "focus": ("x_UsageType", "BilledCost", "EffectiveCost", "BillingPeriodStart"),
 }
+# FOCUS itself (any version) and the AWS columns planner reads from it.
+FOCUS_CORE = ("BilledCost", "EffectiveCost", "BillingPeriodStart", "ChargeCategory")
+AWS_COLUMNS = ("x_UsageType", "x_ServiceCode", "x_Operation")
+# Columns a FOCUS version added (FinOps Foundation FOCUS specification, 1.1 to 1.3; AWS Data
+# Exports' FOCUS_1_2_AWS table adds BillingAccountType, CapacityReservationId, ...):
+FOCUS_VERSIONS: tuple[tuple[str, tuple[str, ...]], ...] = (
+    ("1.3", ("ServiceProviderName", "HostProviderName")),
+    ("1.2", ("BillingAccountType", "InvoiceId", "PricingCurrency", "SubAccountType")),
+    ("1.1", ("ServiceSubcategory", "SkuMeter", "CapacityReservationId")),
+)
+KNOWN = "CUR 2.0, or FOCUS 1.0, 1.2 or 1.3 with AWS columns"
+
+
+def focus_version(columns: list[str]) -> str:
+    """The FOCUS version a file's columns say (the newest whose added columns it has)."""
+    present = set(columns)
+    for version, added in FOCUS_VERSIONS:
+        if any(c in present for c in added):
+            return version
+    return "1.0"
+
+
+def layout_label(columns: list[str]) -> str:
+    """``CUR 2.0`` or ``FOCUS 1.x with AWS columns``, from the columns."""
+    if all(c in columns for c in SIGNATURE["cur2"]):
+        return "CUR 2.0"
+    return f"FOCUS {focus_version(columns)} with AWS columns"
 
 
 def detect_layout(columns: list[str], where: str) -> Layout:
-    """``cur2`` or ``focus`` from a file's column names; an error names what is missing."""
+    """``cur2`` or ``focus`` from a file's column names; an unknown layout is named, never
+    half-read."""
     from planner.errors import InputError
 
     present = set(columns)
-    for layout, needed in SIGNATURE.items():
-        if all(c in present for c in needed):
-            return layout
+    if all(c in present for c in SIGNATURE["cur2"]):
+        return "cur2"
+    if all(c in present for c in FOCUS_CORE):
+        version = focus_version(columns)
+        missing = [c for c in AWS_COLUMNS if c not in present]
+        if missing:
+            raise InputError(
+                f"{where}: a FOCUS {version} export without the AWS columns ({', '.join(missing)} "
+                "missing); planner matches bills by AWS usage type: export the 'FOCUS with AWS "
+                "columns' table of AWS Data Exports"
+            )
+        return "focus"
+    if any(c.startswith(("line_item_", "bill_")) for c in present):
+        needed = [c for c in SIGNATURE["cur2"] if c not in present]
+        raise InputError(
+            f"{where}: looks like a CUR export but lacks {', '.join(needed)}; planner reads "
+            "CUR 2.0 (AWS Data Exports), not the legacy CUR's lineItem/... columns"
+        )
+    if any(c in present for c in ("lineItem/UsageType", "lineItem/UnblendedCost")):
+        raise InputError(f"{where}: a legacy CUR (lineItem/... columns); planner reads {KNOWN}")
     raise InputError(
-        f"{where}: neither a CUR 2.0 export (needs {', '.join(SIGNATURE['cur2'])}) nor a "
-        f"FOCUS 1.0 with AWS columns export (needs {', '.join(SIGNATURE['focus'])}); "
-        f"found {len(columns)} columns starting {', '.join(columns[:4]) or '(none)'}"
+        f"{where}: unknown billing layout; planner reads {KNOWN} "
+        f"(CUR 2.0 needs {', '.join(SIGNATURE['cur2'])}; FOCUS needs "
+        f"{', '.join(FOCUS_CORE + AWS_COLUMNS)}); found {len(columns)} columns starting "
+        f"{', '.join(columns[:4]) or '(none)'}"
     )

@@ -66,6 +66,7 @@ def write_cur2(
                 columns[name] = pa.nulls(n, schema.field(name).type)
             columns["bill_billing_period_start_date"] = starts.take(pa.array(month))
             columns["line_item_line_item_type"] = pa.array(np.full(n, "Usage"))
+            columns["line_item_currency_code"] = pa.array(np.full(n, "USD"))
             columns["line_item_product_code"] = pa.array(services[kind])
             columns["product_servicecode"] = pa.array(services[kind])
             columns["line_item_usage_type"] = pa.array(types[kind])

@@ -7,8 +7,6 @@ Parquet with exact decimals (``decimal128(38, 10)``) for the amounts.
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from decimal import Decimal
@@ -103,22 +101,12 @@ def conform(table: pa.Table) -> pa.Table:
 
 
 def write_parquet(table: pa.Table, path: str | Path) -> None:
-    """Write atomically: a temporary file in the same folder, then ``os.replace``."""
+    """Write through the one output writer (atomic; special, read-only and input files safe)."""
     import pyarrow.parquet as pq
 
-    target = Path(path)
-    if target.is_dir():
-        raise InputError(f"{target}: --out is a directory; give a file name")
-    if not target.parent.is_dir():
-        raise InputError(f"{target}: folder {target.parent} does not exist")
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    os.close(fd)
-    try:
-        pq.write_table(table, tmp, compression="zstd")
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    from planner.output import write_file
+
+    write_file(path, lambda tmp: pq.write_table(table, tmp, compression="zstd"), option="-o")
 
 
 def read_rows(path: str | Path) -> list[BillRow]:
@@ -142,4 +130,9 @@ def read_rows(path: str | Path) -> list[BillRow]:
             "run planner actuals import on the raw export first"
         )
     table = conform(table)
+    if table.num_rows == 0:
+        raise InputError(
+            f"{target}: the billing table has no lines; holding the plan against it would "
+            "read as $0 spent (import or pull the bill again)"
+        )
     return [BillRow(**row) for row in table.to_pylist()]

@@ -1,8 +1,11 @@
 """Plan and apply billing alerts idempotently: create, update or leave unchanged.
 
-Only resources named ``planner-<scenario>-...`` are ever written; anything else is read, at
-most, and never deleted. Budget notifications that are on planner's own budget but not in
-the plan are left alone and reported, not deleted.
+Ownership is proven by the ``managed-by=planner`` tag on the resource, never by its name: a
+budget, alarm, anomaly monitor or subscription that has planner's name but not its tag is a
+**conflict**, reported and left alone (nothing of it is read further or written). Nothing is
+ever deleted. A budget notification is matched exactly (type, comparison, threshold,
+threshold type and, when subscribers are given, its subscribers); one that is not in the plan
+is left alone, never repurposed, and a planned one that does not exist is created.
 """
 
 from __future__ import annotations
@@ -14,12 +17,18 @@ from typing import Any, Literal
 
 from planner.alerts.alarms import alarm_request
 from planner.alerts.anomaly import monitor_spec, subscription_specs
-from planner.alerts.budgets import budget_body, create_budget_request, notifications, ownership_tags
+from planner.alerts.budgets import (
+    MANAGED_BY,
+    budget_body,
+    create_budget_request,
+    notifications,
+    ownership_tags,
+)
 from planner.alerts.policy import PREFIX, AlertPolicy
 from planner.alerts.subscribers import Subscribers
 from planner.errors import InputError
 
-Action = Literal["create", "update", "unchanged", "left alone"]
+Action = Literal["create", "update", "unchanged", "left alone", "conflict"]
 PENDING_ARN = "(created on apply)"
 PARTS = frozenset({"budgets", "alarms", "anomaly"})
 
@@ -92,6 +101,17 @@ def _subscription_key(s: dict[str, Any]) -> dict[str, Any]:
     }
 
 
+def owned(tags: dict[str, str]) -> bool:
+    """True when the tags prove planner made the resource (``managed-by=planner``)."""
+    return tags.get(MANAGED_BY[0]) == MANAGED_BY[1]
+
+
+CONFLICT = (
+    "has planner's name but not the managed-by=planner tag: not planner's, left alone "
+    "(rename it, or tag it managed-by=planner to hand it over)"
+)
+
+
 def _limit_text(body: dict[str, Any]) -> str:
     limit = body.get("BudgetLimit")
     if limit:
@@ -125,7 +145,7 @@ def plan_alerts(
     if "budgets" in only:
         _budgets(policy, clients, account_id, subscribers, changes, do)
     if "alarms" in only:
-        _alarms(policy, clients, subscribers, do)
+        _alarms(policy, clients, subscribers, changes, do)
     if "anomaly" in only:
         _anomaly(policy, clients, subscribers, changes, do)
     return changes
@@ -160,6 +180,9 @@ def _budgets(
                 request,
             )
             continue
+        if not owned(budgets.list_tags(clients.budgets, account_id, b.name)):
+            changes.append(Change("budget", b.name, "conflict", CONFLICT))
+            continue
         if _budget_key(current) != _budget_key(body):
             do(
                 "budget",
@@ -173,56 +196,81 @@ def _budgets(
             )
         else:
             changes.append(Change("budget", b.name, "unchanged"))
-        have = budgets.describe_notifications(clients.budgets, account_id, b.name)
-        have_keys = {_notification_key(n): n for n in have}
-        want = notifications(b)
-        want_keys = {_notification_key(n) for n in want}
-        spare = [n for k, n in sorted(have_keys.items()) if k not in want_keys]
-        for n in want:
-            label = f"{b.name} {n['NotificationType']} {n['Threshold']}%"
-            if _notification_key(n) in have_keys:
-                changes.append(Change("notification", label, "unchanged"))
+        _notifications(b.name, notifications(b), clients, account_id, subscribers, changes, do)
+
+
+def _notifications(
+    name: str,
+    want: list[dict[str, Any]],
+    clients: Clients,
+    account_id: str,
+    subscribers: Subscribers,
+    changes: list[Change],
+    do: Do,
+) -> None:
+    """Exact matching: a planned notification present with the same subscribers is
+    unchanged, a missing one is created, anything else is left alone (never repurposed)."""
+    from planner.aws import budgets
+
+    have = budgets.describe_notifications(clients.budgets, account_id, name)
+    have_keys = {_notification_key(n): n for n in have}
+    want_keys = {_notification_key(n) for n in want}
+    wanted_subs = {(s["SubscriptionType"], s["Address"]) for s in subscribers.budget_subscribers()}
+    for n in want:
+        label = f"{name} {n['NotificationType']} {n['Threshold']}%"
+        current = have_keys.get(_notification_key(n))
+        if current is None:
+            do(
+                "notification",
+                label,
+                "create",
+                "",
+                budgets.create_notification,
+                clients.budgets,
+                account_id,
+                name,
+                n,
+                subscribers.budget_subscribers(),
+            )
+            continue
+        if wanted_subs:
+            subs = budgets.describe_subscribers(clients.budgets, account_id, name, current)
+            if subs != wanted_subs:
+                shown = ", ".join(sorted(a for _, a in subs)) or "none"
+                changes.append(
+                    Change(
+                        "notification",
+                        label,
+                        "conflict",
+                        f"same threshold, other subscribers ({shown}); left alone",
+                    )
+                )
                 continue
-            old = next((s for s in spare if s["NotificationType"] == n["NotificationType"]), None)
-            if old is not None:
-                spare.remove(old)
-                do(
-                    "notification",
-                    label,
-                    "update",
-                    f"was {old['Threshold']}%",
-                    budgets.update_notification,
-                    clients.budgets,
-                    account_id,
-                    b.name,
-                    old,
-                    n,
-                )
-            else:
-                do(
-                    "notification",
-                    label,
-                    "create",
-                    "",
-                    budgets.create_notification,
-                    clients.budgets,
-                    account_id,
-                    b.name,
-                    n,
-                    subscribers.budget_subscribers(),
-                )
-        for n in spare:
-            label = f"{b.name} {n['NotificationType']} {n['Threshold']}%"
+        changes.append(Change("notification", label, "unchanged"))
+    for key, n in sorted(have_keys.items()):
+        if key not in want_keys:
+            label = f"{name} {n['NotificationType']} {n['Threshold']}%"
             changes.append(Change("notification", label, "left alone", "not in the plan"))
 
 
-def _alarms(policy: AlertPolicy, clients: Clients, subscribers: Subscribers, do: Do) -> None:
+def _alarms(
+    policy: AlertPolicy,
+    clients: Clients,
+    subscribers: Subscribers,
+    changes: list[Change],
+    do: Do,
+) -> None:
     from planner.aws import billing_alarms
 
     alarms = billing_alarms.describe_alarms(clients.cloudwatch, f"{PREFIX}-{policy.scenario}-")
     for a in policy.alarms:
         request = alarm_request(policy, a, subscribers.sns_topic_arn)
         current = alarms.get(a.name)
+        if current is not None and not owned(
+            billing_alarms.list_tags(clients.cloudwatch, str(current.get("AlarmArn", "")), a.name)
+        ):
+            changes.append(Change("alarm", a.name, "conflict", CONFLICT))
+            continue
         if current is None:
             action: Action = "create"
         elif _alarm_key(current) != _alarm_key(request):
@@ -268,6 +316,9 @@ def _anomaly(
     else:
         monitor = monitors[0]
         arn = monitor["MonitorArn"]
+        if not owned(ce_api.list_tags(clients.ce, arn, spec["MonitorName"])):
+            changes.append(Change("anomaly monitor", spec["MonitorName"], "conflict", CONFLICT))
+            return
         same = all(monitor.get(k) == v for k, v in spec.items())
         changes.append(
             Change(
@@ -294,6 +345,8 @@ def _anomaly(
                 sub,
                 ownership_tags(policy.scenario),
             )
+        elif not owned(ce_api.list_tags(clients.ce, current["SubscriptionArn"], name)):
+            changes.append(Change("anomaly subscription", name, "conflict", CONFLICT))
         elif _subscription_key(current) != _subscription_key(sub):
             do(
                 "anomaly subscription",

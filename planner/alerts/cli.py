@@ -173,6 +173,7 @@ def _write_dir(folder: str, files: dict[str, str]) -> None:
 def _apply(args: argparse.Namespace) -> int:
     from planner.alerts.apply import PARTS, Clients, changes_table, plan_alerts
     from planner.alerts.subscribers import account_from, subscribers_from
+    from planner.aws.guard import bounded
     from planner.aws.session import client
 
     if args.format != "table" or args.out:
@@ -184,9 +185,14 @@ def _apply(args: argparse.Namespace) -> int:
     if account is None:
         from planner.aws.failures import aws_failures
 
+        sts = client("sts", region, profile=args.profile)
         with aws_failures("sts:GetCallerIdentity"):
-            account = str(
-                client("sts", region, profile=args.profile).get_caller_identity()["Account"]
+            identity = bounded(sts.get_caller_identity, "STS GetCallerIdentity")
+        account = str(identity.get("Account", ""))
+        if not account.isdigit() or len(account) != 12:
+            raise InputError(
+                f"STS GetCallerIdentity returned account {account[:20]!r}, not a 12-digit id; "
+                "pass --account-id"
             )
     only = frozenset(args.only) if args.only else PARTS
     clients = Clients(
@@ -194,13 +200,19 @@ def _apply(args: argparse.Namespace) -> int:
         cloudwatch=client("cloudwatch", region, profile=args.profile) if "alarms" in only else None,
         ce=client("ce", region, profile=args.profile) if "anomaly" in only else None,
     )
-    changes = plan_alerts(policy, clients, account, subscribers, apply=args.apply, only=only)
+    changes = bounded(
+        lambda: plan_alerts(policy, clients, account, subscribers, apply=args.apply, only=only),
+        "alerts apply (Budgets, CloudWatch, Cost Explorer)",
+    )
     from planner.alerts.prerequisites import check, prerequisites_text
 
-    held = check(
-        policy,
-        clients.cloudwatch or client("cloudwatch", region, profile=args.profile),
-        clients.ce or client("ce", region, profile=args.profile),
+    held = bounded(
+        lambda: check(
+            policy,
+            clients.cloudwatch or client("cloudwatch", region, profile=args.profile),
+            clients.ce or client("ce", region, profile=args.profile),
+        ),
+        "alerts apply prerequisites (CloudWatch ListMetrics, Cost Explorer cost allocation tags)",
     )
     text = (
         changes_table(changes, applied=args.apply) + "\n" + prerequisites_text(held, checked=True)

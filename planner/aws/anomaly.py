@@ -48,3 +48,12 @@ def update_subscription(client: Any, arn: str, subscription: dict[str, Any]) -> 
             Subscribers=subscription["Subscribers"],
             ThresholdExpression=subscription["ThresholdExpression"],
         )
+
+
+def list_tags(client: Any, arn: str, name: str) -> dict[str, str]:
+    """A monitor's or subscription's tags (``ce:ListTagsForResource``)."""
+    from planner.aws.budgets import tags_of
+
+    with aws_failures(f"ce:ListTagsForResource {name}"):
+        reply = client.list_tags_for_resource(ResourceArn=arn)
+    return tags_of(reply.get("ResourceTags"), f"ce:ListTagsForResource {name}")

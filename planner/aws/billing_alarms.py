@@ -20,3 +20,12 @@ def describe_alarms(client: Any, prefix: str) -> dict[str, dict[str, Any]]:
 def put_alarm(client: Any, request: dict[str, Any]) -> None:
     with aws_failures(f"cloudwatch:PutMetricAlarm {request['AlarmName']}"):
         client.put_metric_alarm(**request)
+
+
+def list_tags(client: Any, arn: str, name: str) -> dict[str, str]:
+    """The alarm's tags (``cloudwatch:ListTagsForResource``)."""
+    from planner.aws.budgets import tags_of
+
+    with aws_failures(f"cloudwatch:ListTagsForResource {name}"):
+        reply = client.list_tags_for_resource(ResourceARN=arn)
+    return tags_of(reply.get("Tags"), f"cloudwatch:ListTagsForResource {name}")

@@ -52,10 +52,35 @@ def create_notification(
         )
 
 
-def update_notification(
-    client: Any, account_id: str, name: str, old: dict[str, Any], new: dict[str, Any]
-) -> None:
-    with aws_failures(f"budgets:UpdateNotification {name}"):
-        client.update_notification(
-            AccountId=account_id, BudgetName=name, OldNotification=old, NewNotification=new
-        )
+def list_tags(client: Any, account_id: str, name: str) -> dict[str, str]:
+    """The budget's tags (``budgets:ListTagsForResource``): ownership is proven by a tag."""
+    arn = f"arn:aws:budgets::{account_id}:budget/{name}"
+    with aws_failures(f"budgets:ListTagsForResource {name}"):
+        reply = client.list_tags_for_resource(ResourceARN=arn)
+    return tags_of(reply.get("ResourceTags"), f"budgets:ListTagsForResource {name}")
+
+
+def describe_subscribers(
+    client: Any, account_id: str, name: str, notification: dict[str, Any]
+) -> set[tuple[str, str]]:
+    """The (type, address) subscribers of one notification."""
+    out: set[tuple[str, str]] = set()
+    keep = ("NotificationType", "ComparisonOperator", "Threshold", "ThresholdType")
+    wanted = {k: notification[k] for k in keep if k in notification}
+    with aws_failures(f"budgets:DescribeSubscribersForNotification {name}"):
+        paginator = client.get_paginator("describe_subscribers_for_notification")
+        for page in paginator.paginate(AccountId=account_id, BudgetName=name, Notification=wanted):
+            for sub in page.get("Subscribers", []):
+                out.add((str(sub["SubscriptionType"]), str(sub["Address"])))
+    return out
+
+
+def tags_of(raw: Any, what: str) -> dict[str, str]:
+    """``[{"Key": k, "Value": v}, ...]`` as a dict; any other shape is an error."""
+    from planner.aws.guard import AwsReplyError
+
+    if raw is None:
+        return {}
+    if not isinstance(raw, list) or not all(isinstance(t, dict) and "Key" in t for t in raw):
+        raise AwsReplyError(f"{what}: the reply's tags are not a list of Key/Value pairs")
+    return {str(t["Key"]): str(t.get("Value", "")) for t in raw}

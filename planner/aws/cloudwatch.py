@@ -87,6 +87,7 @@ def fetch_metric_data(
 ) -> FetchResult:
     """Read every query in batches of 500, following NextToken; count the API calls."""
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 
     result = FetchResult()
     for first in range(0, len(queries), MAX_QUERIES_PER_CALL):
@@ -112,7 +113,7 @@ def fetch_metric_data(
                     status[q.key] = item.get("StatusCode", "Complete")
                 for message in page.get("Messages", []):
                     result.messages.append(f"{message.get('Code')}: {message.get('Value')}")
-        except (BotoCoreError, ClientError) as exc:
+        except (BotoCoreError, ClientError, ResponseParserError) as exc:
             raise _aws_error(exc) from None
         for key, code in status.items():
             if code != "Complete":

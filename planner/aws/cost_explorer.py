@@ -45,6 +45,7 @@ def get_cost_and_usage(
 ) -> CostAndUsage:
     """All pages of get_cost_and_usage grouped by SERVICE and USAGE_TYPE."""
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 
     request: dict[str, Any] = {
         "TimePeriod": {"Start": start, "End": end},
@@ -62,7 +63,7 @@ def get_cost_and_usage(
         page_request = dict(request, NextPageToken=token) if token else request
         try:
             page = client.get_cost_and_usage(**page_request)
-        except (ClientError, BotoCoreError) as exc:
+        except (ClientError, BotoCoreError, ResponseParserError) as exc:
             raise PlannerError(
                 f"Cost Explorer get_cost_and_usage failed after {requests} request(s): {exc}"
             ) from exc

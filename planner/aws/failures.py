@@ -15,6 +15,7 @@ class AwsCallError(PlannerError):
 @contextmanager
 def aws_failures(what: str) -> Iterator[None]:
     from botocore.exceptions import BotoCoreError, ClientError
+    from botocore.parsers import ResponseParserError
 
     try:
         yield
@@ -25,3 +26,15 @@ def aws_failures(what: str) -> Iterator[None]:
         raise AwsCallError(f"{what}: {code}: {message}") from exc
     except BotoCoreError as exc:
         raise AwsCallError(f"{what}: {exc}") from exc
+    except ResponseParserError as exc:  # not a BotoCoreError: an error reply botocore can't read
+        raise AwsCallError(f"{what}: {_parser_line(exc)}") from None
+
+
+def _parser_line(exc: Exception) -> str:
+    """botocore's ResponseParserError in one line: the status it saw, not the whole body."""
+    import re
+
+    text = " ".join(str(exc).split())
+    status = re.search(r"status code: (\d+)", text, re.IGNORECASE)
+    code = f"HTTP {status.group(1)}: " if status else ""
+    return f"{code}an unreadable reply ({text[:120]})"

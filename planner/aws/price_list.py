@@ -98,4 +98,7 @@ def _parse(item: Any, service_code: str, page: int, index: int) -> dict[str, Any
 
 
 def endpoint_of(client: Any) -> str:
-    return str(getattr(getattr(client, "meta", None), "endpoint_url", "") or "")
+    """The client's endpoint URL as it may be written down: credentials redacted."""
+    from planner.redact import redact_url
+
+    return redact_url(str(getattr(getattr(client, "meta", None), "endpoint_url", "") or ""))

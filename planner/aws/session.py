@@ -58,13 +58,17 @@ def client(service: str, region: str, *, profile: str | None = None, shared: Any
     ``shared`` is a session from :func:`session` to create it from (else a new one)."""
     with aws_errors(service):
         source = shared if shared is not None else session(profile)
-        return source.client(service, region_name=region, config=client_config())
+        made = source.client(service, region_name=region, config=client_config())
+    from planner.aws.guard import install
+
+    return install(made)
 
 
 @contextmanager
 def aws_errors(service: str) -> Iterator[None]:
     """Turn botocore's exceptions into one :class:`AwsError` line naming what to do."""
     from botocore import exceptions as bx
+    from botocore.parsers import ResponseParserError
 
     try:
         yield
@@ -111,6 +115,10 @@ def aws_errors(service: str) -> Iterator[None]:
         raise AwsError(f"AWS {service} returned a bad page token: {exc}") from None
     except bx.ParamValidationError as exc:
         raise AwsError(f"AWS {service} request rejected: {' '.join(str(exc).split())}") from None
+    except ResponseParserError as exc:  # an error reply botocore cannot read
+        from planner.aws.failures import _parser_line
+
+        raise AwsError(f"AWS {service}: {_parser_line(exc)}") from None
     except (bx.BotoCoreError, ValueError) as exc:
         # ValueError: a body that is not JSON (botocore's parsers raise ResponseParserError,
         # a BotoCoreError, in most cases; json errors may surface raw).

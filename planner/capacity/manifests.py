@@ -30,7 +30,7 @@ from planner.quantities import (
     parse_cpu_millicores,
     parse_memory_bytes,
 )
-from planner.safe_yaml import MAX_TEXT_CHARS, YamlProblem, load_documents
+from planner.safe_yaml import YamlProblem, load_documents, read_utf8
 from planner.topology import (
     DaemonSet,
     LimitRange,
@@ -59,11 +59,22 @@ def _fail(where: str, message: str) -> CapacityInputError:
 
 
 def _files(path: Path) -> list[Path]:
+    """The manifest files of ``path``. A file in the folder that is a symlink to somewhere
+    outside the folder is refused by name (its content is never read, never echoed)."""
     try:
         if path.is_dir():
-            return sorted(
+            folder = path.resolve()
+            files = sorted(
                 p for p in path.iterdir() if p.suffix in (".yaml", ".yml") and not p.is_dir()
             )
+            for file in files:
+                real = file.resolve()
+                if not real.is_relative_to(folder):
+                    raise CapacityInputError(
+                        f"workloads_from: {file}: a symlink to a file outside {path}; "
+                        "manifests must be inside the folder (copy the file in)"
+                    )
+            return files
         if path.is_file():
             return [path]
     except OSError as exc:
@@ -90,18 +101,7 @@ def _list(where: str, value: Any, field: str) -> list[Any]:
 
 def _read(file: Path) -> list[Any]:
     """Every YAML document of one manifest file, parsed strictly (see planner.safe_yaml)."""
-    try:
-        with file.open("rb") as handle:
-            raw = handle.read(MAX_TEXT_CHARS + 1)
-    except OSError as exc:
-        raise CapacityInputError(f"{file}: cannot read: {exc.strerror or exc}") from None
-    try:
-        text = raw.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        raise CapacityInputError(
-            f"{file}: is not UTF-8 text (bad byte at offset {exc.start}); Kubernetes "
-            "manifests are UTF-8 YAML"
-        ) from None
+    text = read_utf8(file, CapacityInputError, "; Kubernetes manifests are UTF-8 YAML")
     try:
         return [doc.data for doc in load_documents(text, multi=True)]
     except YamlProblem as exc:

@@ -6,6 +6,7 @@ Nothing heavy is imported at module level (numpy only inside the sweep command).
 from __future__ import annotations
 
 import argparse
+import sys
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING
 
@@ -75,6 +76,13 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
     sw.add_argument("scenario", help="scenario YAML or bundled name")
     sw.add_argument("--grid", required=True, metavar="GRID.yaml", help="grid of variants")
     sw.add_argument("--top", type=int, default=10, help="rows of the cheapest feasible variants")
+    sw.add_argument(
+        "--max-variants",
+        type=int,
+        default=None,
+        metavar="N",
+        help="refuse a grid of more variants (counted before any work; default 2,000,000)",
+    )
     _common(sw)
     sw.set_defaults(func=run_sweep)
 
@@ -192,7 +200,7 @@ def run_forecast(args: argparse.Namespace) -> int:
 
 def run_sweep(args: argparse.Namespace) -> int:
     from planner.catalog import load_catalog
-    from planner.commitments.grid import load_grid
+    from planner.commitments.grid import DEFAULT_MAX_VARIANTS, load_grid, variant_count
     from planner.commitments.sweep import run_grid
     from planner.commitments.sweep_report import sweep_csv, sweep_json, sweep_table
     from planner.output import formatted, write_output
@@ -200,9 +208,19 @@ def run_sweep(args: argparse.Namespace) -> int:
 
     if args.top < 1:
         raise InputError(f"--top {args.top} must be at least 1")
+    limit = DEFAULT_MAX_VARIANTS if args.max_variants is None else args.max_variants
+    if limit < 1:
+        raise InputError(f"--max-variants {limit} must be at least 1")
     scenario = load_scenario(args.scenario)
     grid = load_grid(args.grid)
-    result = run_grid(scenario, grid, load_catalog(args.prices))
+    count = variant_count(grid)
+    if count > limit:
+        raise InputError(
+            f"{args.grid}: {count:,} variants, more than --max-variants {limit:,}; narrow the "
+            "grid (fewer types, purchases or schedules) or raise --max-variants"
+        )
+    print(f"sweeping {count:,} variants", file=sys.stderr)
+    result = run_grid(scenario, grid, load_catalog(args.prices), progress=_progress)
     text = formatted(
         args.format,
         lambda: sweep_table(result, args.top),
@@ -211,3 +229,9 @@ def run_sweep(args: argparse.Namespace) -> int:
     )
     write_output(text, args.output)
     return 0
+
+
+def _progress(done: int, total: int) -> None:
+    """Capacity of the type combinations (the slow part), on stderr in tenths."""
+    if total >= 200 and (done == total or done % max(1, total // 10) == 0):
+        print(f"  capacity: {done:,}/{total:,} type combinations", file=sys.stderr)

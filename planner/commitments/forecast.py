@@ -44,6 +44,9 @@ if TYPE_CHECKING:
     from planner.costing.engine import CostReport
     from planner.scenario import Scenario
 
+# A projected month above this is refused: no real AWS bill comes near $1 trillion a month.
+MAX_MONTHLY_USD = Decimal(10) ** 12
+
 
 AtExpiry = Literal["revert", "renew"]
 AT_EXPIRY: tuple[AtExpiry, ...] = ("revert", "renew")
@@ -255,6 +258,8 @@ def _stream(
     previous: Scenario | None = None
     last_report: CostReport | None = None
     since = first  # the month the current scenario took over
+    if not Decimal(-100) <= growth_pct_per_month <= Decimal(1000):
+        raise InputError(f"--growth-pct {growth_pct_per_month}: give -100 to 1000 (percent)")
     growth = 1 + growth_pct_per_month / 100
     paid: set[tuple[str, str, int]] = set()
     out: list[ForecastMonth] = []
@@ -283,15 +288,22 @@ def _stream(
         variant = type(current)(
             topology=without(current.topology, inactive), path=current.path, chain=current.chain
         )
+        factor = growth ** (m - 1) if m > 1 else Decimal(1)  # Decimal 0 ** 0 is an error
         report = price_scenario(
             variant,
             catalog,
             period=(month, add_months(month, 1)),
-            growth=growth ** (m - 1),
+            growth=factor,
         )
         last_report = report
         committed = _committed(report)
         amortised = report.total_monthly_usd
+        if amortised > MAX_MONTHLY_USD:
+            raise InputError(
+                f"--growth-pct {growth_pct_per_month}: {m - 1} month(s) of growth make month "
+                f"{m} cost more than ${MAX_MONTHLY_USD:,} (x{factor:.3g}); beyond any real bill, "
+                "lower --growth-pct or --months"
+            )
         carried_names: list[str] = []
         carried_amortised = carried_cash = ZERO
         for c, old, name in carried:

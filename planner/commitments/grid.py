@@ -13,7 +13,6 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from planner.errors import InputError
@@ -53,14 +52,32 @@ def parse_purchase(text: str) -> Purchase:
     )
 
 
+# Above this many variants a sweep is refused unless --max-variants raises it: about 2M
+# variants take a minute and a few hundred MB on a 2-core machine (benchmarks/sweep.py).
+DEFAULT_MAX_VARIANTS = 2_000_000
+
+
+def variant_count(grid: Grid) -> int:
+    """How many variants the grid describes: type combinations x purchases per group x
+    schedules (known before any work)."""
+    combos = 1
+    for group in grid.node_groups.values():
+        combos *= len(group.instance_types)
+    purchases: int = len(grid.purchases) ** len(grid.node_groups)
+    return combos * purchases * len(grid.schedules)
+
+
 def load_grid(path: str | Path) -> Grid:
+    from planner.safe_yaml import YamlProblem, load_documents, read_utf8
+
     p = Path(path)
+    text = read_utf8(p, InputError, " (the sweep grid)")
     try:
-        data = yaml.safe_load(p.read_text())
-    except OSError as exc:
-        raise InputError(f"{p}: cannot read the grid: {exc.strerror}") from None
-    except yaml.YAMLError as exc:
-        raise InputError(f"{p}: not YAML: {str(exc).splitlines()[0]}") from None
+        docs = load_documents(text)
+    except YamlProblem as exc:
+        line = f"line {exc.line}: " if exc.line else ""
+        raise InputError(f"{p}: {line}{exc.message}") from None
+    data = docs[0].data if docs else None
     try:
         grid = Grid.model_validate(data)
     except ValidationError as exc:

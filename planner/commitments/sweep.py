@@ -20,6 +20,7 @@ priced variants.
 from __future__ import annotations
 
 import itertools
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from pathlib import Path
@@ -180,7 +181,13 @@ def _capacity(
     return cap.nodes("min"), cap.nodes("expected"), cap.ok, 100 * (1 - util), reason
 
 
-def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResult:
+def run_grid(
+    scenario: Scenario,
+    grid: Grid,
+    catalog: PriceCatalog,
+    *,
+    progress: Callable[[int, int], None] | None = None,
+) -> SweepResult:
     """Evaluate every variant of the grid (see the module docstring)."""
     import time
 
@@ -214,6 +221,8 @@ def run_grid(scenario: Scenario, grid: Grid, catalog: PriceCatalog) -> SweepResu
     head = np.zeros(C, dtype=np.float64)
     reasons: dict[int, str] = {}
     for c, combo in enumerate(combos):
+        if progress is not None:
+            progress(c + 1, C)
         variant = variant_topology(
             topology, combo, tuple(Purchase() for _ in groups), schedules[0], groups
         )

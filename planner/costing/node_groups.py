@@ -55,6 +55,8 @@ def node_count(group: NodeGroup, ctx: PricingContext) -> tuple[Decimal, str, str
             if warning not in ctx.warnings:
                 ctx.warnings.append(warning)
             return Decimal(group.max_size), basis, f"{how}, capped at max_size"
+        if grown < group.min_size <= nodes:  # nor shrink below its minimum
+            return Decimal(group.min_size), basis, f"{how}, held at min_size"
         return grown, basis, how
     return Decimal(nodes), basis, note
 

@@ -29,13 +29,17 @@ class Terminated(BaseException):
     """SIGTERM, raised in the main thread like KeyboardInterrupt is for SIGINT."""
 
 
-def interruptible(work: Callable[[], T]) -> T:
+def interruptible(work: Callable[[], T], *, staged: bool = False) -> T:
     """Run ``work``; on SIGINT/SIGTERM kill the kernels and exit 130/143 at once.
 
     ``work``'s own clean-up (temporary folders) runs as the exception passes through it; the
     process then exits without waiting for worker threads still blocked on a dead kernel.
+    A write under way finishes first and no write starts after; the message says whether any
+    output was replaced (``staged``: the work writes into a temporary folder swapped in at the
+    end, so its writes replace nothing of the user's).
     """
     from planner.notebooks.kernels import kill_all
+    from planner.output import cancel_writes
 
     def on_term(_signum: int, _frame: Any) -> None:
         raise Terminated
@@ -44,9 +48,14 @@ def interruptible(work: Callable[[], T]) -> T:
     try:
         return work()
     except (KeyboardInterrupt, Terminated) as exc:
+        written = cancel_writes()  # waits for a write under way; no write starts after
         kill_all()
         code = 143 if isinstance(exc, Terminated) else 130
-        print("planner: interrupted; the previous output is unchanged", file=sys.stderr)
+        if written and not staged:
+            more = f" and {len(written) - 1} more" if len(written) > 1 else ""
+            print(f"planner: interrupted after writing {written[0]}{more}", file=sys.stderr)
+        else:
+            print("planner: interrupted; the previous output is unchanged", file=sys.stderr)
         sys.stderr.flush()
         sys.stdout.flush()
         os._exit(code)
@@ -82,6 +91,11 @@ def run_notebook(args: argparse.Namespace) -> int:
     )
     if output.suffix != ".ipynb":
         raise NotebookError(f"{output}: the output must be a .ipynb file")
+    from planner.output import check_output
+
+    for path in (output, output.with_suffix(".html"), output.with_suffix(".finance.html")):
+        if path.parent.is_dir():  # checked before minutes of work, and again when written
+            check_output(path, option="-o")
     from planner.notebooks.html import Page, copy_plotly_js
 
     def work() -> Any:
@@ -109,5 +123,8 @@ def run_notebook(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
-    interruptible(lambda: build_report(args.scenarios or list(DEFAULT_SCENARIOS), Path(args.out)))
+    interruptible(
+        lambda: build_report(args.scenarios or list(DEFAULT_SCENARIOS), Path(args.out)),
+        staged=True,
+    )
     return 0

@@ -7,13 +7,11 @@ a TOTAL row) and "assumptions"; openpyxl writes it.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from planner.output import write_output
+from planner.output import write_file, write_output
 
 if TYPE_CHECKING:
     from planner.costing.engine import CostReport
@@ -78,12 +76,4 @@ def _write_xlsx(report: CostReport, path: Path) -> None:
         assumptions.append(
             [name, item["field"], float(Decimal(item["value"])), unit, item["reason"]]
         )
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".xlsx", dir=path.parent)
-    os.close(fd)
-    try:
-        book.save(tmp)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    write_file(path, lambda tmp: book.save(tmp))  # openpyxl picks the format by content

@@ -15,15 +15,14 @@ from __future__ import annotations
 
 import ast
 import json
-import os
-import tempfile
 import time
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner.errors import NotebookError
-from planner.notebooks.html import Page, export_html
+from planner.notebooks.html import Page, render_pages
 from planner.notebooks.kernels import (
     KERNEL,
     KERNEL_ARGS,
@@ -32,6 +31,7 @@ from planner.notebooks.kernels import (
     thread_event_loop,
 )
 from planner.notebooks.params import REPO_ROOT
+from planner.output import write_files
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -235,11 +235,14 @@ def execute(
             _close(session)
             close_thread_event_loop(loop_before)
     ran = time.perf_counter()
-    _write_notebook(nb, output)
     result = RunResult(notebook, output, ran - start, read(nb), nb=nb)
     if not html:
+        _write_notebook(nb, output)
         return result
-    code, finance = export_html(nb, output, title or notebook.stem, page)
+    # the notebook and its two pages are one output: all replaced, or none (Ctrl-C)
+    pages = render_pages(nb, output, title or notebook.stem, page)
+    write_files([(output, _notebook_writer(nb)), *((p, _text_writer(t)) for p, t in pages)])
+    code, finance = pages[0][0], pages[1][0]
     done = time.perf_counter()
     return RunResult(
         notebook,
@@ -284,19 +287,27 @@ def _write_failed(nb: Any, output: Path) -> Path:
 
 
 def _write_notebook(nb: Any, path: Path) -> None:
-    """Atomically: a temporary file in the same folder, then rename."""
+    """Through the one output writer (atomic; special and read-only files safe)."""
+    write_files([(path, _notebook_writer(nb))])
+
+
+def _notebook_writer(nb: Any) -> Callable[[Path], None]:
     import nbformat
 
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        writer: Any = nbformat.write  # untyped
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
+    writer: Any = nbformat.write  # untyped
+
+    def produce(path: Path) -> None:
+        with open(path, "w", encoding="utf-8") as handle:
             writer(nb, handle)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    return produce
+
+
+def _text_writer(text: str) -> Callable[[Path], None]:
+    def produce(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    return produce
 
 
 def _first_line(text: str) -> str:

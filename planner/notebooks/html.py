@@ -14,6 +14,7 @@ from __future__ import annotations
 import html
 import re
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,6 +74,17 @@ class Page:
 
 def export_html(nb: Any, output: Path, title: str, page: Page | None = None) -> tuple[Path, Path]:
     """``<name>.html`` with code and ``<name>.finance.html`` without, from one rendering."""
+    from planner.output import write_files
+
+    pages = render_pages(nb, output, title, page)
+    write_files([(path, _text(text)) for path, text in pages])
+    return pages[0][0], pages[1][0]
+
+
+def render_pages(
+    nb: Any, output: Path, title: str, page: Page | None = None
+) -> list[tuple[Path, str]]:
+    """The two pages' paths and texts (code first, then finance); nothing is written."""
     from planner.notebooks.summary import without_summary
 
     page = page or Page()
@@ -81,13 +93,17 @@ def export_html(nb: Any, output: Path, title: str, page: Page | None = None) -> 
     finance_path = output.with_suffix(".finance.html")
     finance = _CODE.sub("", _CELL.sub("", body))
     with_code = _MARKS.sub("", body)
-    _write(code_path, _finish(with_code, page, finance_path.name, "finance view (no code)"))
-    _write(finance_path, _finish(finance, page, code_path.name, "view with code"))
-    return code_path, finance_path
+    return [
+        (code_path, _finish(with_code, page, finance_path.name, "finance view (no code)")),
+        (finance_path, _finish(finance, page, code_path.name, "view with code")),
+    ]
 
 
-def _write(path: Path, text: str) -> None:
-    path.write_text(text, encoding="utf-8")
+def _text(text: str) -> Callable[[Path], None]:
+    def produce(path: Path) -> None:
+        path.write_text(text, encoding="utf-8")
+
+    return produce
 
 
 def _finish(body: str, page: Page, other: str, other_label: str) -> str:

@@ -6,6 +6,13 @@ unless ``--no-user-kernel`` is given, for the user too (``~/.local/share/jupyter
 notebooks opened by another Jupyter find it. The server listens on the loopback interface
 only and always asks for a token: ``JUPYTER_TOKEN`` if set, otherwise a fresh random one
 that is printed with the URL on stderr (never written to a file).
+
+No Jupyter config can undo that: the token, the identity provider, the origin policy (no
+cross-origin access), XSRF checks and the listening address are given on the command line,
+which outranks every config file. After the start planner checks it from outside: a request
+without the token must get 403 (or 401), one from another origin must get no CORS grant. If
+either fails the server is stopped and planner refuses to run (a user config that turns the
+token off, or allows every origin, is named in the message).
 """
 
 from __future__ import annotations
@@ -14,6 +21,7 @@ import argparse
 import os
 import sys
 from pathlib import Path
+from typing import Any
 
 KERNEL_NAME = "planner"
 KERNEL_DISPLAY = "Python (planner)"
@@ -33,7 +41,7 @@ def install_kernel(*, user: bool) -> list[Path]:
     return places
 
 
-def lab_command(port: int, root: Path, *, browser: bool) -> list[str]:
+def lab_command(port: int, root: Path, *, browser: bool, token: str) -> list[str]:
     """The ``jupyter lab`` command line: loopback only, token required, ``root`` as home."""
     command = [
         sys.executable,
@@ -45,6 +53,16 @@ def lab_command(port: int, root: Path, *, browser: bool) -> list[str]:
         f"--ServerApp.root_dir={root}",
         "--ServerApp.allow_remote_access=False",
         "--ServerApp.password=",
+        # security that no config file can undo: the command line outranks them all
+        f"--IdentityProvider.token={token}",
+        "--ServerApp.identity_provider_class=jupyter_server.auth.identity.PasswordIdentityProvider",
+        "--ServerApp.authorizer_class=jupyter_server.auth.authorizer.AllowAllAuthorizer",
+        "--ServerApp.allow_unauthenticated_access=False",
+        "--ServerApp.allow_origin=",
+        "--ServerApp.allow_origin_pat=",
+        "--ServerApp.allow_credentials=False",
+        "--ServerApp.disable_check_xsrf=False",
+        "--ServerApp.trust_xheaders=False",
         f"--MappingKernelManager.default_kernel_name={KERNEL_NAME}",
         # no calls home: no news feed, no update check
         "--LabApp.news_url=None",
@@ -64,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     from planner.errors import PlannerError
     from planner.notebooks.execute import NOTEBOOKS_DIR
 
+    if not 1 <= args.port <= 65535:
+        raise PlannerError(f"--port {args.port}: give a port from 1 to 65535")
     root = Path(args.notebooks) if args.notebooks else NOTEBOOKS_DIR
     if not root.is_dir():
         raise PlannerError(f"{root}: --notebooks is not a folder")
@@ -71,25 +91,101 @@ def run(args: argparse.Namespace) -> int:
         print(f"kernel spec {KERNEL_NAME!r} installed in {place}", file=sys.stderr)
     env = dict(os.environ)
     token = env.get("JUPYTER_TOKEN") or secrets.token_urlsafe(24)
-    env["JUPYTER_TOKEN"] = token  # passed in the environment, not on the command line
-    print(
-        f"JupyterLab on http://127.0.0.1:{args.port}/lab?token={token}\n"
-        "Stop it with Ctrl-C (twice), or: "
-        f"{Path(sys.executable).parent / 'jupyter'} server stop {args.port}",
-        file=sys.stderr,
-    )
-    process = subprocess.Popen(
-        lab_command(args.port, root.resolve(), browser=args.browser), env=env
-    )
+    if len(token) < 16 or not token.isprintable() or " " in token:
+        raise PlannerError(
+            "JUPYTER_TOKEN is shorter than 16 characters or has spaces; unset it for a random one"
+        )
+    env["JUPYTER_TOKEN"] = token
+    command = lab_command(args.port, root.resolve(), browser=False, token=token)
+    process = subprocess.Popen(command, env=env)
     try:
+        problem = verify_locked(process, args.port, token)
+        if problem is not None:
+            _stop(process)
+            raise PlannerError(f"planner lab refused to run: {problem}")
+        print(
+            f"JupyterLab on http://127.0.0.1:{args.port}/lab?token={token}\n"
+            "(checked: no access without the token, no cross-origin access)\n"
+            "Stop it with Ctrl-C (twice), or: "
+            f"{Path(sys.executable).parent / 'jupyter'} server stop {args.port}",
+            file=sys.stderr,
+        )
+        if args.browser:
+            import webbrowser
+
+            webbrowser.open(f"http://127.0.0.1:{args.port}/lab?token={token}")
         return process.wait()
-    except KeyboardInterrupt:
-        process.terminate()
+    except BaseException:
+        _stop(process)
+        raise
+
+
+def _stop(process: Any) -> int:
+    import subprocess
+
+    if process.poll() is not None:
+        return int(process.returncode)
+    process.terminate()
+    try:
+        process.wait(timeout=10)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+    return 130
+
+
+WAIT_FOR_START_S = 120.0
+
+
+def verify_locked(process: Any, port: int, token: str) -> str | None:
+    """None when the running server refuses a request without the token and grants no other
+    origin; else what is wrong (the server may have been started with a config that undoes
+    planner's settings, or another program answers on the port)."""
+    import time
+    import urllib.error
+    import urllib.request
+
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + WAIT_FOR_START_S
+
+    def get(path: str, headers: dict[str, str]) -> tuple[int, dict[str, str]]:
+        request = urllib.request.Request(f"{base}{path}", headers=headers)
         try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-        return 130
+            with urllib.request.urlopen(request, timeout=10) as answer:
+                return answer.status, {k.lower(): v for k, v in answer.headers.items()}
+        except urllib.error.HTTPError as exc:
+            return exc.code, {k.lower(): v for k, v in exc.headers.items()}
+
+    while True:
+        if process.poll() is not None:
+            return f"JupyterLab exited with code {process.returncode} before answering"
+        try:
+            ok, _ = get("/api/status", {"Authorization": f"token {token}"})
+            break
+        except (urllib.error.URLError, ConnectionError, TimeoutError):
+            if time.monotonic() > deadline:
+                return (
+                    f"JupyterLab did not answer on 127.0.0.1:{port} within {WAIT_FOR_START_S:.0f} s"
+                )
+            time.sleep(0.3)
+    if ok != 200:
+        return f"the server on port {port} does not accept planner's token (HTTP {ok}); is it ours?"
+    evil = "http://attacker.invalid"
+    # without the token, from another origin (a token-authenticated request may be answered
+    # cross-origin by Jupyter's design: no other page can know the token)
+    code, headers = get("/api/contents", {"Origin": evil})
+    if code not in (401, 403):
+        return (
+            f"a request without the token got HTTP {code}, not 403: a Jupyter config turns the "
+            "token off (look for IdentityProvider.token or ServerApp.token in ~/.jupyter)"
+        )
+    granted = headers.get("access-control-allow-origin", "")
+    if granted in ("*", evil):
+        return (
+            f"the server grants cross-origin access ({granted!r}): a Jupyter config sets "
+            "allow_origin (look for ServerApp.allow_origin in ~/.jupyter)"
+        )
+    return None
 
 
 def add_commands(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

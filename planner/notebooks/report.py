@@ -355,59 +355,52 @@ def write_marker(folder: Path) -> None:
 
 
 def check_target(target: Path) -> None:
-    """Refuse a --out that holds anything planner did not write (one line, nothing deleted).
+    """Refuse a --out planner did not create (one line, nothing deleted).
 
-    A folder is replaceable when it is missing, empty, or a planner report whose marker file
-    lists every file in it.
+    A folder is usable when it is missing, empty, or a planner report (its marker file lists
+    the files planner wrote). What a user added inside a report is kept: it is carried into
+    the new report (:mod:`planner.owned`).
     """
     if not target.exists() and not target.is_symlink():
         return
     if target.is_symlink() or not target.is_dir():
         raise NotebookError(f"{target}: --out exists and is not a folder; choose a folder")
-    present = sorted(str(p.relative_to(target)) for p in target.rglob("*") if not p.is_dir())
-    if not present and not any(target.iterdir()):
+    if not any(target.iterdir()):
         return
-    marker = target / MARKER_FILE
-    try:
-        listed = set(json.loads(marker.read_text(encoding="utf-8"))["files"])
-    except (OSError, ValueError, KeyError, TypeError):
+    if _listed(target) is None:
         raise NotebookError(
             f"{target}: --out is a folder that is not a planner report (no {MARKER_FILE} "
             "marker); choose an empty or new folder"
-        ) from None
-    foreign = [p for p in present if p != MARKER_FILE and p not in listed]
-    if foreign:
-        more = f" and {len(foreign) - 1} more" if len(foreign) > 1 else ""
-        raise NotebookError(
-            f"{target / foreign[0]}{more}: not written by planner; move it out of the report "
-            "folder or choose another --out (nothing was deleted)"
         )
 
 
-def _swap(new: Path, target: Path) -> None:
-    """Rename ``new`` over ``target`` under a lock on the parent folder (one swap at a time).
+def _listed(target: Path) -> set[str] | None:
+    try:
+        data = json.loads((target / MARKER_FILE).read_text(encoding="utf-8"))
+        files = data["files"]
+        if not isinstance(files, list):
+            return None
+        return {str(f) for f in files} | {MARKER_FILE}
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
 
-    The old report moves to a unique hidden name and is removed only after the swap.
-    """
+
+def _swap(new: Path, target: Path) -> None:
+    """Swap ``new`` in for ``target`` under a lock on the parent folder (one swap at a
+    time), keeping whatever the user added to the old report."""
     import fcntl
+
+    from planner.owned import swap_in
 
     lock = os.open(target.parent, os.O_RDONLY)
     try:
         fcntl.flock(lock, fcntl.LOCK_EX)
-        check_target(target)  # again: a user may have added a file while we built
-        old: Path | None = None
-        if target.exists():
-            old = Path(tempfile.mkdtemp(prefix=f".{target.name}.old-", dir=target.parent))
-            os.rename(target, old / "report")
-        try:
-            os.rename(new, target)
-        except OSError:
-            if old is not None:
-                os.rename(old / "report", target)
-                shutil.rmtree(old, ignore_errors=True)
-            raise
-        if old is not None:
-            shutil.rmtree(old, ignore_errors=True)
+        check_target(target)  # again: the folder may have changed while we built
+        ours = _listed(target) if target.exists() else set()
+        kept = swap_in(new, target, ours or set())
+        if kept:
+            more = f" and {len(kept) - 1} more" if len(kept) > 1 else ""
+            print(f"kept your {target / kept[0]}{more} in the new report", file=sys.stderr)
     finally:
         fcntl.flock(lock, fcntl.LOCK_UN)
         os.close(lock)

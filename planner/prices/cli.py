@@ -165,7 +165,9 @@ def _cmd_refresh(args: argparse.Namespace) -> int:
             clients[(service, region)] = client(service, region, profile=args.profile)
         return clients[(service, region)]
 
-    result = fetch(plan, client_for)
+    from planner.aws.guard import bounded
+
+    result = bounded(lambda: fetch(plan, client_for), "Price List refresh")
     now = dt.datetime.now(dt.UTC)
     endpoint = (
         endpoint_of(clients[("pricing", "us-east-1")])

@@ -16,6 +16,7 @@ from typing import Any
 
 from planner.catalog import PriceRow, Term
 from planner.errors import PlannerError
+from planner.money import price_problem
 
 SPOT = Term("Spot")
 LEASES = {31536000: "1yr", 94608000: "3yr"}
@@ -40,8 +41,10 @@ def spot_rows(history: Iterable[dict[str, Any]], region: str, source: str) -> li
             raise PlannerError(
                 f"spot price history for {instance}: a SpotPrice is not a number"
             ) from None
-        if any(p <= 0 for p in prices):
-            raise PlannerError(f"spot price history for {instance} in {region}: a price <= 0")
+        for price in prices:
+            problem = price_problem(price, allow_zero=False)
+            if problem is not None:
+                raise PlannerError(f"spot price history for {instance} in {region}: {problem}")
         stamps = sorted(_stamp(e["Timestamp"]) for e in entries)
         zones = sorted({str(e.get("AvailabilityZone", "")) for e in entries})
         median = statistics.median(prices)
@@ -94,7 +97,7 @@ def savings_plan_rows(
                 f"Savings Plans offering {offering.get('offeringId')}: rate "
                 f"{result.get('rate')!r} is not a number"
             ) from None
-        if rate <= 0:
+        if price_problem(rate, allow_zero=False) is not None:
             raise PlannerError(
                 f"Savings Plans offering {offering.get('offeringId')} for "
                 f"{props['instanceType']} in {region}: rate {rate} refused (zero or negative)"

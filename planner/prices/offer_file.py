@@ -18,12 +18,13 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Iterator, Sequence
-from decimal import Decimal
+from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO, Any
 
 from planner.catalog import PriceRow, Term
 from planner.errors import PlannerError
+from planner.money import price_problem
 from planner.prices.records import Deduper, record_rows, region_of
 from planner.prices.services import SPECS
 
@@ -250,8 +251,11 @@ def _sp_rate_row(
             f"Savings Plan sku {sku} rate {rate.get('rateCode')}: no region for usage type "
             f"{usage!r}"
         )
-    usd = Decimal(str(rate["discountedRate"]["price"]))
-    if usd <= 0:
+    try:
+        usd = Decimal(str(rate["discountedRate"]["price"]))
+    except InvalidOperation:
+        usd = Decimal("NaN")
+    if price_problem(usd, allow_zero=False) is not None:
         raise PlannerError(
             f"Savings Plan sku {sku} rate {rate.get('rateCode')}: {usd} refused (zero or negative)"
         )

@@ -22,6 +22,7 @@ from typing import Any
 
 from planner.catalog import PriceRow, Term
 from planner.errors import PlannerError
+from planner.money import price_problem
 
 # Price List "location" names for regions (older records carry no regionCode attribute).
 LOCATIONS = {
@@ -226,6 +227,12 @@ def _dim_row(
     end = _decimal(dim.get("endRange", "Inf"), "endRange")
     upfront = unit == "Quantity"
     free = _known_free(term, unit, begin, end, str(dim.get("description", "")), tiered)
+    problem = price_problem(usd)
+    if problem is not None and usd > 0:
+        raise PlannerError(
+            f"{service} price record sku {sku} rate {rate}: pricePerUnit.USD {problem} for "
+            f"{mapped.product} in {region}; refused"
+        )
     if usd < 0 or (usd == 0 and not free):
         raise PlannerError(
             f"{service} price record sku {sku} rate {rate}: {usd} USD per {unit} for "

@@ -194,10 +194,12 @@ STANDARD_KEYS = {"file", "rows", "sha256", "source_dates", "regions", "region_of
 
 
 def history_entry(result: Result, plan: Plan, endpoint: str, when: str) -> dict[str, Any]:
+    from planner.redact import redact_url
+
     regions = sorted({q.filters[0][1] for q in plan.queries} | set(plan.spot) | set(plan.savings))
     return {
         "date": when,
-        "endpoint": endpoint,
+        "endpoint": redact_url(endpoint),
         "regions": regions,
         "services": sorted({q.service for q in plan.queries}),
         "calls": result.calls,

@@ -15,7 +15,6 @@ from __future__ import annotations
 import csv
 import hashlib
 import json
-import os
 import shutil
 import tempfile
 from collections.abc import Iterable, Mapping
@@ -216,15 +215,24 @@ def read_quarantine_rows(directory: Path) -> list[Violation]:
 
 
 def _swap(new: Path, out_dir: Path) -> None:
-    """Put ``new`` in place of ``out_dir``; the old folder goes only once the new one is in."""
-    if not out_dir.exists():
-        os.replace(new, out_dir)
-        return
-    old = Path(tempfile.mkdtemp(prefix=f".{out_dir.name}.old-", dir=out_dir.parent))
-    os.replace(out_dir, old)  # onto an empty folder: allowed by rename(2)
+    """Put ``new`` in place of ``out_dir``, keeping what the user added there (planner's own
+    files: the marker, manifest.json and the service CSVs the old manifest lists)."""
+    from planner.owned import swap_in
+
+    swap_in(new, out_dir, snapshot_files(out_dir))
+
+
+def snapshot_files(folder: Path) -> set[str]:
+    """What planner wrote in a snapshot folder: marker, manifest and the listed CSVs."""
+    ours = {MARKER, "manifest.json"}
     try:
-        os.replace(new, out_dir)
-    except BaseException:
-        os.replace(old, out_dir)
-        raise
-    shutil.rmtree(old, ignore_errors=True)
+        manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
+        services = manifest.get("services", {})
+        ours |= {
+            str(v["file"])
+            for v in services.values()
+            if isinstance(v, dict) and isinstance(v.get("file"), str) and "/" not in v["file"]
+        }
+    except (OSError, ValueError, AttributeError, TypeError, KeyError):
+        pass  # an empty folder, or a marker without a manifest: only the two names
+    return ours

@@ -73,10 +73,12 @@ def _check_out(out: str) -> None:
     from pathlib import Path
 
     from planner.errors import InputError
+    from planner.output import check_output
 
     folder = Path(out).parent
     if not folder.is_dir():
         raise InputError(f"--out {out}: folder {folder} does not exist")
+    check_output(out, option="--out")
 
 
 def _cmd_pull(args: argparse.Namespace) -> int:
@@ -88,7 +90,12 @@ def _cmd_pull(args: argparse.Namespace) -> int:
     _check_out(args.out)
     topology = load_scenario(args.scenario).topology
     cw = client("cloudwatch", topology.region, profile=args.profile)
-    usage, calls = pull_usage(topology, cw, days=args.days, progress=not args.no_progress)
+    from planner.aws.guard import bounded
+
+    usage, calls = bounded(
+        lambda: pull_usage(topology, cw, days=args.days, progress=not args.no_progress),
+        "CloudWatch GetMetricData",
+    )
     path = write_usage(usage, args.out)
     print(
         f"wrote {path}: {len(usage.frame)} datapoints, {len(usage.missing)} series without data, "

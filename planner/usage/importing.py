@@ -46,7 +46,19 @@ def read_series_csv(path: Path) -> tuple[pd.DataFrame, int]:
             f"{path}: row {i + 2} column value {frame['value'].iloc[i]!r} is not a number"
         )
     out = pd.DataFrame({"timestamp": stamps, "value": values.astype("float64")})
-    out = out.dropna(subset=["value"]).drop_duplicates("timestamp", keep="first")
+    # a time given with its zone (Z, +01:00) cannot repeat; a naive wall-clock time repeats
+    # once a year when clocks go back (DST), and then the first value is kept
+    zoned = frame["timestamp"].astype(str).str.strip().str.contains(r"(?:Z|[+-]\d\d:?\d\d)$")
+    out = out[zoned.to_numpy() | ~out["timestamp"].duplicated(keep="first").to_numpy()]
+    out = out.dropna(subset=["value"]).drop_duplicates(keep="first")
+    repeated = out["timestamp"].duplicated(keep=False)
+    if repeated.any():
+        stamp = out.loc[repeated, "timestamp"].iloc[0]
+        shown = ", ".join(f"{v:g}" for v in out.loc[out["timestamp"] == stamp, "value"])
+        raise InputError(
+            f"{path}: timestamp {stamp} has two different values ({shown}); one datapoint "
+            "per time: which one is right is not planner's guess"
+        )
     out = out.sort_values("timestamp").reset_index(drop=True)
     if len(out) < 2:
         period = 60

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import os
-import tempfile
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -109,20 +107,46 @@ def normalise(frame: pd.DataFrame, where: str) -> pd.DataFrame:
         )
     if (out["period"] <= 0).any():
         raise InputError(f"{where}: column period must be positive seconds")
+    _check_physical(out, where)
     return out.sort_values(["resource", "metric", "timestamp"], kind="stable").reset_index(
         drop=True
     )
 
 
+# A percentage above this is impossible (CPU and memory utilisation, of a node, an instance or
+# a pod's limit); the small margin absorbs CloudWatch's rounding.
+MAX_PERCENT = 100.0 + 1e-6
+
+
+def _check_physical(frame: pd.DataFrame, where: str) -> None:
+    """Values in their physical range: nothing negative (every metric planner reads is a
+    utilisation, a size, a rate or a count) and no percentage above 100."""
+    values = frame["value"].to_numpy()
+    negative = values < 0
+    if negative.any():
+        row = frame[negative].iloc[0]
+        raise InputError(
+            f"{where}: value {row['value']:g} for {row['resource']} {row['metric']} at "
+            f"{row['timestamp']} is negative; CloudWatch's utilisation, bytes and counts never are"
+        )
+    percent = (frame["unit"] == "Percent").to_numpy() & (values > MAX_PERCENT)
+    if percent.any():
+        row = frame[percent].iloc[0]
+        raise InputError(
+            f"{where}: {row['metric']} {row['value']:g}% for {row['resource']} at "
+            f"{row['timestamp']}: a percentage of capacity cannot exceed 100 (a value in "
+            "another unit, or a sum of cores?)"
+        )
+
+
 def write_usage(usage: UsageSet, path: str | Path) -> Path:
-    """Write Parquet (``.parquet``) or CSV (anything else), atomically."""
+    """Write Parquet (``.parquet``) or CSV (anything else) through the one output writer."""
+    from planner.output import write_file
+
     target = Path(path)
-    if not target.parent.is_dir():
-        raise InputError(f"{target}: folder {target.parent} does not exist")
     meta = json.dumps(usage.meta(), sort_keys=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", dir=target.parent)
-    os.close(fd)
-    try:
+
+    def produce(tmp: Path) -> None:
         if target.suffix == ".parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
@@ -135,13 +159,8 @@ def write_usage(usage: UsageSet, path: str | Path) -> Path:
             with open(tmp, "w", encoding="utf-8", newline="") as handle:
                 handle.write(CSV_PREFIX + meta + "\n")
                 usage.frame.to_csv(handle, index=False, date_format="%Y-%m-%dT%H:%M:%SZ")
-        umask = os.umask(0)
-        os.umask(umask)
-        os.chmod(tmp, 0o666 & ~umask)
-        os.replace(tmp, target)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+
+    write_file(target, produce, option="--out")
     return target
 
 
