@@ -223,8 +223,9 @@ def _swap(new: Path, out_dir: Path) -> None:
 
 
 def snapshot_files(folder: Path) -> set[str]:
-    """What planner wrote in a snapshot folder: marker, manifest and the listed CSVs."""
-    ours = {MARKER, "manifest.json"}
+    """What planner wrote in a snapshot folder: marker, manifest, the price rules' quarantine
+    and the listed CSVs."""
+    ours = {MARKER, "manifest.json", "quarantine.csv"}
     try:
         manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
         services = manifest.get("services", {})
