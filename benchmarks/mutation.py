@@ -184,7 +184,7 @@ def prepare(name: str) -> Path:
         + f"do_not_mutate = {_toml_list(area.skip)}\n"
         + f"also_copy = {_toml_list(DATA)}\n"
         + f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
-        + f'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly", "-x", "-q"]\n'
+        + 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly", "-x", "-q"]\n'
         + f"timeout_constant = {TIMEOUT_CONSTANT}\n"
         + "use_git_change_detection = false\n"
     )
@@ -205,7 +205,7 @@ def run(name: str, workers: int) -> None:
         [mutmut, "run", "--max-children", str(workers)], cwd=folder, env=env, check=False
     )
     took = time.monotonic() - started
-    print(f"mutation: area={name} mutmut exit={result.returncode} took={took:.0f}s", file=sys.stderr)
+    print(f"mutation: area={name} exit={result.returncode} took={took:.0f}s", file=sys.stderr)
 
 
 STATUS = {1: "killed", 3: "killed", 0: "survived", 36: "timeout", 24: "timeout", -24: "timeout"}

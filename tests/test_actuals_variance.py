@@ -7,7 +7,7 @@ from decimal import Decimal
 
 import pytest
 from actuals_helpers import CUR2, FOCUS, FOCUS_CSV
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.actuals.cli import load_actuals
@@ -172,7 +172,6 @@ USAGE = st.sampled_from(
 AMOUNT = st.decimals(min_value=-100, max_value=10_000, places=10, allow_nan=False)
 
 
-@settings(max_examples=60, deadline=None)
 @given(st.lists(st.tuples(MONTHS, USAGE, AMOUNT, AMOUNT), max_size=40))
 def test_matched_plus_unplanned_is_the_total(plan, rows) -> None:
     bill = [

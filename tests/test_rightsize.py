@@ -10,7 +10,7 @@ from typing import Any
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.rightsize.choose import Need, Priced, choose
@@ -204,7 +204,6 @@ def _market(draw):
     h2=st.floats(0, 200),
     unlimited=st.booleans(),
 )
-@settings(max_examples=300, suppress_health_check=[HealthCheck.too_slow])
 def test_more_headroom_never_picks_a_smaller_class(
     market, cpu_pct, mean_frac, mem, h1, h2, unlimited
 ) -> None:
@@ -251,7 +250,7 @@ def test_percentiles_match_numpy_and_ignore_gaps(values: list[float], gaps: int)
     p=st.sampled_from([50.0, 90.0, 95.0, 99.0]),
     h=st.sampled_from([0.0, 20.0, 60.0]),
 )
-@settings(max_examples=4, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=4)
 def test_staging_run_keeps_floors_and_ha(p: float, h: float) -> None:
     from planner.quantities import parse_memory_bytes
     from planner.scenario import load_scenario
