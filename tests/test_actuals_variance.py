@@ -181,11 +181,103 @@ def test_matched_plus_unplanned_is_the_total(plan, rows) -> None:
     report = variance("staging", plan.lines, bill)
     total = sum((r.amortised_usd for r in bill), Decimal(0))
     assert report.matched_total_usd + report.unplanned_total_usd == total == report.actual_total_usd
+    # each planned line's actual is the sum of its month's rows of its usage type (the
+    # staging plan has one line per usage type below, and none for SomethingElse/Secrets)
+    mine = {
+        ("eks-node-group/general", "BoxUsage:t3.medium"),
+        ("nat-gateways", "NatGateway-Bytes"),
+        ("nlb/api-gateway", "LCUUsage"),
+        ("data-transfer", "DataTransfer-Out-Bytes"),
+    }
     for ln in report.lines:
-        price = ln.planned_unit_price_usd
-        quantity_effect = (ln.actual_quantity - ln.planned_quantity) * price
-        price_effect = ln.actual_usd - ln.actual_quantity * price
-        assert quantity_effect + price_effect == ln.delta_usd
+        for resource, usage in mine:
+            if ln.resource == resource and ln.usage_type == usage:
+                month_rows = [
+                    r for r in bill if r.month == ln.month and r.usage_type.endswith(usage)
+                ]
+                assert ln.actual_usd == sum((r.amortised_usd for r in month_rows), Decimal(0))
+                assert ln.actual_quantity == sum((r.usage_quantity for r in month_rows), Decimal(0))
+
+
+def _nat_bytes(actual_usd: str, gb: str) -> list[BillRow]:
+    """One month's NAT gateway data-processing bill: ``gb`` GB costing ``actual_usd``."""
+    a, q = Decimal(actual_usd), Decimal(gb)
+    row = BillRow(
+        "2025-08",
+        "AmazonEC2",
+        "USE1-NatGateway-Bytes",
+        "",
+        "",
+        "{}",
+        "Usage",
+        "Standard",
+        "",
+        "",
+        "GB",
+        q,
+        a,
+        a,
+        a,
+        1,
+    )
+    return [row]
+
+
+# Staging plans 100 GB of NAT data processing at $0.045 = $4.50 a month. On plan means within
+# max($0.50, 3% of $4.50 = $0.135) = $0.50 of it. Otherwise the cause is the larger of
+#   quantity effect = (GB billed - 100) x 0.045   and   price effect = actual - GB x 0.045,
+# the quantity named on a tie.
+@pytest.mark.parametrize(
+    ("actual", "gb", "cause"),
+    [
+        ("4.50", "100", "on_plan"),  # exactly the plan
+        ("5.00", "100", "on_plan"),  # +0.50: on the boundary, still on plan
+        ("4.00", "100", "on_plan"),  # -0.50: the boundary below
+        ("5.01", "100", "price"),  # +0.51: quantity effect 0, price effect 0.51
+        ("3.99", "100", "price"),  # -0.51 at the planned quantity: a price cause
+        ("9.00", "200", "quantity"),  # 100 GB more x 0.045 = 4.50; price effect 9 - 9 = 0
+        ("6.75", "125", "quantity"),  # tie: 25 x 0.045 = 1.125 = 6.75 - 125 x 0.045
+        ("6.76", "125", "price"),  # 1.125 vs 1.135: price is larger
+        ("2.25", "50", "quantity"),  # half the GB at the planned price: -2.25 quantity effect
+    ],
+)
+def test_cause_boundaries_worked_by_hand(plan, actual: str, gb: str, cause: str) -> None:
+    report = variance("staging", plan.lines, _nat_bytes(actual, gb))
+    (ln,) = [ln for ln in report.lines if ln.usage_type == "NatGateway-Bytes"]
+    assert (ln.planned_quantity, ln.planned_unit_price_usd) == (Decimal(100), Decimal("0.045"))
+    assert ln.planned_usd == Decimal("4.5")
+    assert (ln.actual_usd, ln.actual_quantity) == (Decimal(actual), Decimal(gb))
+    assert ln.delta_usd == Decimal(actual) - Decimal("4.5")
+    assert ln.cause == cause, ln.cause_detail
+
+
+def test_on_plan_band_grows_with_the_plan(plan) -> None:
+    """EKS extended support: 730 h x $0.60 = $438 planned; 3% of it is $13.14 > $0.50."""
+    (eks,) = [ln for ln in plan.lines if ln.resource.startswith("eks/")]
+    assert eks.monthly_usd == Decimal("438")
+    for actual, cause in (("451.14", "on_plan"), ("451.15", "price"), ("424.86", "on_plan")):
+        a = Decimal(actual)
+        row = BillRow(
+            "2025-08",
+            "AmazonEKS",
+            "USE1-AmazonEKS-Hours:extendedSupport",
+            "",
+            "",
+            "{}",
+            "Usage",
+            "Standard",
+            "",
+            "",
+            "Hrs",
+            Decimal(730),
+            a,
+            a,
+            a,
+            1,
+        )
+        report = variance("staging", plan.lines, [row])
+        (ln,) = [ln for ln in report.lines if ln.resource.startswith("eks/")]
+        assert ln.cause == cause, (actual, ln.cause_detail)
 
 
 def test_node_groups_sharing_a_usage_type_are_told_apart_by_tag(contract) -> None:
@@ -195,3 +287,18 @@ def test_node_groups_sharing_a_usage_type_are_told_apart_by_tag(contract) -> Non
     compute = _line(contract, "eks-node-group/compute", "EBS root volume", "2025-08")
     assert (general["actual_usd"], compute["actual_usd"]) == (Decimal("3.2"), Decimal("1.6"))
     assert general["cause"] == compute["cause"] == "on_plan"
+
+
+def test_bill_units_are_converted_to_the_plans_unit(plan) -> None:
+    """KMS is planned per 10,000 requests ($0.03 each) and billed per request: 50,000
+    requests costing $0.15 are 5 plan units (5 x $0.03 = $0.15: no price effect)."""
+    (kms,) = [ln for ln in plan.lines if ln.resource == "kms" and ln.unit.startswith("10k")]
+    assert kms.unit_price_usd == Decimal("0.03")
+    row = BillRow(
+        "2025-08", "awskms", "USE1-KMS-Requests", "", "", "{}", "Usage", "Standard",
+        "", "", "Requests", Decimal(50_000), Decimal("0.15"), Decimal("0.15"), Decimal("0.15"), 1,
+    )  # fmt: skip
+    report = variance("staging", plan.lines, [row])
+    (ln,) = [ln for ln in report.lines if ln.resource == "kms" and ln.usage_type == "KMS-Requests"]
+    assert ln.actual_quantity == Decimal(5)
+    assert ln.actual_usd == Decimal("0.15")
