@@ -1,7 +1,8 @@
 """Mutation testing, one area of the package at a time (mutmut 3).
 
-    python benchmarks/mutation.py                    # score every area (runs those never run)
+    python benchmarks/mutation.py                    # every area's score from its last run
     python benchmarks/mutation.py --run capacity     # (re)run one area, then score it
+    python benchmarks/mutation.py --run              # (re)run every area
     python benchmarks/mutation.py --survivors capacity  # list the survivors, one line each
     make mutate AREA=capacity                        # the same as --run capacity
 
@@ -26,6 +27,7 @@ how to read a survivor and what to do about it.
 from __future__ import annotations
 
 import argparse
+import difflib
 import json
 import os
 import shutil
@@ -153,6 +155,15 @@ DATA = ("pricing", "scenarios", "notebooks", "README.md")
 # Per mutant: a test run is a timeout past 15x its clean duration plus this many seconds.
 TIMEOUT_CONSTANT = 10.0
 
+# Lines left unmutated everywhere (regular expressions, see docs/mutation.md): the wording of
+# an exception (the condition that raises it is on another line, and is mutated), argparse
+# help, and progress printed on stderr. Their mutants only change words.
+NOT_MUTATED = (
+    r"^\s*raise\s",
+    r"^\s*(help|description|epilog|metavar)=",
+    r"^\s*print\(",
+)
+
 
 def _toml_list(items: tuple[str, ...] | list[str]) -> str:
     return "[" + ", ".join(json.dumps(item) for item in items) + "]"
@@ -182,6 +193,7 @@ def prepare(name: str) -> Path:
         + 'source_paths = ["planner"]\n'
         + f"only_mutate = {_toml_list(area.modules)}\n"
         + f"do_not_mutate = {_toml_list(area.skip)}\n"
+        + f"do_not_mutate_patterns = {_toml_list(NOT_MUTATED)}\n"
         + f"also_copy = {_toml_list(DATA)}\n"
         + f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
         + 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly", "-x", "-q"]\n'
@@ -190,6 +202,8 @@ def prepare(name: str) -> Path:
     )
     target = folder / "pyproject.toml"
     if not target.exists() or target.read_text(encoding="utf-8") != settings:
+        # other modules, tests or patterns: mutants made under the old settings are stale
+        shutil.rmtree(folder / "mutants", ignore_errors=True)
         target.write_text(settings, encoding="utf-8")
     return folder
 
@@ -197,7 +211,12 @@ def prepare(name: str) -> Path:
 def run(name: str, workers: int) -> None:
     """Run mutmut over one area (incremental: cached verdicts of unchanged functions stay)."""
     folder = prepare(name)
-    env = dict(os.environ, HYPOTHESIS_PROFILE="mutation", PLANNER_MUTATION="1")
+    env = dict(
+        os.environ,
+        HYPOTHESIS_PROFILE="mutation",
+        PLANNER_FUZZ_EXAMPLES="10",
+        PLANNER_FUZZ_TEXT_EXAMPLES="10",
+    )
     mutmut = shutil.which("mutmut", path=str(Path(sys.executable).parent)) or "mutmut"
     started = time.monotonic()
     print(f"mutation: running area={name} in {folder}", file=sys.stderr)
@@ -222,6 +241,32 @@ def verdicts(name: str) -> dict[str, str]:
         for key, code in data.get("exit_code_by_key", {}).items():
             found[key] = "not checked" if code is None else STATUS.get(code, "suspicious")
     return found
+
+
+def _span_lines(source: list[str], spans: dict[str, list[int]], function: str) -> list[str]:
+    start, end = spans[function]
+    return source[start - 1 : end]
+
+
+def describe(name: str, key: str) -> str:
+    """``path: function: -old / +new``: what one mutant changed (from mutmut's own files)."""
+    module, _, mutant = key.rpartition(".")
+    function = mutant.rpartition("__mutmut_")[0]
+    path = WORK / name / "mutants" / (module.replace(".", "/") + ".py")
+    try:
+        source = path.read_text(encoding="utf-8").splitlines()
+        spans = json.loads(path.with_suffix(".py.spans").read_text(encoding="utf-8"))["spans"]
+        old = _span_lines(source, spans, f"{function}__mutmut_orig")[1:]
+        new = _span_lines(source, spans, mutant)[1:]
+    except (OSError, KeyError, ValueError):
+        return f"{key}: (run `mutmut show {key}` in .mutation/{name})"
+    changed = [
+        line[0] + " " + line[2:].strip()
+        for line in difflib.ndiff(old, new)
+        if line[:1] in "+-" and line[2:].strip() and not line[2:].lstrip().startswith("def ")
+    ]
+    readable = function.removeprefix("x_").replace("\u01c1", ".").strip(".")
+    return f"{module}.{readable} [{mutant.rpartition('_')[2]}]: " + " | ".join(changed)
 
 
 def score_line(name: str) -> str:
@@ -251,13 +296,16 @@ def main(argv: list[str] | None = None) -> int:
     if args.survivors:
         for key, verdict in sorted(verdicts(args.survivors).items()):
             if verdict in ("survived", "suspicious"):
-                print(f"{verdict}: {key}")
+                print(f"{verdict}: {describe(args.survivors, key)}")
         return 0
     chosen = args.run if args.run else list(AREAS)
     for name in chosen:
-        if args.run is not None or not verdicts(name):
+        if args.run is not None:
             run(name, args.workers)
-        print(score_line(name), flush=True)
+        if verdicts(name):
+            print(score_line(name), flush=True)
+        else:
+            print(f"mutation: area={name} not run (make mutate AREA={name})", flush=True)
     return 0
 
 
