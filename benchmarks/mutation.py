@@ -177,15 +177,22 @@ def _pytest_section() -> str:
     return text[start : end if end != -1 else len(text)].rstrip() + "\n"
 
 
-def prepare(name: str) -> Path:
-    """Lay out ``.mutation/<name>/`` (links and settings); return it."""
+def prepare(name: str, tests_dir: Path | None = None) -> Path:
+    """Lay out ``.mutation/<name>/`` (links and settings); return it.
+
+    ``tests_dir`` runs another copy of the tests (e.g. an earlier commit's, to score the
+    tests as they were against the same code)."""
     area = AREAS[name]
     folder = WORK / name
     folder.mkdir(parents=True, exist_ok=True)
     for entry in ("planner", "tests", *DATA):
         link = folder / entry
+        target = (tests_dir or REPO / "tests") if entry == "tests" else REPO / entry
+        if link.is_symlink() and link.resolve() != target.resolve():
+            link.unlink()
+            shutil.rmtree(folder / "mutants", ignore_errors=True)
         if not link.is_symlink():
-            link.symlink_to(REPO / entry)
+            link.symlink_to(target)
     tests = [t for t in area.tests if (REPO / t).exists()]
     settings = (
         _pytest_section()
@@ -208,9 +215,48 @@ def prepare(name: str) -> Path:
     return folder
 
 
-def run(name: str, workers: int) -> None:
-    """Run mutmut over one area (incremental: cached verdicts of unchanged functions stay)."""
-    folder = prepare(name)
+# Lists every mutant mutmut would make in an area (run in the area's folder, with its settings).
+_LIST_MUTANTS = """
+import json
+from mutmut.mutation.file_mutation import mutate_file_contents
+from mutmut.utils.file_utils import walk_mutatable_files
+from mutmut.utils.format_utils import get_mutant_name
+names = []
+for path in walk_mutatable_files():
+    made = mutate_file_contents(str(path), path.read_text(encoding="utf-8"))
+    names += [get_mutant_name(path, n) for n in made.mutant_names]
+print(json.dumps(names))
+"""
+
+
+def sample(name: str, size: int) -> list[str]:
+    """A fixed random sample (seed 19) of ``size`` of the area's mutants, sorted."""
+    import random
+
+    folder = WORK / name
+    listed = subprocess.run(
+        [sys.executable, "-c", _LIST_MUTANTS],
+        cwd=folder,
+        check=True,
+        capture_output=True,
+        text=True,
+    )
+    names: list[str] = json.loads(listed.stdout.strip().splitlines()[-1])
+    if size >= len(names):
+        return sorted(names)
+    return sorted(random.Random(19).sample(names, size))
+
+
+def run(
+    name: str, workers: int, size: int | None = None, tests_dir: Path | None = None
+) -> None:
+    """Run mutmut over one area, from fresh (the tests may have changed since the last run).
+
+    With ``size``, only a fixed random sample of that many mutants is tried (a quick
+    estimate of the score; the full run is the measure)."""
+    folder = prepare(name, tests_dir)
+    shutil.rmtree(folder / "mutants", ignore_errors=True)  # fresh verdicts: tests changed
+    chosen = sample(name, size) if size else []
     env = dict(
         os.environ,
         HYPOTHESIS_PROFILE="mutation",
@@ -221,7 +267,7 @@ def run(name: str, workers: int) -> None:
     started = time.monotonic()
     print(f"mutation: running area={name} in {folder}", file=sys.stderr)
     result = subprocess.run(
-        [mutmut, "run", "--max-children", str(workers)], cwd=folder, env=env, check=False
+        [mutmut, "run", "--max-children", str(workers), *chosen], cwd=folder, env=env, check=False
     )
     took = time.monotonic() - started
     print(f"mutation: area={name} exit={result.returncode} took={took:.0f}s", file=sys.stderr)
@@ -289,6 +335,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--run", nargs="*", metavar="AREA", help="(re)run these areas first")
     parser.add_argument("--survivors", metavar="AREA", help="list one area's survivors")
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--tests", type=Path, help="run this copy of the tests folder instead")
+    parser.add_argument(
+        "--sample", type=int, metavar="N", help="try only a fixed random sample of N mutants"
+    )
     args = parser.parse_args(argv)
     for name in [*(args.run or []), *([args.survivors] if args.survivors else [])]:
         if name not in AREAS:
@@ -301,7 +351,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.run if args.run else list(AREAS)
     for name in chosen:
         if args.run is not None:
-            run(name, args.workers)
+            run(name, args.workers, args.sample, args.tests)
         if verdicts(name):
             print(score_line(name), flush=True)
         else:
