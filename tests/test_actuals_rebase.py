@@ -139,3 +139,22 @@ def test_root_volume_gb_is_per_node() -> None:
     rows = [_row("2025-09", "AmazonEC2", "EBS:VolumeUsage.gp3", "50", tags)]
     (group,) = _rebased(rows)["eks"]["node_groups"]
     assert group["disk_gb"]["value"] == "25"
+
+
+def test_levels_take_the_latest_month_flows_the_average() -> None:
+    # RDS backup GB-months and KMS keys are levels: the latest month (September: 30 GB,
+    # 4 keys); KMS requests are a flow: (20,000 + 40,000) / 2 months = 30,000 requests =
+    # 3 plan units of 10,000.
+    rows = [
+        _row("2025-08", "AmazonRDS", "RDS:ChargedBackupUsage", "10"),
+        _row("2025-09", "AmazonRDS", "RDS:ChargedBackupUsage", "30"),
+        _row("2025-08", "awskms", "KMS-Keys", "3"),
+        _row("2025-09", "awskms", "KMS-Keys", "4"),
+        _row("2025-08", "awskms", "KMS-Requests", "20000"),
+        _row("2025-09", "awskms", "KMS-Requests", "40000"),
+    ]
+    doc = _rebased(rows)
+    (db,) = doc["rds"]
+    assert db["backup_storage_gb"]["value"] == "30"
+    assert doc["kms"]["keys"]["value"] == "4"
+    assert doc["kms"]["requests_10k"]["value"] == "3"

@@ -302,3 +302,49 @@ def test_bill_units_are_converted_to_the_plans_unit(plan) -> None:
     (ln,) = [ln for ln in report.lines if ln.resource == "kms" and ln.usage_type == "KMS-Requests"]
     assert ln.actual_quantity == Decimal(5)
     assert ln.actual_usd == Decimal("0.15")
+
+
+def _bill(usage: str, status: str, unblended: str, amortised: str, listed: str, **kw) -> BillRow:
+    return BillRow(
+        kw.get("month", "2025-08"), "AmazonEC2", usage, "", "", "{}",
+        kw.get("charge", "Usage"), "Standard", status, "sp-1" if status else "", "Hrs",
+        Decimal(kw.get("qty", "730")), Decimal(unblended), Decimal(amortised), Decimal(listed), 1,
+    )  # fmt: skip
+
+
+def test_savings_plan_use_coverage_and_savings_by_hand() -> None:
+    """One month of a Savings Plan bill, worked by hand (the CUR's amortised columns):
+    - a t3.medium node covered by the plan: list 730 h x $0.0416 = $30.368, amortised $20;
+    - an uncovered t3.medium node on demand: list = amortised = $30.368;
+    - $5 of the commitment unused (status Unused).
+    Utilisation = used / (used + unused) = 20 / 25 = 80%; coverage = covered list / eligible
+    list = 30.368 / 60.736 = 50%; savings = covered list - amortised = 30.368 - 20 = 10.368."""
+    from planner.actuals.variance import commitments
+
+    rows = [
+        _bill("USE1-BoxUsage:t3.medium", "Used", "0", "20", "30.368"),
+        _bill("USE1-BoxUsage:t3.medium", "", "30.368", "30.368", "30.368"),
+        _bill("USE1-ComputeSP:1yrNoUpfront", "Unused", "5", "5", "0", charge="SPRecurringFee"),
+    ]
+    (c,) = commitments(rows)
+    assert (c.month, c.used_usd, c.unused_usd) == ("2025-08", Decimal(20), Decimal(5))
+    assert (c.covered_list_usd, c.eligible_list_usd) == (Decimal("30.368"), Decimal("60.736"))
+    assert c.utilisation_pct == Decimal(80)
+    assert c.coverage_pct == Decimal(50)
+    assert c.savings_usd == Decimal("10.368")
+    # a bill with no commitment rows has no commitment section at all
+    assert commitments(rows[1:2]) == ()
+
+
+def test_cost_basis_picks_the_column(plan) -> None:
+    """Amortised spreads the plan's fee over the hours it covers; unblended is what the
+    invoice line says (0 for covered usage). NAT GB: unblended $0, amortised $4.50."""
+    row = BillRow(
+        "2025-08", "AmazonEC2", "USE1-NatGateway-Bytes", "", "", "{}", "Usage", "Standard",
+        "", "", "GB", Decimal(100), Decimal(0), Decimal("4.5"), Decimal("4.5"), 1,
+    )  # fmt: skip
+    for basis, actual in (("amortised", "4.5"), ("unblended", "0")):
+        report = variance("staging", plan.lines, [row], cost_basis=basis)
+        (ln,) = [ln for ln in report.lines if ln.usage_type == "NatGateway-Bytes"]
+        assert ln.actual_usd == Decimal(actual), basis
+        assert report.actual_total_usd == Decimal(actual), basis
