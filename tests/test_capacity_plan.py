@@ -328,3 +328,28 @@ def test_price_states_equal_a_full_repricing_per_state(name: str) -> None:
         assert report.total_monthly_usd == full.total_monthly_usd
     if name == "staging":  # the max state has more nodes (4 general, 2 compute), so it costs more
         assert states["max"].total_monthly_usd > states["expected"].total_monthly_usd
+
+
+def _tiny_pods(count: int) -> Topology:
+    """Staging with one node group (general, t3.medium, 1-10 nodes) and ``count`` tiny pods
+    (10m / 10Mi, no anti-affinity): only the pod slots limit a node."""
+    topology = load_scenario("staging").topology
+    assert topology.eks is not None
+    general = topology.eks.node_groups[0].model_copy(update={"min_size": 1, "max_size": 10})
+    tiny = {
+        "name": "tiny", "replicas_min": count, "replicas_max": count,
+        "cpu_request": "10m", "memory_request": "10Mi",
+    }  # fmt: skip
+    return _with_eks(
+        topology, node_groups=[general.model_dump()], workloads=[tiny], resource_quota=None
+    )
+
+
+@pytest.mark.parametrize(("pods", "nodes"), [(15, 1), (16, 2), (30, 2), (31, 3), (32, 3)])
+def test_daemonset_pods_take_pod_slots(pods: int, nodes: int) -> None:
+    # t3.medium: 3 ENIs x (6 IPv4 - 1) + 2 = 17 pods a node (VPC CNI); staging's two
+    # DaemonSets (aws-node, kube-proxy) run a pod on every node, leaving 15 for workloads:
+    # 15 pods fit on 1 node, 16 need 2, 31 need 3 (at 17 a node 31 and 32 would fit on 2)
+    result = plan_capacity(_tiny_pods(pods))
+    assert result.nodes("min") == {"general": nodes}
+    assert not result.unplaced
