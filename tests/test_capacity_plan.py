@@ -353,3 +353,24 @@ def test_daemonset_pods_take_pod_slots(pods: int, nodes: int) -> None:
     result = plan_capacity(_tiny_pods(pods))
     assert result.nodes("min") == {"general": nodes}
     assert not result.unplaced
+
+
+def test_first_fit_decreasing_by_hand() -> None:
+    # t3.medium: 1,930m allocatable less 125m of DaemonSets = 1,805m free a node. Pods of
+    # 1,080, 900, 720, 540 and 360m (3,600m: two nodes' worth). Largest first:
+    # 1,080 -> node 1 (725 left); 900 -> node 2 (905 left); 720 -> node 1 (5 left);
+    # 540 -> node 2 (365 left); 360 -> node 2 (5 left): 2 nodes. (Smallest first would put
+    # 360 + 540 + 720 on node 1, 900 on node 2 and need a third node for 1,080.)
+    topology = load_scenario("staging").topology
+    assert topology.eks is not None
+    general = topology.eks.node_groups[0].model_copy(update={"min_size": 1, "max_size": 10})
+    pods = [
+        {"name": f"p{m}", "replicas_min": 1, "replicas_max": 1, "cpu_request": f"{m}m",
+         "memory_request": "10Mi"}
+        for m in (360, 1080, 540, 900, 720)
+    ]  # fmt: skip
+    result = plan_capacity(
+        _with_eks(topology, node_groups=[general.model_dump()], workloads=pods, resource_quota=None)
+    )
+    assert result.nodes("min") == {"general": 2}
+    assert not result.unplaced
