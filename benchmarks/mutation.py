@@ -247,9 +247,7 @@ def sample(name: str, size: int) -> list[str]:
     return sorted(random.Random(19).sample(names, size))
 
 
-def run(
-    name: str, workers: int, size: int | None = None, tests_dir: Path | None = None
-) -> None:
+def run(name: str, workers: int, size: int | None = None, tests_dir: Path | None = None) -> None:
     """Run mutmut over one area, from fresh (the tests may have changed since the last run).
 
     With ``size``, only a fixed random sample of that many mutants is tried (a quick

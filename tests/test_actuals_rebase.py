@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 
@@ -74,7 +75,7 @@ def _row(month: str, service: str, usage: str, qty: str, tags: str = "{}") -> Bi
     )  # fmt: skip
 
 
-def _rebased(rows: list[BillRow], name: str = "staging") -> dict:
+def _rebased(rows: list[BillRow], name: str = "staging") -> dict[str, Any]:
     from planner.actuals.rebase import overlay as make_overlay
 
     scenario = load_scenario(name)

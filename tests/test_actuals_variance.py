@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 from decimal import Decimal
+from typing import Literal
 
 import pytest
 from actuals_helpers import CUR2, FOCUS, FOCUS_CSV
@@ -343,7 +344,11 @@ def test_cost_basis_picks_the_column(plan) -> None:
         "2025-08", "AmazonEC2", "USE1-NatGateway-Bytes", "", "", "{}", "Usage", "Standard",
         "", "", "GB", Decimal(100), Decimal(0), Decimal("4.5"), Decimal("4.5"), 1,
     )  # fmt: skip
-    for basis, actual in (("amortised", "4.5"), ("unblended", "0")):
+    cases: tuple[tuple[Literal["amortised", "unblended"], str], ...] = (
+        ("amortised", "4.5"),
+        ("unblended", "0"),
+    )
+    for basis, actual in cases:
         report = variance("staging", plan.lines, [row], cost_basis=basis)
         (ln,) = [ln for ln in report.lines if ln.usage_type == "NatGateway-Bytes"]
         assert ln.actual_usd == Decimal(actual), basis

@@ -371,12 +371,6 @@ def test_surplus_credits_make_a_t3_the_wrong_family() -> None:
 # ---- the class choice at its boundaries, worked by hand -----------------------------------
 
 
-def _spec(name: str, vcpu: int, mem: str, base: str | None = None) -> ClassSpec:
-    return ClassSpec(
-        name, "f", vcpu, Decimal(mem), "x86_64", None if base is None else Decimal(base)
-    )
-
-
 def _pick(options: list[tuple[ClassSpec, str]], cpu: str, mean: str, mem: str, **kw: Any):
     need = Need(Decimal(cpu), Decimal(mean), Decimal(mem))
     priced = [Priced(spec, Decimal(hourly)) for spec, hourly in options]
