@@ -491,3 +491,40 @@ def test_msk_cpu_is_the_busiest_brokers_user_plus_system() -> None:
     # the 50th percentile of the same broker: 20 + 0.5 x 40 = 40
     msk50 = _managed(usage, Settings(50.0, 20.0, 95.0))["msk/kafka"]
     assert msk50.evidence["cpu_pct_at_percentile"] == 40.0
+
+
+def test_workload_requests_from_utilisation_of_the_limit_by_hand() -> None:
+    # api-gateway limits 1,000m CPU and 1Gi. CPU use evenly 0-40% of the limit: p95 = 38% =
+    # 380m, x 1.2 headroom = 456m, up to the 5m step = 460m. Memory evenly 0-45% of 1Gi:
+    # p95 = 42.75% = 437.76 MiB, x 1.2 = 525.312, up to a whole MiB = 526Mi (never down).
+    usage = _usage_with(
+        {
+            ("workload/api-gateway", "pod_cpu_utilization_over_pod_limit"): lambda n: np.linspace(
+                0.0, 40.0, n
+            ),
+            ("workload/api-gateway", "pod_memory_utilization_over_pod_limit"): lambda n: (
+                np.linspace(0.0, 45.0, n)
+            ),
+        }
+    )
+    rec = _managed(usage, Settings(95.0, 20.0, 95.0))["workload/api-gateway"]
+    assert rec.evidence["cpu_millicores_at_percentile"] == 380.0
+    assert rec.evidence["memory_mib_at_percentile"] == 437.76
+    assert rec.recommended["cpu_request"] == "460m"
+    assert rec.recommended["memory_request"] == "526Mi"
+    assert not any("throttled" in r for r in rec.risk_reasons)
+
+
+def test_cpu_at_90_percent_of_the_limit_is_throttled() -> None:
+    # a pod using 90% of its CPU limit at p95 is being throttled (the rule: >= 90%)
+    usage = _usage_with(
+        {("workload/api-gateway", "pod_cpu_utilization_over_pod_limit"): lambda n: np.full(n, 90.0)}
+    )
+    rec = _managed(usage, Settings(95.0, 20.0, 95.0))["workload/api-gateway"]
+    assert rec.risk == "high"
+    assert any("90.0% of its limit: throttled" in r for r in rec.risk_reasons), rec.risk_reasons
+    below = _usage_with(
+        {("workload/api-gateway", "pod_cpu_utilization_over_pod_limit"): lambda n: np.full(n, 89.9)}
+    )
+    rec = _managed(below, Settings(95.0, 20.0, 95.0))["workload/api-gateway"]
+    assert not any("throttled" in r for r in rec.risk_reasons)
