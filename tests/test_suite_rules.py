@@ -30,3 +30,15 @@ def test_no_test_sets_its_own_deadline_or_health_checks() -> None:
         if re.search(r"\bdeadline=|suppress_health_check|register_profile", line)
     ]
     assert offenders == [], "set these in tests/conftest.py's profile: " + ", ".join(offenders)
+
+
+def test_no_test_asserts_how_long_something_took() -> None:
+    timing = re.compile(r"assert .*(\belapsed\b|\btook\b|stopped_in|monotonic\(\) -)")
+    offenders = [
+        f"{path.name}:{n}"
+        for path in sorted(TESTS.glob("test_*.py"))
+        if path.name != Path(__file__).name
+        for n, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1)
+        if timing.search(line)
+    ]
+    assert offenders == [], "speed belongs in benchmarks/: " + ", ".join(offenders)
