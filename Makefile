@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: setup test report lint bench lab notebooks clean
+.PHONY: setup test report lint bench lab notebooks mutate clean
 
 $(STAMP): pyproject.toml
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
@@ -16,7 +16,7 @@ $(STAMP): pyproject.toml
 setup: $(STAMP)
 
 test: $(STAMP)
-	$(BIN)/python -m pytest -q -n 2
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
 
 report: $(STAMP)
 	$(BIN)/planner report
@@ -28,6 +28,10 @@ lab: $(STAMP)
 # after editing either side, sync the other.
 notebooks: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/*.ipynb
+
+# Mutation testing, one area at a time (docs/mutation.md): make mutate AREA=capacity
+mutate: $(STAMP)
+	$(BIN)/python benchmarks/mutation.py --run $(AREA)
 
 lint: $(STAMP)
 	$(BIN)/ruff check planner tests benchmarks pricing

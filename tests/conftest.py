@@ -2,16 +2,36 @@
 
 from __future__ import annotations
 
+import os
 import socket
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
+from hypothesis import HealthCheck, settings
 
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT_DIR = REPO / "pricing" / "snapshot"
 SCENARIOS_DIR = REPO / "scenarios"
+
+# One hypothesis profile for the suite: no wall-clock deadline and no health check that
+# times anything (a busy machine must not fail a test), and a fixed budget of 50 examples
+# (a test that runs a whole pricing per example may ask for fewer with @settings).
+# "ci" (chosen when CI is set) is derandomised: the same examples on every run.
+# "mutation" (benchmarks/mutation.py) is derandomised and smaller: one run per mutant.
+settings.register_profile(
+    "default",
+    deadline=None,
+    max_examples=50,
+    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
+)
+_BASE = settings.get_profile("default")
+settings.register_profile("ci", _BASE, derandomize=True, database=None)
+settings.register_profile("mutation", _BASE, max_examples=20, derandomize=True, database=None)
+settings.load_profile(
+    os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
+)
 
 
 class CliResult(NamedTuple):

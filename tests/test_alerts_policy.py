@@ -28,7 +28,7 @@ from typing import Any
 
 import pytest
 from conftest import SCENARIOS_DIR
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 
@@ -280,7 +280,6 @@ def test_overrides_and_options_change_the_policy(tmp_path: Path, run_cli: Any) -
     assert data["anomaly"]["monitor_type"] == "DIMENSIONAL"  # no tag filter -> by SERVICE
 
 
-@settings(max_examples=60, deadline=None)
 @given(
     expected=st.decimals(min_value=1, max_value=100_000, places=2),
     headroom=st.decimals(min_value=0, max_value=3, places=3),
@@ -324,7 +323,6 @@ def test_without_workloads_every_state_is_the_priced_scenario(run_cli: Any, tmp_
     assert Decimal(data["expected_usd"]) == Decimal(str(priced["total_monthly_usd"]))
 
 
-@settings(max_examples=40, deadline=None)
 @given(
     start=st.dates(min_value=dt.date(2000, 1, 1), max_value=dt.date(2090, 1, 1)),
     values=st.lists(st.decimals(min_value=1, max_value=10**6, places=2), min_size=1, max_size=24),

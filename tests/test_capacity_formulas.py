@@ -13,6 +13,7 @@ from planner.capacity.allocatable import (
 )
 from planner.capacity.instances import eni_max_pods_table, instance_catalog, instance_spec
 from planner.errors import CapacityInputError
+from planner.scenario import load_scenario
 
 
 @pytest.mark.parametrize(("name", "pods"), [("t3.medium", 17), ("t3.large", 35), ("m5.large", 29)])
@@ -80,3 +81,44 @@ def test_custom_max_pods_drives_memory_reservation() -> None:
 def test_unknown_type_is_a_clear_error() -> None:
     with pytest.raises(CapacityInputError, match=r"'m5.lrage'.*did you mean m5.large"):
         instance_spec("m5.lrage")
+
+
+def test_ceil_div_rounds_up() -> None:
+    from planner.capacity.resources import ceil_div
+
+    # 7 pods at 2 a node need 4 nodes; 8 need 4; 1 needs 1; none need none
+    assert [ceil_div(7, 2), ceil_div(8, 2), ceil_div(1, 3), ceil_div(0, 5)] == [4, 4, 1, 0]
+
+
+def test_quota_on_limits_sums_limits_times_replicas() -> None:
+    """ResourceQuota limits.cpu / limits.memory: the sum of limit x replicas per workload.
+
+    Staging's five workloads each limit 1 CPU and 1Gi; at min replicas 2 each = 10 pods,
+    10 CPU and 10Gi; at max api-gateway 6 + 4 x 5 = 26 pods, 26 CPU and 26Gi. Against a
+    quota of 12 CPU and 20Gi: min uses 10/12 = 83% and 10/20 = 50% (within); max uses
+    26/12 = 217% and 26/20 = 130% (rejected)."""
+    from planner.capacity.quota import quota_checks
+    from planner.topology import ResourceQuota
+
+    topology = load_scenario("staging").topology
+    assert topology.eks is not None
+    quota = ResourceQuota(
+        requests_cpu="100", requests_memory="100Gi", limits_cpu="12", limits_memory="20Gi"
+    )
+    checks = {
+        (c.state, c.field): c
+        for c in quota_checks(topology.eks.workloads, quota, None)
+        if c.field.startswith("limits.")
+    }
+    assert sorted(checks) == sorted(
+        (state, field)
+        for state in ("min", "expected", "max")
+        for field in ("limits.cpu", "limits.memory")
+    )
+    assert checks[("min", "limits.cpu")].ok and "(83%)" in checks[("min", "limits.cpu")].message
+    assert checks[("min", "limits.memory")].ok
+    assert "(50%)" in checks[("min", "limits.memory")].message
+    assert not checks[("max", "limits.cpu")].ok
+    assert "(217%)" in checks[("max", "limits.cpu")].message
+    assert not checks[("max", "limits.memory")].ok
+    assert "(130%)" in checks[("max", "limits.memory")].message

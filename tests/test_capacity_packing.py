@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import random
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from packing_groups import GROUPS
 
@@ -41,7 +41,6 @@ def signature(packing: Packing) -> list[tuple[int, str | None, list[tuple[str, i
     ] + [(-1, u.kind, [(u.pod.workload, u.pod.index)]) for u in packing.unplaced]
 
 
-@settings(max_examples=60, deadline=None)
 @given(workloads(), st.randoms(use_true_random=False))
 def test_shuffled_input_gives_the_same_packing(pods: list[PodSpec], rnd: random.Random) -> None:
     shuffled = list(pods)
@@ -49,7 +48,6 @@ def test_shuffled_input_gives_the_same_packing(pods: list[PodSpec], rnd: random.
     assert signature(pack(pods, GROUPS)) == signature(pack(shuffled, GROUPS))
 
 
-@settings(max_examples=60, deadline=None)
 @given(workloads())
 def test_no_node_is_over_committed_and_constraints_hold(pods: list[PodSpec]) -> None:
     packing = pack(pods, GROUPS)
@@ -72,7 +70,6 @@ def test_no_node_is_over_committed_and_constraints_hold(pods: list[PodSpec]) -> 
         assert group.max_nodes is None or counts[g] <= group.max_nodes
 
 
-@settings(max_examples=60, deadline=None)
 @given(workloads())
 def test_nodes_at_least_the_lower_bound_per_dimension(pods: list[PodSpec]) -> None:
     packing = pack(pods, GROUPS)
@@ -84,7 +81,6 @@ def test_nodes_at_least_the_lower_bound_per_dimension(pods: list[PodSpec]) -> No
             assert len(nodes) >= ceil_div(total, group.free_per_node[dim])
 
 
-@settings(max_examples=60, deadline=None)
 @given(workloads(), st.integers(1, 20))
 def test_every_pod_is_placed_or_reported(pods: list[PodSpec], giants: int) -> None:
     big = [PodSpec("giant", i, Resources(64000, 4 * MIB, 1), (0, 1, 2)) for i in range(giants)]

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-import difflib
 import json
-import os
 from collections.abc import Callable, Sequence
+from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
 import pytest
+from test_golden import assert_golden
 
 from planner.capacity.cli import result_json
 from planner.capacity.plan import (
@@ -32,25 +32,8 @@ def _with_eks(topology: Topology, **changes: Any) -> Topology:
 
 
 def _check_golden(name: str, data: dict[str, Any]) -> None:
-    path = GOLDEN / f"capacity_{name}.json"
     text = json.dumps(data, indent=2, sort_keys=True) + "\n"
-    if os.environ.get("PLANNER_UPDATE_GOLDEN") == "1" or not path.exists():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(text, encoding="utf-8")
-        if os.environ.get("PLANNER_UPDATE_GOLDEN") != "1":
-            pytest.fail(f"{path} did not exist; written. Review and commit it.")
-        return
-    expected = path.read_text(encoding="utf-8")
-    if text != expected:
-        diff = "".join(
-            difflib.unified_diff(
-                expected.splitlines(keepends=True),
-                text.splitlines(keepends=True),
-                f"{path.name} (golden)",
-                f"{path.name} (now)",
-            )
-        )
-        pytest.fail(f"capacity result differs from {path}:\n{diff}\n(PLANNER_UPDATE_GOLDEN=1)")
+    assert_golden(f"capacity_{name}.json", text)
 
 
 @pytest.mark.parametrize("name", ["staging", "production"])
@@ -77,6 +60,55 @@ def test_staging_numbers() -> None:
     costs = monthly_range(price_capacity_range(topology, result))
     assert costs["min"] == costs["expected"] < costs["max"]
     assert node_counts(topology, "max") == {"general": 4, "compute": 2}
+
+
+def test_production_numbers_worked_by_hand() -> None:
+    """The twin of tests/golden/capacity_production.json, every number worked by hand.
+
+    Allocatable (EKS AMI bootstrap rules): max pods = ENIs x (IPv4 per ENI - 1) + 2;
+    kube-reserved memory = 11 MiB x max pods + 255 MiB; kube-reserved CPU = 6% of the first
+    core + 1% of the second + 0.5% of the third and fourth; eviction threshold 100 MiB.
+    - m5.large (2 vCPU, 8,192 MiB, 3 ENIs x 10 IPs): 3 x 9 + 2 = 29 pods; 11 x 29 + 255 = 574
+      MiB; 60 + 10 = 70 m -> 1,930 m and 8,192 - 574 - 100 = 7,518 MiB.
+    - m5.xlarge (4 vCPU, 16,384 MiB, 4 ENIs x 15 IPs): 4 x 14 + 2 = 58 pods; 11 x 58 + 255 =
+      893 MiB; 60 + 10 + 5 + 5 = 80 m -> 3,920 m and 16,384 - 893 - 100 = 15,391 MiB.
+    Pods: five workloads of 250 m / 512 MiB, anti-affinity (one pod of a workload per node),
+    3 replicas each at min = 15; at max api-gateway 6 + 4 x 5 = 26. DaemonSets aws-node 25 m
+    and kube-proxy 100 m on every node.
+    - min / expected: 15 pods, at most 5 per node (one per workload; 5 x 250 + 125 = 1,375 m
+      fits 1,930 m): general's 3 nodes (its min_size) take all 15; compute stays at its
+      min_size 3 with no pod.
+    - max: the 6 nodes already running (3 + 3) hold 6 x 5 = 30 >= 26 pods and give
+      api-gateway's 6 replicas 6 distinct nodes: no node is added; general keeps 15 pods,
+      compute takes 26 - 15 = 11.
+    Utilization: general CPU (15 x 250 + 3 x 125) / (3 x 1,930) = 4,125 / 5,790 = 71.2%,
+    memory 15 x 512 / (3 x 7,518) = 7,680 / 22,554 = 34.1%; compute at max CPU (11 x 250 +
+    375) / 11,760 = 26.6%, memory 5,632 / 46,173 = 12.2%; compute at min 375 / 11,760 = 3.2%.
+    Node groups a month at min: 3 x 730 x 0.096 + 3 x 730 x 0.0576 (spot, 70% off $0.192) +
+    6 x 20 GB x $0.08 = 210.24 + 126.144 + 9.60 = 345.984.
+    """
+    scenario = load_scenario("production")
+    result = plan_capacity(scenario.topology, base_dir=scenario.path.parent)
+    groups = {g.name: g for g in result.node_groups}
+    general, compute = groups["general"], groups["compute"]
+    assert (general.max_pods, compute.max_pods) == (29, 58)
+    assert (general.allocatable_cpu_millicores, general.allocatable_memory_mib) == (1930, 7518)
+    assert (compute.allocatable_cpu_millicores, compute.allocatable_memory_mib) == (3920, 15391)
+    assert (result.pods_at_min, result.pods_at_max) == (15, 26)
+    for state in ("min", "expected", "max"):
+        assert result.nodes(state) == {"general": 3, "compute": 3}, state
+    assert result.ok and not result.unplaced
+    data = result_json(result, price_capacity_range(scenario.topology, result))
+    usage = {g["name"]: g["usage"] for g in data["node_groups"]}
+    assert usage["general"]["max"]["pods"] == 15
+    assert usage["compute"]["max"]["pods"] == 11
+    assert usage["compute"]["min"]["pods"] == 0
+    assert usage["general"]["min"]["cpu_utilization_pct"] == 71.2
+    assert usage["general"]["min"]["memory_utilization_pct"] == 34.1
+    assert usage["compute"]["max"]["cpu_utilization_pct"] == 26.6
+    assert usage["compute"]["max"]["memory_utilization_pct"] == 12.2
+    assert usage["compute"]["min"]["cpu_utilization_pct"] == 3.2
+    assert Decimal(str(data["node_groups_monthly_usd_at_min"])) == Decimal("345.984")
 
 
 def test_manifests_agree_with_the_scenario() -> None:
@@ -296,3 +328,49 @@ def test_price_states_equal_a_full_repricing_per_state(name: str) -> None:
         assert report.total_monthly_usd == full.total_monthly_usd
     if name == "staging":  # the max state has more nodes (4 general, 2 compute), so it costs more
         assert states["max"].total_monthly_usd > states["expected"].total_monthly_usd
+
+
+def _tiny_pods(count: int) -> Topology:
+    """Staging with one node group (general, t3.medium, 1-10 nodes) and ``count`` tiny pods
+    (10m / 10Mi, no anti-affinity): only the pod slots limit a node."""
+    topology = load_scenario("staging").topology
+    assert topology.eks is not None
+    general = topology.eks.node_groups[0].model_copy(update={"min_size": 1, "max_size": 10})
+    tiny = {
+        "name": "tiny", "replicas_min": count, "replicas_max": count,
+        "cpu_request": "10m", "memory_request": "10Mi",
+    }  # fmt: skip
+    return _with_eks(
+        topology, node_groups=[general.model_dump()], workloads=[tiny], resource_quota=None
+    )
+
+
+@pytest.mark.parametrize(("pods", "nodes"), [(15, 1), (16, 2), (30, 2), (31, 3), (32, 3)])
+def test_daemonset_pods_take_pod_slots(pods: int, nodes: int) -> None:
+    # t3.medium: 3 ENIs x (6 IPv4 - 1) + 2 = 17 pods a node (VPC CNI); staging's two
+    # DaemonSets (aws-node, kube-proxy) run a pod on every node, leaving 15 for workloads:
+    # 15 pods fit on 1 node, 16 need 2, 31 need 3 (at 17 a node 31 and 32 would fit on 2)
+    result = plan_capacity(_tiny_pods(pods))
+    assert result.nodes("min") == {"general": nodes}
+    assert not result.unplaced
+
+
+def test_first_fit_decreasing_by_hand() -> None:
+    # t3.medium: 1,930m allocatable less 125m of DaemonSets = 1,805m free a node. Pods of
+    # 1,080, 900, 720, 540 and 360m (3,600m: two nodes' worth). Largest first:
+    # 1,080 -> node 1 (725 left); 900 -> node 2 (905 left); 720 -> node 1 (5 left);
+    # 540 -> node 2 (365 left); 360 -> node 2 (5 left): 2 nodes. (Smallest first would put
+    # 360 + 540 + 720 on node 1, 900 on node 2 and need a third node for 1,080.)
+    topology = load_scenario("staging").topology
+    assert topology.eks is not None
+    general = topology.eks.node_groups[0].model_copy(update={"min_size": 1, "max_size": 10})
+    pods = [
+        {"name": f"p{m}", "replicas_min": 1, "replicas_max": 1, "cpu_request": f"{m}m",
+         "memory_request": "10Mi"}
+        for m in (360, 1080, 540, 900, 720)
+    ]  # fmt: skip
+    result = plan_capacity(
+        _with_eks(topology, node_groups=[general.model_dump()], workloads=pods, resource_quota=None)
+    )
+    assert result.nodes("min") == {"general": 2}
+    assert not result.unplaced

@@ -195,30 +195,6 @@ def test_vendored_sources_are_only_what_the_builder_reads() -> None:
     assert sum((SOURCES / f).stat().st_size for f in files) < 6_500_000
 
 
-def test_wheel_ships_the_snapshot_and_scenarios(tmp_path: Path) -> None:
-    """Build the wheel (isolated build; hatchling comes from the package index pip reaches)."""
-    import zipfile
-
-    subprocess.run(
-        [sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path), str(REPO)],
-        check=True,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    (wheel,) = tmp_path.glob("planner-*.whl")
-    with zipfile.ZipFile(wheel) as zf:
-        names = set(zf.namelist())
-        prefix = "planner/_pricing/snapshot/"
-        manifest = json.loads(zf.read(prefix + "manifest.json"))
-        assert manifest == MANIFEST
-        for entry in manifest["services"].values():
-            data = zf.read(prefix + entry["file"])
-            assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
-        assert "planner/_scenarios/staging.yaml" in names
-        assert "planner/_scenarios/production.yaml" in names
-
-
 def test_a_region_lookup_reads_only_that_regions_rows() -> None:
     fresh = PriceCatalog(SNAPSHOT_DIR)
     row = fresh.get("AmazonRDS", "us-east-1", "db/db.t3.medium/PostgreSQL/Single-AZ")

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.catalog import default_catalog
@@ -28,9 +28,6 @@ def swept() -> tuple[Scenario, Grid, SweepResult]:
     return scenario, grid, run_grid(scenario, grid, default_catalog())
 
 
-@settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
 @given(st.data())
 def test_sweep_equals_scalar_engine_to_the_cent(
     swept: tuple[Scenario, Grid, SweepResult], data: st.DataObject

@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.errors import PlannerError
@@ -93,9 +93,7 @@ def test_save_refuses_to_overwrite_and_bad_names(tmp_path: Path) -> None:
         explorer.set_node_group("nope", nodes=3)
 
 
-@settings(
-    max_examples=8, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
-)
+@settings(max_examples=8)
 @given(
     instance=st.sampled_from(["t3.medium", "t3.large", "m5.large", "t4g.large"]),
     nodes=st.integers(0, 6),

@@ -25,7 +25,7 @@ import pytest
 from browser import browser, chromium_path
 from conftest import REPO
 
-pytestmark = pytest.mark.notebook
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("lab")]
 
 TOKEN = "planner-test-" + uuid.uuid4().hex
 
@@ -76,11 +76,11 @@ def lab(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     finally:
         os.killpg(process.pid, signal.SIGINT)
         try:
-            process.wait(timeout=20)
+            process.wait(timeout=120)  # a hang guard, not a timing check
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-            raise AssertionError("planner lab did not stop on Ctrl-C within 20 s") from None
+            raise AssertionError("planner lab did not stop on Ctrl-C (waited 120 s)") from None
 
 
 def test_lab_needs_the_token_and_listens_on_loopback_only(lab: str) -> None:

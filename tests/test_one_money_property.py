@@ -17,7 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.alerts.costs import plan_costs
@@ -225,12 +225,7 @@ def variants(draw: st.DrawFn) -> Scenario:
     return Scenario(topology=variant, path=staging.path, chain=staging.chain)
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
-)
+@settings(max_examples=25)
 @given(scenario=variants())
 def test_generated_purchases_schedules_and_plans_show_one_total(
     scenario: Scenario, tmp_path: Path

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from hypothesis import given, settings
+from hypothesis import given
 from hypothesis import strategies as st
 from packing_groups import GROUPS
 
@@ -35,7 +35,6 @@ def exact(packing: Packing) -> list[object]:
     ]
 
 
-@settings(max_examples=150, deadline=None)
 @given(workloads())
 def test_batched_packing_equals_one_by_one(pods: list[PodSpec]) -> None:
     assert exact(pack(pods, GROUPS)) == exact(pack(pods, GROUPS, batch=False))

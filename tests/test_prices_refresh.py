@@ -187,31 +187,28 @@ def test_connection_refused_is_one_line(
         probe.bind(("127.0.0.1", 0))
         port = probe.getsockname()[1]
     aws_env.setenv("AWS_ENDPOINT_URL_PRICING", f"http://127.0.0.1:{port}")
-    start = time.monotonic()
     result = refresh(run_cli, tmp_path / "new", "--scenario", STAGING)
     assert result.code == 2 and result.err.count("\n") == 1
     assert "cannot reach the AWS pricing endpoint" in result.err
-    assert time.monotonic() - start < 30
     assert not (tmp_path / "new").exists()
 
 
 def test_a_silent_endpoint_fails_within_the_bound(
     run_cli: RunCli, tmp_path: Path, aws_env: pytest.MonkeyPatch
 ) -> None:
-    """With the read timeout shrunk to 1 s the bound is 3 x 1 s + backoff: well under 60 s."""
+    """With the read timeout shrunk to 1 s the bound is 3 x 1 s + backoff: three attempts,
+    then one line. (No wall-clock assert: the attempt count is the bound.)"""
     from planner.aws import session
 
     aws_env.setattr(session, "READ_TIMEOUT_S", 1)
     with pricing_server(staging_records("us-east-1"), "hang") as server:
         aws_env.setenv("AWS_ENDPOINT_URL_PRICING", server.url)
-        start = time.monotonic()
         result = refresh(
             run_cli, tmp_path / "new", "--scenario", STAGING, "--services", "AmazonEKS"
         )
-        elapsed = time.monotonic() - start
     assert result.code == 2 and result.err.count("\n") == 1
     assert "did not answer within 1 s after 3 attempts" in result.err
-    assert len(server.calls) == 3 and elapsed < 15
+    assert len(server.calls) == 3
 
 
 def test_no_credentials_is_one_line_naming_the_chain_and_profile(
@@ -391,16 +388,15 @@ def test_a_signal_during_a_refresh_stops_it_and_keeps_the_old_snapshot(
         while not server.calls and time.monotonic() < deadline:  # the request is in flight
             time.sleep(0.05)
         assert server.calls, "the refresh never reached the endpoint"
-        sent = time.monotonic()
         os.kill(proc.pid, getattr(signal, sig))
         try:
-            _, err = proc.communicate(timeout=10)
+            _, err = proc.communicate(timeout=120)  # a hang guard, not a timing check
         finally:
             proc.kill()
-        stopped_in = time.monotonic() - sent
         server.stopping.set()
+    # it stopped on the signal while the request was still unanswered (the endpoint never
+    # answers): no wall-clock assert, a busy machine must not fail this
     assert proc.returncode == code, err
-    assert stopped_in < 2, f"took {stopped_in:.1f} s to stop"
     assert "Traceback" not in err and len(err.strip().splitlines()) == 1, err
     assert {p.name: p.read_bytes() for p in snapshot_copy.iterdir()} == files
     assert sorted(p.name for p in snapshot_copy.parent.iterdir()) == ["snap"]

@@ -12,7 +12,7 @@ from typing import Any
 
 import yaml
 from conftest import SCENARIOS_DIR
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner.cli import main
@@ -195,11 +195,7 @@ def _check_run(capsys: Any, text: str) -> None:
         assert sorted(p.name for p in Path(tmp).iterdir()) == ["mutant.yaml", "out.json"]
 
 
-@settings(
-    max_examples=int(os.environ.get("PLANNER_FUZZ_TEXT_EXAMPLES", "60")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(max_examples=int(os.environ.get("PLANNER_FUZZ_TEXT_EXAMPLES", "60")))
 @given(text=text_mutated())
 def test_mutated_yaml_text_never_tracebacks(capsys: Any, text: str) -> None:
     _check_run(capsys, text)
@@ -222,11 +218,7 @@ def test_yaml11_scalars_never_silently_change_a_number(capsys: Any) -> None:
             assert field in capsys.readouterr().err
 
 
-@settings(
-    max_examples=int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "80")),
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(max_examples=int(os.environ.get("PLANNER_FUZZ_EXAMPLES", "80")))
 @given(text=mutated())
 def test_mutated_staging_never_tracebacks(capsys: Any, text: str) -> None:
     _check_run(capsys, text)

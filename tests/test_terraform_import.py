@@ -493,7 +493,7 @@ def _resource_values(plan: dict[str, Any], address: str) -> dict[str, Any]:
 _TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs", "Cc")), min_size=0, max_size=40)
 
 
-@settings(deadline=None, max_examples=200)
+@settings(max_examples=200)
 @given(
     text=_TEXT,
     number=st.decimals(min_value=0, max_value=10**9, places=4, allow_nan=False),
@@ -591,7 +591,7 @@ _JSON = st.recursive(
 )
 
 
-@settings(deadline=None, max_examples=40)
+@settings(max_examples=40)
 @given(data=st.data())
 def test_any_changed_value_imports_or_is_one_planner_error(data: st.DataObject) -> None:
     """Whatever value a plan holds where a number or a name is expected, the import either

@@ -20,7 +20,7 @@ from typing import Any
 
 import yaml
 from conftest import SCENARIOS_DIR
-from hypothesis import HealthCheck, given, settings
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from planner import charts, figures, views
@@ -169,11 +169,7 @@ def check_frame_foots(frame: Any) -> None:
                     running += round_usd(value, decimals)
 
 
-@settings(
-    max_examples=25,
-    deadline=None,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture],
-)
+@settings(max_examples=25)
 @given(case=overlays())
 def test_totals_foot_in_every_format(case: tuple[str, dict[str, Any]]) -> None:
     base_name, over = case

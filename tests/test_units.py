@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 from planner.audit import read_estimate
 from planner.catalog import load_catalog
 from planner.catalog_names import eks_support_tier
-from planner.costing.services.data_transfer import INTERNET_TIERS, split_tiers
+from planner.costing.services.data_transfer import split_tiers
 from planner.costing.services.elb import lcus
 from planner.errors import InputError, ScenarioError
 from planner.money import HOURS_PER_MONTH, cents, to_decimal, usd
@@ -149,12 +149,52 @@ def test_lcu_is_the_max_of_dimensions() -> None:
     assert lcus(alb)[:2] == (Decimal(2), "rule_evaluations_per_second")
 
 
+# AWS's internet egress tiers, written out from the AWS price list (not from the code): the
+# AWSDataTransfer offer's "Outbound data transfer to Internet" price dimensions have the
+# ranges 0-10240, 10240-51200, 51200-153600 and 153600-Inf GB a month ("first 10 TB", "next
+# 40 TB", "next 100 TB", "over 150 TB", a TB being 1,024 GB there).
+AWS_TIERS = (
+    ("internet-out/first-10tb", Decimal(10240)),
+    ("internet-out/next-40tb", Decimal(51200 - 10240)),  # 40,960 GB
+    ("internet-out/next-100tb", Decimal(153600 - 51200)),  # 102,400 GB
+    ("internet-out/over-150tb", None),
+)
+
+
+@pytest.mark.parametrize(
+    ("total", "expected"),
+    [
+        ("0", []),
+        ("1", [("first-10tb", "1")]),
+        ("10240", [("first-10tb", "10240")]),  # exactly the first tier: nothing spills over
+        ("10240.001", [("first-10tb", "10240"), ("next-40tb", "0.001")]),
+        ("51200", [("first-10tb", "10240"), ("next-40tb", "40960")]),
+        ("51201", [("first-10tb", "10240"), ("next-40tb", "40960"), ("next-100tb", "1")]),
+        ("153600", [("first-10tb", "10240"), ("next-40tb", "40960"), ("next-100tb", "102400")]),
+        (
+            "200000",  # 200,000 - 153,600 = 46,400 GB over 150 TB
+            [
+                ("first-10tb", "10240"),
+                ("next-40tb", "40960"),
+                ("next-100tb", "102400"),
+                ("over-150tb", "46400"),
+            ],
+        ),
+    ],
+)
+def test_data_transfer_tier_boundaries(total: str, expected: list[tuple[str, str]]) -> None:
+    got = [
+        (product.removeprefix("internet-out/"), gb) for product, gb in split_tiers(Decimal(total))
+    ]
+    assert got == [(name, Decimal(gb)) for name, gb in expected]
+
+
 @given(st.decimals(min_value=0, max_value=10**6, places=3))
 def test_data_transfer_tiers_sum_to_total(total: Decimal) -> None:
     tiers = split_tiers(total)
     assert sum((gb for _, gb in tiers), Decimal(0)) == total
-    sizes = dict(INTERNET_TIERS)
-    names = [p for p, _ in INTERNET_TIERS]
+    sizes = dict(AWS_TIERS)
+    names = [p for p, _ in AWS_TIERS]
     assert [p for p, _ in tiers] == names[: len(tiers)]
     for product, gb in tiers:
         assert gb > 0

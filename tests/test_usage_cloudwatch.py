@@ -69,9 +69,20 @@ def test_more_than_500_queries_take_several_calls(cw) -> None:
     end = dt.datetime.now(dt.UTC).replace(second=0, microsecond=0)
     start = end - dt.timedelta(minutes=10)
     t1, t2 = start + dt.timedelta(minutes=2), start + dt.timedelta(minutes=5)
-    # 300 of 620 series have data: series i has values i and i + 0.5 in two periods
-    for i in range(300):
-        _put(cw, "Test", f"m{i}", {"Id": str(i)}, [(t1, float(i)), (t2, i + 0.5)])
+    # 300 of 620 series have data: series i has values i and i + 0.5 in two periods (put
+    # 500 data points a call, not a call a series: the test is about reading them back)
+    data = [
+        {
+            "MetricName": f"m{i}",
+            "Dimensions": [{"Name": "Id", "Value": str(i)}],
+            "Timestamp": t,
+            "Value": v,
+        }
+        for i in range(300)
+        for t, v in ((t1, float(i)), (t2, i + 0.5))
+    ]
+    for at in range(0, len(data), 500):
+        cw.put_metric_data(Namespace="Test", MetricData=data[at : at + 500])
     queries = [
         MetricQuery(f"r{i}|m{i}", "Test", f"m{i}", (("Id", str(i)),), "Average") for i in range(620)
     ]

@@ -7,10 +7,12 @@ notebooks and the report templates must all come from the wheel.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import os
 import subprocess
 import sys
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -18,7 +20,7 @@ from conftest import REPO
 
 from planner.notebooks.execute import discover
 
-pytestmark = pytest.mark.notebook
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("wheel")]
 
 UV = Path(sys.executable).parent / "uv"
 
@@ -29,14 +31,40 @@ def _run(args: list[str], cwd: Path, env: dict[str, str]) -> subprocess.Complete
     return done
 
 
-def test_installed_wheel_prices_runs_and_reports(tmp_path: Path) -> None:
+def _env() -> dict[str, str]:
+    return {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
+
+
+@pytest.fixture(scope="module")
+def wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The wheel, built once for this module (an isolated build, as a release does)."""
     assert UV.is_file(), f"{UV} is missing: make setup installs uv into the virtual environment"
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("VIRTUAL_ENV", "PYTHON"))}
-    dist, venv, work = tmp_path / "dist", tmp_path / "venv", tmp_path / "work"
-    work.mkdir()
-    _run([str(UV), "build", "-q", "--wheel", "-o", str(dist), str(REPO)], tmp_path, env)
+    dist = tmp_path_factory.mktemp("dist")
+    _run([str(UV), "build", "-q", "--wheel", "-o", str(dist), str(REPO)], dist, _env())
     wheels = list(dist.glob("planner-*.whl"))
     assert len(wheels) == 1, wheels
+    return wheels[0]
+
+
+def test_wheel_ships_the_snapshot_and_scenarios(wheel: Path) -> None:
+    manifest_file = REPO / "pricing" / "snapshot" / "manifest.json"
+    with zipfile.ZipFile(wheel) as zf:
+        names = set(zf.namelist())
+        prefix = "planner/_pricing/snapshot/"
+        manifest = json.loads(zf.read(prefix + "manifest.json"))
+        assert manifest == json.loads(manifest_file.read_text())
+        for entry in manifest["services"].values():
+            data = zf.read(prefix + entry["file"])
+            assert hashlib.sha256(data).hexdigest() == entry["sha256"], entry["file"]
+        assert "planner/_scenarios/staging.yaml" in names
+        assert "planner/_scenarios/production.yaml" in names
+
+
+def test_installed_wheel_prices_runs_and_reports(wheel: Path, tmp_path: Path) -> None:
+    env = _env()
+    venv, work = tmp_path / "venv", tmp_path / "work"
+    work.mkdir()
+    wheels = [wheel]
     _run([str(UV), "venv", "-q", "--python", sys.executable, str(venv)], tmp_path, env)
     python = venv / "bin" / "python"
     _run(
@@ -45,7 +73,10 @@ def test_installed_wheel_prices_runs_and_reports(tmp_path: Path) -> None:
             "pip",
             "install",
             "-q",
-            "--compile-bytecode",
+            # hard links into uv's cache: the same files as a copy, without copying
+            # jupyterlab and pandas (or compiling them) for one test
+            "--link-mode",
+            "hardlink",
             "--python",
             str(python),
             str(wheels[0]),

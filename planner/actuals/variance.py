@@ -344,9 +344,15 @@ def variance(
     )
 
 
-def commitment_kind(commitment_id: str) -> CommitmentKind:
-    """A Savings Plan ARN (``...:savingsplan/...``) or else a reservation."""
-    return "Savings Plans" if ":savingsplan/" in commitment_id.lower() else "Reserved Instances"
+def commitment_kind(commitment_id: str, usage_type: str = "") -> CommitmentKind:
+    """A reservation (an EC2 ``reserved-instances/`` or RDS/ElastiCache ``:ri:`` ARN, or a
+    ``HeavyUsage`` fee) or else a Savings Plan (``...:savingsplan/...``, ``ComputeSP:...``)."""
+    ident = commitment_id.lower()
+    if "reserved-instances/" in ident or ":ri:" in ident or ":reservation" in ident:
+        return "Reserved Instances"
+    if "heavyusage" in usage_type.lower():
+        return "Reserved Instances"
+    return "Savings Plans"
 
 
 def commitments(rows: Iterable[BillRow]) -> tuple[Commitment, ...]:
@@ -362,7 +368,7 @@ def commitments(rows: Iterable[BillRow]) -> tuple[Commitment, ...]:
     )
     for r in rows:
         if r.commitment_status in ("Used", "Unused"):
-            kind = commitment_kind(r.commitment_id)
+            kind = commitment_kind(r.commitment_id, r.usage_type)
             kinds.add(kind)
             a = acc[(r.month, kind)]
             if r.commitment_status == "Used":
@@ -379,7 +385,8 @@ def commitments(rows: Iterable[BillRow]) -> tuple[Commitment, ...]:
         for kind in kinds:
             eligible = SP_ELIGIBLE if kind == "Savings Plans" else RI_ELIGIBLE
             covered_here = (
-                r.commitment_status == "Used" and commitment_kind(r.commitment_id) == kind
+                r.commitment_status == "Used"
+                and commitment_kind(r.commitment_id, r.usage_type) == kind
             )
             if covered_here or (r.commitment_status == "" and usage.startswith(eligible)):
                 acc[(r.month, kind)][3] += r.list_usd

@@ -28,17 +28,41 @@ KERNEL_DISPLAY = "Python (planner)"
 
 
 def install_kernel(*, user: bool) -> list[Path]:
-    """Install the ``planner`` kernel spec for this Python; return where it went."""
+    """Install the ``planner`` kernel spec for this Python; return where it went.
+
+    Jupyter installs a spec by deleting its folder and copying a new one in, so a kernel
+    starting meanwhile, or another ``planner lab`` installing at the same time, could find a
+    half-copied folder. So a spec that is already what would be written is left alone, and
+    installs take turns on a lock file beside the environment.
+    """
+    import fcntl
+
+    from jupyter_core.paths import jupyter_data_dir
+
+    lock = Path(sys.prefix) / ".planner-kernel-spec.lock"
+    with lock.open("a") as held:
+        fcntl.flock(held, fcntl.LOCK_EX)
+        places = [_install_spec(Path(sys.prefix) / "share" / "jupyter", prefix=sys.prefix)]
+        if user:
+            places.append(_install_spec(Path(jupyter_data_dir()), user=True))
+    return places
+
+
+def _install_spec(data_dir: Path, **where: Any) -> Path:
+    import tempfile
+
     from ipykernel.kernelspec import install
 
-    places = [
-        Path(install(kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY, prefix=sys.prefix))
-    ]
-    if user:
-        places.append(
-            Path(install(kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY, user=True))
-        )
-    return places
+    target = data_dir / "kernels" / KERNEL_NAME
+    with tempfile.TemporaryDirectory(prefix="planner-kernel-") as scratch:
+        fresh = Path(install(kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY, prefix=scratch))
+        names = sorted(f.name for f in fresh.iterdir())
+        current = sorted(f.name for f in target.iterdir()) if target.is_dir() else []
+        if names == current and all(
+            (fresh / n).read_bytes() == (target / n).read_bytes() for n in names
+        ):
+            return target
+    return Path(install(kernel_name=KERNEL_NAME, display_name=KERNEL_DISPLAY, **where))
 
 
 def lab_command(port: int, root: Path, *, browser: bool, token: str) -> list[str]:
