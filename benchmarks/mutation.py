@@ -63,6 +63,8 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_pricing.py",
             "tests/test_commitments_schedules.py",
             "tests/test_prices_commitments.py",
+            "tests/test_one_money.py",
+            "tests/test_discounts.py",
         ),
     ),
     "pricing": Area(
@@ -81,6 +83,7 @@ AREAS: dict[str, Area] = {
             "tests/test_staging_prices.py",
             "tests/test_totals_foot.py",
             "tests/test_money.py",
+            "tests/test_one_money.py",
         ),
     ),
     "capacity": Area(
@@ -103,6 +106,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_pricing.py",
             "tests/test_commitments_schedules.py",
             "tests/test_commitments_sweep.py",
+            "tests/test_one_money.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
@@ -113,7 +117,11 @@ AREAS: dict[str, Area] = {
     ),
     "alerts": Area(
         modules=("planner/alerts/*", "planner/alert_settings.py"),
-        tests=("tests/test_alerts_policy.py", "tests/test_alerts_outputs.py"),
+        tests=(
+            "tests/test_alerts_policy.py",
+            "tests/test_alerts_outputs.py",
+            "tests/test_one_money.py",
+        ),
         # `alerts apply` (apply.py, compare.py) is issue 21's; the notebook glue is a shell.
         skip=(
             "planner/alerts/apply.py",

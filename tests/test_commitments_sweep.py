@@ -105,3 +105,20 @@ def test_sweep_fixed_part_exactness_guard() -> None:
     assert to_units(Decimal("0.0416"), "x") == 4_160_000
     with pytest.raises(InputError, match="8 decimals"):
         to_units(Decimal("2.312050228310502"), "x")
+
+
+def test_frontiers_use_only_what_is_known(swept: tuple[Scenario, Grid, SweepResult]) -> None:
+    from planner.commitments.sweep import frontiers
+
+    _s, _g, result = swept
+    fronts = frontiers(result)
+    # a variant whose upfront cash is unknown (Partial Upfront, split not published) cannot be
+    # on the cost-against-upfront frontier; every frontier variant is feasible and priced
+    assert fronts["cost_vs_upfront"]
+    for flat in fronts["cost_vs_upfront"]:
+        assert result.upfront_known[flat] and result.feasible[flat] and result.priced[flat]
+    for flat in fronts["cost_vs_headroom"]:
+        assert result.feasible[flat] and result.priced[flat]
+    # headroom is the spare share of the allocatable CPU or memory: between 0 and 100%
+    feasible = result.headroom_pct[result.feasible]
+    assert feasible.size and (feasible >= 0).all() and (feasible <= 100).all()

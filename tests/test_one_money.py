@@ -494,3 +494,77 @@ def test_a_scenario_switched_to_buys_its_reservation_at_the_switch() -> None:
     total = 2 * STAGING + 12 * D("839.37") + D("895.19")
     assert sum((f.amortised_usd for f in series), D(0)) == total == D("12599.17")
     assert sum((f.cash_usd for f in series), D(0)) == total
+
+
+def _with(scenario, **update):  # type: ignore[no-untyped-def]
+    return type(scenario)(
+        topology=scenario.topology.model_copy(update=update),
+        path=scenario.path,
+        chain=scenario.chain,
+    )
+
+
+def test_a_replaced_scenarios_reservation_bills_to_the_end_of_its_term() -> None:
+    m5 = load_scenario(M5)
+    series = forecast_scenario(
+        m5, default_catalog(), months=13, changes=[(3, load_scenario("staging"))]
+    )
+    # from month 3 staging runs (815.77), but the m5 reservation bought in 2025-11 cannot be
+    # cancelled: 84.34 a month amortised (42.34 recurring cash + 42.00 of the upfront) until
+    # 2026-10; in 2026-11 (month 13) the term is over
+    assert series[2].amortised_usd == STAGING + D("84.34") == D("900.11")
+    assert series[2].cash_usd == STAGING + D("42.34")
+    assert series[11].amortised_usd == D("900.11")
+    assert series[12].amortised_usd == STAGING
+    assert any("still billed" in c for c in series[2].active_commitments)
+
+
+def test_a_savings_plans_upfront_is_paid_in_its_first_month_and_reverts() -> None:
+    from planner.topology import SavingsPlan
+
+    plan = SavingsPlan(
+        type="compute",
+        payment="all_upfront",
+        commitment_usd_per_hour=D("0.01"),
+        rate_card={"t3.medium": D("0.03")},
+        rate_card_source="a quote",
+    )
+    scenario = _with(load_scenario("staging"), savings_plans=(plan,))
+    series = forecast_scenario(scenario, default_catalog(), months=13)
+    # 0.01 $/h at the plan rate 0.03 covers a third of a t3.medium every hour: the general
+    # group's on-demand line is 5/3 x 730 x 0.0416 = 50.61 (was 60.74); the commitment line
+    # 730 x 0.01 = 7.30 (the compute group is spot: a plan does not cover it):
+    # 815.77 - 60.74 + 50.61 + 7.30 = 812.94; All Upfront: 0.01 x 8,760 h = 87.60 in month 1
+    assert series[0].amortised_usd == D("812.94")
+    assert series[0].upfront_paid_usd == D("87.60")
+    assert series[0].cash_usd == D("812.94") - D("7.30") + D("87.60")
+    assert series[1].cash_usd == D("812.94") - D("7.30")
+    assert series[12].amortised_usd == STAGING  # after 12 months: on-demand again
+
+
+def test_an_rds_reservation_reverts_after_its_term() -> None:
+    from planner.topology import Purchase, RateCard
+
+    staging = load_scenario("staging")
+    card = RateCard(source="a quote", recurring_hourly_usd=D("0.05"), upfront_usd=D(0))
+    rds = tuple(
+        d.model_copy(update={"purchase": Purchase(type="reserved", rate_card=card)})
+        for d in staging.topology.rds
+    )
+    series = forecast_scenario(_with(staging, rds=rds), default_catalog(), months=13)
+    # 730 x 0.05 = 36.50 instead of 52.56 for 12 months, then on-demand again
+    assert series[0].amortised_usd == STAGING - D("52.56") + D("36.50")
+    assert series[12].amortised_usd == STAGING
+
+
+def test_every_addition_applies_from_its_month() -> None:
+    production = load_scenario("production")
+    series = forecast_scenario(
+        load_scenario("staging"),
+        default_catalog(),
+        months=3,
+        additions=[(20, production), (2, production)],
+    )
+    # the addition in month 20 is beyond the forecast; the one in month 2 still applies
+    assert series[1].scenario == "staging + production"
+    assert series[1].amortised_usd == STAGING + price_scenario(production).total_monthly_usd
