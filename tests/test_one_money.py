@@ -568,3 +568,25 @@ def test_every_addition_applies_from_its_month() -> None:
     # the addition in month 20 is beyond the forecast; the one in month 2 still applies
     assert series[1].scenario == "staging + production"
     assert series[1].amortised_usd == STAGING + price_scenario(production).total_monthly_usd
+
+
+def test_a_month_inside_one_support_tier_is_one_eks_line() -> None:
+    # 1.28 leaves extended support on 2025-11-26; after that EKS upgrades the cluster itself
+    # and the planner keeps the extended rate: November 2025 is extended support all month,
+    # one line of 730 h x 0.60 = 438.00 (not two lines of the same tier)
+    report = price_scenario(
+        load_scenario("staging"), period=(dt.date(2025, 11, 1), dt.date(2025, 12, 1))
+    )
+    eks = [ln for ln in report.lines if ln.service == "AmazonEKS"]
+    assert [(ln.quantity, c(ln.monthly_usd or 0)) for ln in eks] == [(D(730), D("438.00"))]
+
+
+def test_a_rate_cards_effective_rate_includes_its_upfront() -> None:
+    from planner.costing.rates import rate_card_offer
+    from planner.topology import Purchase, RateCard
+
+    card = RateCard(source="a quote", recurring_hourly_usd=D("0.05"), upfront_usd=D(100))
+    offer = rate_card_offer(Purchase(type="reserved", payment="partial_upfront"), card)
+    # 100 / 8,760 h + 0.05 = 0.0614155...
+    assert offer.effective_hourly_usd == D(100) / D(8760) + D("0.05")
+    assert (offer.upfront_usd, offer.recurring_hourly_usd) == (D(100), D("0.05"))
