@@ -85,7 +85,8 @@ def test_production_numbers_worked_by_hand() -> None:
     memory 15 x 512 / (3 x 7,518) = 7,680 / 22,554 = 34.1%; compute at max CPU (11 x 250 +
     375) / 11,760 = 26.6%, memory 5,632 / 46,173 = 12.2%; compute at min 375 / 11,760 = 3.2%.
     Node groups a month at min: 3 x 730 x 0.096 + 3 x 730 x 0.0576 (spot, 70% off $0.192) +
-    6 x 20 GB x $0.08 = 210.24 + 126.144 + 9.60 = 345.984.
+    6 x 20 GB x $0.08 = 210.24 + 126.144 + 9.60; each line is shown to the cent (126.144 ->
+    126.14) and the total is the sum of the lines as shown: 210.24 + 126.14 + 9.60 = 345.98.
     """
     scenario = load_scenario("production")
     result = plan_capacity(scenario.topology, base_dir=scenario.path.parent)
@@ -108,7 +109,7 @@ def test_production_numbers_worked_by_hand() -> None:
     assert usage["compute"]["max"]["cpu_utilization_pct"] == 26.6
     assert usage["compute"]["max"]["memory_utilization_pct"] == 12.2
     assert usage["compute"]["min"]["cpu_utilization_pct"] == 3.2
-    assert Decimal(str(data["node_groups_monthly_usd_at_min"])) == Decimal("345.984")
+    assert Decimal(str(data["node_groups_monthly_usd_at_min"])) == Decimal("345.98")
 
 
 def test_manifests_agree_with_the_scenario() -> None:

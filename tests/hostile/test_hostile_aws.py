@@ -69,8 +69,16 @@ def aws_env(monkeypatch: pytest.MonkeyPatch) -> Iterator[pytest.MonkeyPatch]:
     yield monkeypatch
 
 
-@pytest.mark.parametrize("mode", sorted(MODES))
-@pytest.mark.parametrize("command", sorted(COMMANDS))
+# GetCallerIdentity is not paginated: a pagination-token loop cannot happen on it.
+CASES = [
+    (command, mode)
+    for command in sorted(COMMANDS)
+    for mode in sorted(MODES)
+    if not (command == "alerts-apply-sts" and mode in ("token-loop", "new-token"))
+]
+
+
+@pytest.mark.parametrize(("command", "mode"), CASES)
 def test_a_misbehaving_endpoint_is_one_line_and_writes_nothing(
     command: str,
     mode: str,
@@ -78,8 +86,6 @@ def test_a_misbehaving_endpoint_is_one_line_and_writes_nothing(
     aws_env: pytest.MonkeyPatch,
     capsys: pytest.CaptureFixture[str],
 ) -> None:
-    if command == "alerts-apply-sts" and mode in ("token-loop", "new-token"):
-        pytest.skip("GetCallerIdentity is not paginated")
     argv = [a.replace("{tmp}", str(tmp_path)) for a in COMMANDS[command]]
     with fake_aws(mode, drip_s=1.0) as server:
         aws_env.setenv("AWS_ENDPOINT_URL", server.url)
