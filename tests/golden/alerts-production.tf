@@ -282,7 +282,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonMSK_war
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonMSK"
   }
   tags = {
@@ -305,7 +305,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonMSK_cri
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonMSK"
   }
   tags = {
@@ -328,7 +328,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonEC2_war
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEC2"
   }
   tags = {
@@ -351,7 +351,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonEC2_cri
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEC2"
   }
   tags = {
@@ -374,7 +374,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonRDS_war
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonRDS"
   }
   tags = {
@@ -397,7 +397,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonRDS_cri
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonRDS"
   }
   tags = {
@@ -407,8 +407,8 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonRDS_cri
 }
 
 resource "aws_ce_anomaly_monitor" "planner_production" {
-  name              = "planner-production"
-  monitor_type      = "CUSTOM"
+  name                  = "planner-production"
+  monitor_type          = "CUSTOM"
   monitor_specification = "{\"Tags\": {\"Key\": \"Environment\", \"Values\": [\"production\"], \"MatchOptions\": [\"EQUALS\"]}}"
   tags = {
     "managed-by"       = "planner"

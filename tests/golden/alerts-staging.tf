@@ -282,7 +282,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEKS_warnin
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEKS"
   }
   tags = {
@@ -305,7 +305,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEKS_critic
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEKS"
   }
   tags = {
@@ -328,7 +328,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEC2_warnin
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEC2"
   }
   tags = {
@@ -351,7 +351,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEC2_critic
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEC2"
   }
   tags = {
@@ -374,7 +374,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonMSK_warnin
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonMSK"
   }
   tags = {
@@ -397,7 +397,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonMSK_critic
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonMSK"
   }
   tags = {
@@ -407,8 +407,8 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonMSK_critic
 }
 
 resource "aws_ce_anomaly_monitor" "planner_staging" {
-  name              = "planner-staging"
-  monitor_type      = "CUSTOM"
+  name                  = "planner-staging"
+  monitor_type          = "CUSTOM"
   monitor_specification = "{\"Tags\": {\"Key\": \"Environment\", \"Values\": [\"staging\"], \"MatchOptions\": [\"EQUALS\"]}}"
   tags = {
     "managed-by"       = "planner"
