@@ -232,8 +232,10 @@ def _base_of(path: Path, ref: str, roots: Sequence[Path], at: str) -> Path:
             str(path),
             at,
             f"{ref!r}: base scenario not found at {base_path}"
-            + (_bundled_hint(ref, names) or f" (bundled scenarios, named without a path: "
-               f"{', '.join(names)})"),
+            + (
+                _bundled_hint(ref, names)
+                or f" (bundled scenarios, named without a path: {', '.join(names)})"
+            ),
         )
     return base_path
 

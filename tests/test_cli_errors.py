@@ -157,9 +157,7 @@ def test_extends_a_bundled_name_from_anywhere(run_cli, tmp_path: Path, base: str
         ("stagin", "did you mean the bundled 'staging'?"),
     ],
 )
-def test_extends_error_hints_at_bundled_names(
-    run_cli, tmp_path: Path, ref: str, hint: str
-) -> None:
+def test_extends_error_hints_at_bundled_names(run_cli, tmp_path: Path, ref: str, hint: str) -> None:
     path = tmp_path / "mine.yaml"
     path.write_text(f"extends: {ref}\nname: mine\n")
     message = one_error_line(run_cli(["price", str(path)]))
