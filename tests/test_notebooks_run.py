@@ -223,8 +223,8 @@ def test_misspelt_papermill_parameter_fails_with_the_valid_names(tmp_path: Path)
     )
     assert out.returncode != 0
     assert (
-        "unknown parameter scenaro; valid parameters: scenario, prices, usd_decimals, "
-        "compare_with, horizon_months, utilization_warn_pct"
+        "unknown parameter scenaro (did you mean scenario?); valid parameters: scenario, prices, "
+        "usd_decimals, compare_with, horizon_months, utilization_warn_pct"
     ) in out.stderr
 
 
@@ -244,7 +244,58 @@ def test_planner_run_bad_value_is_one_line_and_keeps_the_good_output(
         "or equal to 2"
     )
     assert out.read_bytes() == before  # the earlier good notebook is untouched
-    assert (tmp_path / "whatif.failed.ipynb").is_file()
+    # refused before a kernel started: nothing ran, so there is no failed notebook to keep
+    assert not (tmp_path / "whatif.failed.ipynb").exists()
+
+
+class _NoKernel:
+    def __init__(self, *_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("a kernel was started for parameters that were already wrong")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["run", "whatif", "-p", "usd_decimal", "0"],
+            "whatif.ipynb: unknown parameter usd_decimal (did you mean usd_decimals?); valid "
+            "parameters: scenario, prices, usd_decimals, compare_with, horizon_months, overlays",
+        ),
+        (
+            ["run", "rightsizing", "-p", "headroom_pct", "-5"],
+            "rightsizing.ipynb: parameter headroom_pct = -5: Input should be greater than or "
+            "equal to 0",
+        ),
+        (
+            ["report", "-p", "overlay", "whatif/staging-graviton"],
+            "report: unknown parameter overlay (did you mean overlays?)",
+        ),
+        (
+            ["report", "production", "-p", "usd_decimals", "3"],
+            "cost_overview.ipynb: parameter usd_decimals = 3: Input should be less than or "
+            "equal to 2",
+        ),
+    ],
+)
+def test_bad_parameters_are_refused_before_any_kernel_starts(
+    tmp_path: Path,
+    run_cli: Callable[[Sequence[str]], Any],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    message: str,
+) -> None:
+    import planner.notebooks.execute
+    import planner.notebooks.report
+
+    monkeypatch.setattr(planner.notebooks.execute, "KernelSession", _NoKernel)
+    monkeypatch.setattr(planner.notebooks.report, "KernelSession", _NoKernel)
+    where = ["-o", str(tmp_path / "out" / "x.ipynb")] if argv[0] == "run" else []
+    where += ["--out", str(tmp_path / "out")] if argv[0] == "report" else []
+    result = run_cli([*argv, *where])
+    assert result.code == 2
+    assert result.err.startswith(f"planner: error: {message}"), result.err
+    assert len(result.err.splitlines()) == 1
+    assert not (tmp_path / "out").exists()  # nothing written
 
 
 def test_whatif_saving_that_ends_inside_the_horizon_is_not_a_headline(built_report: Path) -> None:
