@@ -105,7 +105,7 @@ if data.variance is not None:
 
 # %%
 if data.rebased is not None:
-    display(views.styled(pva.rebased_table(data), params.usd_decimals))
+    display(views.styled(pva.rebased_table(data, params.usd_decimals), params.usd_decimals))
     display(Markdown("Measured fields: " + ", ".join(f.split(" ")[0] for f in data.rebased_fields)))
 
 # %%

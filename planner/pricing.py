@@ -28,31 +28,43 @@ if TYPE_CHECKING:
 def price_scenario(
     scenario: Scenario, catalog: PriceCatalog | None = None, *, allow_missing: bool = False
 ) -> CostReport:
+    try:
+        return price_plan(
+            scenario.topology, catalog, base_dir=scenario.path.parent, allow_missing=allow_missing
+        )
+    except PriceNotFoundError as exc:
+        raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
+
+
+def price_plan(
+    topology: Topology,
+    catalog: PriceCatalog | None = None,
+    *,
+    base_dir: Path | None = None,
+    allow_missing: bool = False,
+) -> CostReport:
+    """A topology priced as ``planner price`` prices its scenario: node groups at their
+    desired size, or with ``eks.node_count: from_capacity`` at the capacity model's node
+    counts for expected replicas (``base_dir``: where the scenario's manifests live)."""
     from planner.costing.engine import price_topology
 
-    topology = scenario.topology
     node_counts = None
     unplaced: list[str] = []
     if topology.eks is not None and topology.eks.node_count == "from_capacity":
         from planner.capacity.plan import plan_capacity
         from planner.capacity.unplaced import unplaced_warnings
 
-        planned = plan_capacity(topology, base_dir=scenario.path.parent)
+        planned = plan_capacity(topology, base_dir=base_dir)
         node_counts = planned.nodes("expected")
         unplaced = [w for w in unplaced_warnings(planned) if " at expected replicas " in w]
-    try:
-        report = price_topology(
-            topology,
-            catalog,
-            allow_missing=allow_missing,
-            node_counts=node_counts,
-            node_count_basis="derived" if node_counts else "stated",
-            node_count_note="capacity model at expected replicas"
-            if node_counts
-            else "desired_size",
-        )
-    except PriceNotFoundError as exc:
-        raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
+    report = price_topology(
+        topology,
+        catalog,
+        allow_missing=allow_missing,
+        node_counts=node_counts,
+        node_count_basis="derived" if node_counts else "stated",
+        node_count_note="capacity model at expected replicas" if node_counts else "desired_size",
+    )
     return with_warnings(report, unplaced)
 
 

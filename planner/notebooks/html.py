@@ -54,8 +54,47 @@ PAGE_CSS = """
   .plotly-graph-div, .js-plotly-plot { max-width: 100% !important; break-inside: avoid; }
   .jp-RenderedHTMLCommon tr, .jp-RenderedHTMLCommon img { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
+  /* a long table may continue on the next page (JupyterLab keeps each output whole), row by
+     row; a chart stays whole */
+  .jp-OutputArea-child:has(table) { break-inside: auto !important; }
+  /* a heading stays with what follows it: its section's text, table or chart */
+  h1, h2, h3, h4 { break-after: avoid; }
+  .jp-MarkdownCell, .jp-OutputArea-child:has(.jp-RenderedMarkdown) { break-after: avoid; }
+  .planner-banner { break-after: avoid; }
+  /* denser than on screen: headings closer to their text */
+  .jp-RenderedHTMLCommon h1 { margin: 0.2em 0 0.3em !important; }
+  .jp-RenderedHTMLCommon h2 { margin: 0.8em 0 0.3em !important; }
+  .jp-RenderedHTMLCommon p { margin-bottom: 0.4em !important; }
 }
 </style>
+<script>
+/* Print: lay every chart out again at the printed text width (plotly keeps the width it had
+   on screen otherwise) and at most 560 px tall, so a chart fits on a page beside its heading;
+   back to the screen layout after printing. */
+(function () {
+  var MAX_HEIGHT = 560;
+  function fit(printing) {
+    if (!window.Plotly) return;
+    document.querySelectorAll('.js-plotly-plot').forEach(function (gd) {
+      if (!gd._fullLayout) return;
+      if (printing) {
+        if (gd._screenHeight === undefined) gd._screenHeight = gd._fullLayout.height;
+        var width = Math.floor(gd.parentElement.getBoundingClientRect().width);
+        var height = Math.min(gd._screenHeight, MAX_HEIGHT);
+        window.Plotly.relayout(gd, {width: width, height: height});
+      } else if (gd._screenHeight !== undefined) {
+        window.Plotly.relayout(gd, {width: null, height: gd._screenHeight, autosize: true});
+      }
+    });
+  }
+  var query = window.matchMedia && window.matchMedia('print');
+  if (query && query.addEventListener) {
+    query.addEventListener('change', function (e) { fit(e.matches); });
+  }
+  window.addEventListener('beforeprint', function () { fit(true); });
+  window.addEventListener('afterprint', function () { fit(false); });
+})();
+</script>
 """
 
 
