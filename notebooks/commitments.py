@@ -91,7 +91,11 @@ if result.sweep is None:
 else:
     display(Markdown(f"{result.sweep.count:,} variants from `{result.grid_path.name}`."))
     cn.pareto_chart(result).show()
-    display(views.styled(cn.sweep_table(result), params.usd_decimals, money=["monthly", "upfront"]))
+    display(views.styled(
+        cn.sweep_table(result), params.usd_decimals, money=["monthly", "upfront"], na_rep=""
+    ))
+    if cn.sweep_note(result):
+        display(Markdown(cn.sweep_note(result)))
 
 # %% [markdown]
 # ## 12-month forecast

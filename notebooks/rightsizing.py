@@ -61,7 +61,7 @@ display(Markdown(rs.headline(rs_data, params.usd_decimals)))
 
 # %%
 if rs_data.result is not None:
-    display(views.styled(rs.recommendations(rs_data), params.usd_decimals))
+    display(views.styled(rs.recommendations(rs_data, params.usd_decimals), params.usd_decimals))
 
 # %% [markdown]
 # ## Savings

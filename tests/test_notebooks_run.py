@@ -31,21 +31,34 @@ SCENARIOS = ("staging", "production")
 PAPERMILL = Path(sys.executable).with_name("papermill")
 
 
-@pytest.fixture(scope="session")
-def built_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    base = tmp_path_factory.getbasetemp()
+def shared_report(
+    factory: pytest.TempPathFactory, name: str, parameters: dict[str, Any] | None = None
+) -> Path:
+    """The report built once per test session into a folder the xdist workers share."""
+    base = factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    out = shared / "notebook-report"
-    with (shared / "notebook-report.lock").open("w") as lock:
+    out = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not (out / "index.html").is_file():
                 from planner.notebooks.report import build_report
 
-                build_report(SCENARIOS, out, progress=lambda _line: None)
+                build_report(SCENARIOS, out, progress=lambda _line: None, parameters=parameters)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    yield out
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield shared_report(tmp_path_factory, "notebook-report")
+
+
+@pytest.fixture(scope="session")
+def whole_dollar_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The same report at ``usd_decimals`` 0 (``planner report -p usd_decimals 0``)."""
+    yield shared_report(tmp_path_factory, "notebook-report-0", {"usd_decimals": 0})
 
 
 def _summary(report: Path, scenario: str, notebook: str) -> dict[str, Any]:

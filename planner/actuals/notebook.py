@@ -135,46 +135,58 @@ def headline(data: PlanVsActual, decimals: int = 2, md: bool = True) -> str:
     )
 
 
-def service_months(v: VarianceReport) -> pd.DataFrame:
+def _shown(planned: Decimal, actual: Decimal, decimals: int) -> tuple[float, float, float]:
+    """Planned, actual and their difference as displayed: each figure rounded (half up) to
+    the page's decimals, the delta the difference of the two rounded figures."""
+    from planner.figures import round_usd
+
+    p, a = round_usd(planned, decimals), round_usd(actual, decimals)
+    return float(p), float(a), float(a - p)
+
+
+def service_months(v: VarianceReport, decimals: int = 2) -> pd.DataFrame:
     import pandas as pd
 
     from planner.costing.registry import service_label
 
-    rows = [
-        {
-            "month": month,
-            "service": service_label(service),
-            "planned": float(p),
-            "actual": float(a),
-            "delta": float(a - p),
-        }
-        for (service, month), (p, a) in v.by_service_month().items()
-    ]
+    rows = []
+    for (service, month), (p, a) in v.by_service_month().items():
+        planned, actual, delta = _shown(p, a, decimals)
+        rows.append(
+            {
+                "month": month,
+                "service": service_label(service),
+                "planned": planned,
+                "actual": actual,
+                "delta": delta,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def top_variances(v: VarianceReport, top: int) -> pd.DataFrame:
+def top_variances(v: VarianceReport, top: int, decimals: int = 2) -> pd.DataFrame:
     import pandas as pd
 
     ranked = sorted(
         (ln for ln in v.lines if ln.cause != "on_plan"),
         key=lambda ln: (-abs(ln.delta_usd), ln.month, ln.resource),
     )[:top]
-    return pd.DataFrame(
-        [
+    rows = []
+    for ln in ranked:
+        planned, actual, delta = _shown(ln.planned_usd, ln.actual_usd, decimals)
+        rows.append(
             {
                 "month": ln.month,
                 "resource": ln.resource,
                 "line": ln.component,
-                "planned": float(ln.planned_usd),
-                "actual": float(ln.actual_usd),
-                "delta": float(ln.delta_usd),
+                "planned": planned,
+                "actual": actual,
+                "delta": delta,
                 "cause": ln.cause,
                 "why": ln.cause_detail,
             }
-            for ln in ranked
-        ]
-    )
+        )
+    return pd.DataFrame(rows)
 
 
 def unplanned(v: VarianceReport) -> pd.DataFrame:

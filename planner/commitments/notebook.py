@@ -292,6 +292,18 @@ def forecast_chart(data: CommitmentsData) -> Any:
     return layout(fig, "Forecast: cash paid against amortised cost", height=440)
 
 
+def sweep_note(data: CommitmentsData, top: int = 10) -> str:
+    """Why a variant in the sweep table has no upfront figure (a Partial Upfront split)."""
+    if data.sweep is None:
+        return ""
+    if all(data.sweep.describe(i)["upfront_usd"] is not None for i in cheapest(data.sweep, top)):
+        return ""
+    return (
+        "An empty *upfront* is a Partial Upfront reservation whose upfront fee the price source "
+        "does not publish apart from its effective rate; *monthly* includes it amortised."
+    )
+
+
 def sweep_table(data: CommitmentsData, top: int = 10) -> pd.DataFrame:
     import pandas as pd
 

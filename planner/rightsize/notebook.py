@@ -203,8 +203,11 @@ def _metric_label(metric: str) -> str:
     return labels.get(metric, metric)
 
 
-def recommendations(data: RightsizingData) -> pd.DataFrame:
+def recommendations(data: RightsizingData, decimals: int = 2) -> pd.DataFrame:
+    """One row per resource; "saving" is the difference of the two figures shown."""
     import pandas as pd
+
+    from planner.figures import round_usd
 
     assert data.result is not None
     rows = []
@@ -220,9 +223,11 @@ def recommendations(data: RightsizingData) -> pd.DataFrame:
                 "kind": r.kind,
                 "current": cur,
                 "recommended": new,
-                "now per month": float(cents(r.current_monthly_usd)),
-                "recommended per month": float(cents(r.recommended_monthly_usd)),
-                "saving per month": float(cents(r.savings_monthly_usd)),
+                "now per month": float(now := round_usd(r.current_monthly_usd, decimals)),
+                "recommended per month": float(
+                    then := round_usd(r.recommended_monthly_usd, decimals)
+                ),
+                "saving per month": float(now - then),
                 "in total": "yes" if r.counted_in_total else "via nodes",
                 "risk": r.risk,
                 "why": "; ".join(r.risk_reasons + r.notes),  # whole: print wraps it
