@@ -286,3 +286,55 @@ def test_each_page_is_about_its_own_scenario(
     assert seen["staging"] == set(SEED_TEXT)
     production = index[index.index("<h2>production</h2>") :]
     assert "seed" not in production and "§9" not in production
+
+
+# The words the reviewer asked about, at least (issue 22)
+GLOSSARY_TERMS = (
+    "LCU",
+    "HPA",
+    "Amortised",
+    "Effective rate",
+    "Coverage",
+    "Utilisation",
+    "On-demand",
+    "No Upfront",
+    "Partial Upfront",
+    "All Upfront",
+    "Savings Plan",
+    "Spot",
+)
+AWS_LINK = re.compile(r"^https://(docs\.aws\.amazon\.com|aws\.amazon\.com)/")
+
+
+def test_every_finance_page_links_the_glossary(
+    chromium: str,
+    built_report: Path,  # noqa: F811
+) -> None:
+    glossary = built_report / "glossary.html"
+    with browser(chromium) as page:
+        for scenario, notebook, path in _pages(built_report):
+            page.events.clear()
+            page.open(path.as_uri())
+            links = page.evaluate(
+                "[...document.querySelectorAll('a.planner-glossary')].map(a => a.href)"
+            )
+            assert len(links) == 1, f"{scenario}/{notebook}"
+            assert Path(links[0].removeprefix("file://")) == glossary
+        page.events.clear()
+        page.open(glossary.as_uri())
+        assert page.errors() == []
+        entries = page.evaluate(
+            "[...document.querySelectorAll('dt')].map(dt => [dt.id, dt.innerText,"
+            " dt.nextElementSibling.innerText, dt.nextElementSibling.querySelector('a').href])"
+        )
+    terms = {term: (anchor, text, link) for anchor, term, text, link in entries}
+    assert set(GLOSSARY_TERMS) <= set(terms), set(GLOSSARY_TERMS) - set(terms)
+    for term, (anchor, text, link) in terms.items():
+        sentence = text[: text.rindex(" AWS: ")]
+        # one sentence: it ends once, with a full stop, and starts with a capital letter
+        assert sentence.endswith(".") and ". " not in sentence[:-1], term
+        assert sentence[0].isupper(), term
+        assert AWS_LINK.match(link), (term, link)
+        assert anchor and re.fullmatch(r"[a-z0-9-]+", anchor), term
+    index = (built_report / "index.html").read_text(encoding="utf-8")
+    assert 'href="glossary.html"' in index

@@ -235,7 +235,7 @@ def cash_flow_chart(data: CommitmentsData, top: int = 6) -> Any:
                         showlegend=False,
                     )
                 )
-    fig.update_xaxes(title="months from purchase")
+    fig.update_xaxes(title="time since purchase (months)")
     money_axis(fig, "y", "cumulative cash paid", unit="$")
     return layout(fig, "Cumulative cash: commitments against on-demand", height=580)
 

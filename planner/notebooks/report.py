@@ -29,7 +29,7 @@ from typing import Any
 
 from planner.errors import NotebookError
 from planner.notebooks.execute import NOTEBOOKS_DIR, RunResult, discover, execute
-from planner.notebooks.html import PLOTLY_JS, Page, copy_plotly_js, export_html, warm_up
+from planner.notebooks.html import GLOSSARY, PLOTLY_JS, Page, copy_plotly_js, export_html, warm_up
 from planner.notebooks.kernels import KernelSession, close_thread_event_loop, kill_all
 from planner.notebooks.params import resolve_scenario
 from planner.notebooks.stamp import stamp, stamp_text
@@ -279,6 +279,7 @@ def _run_all(
             downloads=_facts_downloads(job.slug),
             stamp=stamp_values,
             extra='<span><a href="../index.html">report index</a></span>',
+            glossary=f"../{GLOSSARY}",
         )
         try:
             result = execute(job.notebook, job.output(root), params, html=False, session=_session())
@@ -479,7 +480,8 @@ def write_index(
         "<h1>AWS cost and capacity report</h1>",
         '<p class="meta">US dollars at AWS list prices; each cost line is rounded to the cent '
         "and totals add the rounded lines. Open the <em>finance</em> pages for tables and "
-        f'charts without code.</p><p class="meta">{esc(stamp_text(values))}</p>',
+        f'charts without code; the <a href="{GLOSSARY}">glossary</a> explains their words.</p>'
+        f'<p class="meta">{esc(stamp_text(values))}</p>',
     ]
     for slug in dict.fromkeys(j.slug for j in jobs):
         mine = [j for j in jobs if j.slug == slug]
