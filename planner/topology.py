@@ -106,7 +106,7 @@ def _no_bool(value: Any) -> Any:
     return value
 
 
-# Realistic upper bounds (README "Input limits"): above them a value is a typo, and the
+# Realistic upper bounds (docs/scenarios.md "Input limits"): above them a value is a typo, and the
 # capacity model stays fast within them.
 MAX_NODES_PER_GROUP = 5_000  # Kubernetes' largest supported cluster: 5,000 nodes
 MAX_PODS_PER_CLUSTER = 150_000  # Kubernetes' largest supported cluster: 150,000 pods
