@@ -206,6 +206,25 @@ def test_totals_foot_in_every_format(case: tuple[str, dict[str, Any]]) -> None:
         views.whatif_deltas(base, [report]),
     ):
         check_frame_foots(frame)
+    # whole dollars: lines rounded first, so the page's tables, chart and headline agree
+    whole = figures.total(report, 0)
+    assert whole == sum(
+        (round_usd(round_usd(ln.monthly_usd), 0) for ln in report.lines if ln.monthly_usd),
+        Decimal(0),
+    )
+    for frame in (
+        views.cost_by_service(report, 0),
+        views.cost_by_resource(report, 0),
+        views.cost_lines(report, 0),
+    ):
+        body, total = frame.iloc[:-1], frame.iloc[-1]
+        assert Decimal(str(float(total["monthly USD"]))) == whole
+        assert sum(Decimal(str(float(v))) for v in body["monthly USD"] if v == v) == whole
+    zero_bars = charts.cost_by_service(report, 0).data[0]
+    assert sum(Decimal(str(float(v))) for v in zero_bars.x) == whole
+    assert all(
+        t == usd(Decimal(str(float(v))), 0) for t, v in zip(zero_bars.text, zero_bars.x, strict=True)
+    )
     by_service = figures.by_service(report)
     bars = charts.cost_by_service(report).data[0]
     for label, hover, value in zip(bars.y, bars.customdata, bars.x, strict=True):
