@@ -217,14 +217,13 @@ def test_totals_foot_in_every_format(case: tuple[str, dict[str, Any]]) -> None:
         views.cost_by_resource(report, 0),
         views.cost_lines(report, 0),
     ):
-        body, total = frame.iloc[:-1], frame.iloc[-1]
-        assert Decimal(str(float(total["monthly USD"]))) == whole
+        body, last = frame.iloc[:-1], frame.iloc[-1]
+        assert Decimal(str(float(last["monthly USD"]))) == whole
         assert sum(Decimal(str(float(v))) for v in body["monthly USD"] if v == v) == whole
     zero_bars = charts.cost_by_service(report, 0).data[0]
     assert sum(Decimal(str(float(v))) for v in zero_bars.x) == whole
-    assert all(
-        t == usd(Decimal(str(float(v))), 0) for t, v in zip(zero_bars.text, zero_bars.x, strict=True)
-    )
+    labels = zip(zero_bars.text, zero_bars.x, strict=True)
+    assert all(t == usd(Decimal(str(float(v))), 0) for t, v in labels)
     by_service = figures.by_service(report)
     bars = charts.cost_by_service(report).data[0]
     for label, hover, value in zip(bars.y, bars.customdata, bars.x, strict=True):
