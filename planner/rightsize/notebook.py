@@ -21,6 +21,7 @@ if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
+    from planner.rightsize.model import Recommendation
     from planner.rightsize.run import RightsizeResult
     from planner.usage.store import UsageSet
 
@@ -120,7 +121,7 @@ def headline(data: RightsizingData, decimals: int = 2) -> str:
     result = data.result
     changed = sum(1 for r in result.recommendations if r.changed and r.counted_in_total)
     text = (
-        f"Right-sizing {data.scenario}: {md_money(result.total_savings_monthly_usd, decimals)} "
+        f"Right-sizing {data.scenario}: {md_money(shown_total(data, decimals), decimals)} "
         f"a month saved by {changed} class changes, at the plan's list prices"
     )
     if result.credits_now_monthly_usd:
@@ -134,6 +135,22 @@ def headline(data: RightsizingData, decimals: int = 2) -> str:
     if result.seed_claim:
         text += " (seed report §9.2 claims \\$50-100)"
     return text + (" [SAMPLE usage]" if data.usage is not None and data.usage.sample else "")
+
+
+def shown_saving(rec: Recommendation, decimals: int = 2) -> Decimal:
+    """A recommendation's saving as the page shows it: the difference of its two figures,
+    each rounded (half up) to the page's decimals."""
+    from planner.figures import round_usd
+
+    now = round_usd(rec.current_monthly_usd, decimals)
+    return now - round_usd(rec.recommended_monthly_usd, decimals)
+
+
+def shown_total(data: RightsizingData, decimals: int = 2) -> Decimal:
+    """The total saving as shown: the sum of the counted rows' shown savings."""
+    assert data.result is not None
+    counted = (r for r in data.result.recommendations if r.counted_in_total)
+    return sum((shown_saving(r, decimals) for r in counted), Decimal(0))
 
 
 def savings_intro(data: RightsizingData) -> str:
@@ -244,7 +261,7 @@ def savings(data: RightsizingData, decimals: int = 2) -> go.Figure:
 
     assert data.result is not None
     recs = [r for r in data.result.recommendations if r.counted_in_total]
-    values = [float(cents(r.savings_monthly_usd)) for r in recs]
+    values = [float(shown_saving(r, decimals)) for r in recs]
     fig = go.Figure(
         go.Bar(
             name="saving per resource",
@@ -256,7 +273,7 @@ def savings(data: RightsizingData, decimals: int = 2) -> go.Figure:
             cliponaxis=False,
         )
     )
-    total = data.result.total_savings_monthly_usd
+    total = shown_total(data, decimals)
     top = max([*values, 0.0])
     if data.result.seed_claim:
         low, high = SEED_CLAIM["low_monthly_usd"], SEED_CLAIM["high_monthly_usd"]
