@@ -164,6 +164,8 @@ def check_report_parameters(
     from planner.notebooks.execute import check_parameters, parameter_names, read_notebook
     from planner.notebooks.params import unknown_message
 
+    if not given:  # the scenarios alone were checked already
+        return {book: () for book in books}
     read = {book: read_notebook(book) for book in books}
     names = {book: parameter_names(nb) for book, nb in read.items()}
     known = list(dict.fromkeys(n for book in books for n in names[book]))
