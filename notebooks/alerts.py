@@ -19,10 +19,9 @@
 # # Billing alerts
 #
 # The thresholds for AWS Budgets, CloudWatch billing alarms and Cost Anomaly Detection that
-# `planner alerts` generates from the modelled cost, beside the levels the seed report sets
-# (Staging Deployment Report - EMRTask Platform v1.0, 2025-11-11, §9.4: $750 warning, $1,000
-# critical). The budget is the planned monthly cost at expected replicas; the critical level is
-# never below the cost at HPA maximum. Amounts are US dollars per month at list prices.
+# `planner alerts` generates from the modelled cost. The budget is the planned monthly cost at
+# expected replicas; the critical level is never below the cost at HPA maximum. Amounts are US
+# dollars per month at list prices.
 
 # %% tags=["parameters"]
 scenario = "staging"  # scenario YAML path or bundled name ("staging", "production")
@@ -45,17 +44,19 @@ from planner.alerts import notebook as alerts
 
 charts.setup()
 policy = alerts.policy(params)
-display(Markdown(alerts.headline(policy)))
+display(Markdown(alerts.headline(policy, params.usd_decimals)))
+if policy.seed_levels:
+    display(Markdown(alerts.seed_sentence(policy, params.usd_decimals)))
 
 # %% [markdown]
 # ## Alert levels against the modelled cost
 #
 # Bars are the monthly cost at HPA minimum, expected and maximum replicas (with a forecast:
-# the month-by-month budget). Solid lines are the generated levels, dotted lines the seed
-# report's. A level fires in a month whose cost is above it.
+# the month-by-month budget). Lines are the levels, each named in the legend with its amount.
+# A level fires in a month whose cost is above it.
 
 # %%
-alerts.chart(policy).show()
+alerts.chart(policy, params.usd_decimals).show()
 display(views.styled(alerts.levels_frame(policy), params.usd_decimals))
 
 # %% [markdown]
@@ -77,11 +78,7 @@ display(views.styled(alerts.budgets_frame(policy), params.usd_decimals))
 
 # %%
 display(views.styled(alerts.alarms_frame(policy), params.usd_decimals))
-display(Markdown(
-    f"Anomaly monitor **{policy.anomaly.monitor_name}** ({policy.anomaly.monitor_type}); "
-    f"subscriptions alert at a total impact of **${policy.anomaly.impact_usd}** or more: "
-    f"{policy.anomaly.source}."
-))
+display(Markdown(alerts.anomaly_text(policy, params.usd_decimals)))
 
 # %%
 from planner.notebooks.summary import publish

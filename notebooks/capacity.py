@@ -87,8 +87,8 @@ else:
 # worker nodes stays the same.
 
 # %%
-display(views.styled(views.cost_range(capacity.costs, capacity.shown), params.usd_decimals))
-charts.cost_range(capacity.result.scenario, capacity.costs, capacity.shown).show()
+display(views.styled(views.cost_range(capacity.costs, capacity.displayed), params.usd_decimals))
+charts.cost_range(capacity.result.scenario, capacity.costs, capacity.displayed, params.usd_decimals).show()
 
 # %%
 from planner.notebooks.summary import publish

@@ -50,7 +50,7 @@ charts.setup()
 from planner.commitments import notebook as cn
 
 result = cn.commitments_data(params)
-display(Markdown(cn.headline(result)))
+display(Markdown(cn.headline(result, params.usd_decimals)))
 
 # %% [markdown]
 # ## Options side by side
@@ -61,7 +61,9 @@ display(Markdown(cn.headline(result)))
 # workloads fall to their HPA minimum (and, under a schedule, in the off-hours).
 
 # %%
-display(views.styled(cn.options_table(result), params.usd_decimals))
+display(views.styled(cn.options_table(result), params.usd_decimals, na_rep=""))
+if cn.options_note(result):
+    display(Markdown(cn.options_note(result)))
 display(Markdown("**Rates missing from the catalog** (fill with `planner prices refresh` "
                  "or a user rate card):"))
 display(views.styled(cn.missing_table(result)))
@@ -69,8 +71,9 @@ display(views.styled(cn.missing_table(result)))
 # %% [markdown]
 # ## Cash flow and break-even
 #
-# Cumulative cash of each commitment against staying on-demand; a star marks the month the
-# commitment has cost no more than on-demand (its break-even).
+# Cumulative cash of each commitment against staying on-demand. One colour per resource: its
+# commitments are the solid and dashed lines, staying on-demand the dotted one; a star marks
+# the month a commitment has cost no more than on-demand (its break-even).
 
 # %%
 cn.cash_flow_chart(result).show()
@@ -88,7 +91,11 @@ if result.sweep is None:
 else:
     display(Markdown(f"{result.sweep.count:,} variants from `{result.grid_path.name}`."))
     cn.pareto_chart(result).show()
-    display(views.styled(cn.sweep_table(result), params.usd_decimals, money=["monthly", "upfront"]))
+    display(views.styled(
+        cn.sweep_table(result), params.usd_decimals, money=["monthly", "upfront"], na_rep=""
+    ))
+    if cn.sweep_note(result):
+        display(Markdown(cn.sweep_note(result)))
 
 # %% [markdown]
 # ## 12-month forecast
@@ -100,15 +107,10 @@ else:
 cn.forecast_chart(result).show()
 display(views.styled(cn.forecast_table(result), params.usd_decimals))
 
-# %% [markdown]
-# ## The seed report's §9.2 claims against the model
-#
-# "Staging Deployment Report - EMRTask Platform v1.0, 2025-11-11, §9.2" claims savings for
-# staging. Each line is checked against the model of the bundled staging scenario: a "~X"
-# claim holds within 10% of X. A claim needing a rate the catalog lacks says so.
-
 # %%
-display(views.styled(cn.claims_table(result)))
+if result.claims:
+    display(Markdown(cn.claims_intro(result)))
+    display(views.styled(cn.claims_table(result)))
 
 # %%
 from planner.notebooks.summary import publish

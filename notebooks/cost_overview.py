@@ -19,9 +19,9 @@
 # # Cost overview
 #
 # What this deployment costs per month at **AWS list prices**, where the money goes, how
-# staging compares with production, and how the seed report's own hand estimate compares with
-# list prices. All amounts are US dollars per month (730 hours), before tax, credits or
-# discounts not written in the scenario.
+# staging compares with production and, where the scenario has a hand estimate of its own, how
+# that estimate compares with list prices. All amounts are US dollars per month (730 hours),
+# before tax, credits or discounts not written in the scenario.
 
 # %% tags=["parameters"]
 scenario = "staging"  # scenario YAML path or bundled name ("staging", "production")
@@ -47,7 +47,7 @@ overview = data.overview(params)
 report = overview.report
 display(Markdown(data.headline(report, params.usd_decimals, overview.warnings)))
 for warning in report.warnings:
-    display(Markdown(f"- **Warning:** {warning}"))
+    display(Markdown(f"- **Warning:** {views.md_escape(warning)}"))
 
 # %% [markdown]
 # ## Warnings that look ahead
@@ -67,7 +67,7 @@ display(views.styled(views.warnings_table(overview.warnings), params.usd_decimal
 # the scenario states no discounts.
 
 # %%
-display(views.styled(views.discounts_table(report), params.usd_decimals, na_rep=""))
+display(views.styled(views.discounts_table(report, params.usd_decimals), params.usd_decimals, na_rep=""))
 
 # %% [markdown]
 # ## Where the money goes
@@ -76,8 +76,8 @@ display(views.styled(views.discounts_table(report), params.usd_decimals, na_rep=
 # disks and the NAT gateways (AWS bills NAT under EC2).
 
 # %%
-display(views.styled(views.cost_by_service(report), params.usd_decimals))
-charts.cost_by_service(report).show()
+display(views.styled(views.cost_by_service(report, params.usd_decimals), params.usd_decimals))
+charts.cost_by_service(report, params.usd_decimals).show()
 
 # %% [markdown]
 # ## The largest resources
@@ -86,8 +86,8 @@ charts.cost_by_service(report).show()
 # services above.
 
 # %%
-charts.cost_by_resource(report).show()
-display(views.styled(views.cost_by_resource(report), params.usd_decimals))
+charts.cost_by_resource(report, decimals=params.usd_decimals).show()
+display(views.styled(views.cost_by_resource(report, params.usd_decimals), params.usd_decimals))
 
 # %% [markdown]
 # ## Staging and production side by side
@@ -96,22 +96,15 @@ display(views.styled(views.cost_by_resource(report), params.usd_decimals))
 # assumptions built from the seed report's section 9.3 (see its assumptions table).
 
 # %%
-display(views.styled(views.side_by_side(overview.side_by_side), params.usd_decimals))
-charts.scenarios_by_service(overview.side_by_side).show()
-
-# %% [markdown]
-# ## The seed report's estimate against list prices
-#
-# The seed deployment report (section 9.1) gives its own monthly estimate. Here it is line by
-# line against the list prices of the same items, with the reason for each difference.
+display(views.styled(views.side_by_side(overview.side_by_side, params.usd_decimals), params.usd_decimals))
+charts.scenarios_by_service(overview.side_by_side, params.usd_decimals).show()
 
 # %%
-if overview.audit is None:
-    display(Markdown(f"There is no hand estimate for **{report.scenario}** to compare with."))
-else:
-    display(Markdown(data.audit_headline(overview.audit, report, params.usd_decimals)))
-    display(views.styled(views.audit_table(overview.audit), params.usd_decimals))
-    charts.audit(overview.audit).show()
+if overview.audit is not None:
+    intro = data.audit_intro(overview)
+    display(Markdown(intro + "\n\n" + data.audit_headline(overview.audit, report, params.usd_decimals)))
+    display(views.styled(views.audit_table(overview.audit, params.usd_decimals), params.usd_decimals))
+    charts.audit(overview.audit, params.usd_decimals).show()
 
 # %% [markdown]
 # ## Assumptions
@@ -134,7 +127,7 @@ display(views.styled(views.assumptions_table(report, overview.assumptions), para
 
 # %%
 display(views.styled(views.snapshot_table(report)))
-display(views.styled(views.cost_lines(report), params.usd_decimals))
+display(views.styled(views.cost_lines(report, params.usd_decimals), params.usd_decimals))
 
 # %%
 from planner.notebooks.summary import publish

@@ -59,7 +59,7 @@ display(Markdown(pva.headline(data, params.usd_decimals)))
 # %%
 if data.variance is not None:
     pva.chart(data.variance).show()
-    display(views.styled(pva.service_months(data.variance), params.usd_decimals))
+    display(views.styled(pva.service_months(data.variance, params.usd_decimals), params.usd_decimals))
 
 # %% [markdown]
 # ## The largest variances and their likely cause
@@ -70,7 +70,9 @@ if data.variance is not None:
 
 # %%
 if data.variance is not None:
-    display(views.styled(pva.top_variances(data.variance, params.top), params.usd_decimals))
+    display(views.styled(
+        pva.top_variances(data.variance, params.top, params.usd_decimals), params.usd_decimals
+    ))
 
 # %% [markdown]
 # ## Unplanned spend
@@ -105,7 +107,7 @@ if data.variance is not None:
 
 # %%
 if data.rebased is not None:
-    display(views.styled(pva.rebased_table(data), params.usd_decimals))
+    display(views.styled(pva.rebased_table(data, params.usd_decimals), params.usd_decimals))
     display(Markdown("Measured fields: " + ", ".join(f.split(" ")[0] for f in data.rebased_fields)))
 
 # %%

@@ -48,39 +48,28 @@ from planner.rightsize import notebook as rs
 charts.setup()
 rs_data = rs.load(params)
 display(Markdown(rs_data.banner))
-display(Markdown(rs.headline(rs_data)))
-
-# %% [markdown]
-# ## Usage distributions
-#
-# How busy each resource was over the window, as a share of its capacity (or, for pods, of
-# their limit). The box spans the middle half of the datapoints; whiskers reach the extremes.
-# Periods without data are left out, never counted as zero.
-
-# %%
-if rs_data.result is not None:
-    rs.distributions(rs_data).show()
+display(Markdown(rs.headline(rs_data, params.usd_decimals)))
 
 # %% [markdown]
 # ## Recommendations
 #
-# "now" and "recommended" are monthly list prices from the cost engine, including surplus CPU
-# credits where a burstable class runs above its baseline. Workload rows show their share of
-# node cost; their saving reaches the bill through the node groups and is counted there.
+# "now" and "recommended" are monthly list prices from the cost engine, priced as the cost
+# overview prices the plan ("now" is the overview's figure for the resource). Surplus CPU
+# credits that the measured usage implies for a burstable class are named in "why", not added.
+# Workload rows show their share of node cost; their saving reaches the bill through the node
+# groups and is counted there.
 
 # %%
 if rs_data.result is not None:
-    display(views.styled(rs.recommendations(rs_data), params.usd_decimals))
+    display(views.styled(rs.recommendations(rs_data, params.usd_decimals), params.usd_decimals))
 
 # %% [markdown]
 # ## Savings
-#
-# Per resource, against the seed report's claim (§9.2, "Right-sizing after load testing:
-# potential savings $50-100/month") for all of them together.
 
 # %%
 if rs_data.result is not None:
-    rs.savings(rs_data).show()
+    display(Markdown(rs.savings_intro(rs_data)))
+    rs.savings(rs_data, params.usd_decimals).show()
 
 # %% [markdown]
 # ## Node-count effect
@@ -91,6 +80,18 @@ if rs_data.result is not None:
 # %%
 if rs_data.result is not None:
     display(views.styled(rs.node_effect(rs_data), params.usd_decimals))
+
+# %% [markdown]
+# ## Usage distributions
+#
+# How busy each resource was over the window, as a share of its capacity (or, for pods, of
+# their limit), one row per resource and metric. The box spans the middle half of the
+# datapoints, the line in it is the median; whiskers reach the extremes. Periods without data
+# are left out, never counted as zero.
+
+# %%
+if rs_data.result is not None:
+    rs.distributions(rs_data).show()
 
 # %%
 from planner.notebooks.summary import publish

@@ -54,7 +54,7 @@ display(Markdown(data.whatif_headline(whatifs, params.usd_decimals)))
 
 # %%
 display(views.styled(
-    views.whatif_deltas(whatifs.base, whatifs.others, whatifs.ends_text()),
+    views.whatif_deltas(whatifs.base, whatifs.others, whatifs.ends_text(), params.usd_decimals),
     params.usd_decimals,
     na_rep="n/a (ends)",
 ))
@@ -62,12 +62,15 @@ display(views.styled(
 # %% [markdown]
 # ## Where each change comes from
 #
-# Bars show each service's change against the base; the diamond is the net change.
+# Each service's change against the base, per what-if; in the chart the bars are the
+# services and the diamond is the net change.
 
 # %%
 if whatifs.others:
-    charts.whatif_deltas(whatifs.base, whatifs.others).show()
-    display(views.styled(views.service_deltas(whatifs.base, whatifs.others), params.usd_decimals))
+    display(views.styled(
+        views.service_deltas(whatifs.base, whatifs.others, params.usd_decimals), params.usd_decimals
+    ))
+    charts.whatif_deltas(whatifs.base, whatifs.others, params.usd_decimals).show()
 
 # %% [markdown]
 # ## The overlays

@@ -30,13 +30,15 @@ class Shown:
         return self.model_usd - self.estimate_usd
 
 
-def shown(row: AuditRow) -> Shown:
-    return Shown(figures.round_usd(row.estimate_usd), figures.sum_rounded(row.lines))
+def shown(row: AuditRow, decimals: int = 2) -> Shown:
+    """The row as displayed at ``decimals``: each model line rounded first, then summed."""
+    estimate = figures.round_usd(figures.round_usd(row.estimate_usd), decimals)
+    return Shown(estimate, figures.sum_rounded(row.lines, decimals))
 
 
-def totals(rows: list[AuditRow]) -> Shown:
+def totals(rows: list[AuditRow], decimals: int = 2) -> Shown:
     """The TOTAL row: sums of the displayed rows."""
-    each = [shown(r) for r in rows]
+    each = [shown(r, decimals) for r in rows]
     return Shown(sum((s.estimate_usd for s in each), ZERO), sum((s.model_usd for s in each), ZERO))
 
 

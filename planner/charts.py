@@ -77,9 +77,14 @@ def _f(value: Decimal) -> float:
     return float(value)
 
 
-def _short_usd(value: Decimal) -> str:
-    """Bar labels: whole dollars, cents only under $10 (so $0.23 is not shown as $0)."""
-    return usd(value, 2 if abs(value) < 10 else 0)
+MONTHLY = "$/month"
+"""The unit of every monthly money axis."""
+
+
+def money_axis(fig: Any, axis: str = "y", title: str = "cost", unit: str = MONTHLY) -> None:
+    """A money axis: its title with the unit, ticks as dollars (``-$400``, ``$1,500``)."""
+    update = fig.update_xaxes if axis == "x" else fig.update_yaxes
+    update(title=f"{title} ({unit})", tickformat="$,.0f", tickprefix="")
 
 
 def _hover(values: Sequence[Decimal], signed: bool = False) -> list[str]:
@@ -87,45 +92,77 @@ def _hover(values: Sequence[Decimal], signed: bool = False) -> list[str]:
     return [usd(v, signed=signed) for v in values]
 
 
+PALETTE = ("#4e79a7", "#f28e2b", "#59a14f", "#e15759", "#76b7b2", "#b07aa1", "#edc948", "#9c755f")
+"""Colours for series that are not AWS services (options, what-ifs): Tableau 10."""
+
+
+def layout(fig: Any, title: str, height: int = 420, **extra: Any) -> Any:
+    """The common look (:func:`_layout`) for charts drawn outside this module."""
+    return _layout(fig, title, height, **extra)
+
+
 def _layout(fig: Any, title: str, height: int = 420, **extra: Any) -> Any:
+    """One look for every chart: the title top left, the legend in a band at the foot (so the
+    plot keeps the page's full width, on screen and on A4), margins that fit the labels."""
     fig.update_layout(
-        title={"text": title, "x": 0, "xanchor": "left"},
+        title={"text": title, "x": 0, "xanchor": "left", "automargin": True},
         font={"family": FONT, "size": 13},
         height=height,
-        margin={"l": 20, "r": 20, "t": 60, "b": 40},
-        legend={"title": {"text": ""}},
+        margin={"l": 20, "r": 20, "t": 40, "b": 40},
+        legend=LEGEND,
         **extra,
     )
+    fig.update_xaxes(automargin=True)
+    fig.update_yaxes(automargin=True)
     return fig
 
 
-def cost_by_service(report: CostReport) -> Any:
-    """Horizontal bars: monthly USD per service, biggest on top."""
+LEGEND: dict[str, Any] = {
+    "title": {"text": ""},
+    "orientation": "h",
+    "x": 0,
+    "xanchor": "left",
+    "y": 0,
+    "yanchor": "bottom",
+    "yref": "container",  # at the foot of the figure, under the x axis title; the plot shrinks
+}
+
+
+def cost_by_service(report: CostReport, decimals: int = 2) -> Any:
+    """Horizontal bars: monthly USD per service, biggest on top (labels as the table shows)."""
     import plotly.graph_objects as go
 
-    items = sorted(figures.by_service(report).items(), key=lambda kv: kv[1])
+    items = sorted(figures.by_service(report, decimals).items(), key=lambda kv: kv[1])
     fig = go.Figure(
         go.Bar(
+            name="monthly cost",
             x=[_f(v) for _, v in items],
             y=[service_label(k) for k, _ in items],
             orientation="h",
             marker_color=[service_color(k) for k, _ in items],
-            text=[_short_usd(v) for _, v in items],
+            text=[usd(v, decimals) for _, v in items],
             textposition="outside",
             cliponaxis=False,
             customdata=_hover([v for _, v in items]),
             hovertemplate="%{y}: %{customdata} a month<extra></extra>",
         )
     )
-    fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
-    return _layout(fig, f"{report.scenario}: monthly cost per service", height=80 + 32 * len(items))
+    money_axis(fig, "x", "monthly cost")
+    fig.update_yaxes(title="AWS service")
+    top = max((_f(v) for _, v in items), default=0.0)
+    fig.update_xaxes(range=[0, top * 1.15 or 1])  # room for the label of the longest bar
+    return _layout(
+        fig, f"{report.scenario}: monthly cost per service", height=110 + 32 * len(items)
+    )
 
 
-def cost_by_resource(report: CostReport, top: int = 15) -> Any:
+def cost_by_resource(report: CostReport, top: int = 15, decimals: int = 2) -> Any:
     """Horizontal bars: the ``top`` most expensive resources, colored by service."""
     import plotly.graph_objects as go
 
-    items = sorted(figures.by_resource(report).items(), key=lambda kv: kv[1], reverse=True)[:top]
+    items = sorted(
+        figures.by_resource(report, decimals).items(), key=lambda kv: kv[1], reverse=True
+    )[:top]
     items.reverse()
     fig = go.Figure()
     for code in _ordered({k[0] for k, _ in items}):
@@ -139,19 +176,21 @@ def cost_by_resource(report: CostReport, top: int = 15) -> Any:
             customdata=_hover([v for _, v in mine]),
             hovertemplate="%{y}: %{customdata} a month<extra></extra>",
         )
-    fig.update_yaxes(categoryorder="array", categoryarray=[k[1] for k, _ in items])
-    fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
+    fig.update_yaxes(
+        categoryorder="array", categoryarray=[k[1] for k, _ in items], title="resource"
+    )
+    money_axis(fig, "x", "monthly cost")
     return _layout(
-        fig, f"{report.scenario}: the {len(items)} largest resources", height=100 + 28 * len(items)
+        fig, f"{report.scenario}: the {len(items)} largest resources", height=160 + 28 * len(items)
     )
 
 
-def scenarios_by_service(reports: Mapping[str, CostReport]) -> Any:
+def scenarios_by_service(reports: Mapping[str, CostReport], decimals: int = 2) -> Any:
     """Stacked bars: one bar per scenario, one color per service, the total on top."""
     import plotly.graph_objects as go
 
     names = list(reports)
-    by = {n: figures.by_service(reports[n]) for n in names}
+    by = {n: figures.by_service(reports[n], decimals) for n in names}
     fig = go.Figure()
     for code in _ordered({c for r in by.values() for c in r}):
         values = [by[n].get(code, ZERO) for n in names]
@@ -163,39 +202,52 @@ def scenarios_by_service(reports: Mapping[str, CostReport]) -> Any:
             customdata=_hover(values),
             hovertemplate=service_label(code) + ": %{customdata}<extra>%{x}</extra>",
         )
-    totals = [figures.total(reports[n]) for n in names]
+    totals = [figures.total(reports[n], decimals) for n in names]
     fig.add_scatter(
+        name="total",
         x=names,
         y=[_f(t) for t in totals],
         mode="text",
-        text=[usd(t, 0) for t in totals],
+        text=[usd(t, decimals) for t in totals],
         textposition="top center",
         showlegend=False,
         hoverinfo="skip",
     )
-    fig.update_yaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
+    money_axis(fig, "y", "monthly cost")
+    fig.update_xaxes(title="scenario")
     top = max((_f(t) for t in totals), default=0.0)
     fig.update_yaxes(range=[0, top * 1.12 or 1])
-    return _layout(fig, "Monthly cost per scenario, by service", barmode="stack", height=480)
+    return _layout(fig, "Monthly cost per scenario, by service", barmode="stack", height=520)
 
 
-def audit(rows: Sequence[AuditRow]) -> Any:
+def _wrap(label: str, width: int = 28) -> str:
+    """A long category label on two lines (``<br>``), cut at a space, never inside a word."""
+    if len(label) <= width:
+        return label
+    cut = label.rfind(" ", 0, width + 1)
+    cut = cut if cut > 0 else label.find(" ", width)
+    if cut < 0:
+        return label
+    return label[:cut] + "<br>" + _wrap(label[cut + 1 :], width)
+
+
+def audit(rows: Sequence[AuditRow], decimals: int = 2) -> Any:
     """Grouped bars per estimate item: the hand estimate against list prices."""
     import plotly.graph_objects as go
 
     from planner.audit_render import shown
 
-    items = sorted(rows, key=lambda r: abs(shown(r).difference_usd))
-    labels = [r.label if len(r.label) <= 48 else r.label[:45] + "..." for r in items]
+    items = sorted(rows, key=lambda r: abs(shown(r, decimals).difference_usd))
+    labels = [_wrap(r.label) for r in items]
     fig = go.Figure()
     bars = (
         (
             "hand estimate (seed report)",
             "estimate",
-            [shown(r).estimate_usd for r in items],
+            [shown(r, decimals).estimate_usd for r in items],
             "#bab0ac",
         ),
-        ("list prices", "list prices", [shown(r).model_usd for r in items], "#4e79a7"),
+        ("list prices", "list prices", [shown(r, decimals).model_usd for r in items], "#4e79a7"),
     )
     for name, hover, values, color in bars:
         fig.add_bar(
@@ -207,23 +259,24 @@ def audit(rows: Sequence[AuditRow]) -> Any:
             customdata=_hover(values),
             hovertemplate=hover + " %{customdata}<extra>%{y}</extra>",
         )
-    fig.update_xaxes(title="US dollars a month", tickprefix="$", tickformat=",.0f")
+    money_axis(fig, "x", "monthly cost")
+    fig.update_yaxes(title="estimate item")
     return _layout(
         fig,
         "Hand estimate against list prices, largest differences at the top",
         barmode="group",
-        height=120 + 40 * len(items),
+        height=160 + 44 * len(items),
     )
 
 
-def whatif_deltas(base: CostReport, others: Sequence[CostReport]) -> Any:
+def whatif_deltas(base: CostReport, others: Sequence[CostReport], decimals: int = 2) -> Any:
     """Per what-if, the monthly change against the base, stacked by service; net as a marker."""
     import plotly.graph_objects as go
 
     names = [o.scenario for o in others]
     fig = go.Figure()
-    a = figures.by_service(base)
-    theirs = [figures.by_service(o) for o in others]
+    a = figures.by_service(base, decimals)
+    theirs = [figures.by_service(o, decimals) for o in others]
     codes = _ordered({c for r in (a, *theirs) for c in r})
     for code in codes:
         changes = [b.get(code, ZERO) - a.get(code, ZERO) for b in theirs]
@@ -236,22 +289,23 @@ def whatif_deltas(base: CostReport, others: Sequence[CostReport]) -> Any:
                 customdata=_hover(changes, signed=True),
                 hovertemplate=service_label(code) + ": %{customdata}<extra>%{x}</extra>",
             )
-    nets = [figures.total(o) - figures.total(base) for o in others]
+    nets = [figures.total(o, decimals) - figures.total(base, decimals) for o in others]
     fig.add_scatter(
         name="net change",
         x=names,
         y=[_f(n) for n in nets],
         mode="markers+text",
         marker={"symbol": "diamond", "size": 12, "color": "black"},
-        text=[usd(n, 0, signed=True) for n in nets],
+        text=[usd(n, decimals, signed=True) for n in nets],
         textposition="middle right",
         customdata=_hover(nets, signed=True),
         hovertemplate="net %{customdata} a month<extra>%{x}</extra>",
     )
     fig.add_hline(y=0, line_color="#444", line_width=1)
-    fig.update_yaxes(title="change in US dollars a month", tickformat="$,.0f")
+    money_axis(fig, "y", "change against the base")
+    fig.update_xaxes(title="what-if scenario")
     return _layout(
-        fig, f"What-ifs against {base.scenario}: monthly change", barmode="relative", height=460
+        fig, f"What-ifs against {base.scenario}: monthly change", barmode="relative", height=480
     )
 
 
@@ -286,8 +340,9 @@ def capacity_nodes(result: CapacityResult) -> Any:
         marker={"symbol": "line-ew-open", "size": 40, "color": "#e15759", "line": {"width": 3}},
         hovertemplate="%{x}: max_size %{y}<extra></extra>",
     )
-    fig.update_yaxes(title="nodes", dtick=1, rangemode="tozero")
-    return _layout(fig, f"{result.scenario}: nodes per node group", barmode="group", height=420)
+    fig.update_yaxes(title="nodes (count)", dtick=1, rangemode="tozero")
+    fig.update_xaxes(title="node group")
+    return _layout(fig, f"{result.scenario}: nodes per node group", barmode="group", height=440)
 
 
 def capacity_utilization(result: CapacityResult, warn_pct: float = 85) -> Any:
@@ -320,7 +375,8 @@ def capacity_utilization(result: CapacityResult, warn_pct: float = 85) -> Any:
         annotation_text=f"{warn_pct:g}% warning level",
         annotation_position="top left",
     )
-    fig.update_yaxes(title="share of allocatable", ticksuffix="%", range=[0, 105])
+    fig.update_yaxes(title="requested (% of allocatable)", ticksuffix="%", range=[0, 105])
+    fig.update_xaxes(title="node group and replica level")
     return _layout(
         fig,
         f"{result.scenario}: requests against allocatable, per node group and replica level",
@@ -330,7 +386,10 @@ def capacity_utilization(result: CapacityResult, warn_pct: float = 85) -> Any:
 
 
 def cost_range(
-    scenario: str, costs: Mapping[str, StateCost], shown: Mapping[str, Decimal] | None = None
+    scenario: str,
+    costs: Mapping[str, StateCost],
+    shown: Mapping[str, Decimal] | None = None,
+    decimals: int = 2,
 ) -> Any:
     """Bars: monthly total at HPA min / expected / max replicas (``shown``: displayed totals)."""
     import plotly.graph_objects as go
@@ -341,10 +400,11 @@ def cost_range(
     ]
     fig = go.Figure(
         go.Bar(
+            name="monthly cost",
             x=[STATE_LABELS.get(s, s) for s in states],
             y=[_f(t) for t in totals],
             marker_color=[STATE_COLORS.get(s, OTHER_COLOR) for s in states],
-            text=[usd(t, 0) for t in totals],
+            text=[usd(t, decimals) for t in totals],
             textposition="outside",
             cliponaxis=False,
             customdata=_hover(totals),
@@ -352,10 +412,10 @@ def cost_range(
         )
     )
     top = max((_f(t) for t in totals), default=0.0)
-    fig.update_yaxes(
-        title="US dollars a month", tickprefix="$", tickformat=",.0f", range=[0, top * 1.15 or 1]
-    )
-    return _layout(fig, f"{scenario}: monthly cost range with the replicas", height=380)
+    money_axis(fig, "y", "monthly cost")
+    fig.update_yaxes(range=[0, top * 1.15 or 1])
+    fig.update_xaxes(title="replicas")
+    return _layout(fig, f"{scenario}: monthly cost range with the replicas", height=400)
 
 
 def write_html(fig: Any, path: str | Path) -> Path:

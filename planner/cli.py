@@ -279,6 +279,15 @@ def _build_parser() -> argparse.ArgumentParser:
     rep.add_argument(
         "--out", default="reports", metavar="DIR", help="report folder (default: reports)"
     )
+    rep.add_argument(
+        "-p",
+        "--parameter",
+        nargs=2,
+        action="append",
+        default=[],
+        metavar=("KEY", "VALUE"),
+        help="set a parameter of every notebook that has it, e.g. -p usd_decimals 0 (repeatable)",
+    )
     rep.set_defaults(func=_cmd_report)
 
     for module in COMMAND_MODULES:

@@ -1,7 +1,7 @@
 """The figures finance reads: one rounding rule and one formatter for every table and chart.
 
-The rule (stated in the README, "Rounding"): **each cost line is rounded to the cent, half
-up, first; every subtotal and total is the sum of the rounded lines.** A table's displayed
+The rule (docs/notebooks-and-report.md, "Rounding"): **each cost line is rounded to the cent,
+half up, first; every subtotal and total is the sum of the rounded lines.** A table's displayed
 rows therefore always add up to its displayed TOTAL, in the CLI table, JSON, CSV, XLSX and
 HTML. A delta is the difference of the two displayed figures. The exact sums stay available
 as ``*_exact`` fields in JSON.
@@ -12,6 +12,7 @@ shows as ``$133`` at whole dollars everywhere (half up, never half even).
 
 from __future__ import annotations
 
+from collections import defaultdict
 from collections.abc import Iterable
 from decimal import ROUND_HALF_UP, Decimal
 from typing import TYPE_CHECKING
@@ -41,45 +42,67 @@ def usd(value: Decimal | float | int, decimals: int = 2, *, signed: bool = False
     return f"{sign}${abs(rounded):,.{decimals}f}"
 
 
-def line_usd(line: CostLine) -> Decimal | None:
-    """A line's displayed monthly amount: rounded to the cent (None when unpriced)."""
-    return None if line.monthly_usd is None else round_usd(line.monthly_usd)
+def line_usd(line: CostLine, decimals: int = 2) -> Decimal | None:
+    """A line's displayed monthly amount: rounded to the cent (None when unpriced).
+
+    With ``decimals`` below 2 (a whole-dollar report) the cent figure is rounded again, half
+    up: the line as a reader would round the cent table's row.
+    """
+    if line.monthly_usd is None:
+        return None
+    cents = round_usd(line.monthly_usd)
+    return cents if decimals == 2 else round_usd(cents, decimals)
 
 
-def sum_rounded(lines: Iterable[CostLine]) -> Decimal:
+def sum_rounded(lines: Iterable[CostLine], decimals: int = 2) -> Decimal:
     """The displayed total of some lines: the sum of their rounded amounts."""
     total = ZERO
     for ln in lines:
-        shown = line_usd(ln)
+        shown = line_usd(ln, decimals)
         if shown is not None:
             total += shown
     return total
 
 
-def total(report: CostReport) -> Decimal:
-    """The report's displayed monthly total (sum of rounded lines: the engine's one rule)."""
-    return report.total_monthly_usd
+def total(report: CostReport, decimals: int = 2) -> Decimal:
+    """The report's displayed monthly total (sum of rounded lines: the engine's one rule; at
+    whole dollars each cent line is rounded again first)."""
+    return report.total_monthly_usd if decimals == 2 else sum_rounded(report.lines, decimals)
 
 
-def discounts_total(report: CostReport) -> Decimal:
+def discounts_total(report: CostReport, decimals: int = 2) -> Decimal:
     """The scenario's discount lines (private rates, enterprise discount, credits), displayed:
     a negative amount, or 0 without a ``discounts:`` block."""
-    return sum_rounded(report.discount_lines)
+    return sum_rounded(report.discount_lines, decimals)
 
 
-def effective_total(report: CostReport) -> Decimal:
+def effective_total(report: CostReport, decimals: int = 2) -> Decimal:
     """What the bill shows: the list total plus the discount lines (sums of rounded lines)."""
-    return total(report) + discounts_total(report)
+    return total(report, decimals) + discounts_total(report, decimals)
 
 
-def by_service(report: CostReport) -> dict[str, Decimal]:
+def by_service(report: CostReport, decimals: int = 2) -> dict[str, Decimal]:
     """Displayed monthly total per AWS service code (sums of rounded lines)."""
-    return report.by_service()
+    if decimals == 2:
+        return report.by_service()
+    totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
+    for ln in report.lines:
+        shown = line_usd(ln, decimals)
+        if shown is not None:
+            totals[ln.service] += shown
+    return dict(totals)
 
 
-def by_resource(report: CostReport) -> dict[tuple[str, str], Decimal]:
+def by_resource(report: CostReport, decimals: int = 2) -> dict[tuple[str, str], Decimal]:
     """Displayed monthly total per (service code, resource)."""
-    return report.by_resource()
+    if decimals == 2:
+        return report.by_resource()
+    totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+    for ln in report.lines:
+        shown = line_usd(ln, decimals)
+        if shown is not None:
+            totals[(ln.service, ln.resource)] += shown
+    return dict(totals)
 
 
 def annual(monthly: Decimal) -> Decimal:
@@ -109,6 +132,7 @@ def state_totals(
     catalog: PriceCatalog | None = None,
     *,
     allow_missing: bool = False,
+    decimals: int = 2,
 ) -> dict[str, Decimal]:
     """Displayed monthly total at each capacity state (min / expected / max).
 
@@ -118,4 +142,4 @@ def state_totals(
     from planner.pricing import price_states
 
     reports = price_states(topology, result, catalog, allow_missing=allow_missing)
-    return {state: total(report) for state, report in reports.items()}
+    return {state: total(report, decimals) for state, report in reports.items()}

@@ -38,36 +38,57 @@ def price_scenario(
     """The scenario priced as ``planner price`` does. ``hours_per_month`` (744: the longest
     month) and ``period`` (a calendar month, for the support calendars) are the forecast's and
     the budgets' views; by default a 730-hour month on ``as_of``."""
+    try:
+        return price_plan(
+            scenario.topology,
+            catalog,
+            base_dir=scenario.path.parent,
+            allow_missing=allow_missing,
+            hours_per_month=hours_per_month,
+            period=period,
+            growth=growth,
+        )
+    except PriceNotFoundError as exc:
+        raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
+
+
+def price_plan(
+    topology: Topology,
+    catalog: PriceCatalog | None = None,
+    *,
+    base_dir: Path | None = None,
+    allow_missing: bool = False,
+    hours_per_month: Decimal | None = None,
+    period: tuple[dt.date, dt.date] | None = None,
+    growth: Decimal = Decimal(1),
+) -> CostReport:
+    """A topology priced as ``planner price`` prices its scenario: node groups at their
+    desired size, or with ``eks.node_count: from_capacity`` at the capacity model's node
+    counts for expected replicas (``base_dir``: where the scenario's manifests live)."""
     from planner.costing.engine import price_topology
     from planner.money import HOURS_PER_MONTH
 
-    topology = scenario.topology
     node_counts = None
     unplaced: list[str] = []
     if topology.eks is not None and topology.eks.node_count == "from_capacity":
         from planner.capacity.plan import plan_capacity
         from planner.capacity.unplaced import unplaced_warnings
 
-        planned = plan_capacity(topology, base_dir=scenario.path.parent)
+        planned = plan_capacity(topology, base_dir=base_dir)
         node_counts = planned.nodes("expected")
         unplaced = [w for w in unplaced_warnings(planned) if " at expected replicas " in w]
-    try:
-        report = price_topology(
-            topology,
-            catalog,
-            allow_missing=allow_missing,
-            node_counts=node_counts,
-            node_count_basis="derived" if node_counts else "stated",
-            node_count_note="capacity model at expected replicas"
-            if node_counts
-            else "desired_size",
-            purchase_node_counts=node_counts,
-            hours_per_month=hours_per_month or HOURS_PER_MONTH,
-            period=period,
-            growth=growth,
-        )
-    except PriceNotFoundError as exc:
-        raise PriceNotFoundError(f"{scenario.path}: {exc}") from exc
+    report = price_topology(
+        topology,
+        catalog,
+        allow_missing=allow_missing,
+        node_counts=node_counts,
+        node_count_basis="derived" if node_counts else "stated",
+        node_count_note="capacity model at expected replicas" if node_counts else "desired_size",
+        purchase_node_counts=node_counts,
+        hours_per_month=hours_per_month or HOURS_PER_MONTH,
+        period=period,
+        growth=growth,
+    )
     return with_warnings(report, unplaced)
 
 

@@ -1,6 +1,7 @@
 """Load scenario YAML into a validated :class:`~planner.topology.Topology`.
 
-A scenario may ``extends: other.yaml`` (a path relative to itself) and override fields:
+A scenario may ``extends: other.yaml`` (a path relative to itself) or ``extends: staging`` (a
+bundled scenario's name, from anywhere) and override fields:
 mappings merge key by key, lists of named items merge by ``name`` (an item with
 ``remove: true`` drops that name), an empty list clears the base's list, and any other value
 replaces the base's.
@@ -180,13 +181,7 @@ def load_overlay(
     base_ref = overlay.get("extends")
     if not isinstance(base_ref, str) or not base_ref.strip():
         raise ScenarioError(str(path), "extends", f"{base_ref!r} is not a path to a base scenario")
-    base_path = _resolved(path.parent / base_ref)
-    if not _inside(base_path, roots):
-        raise ScenarioError(
-            str(path), "extends", _outside_message("extends", base_ref, base_path, roots)
-        )
-    if not base_path.is_file():
-        raise ScenarioError(str(path), "extends", f"{base_ref!r}: base scenario not found")
+    base_path = _base_of(path, base_ref, roots, "extends")
     source = _Source()
     chain: list[Path] = []
     merged = _load_with_extends(base_path, source, chain, (_resolved(path),), roots)
@@ -225,6 +220,47 @@ def _resolved(path: Path) -> Path:
 
 def _inside(path: Path, roots: Sequence[Path]) -> bool:
     return any(path == root or path.is_relative_to(root) for root in roots)
+
+
+def _base_of(path: Path, ref: str, roots: Sequence[Path], at: str) -> Path:
+    """The file ``extends: ref`` names: a path relative to ``path``, or a bundled name."""
+    names = bundled_scenario_names()
+    if Path(ref).suffix not in (".yaml", ".yml") and ref.strip() in names:
+        return _resolved(bundled_scenarios_dir() / f"{ref.strip()}.yaml")
+    base_path = _resolved(path.parent / ref)
+    if not _inside(base_path, roots):
+        message = _outside_message("extends", ref, base_path, roots)
+        raise ScenarioError(str(path), at, message + _bundled_hint(ref, names))
+    if base_path.suffix not in (".yaml", ".yml"):
+        close = difflib.get_close_matches(ref.strip(), names, n=1)
+        hint = f"; did you mean the bundled {close[0]!r}?" if close else ""
+        raise ScenarioError(
+            str(path),
+            at,
+            f"{ref!r} is not a scenario file (.yaml or .yml) nor a bundled scenario name"
+            f"{hint} (bundled: {', '.join(names)})",
+        )
+    if not base_path.is_file():
+        raise ScenarioError(
+            str(path),
+            at,
+            f"{ref!r}: base scenario not found at {base_path}"
+            + (
+                _bundled_hint(ref, names)
+                or f" (bundled scenarios, named without a path: {', '.join(names)})"
+            ),
+        )
+    return base_path
+
+
+def _bundled_hint(ref: str, names: Sequence[str]) -> str:
+    """When a path ends in a bundled scenario's file: how to name it from anywhere."""
+    parts = Path(ref).with_suffix("").parts
+    for size in (2, 1):
+        name = "/".join(parts[-size:])
+        if name in names:
+            return f"; a bundled scenario is named without a path: extends: {name}"
+    return ""
 
 
 def _outside_message(what: str, ref: str, resolved: Path, roots: Sequence[Path]) -> str:
@@ -301,19 +337,7 @@ def _load_with_extends(
                 at,
                 f"{shown} is not a path; expected a scenario file relative to this one",
             )
-        base_path = _resolved(path.parent / base_ref)
-        if not _inside(base_path, roots):
-            raise ScenarioError(
-                str(path), at, _outside_message("extends", base_ref, base_path, roots)
-            )
-        if base_path.suffix not in (".yaml", ".yml"):
-            raise ScenarioError(
-                str(path), at, f"{base_ref!r} is not a scenario file (.yaml or .yml)"
-            )
-        if not base_path.is_file():
-            raise ScenarioError(
-                str(path), at, f"{base_ref!r}: base scenario not found at {base_path}"
-            )
+        base_path = _base_of(path, base_ref, roots, at)
         merged = _load_with_extends(base_path, source, chain, (*stack, resolved), roots)
     chain.append(path)
     for key, line in lines.items():

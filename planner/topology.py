@@ -114,7 +114,7 @@ def _no_bool(value: Any) -> Any:
     return value
 
 
-# Realistic upper bounds (README "Input limits"): above them a value is a typo, and the
+# Realistic upper bounds (docs/scenarios.md "Input limits"): above them a value is a typo, and the
 # capacity model stays fast within them.
 MAX_NODES_PER_GROUP = 5_000  # Kubernetes' largest supported cluster: 5,000 nodes
 MAX_PODS_PER_CLUSTER = 150_000  # Kubernetes' largest supported cluster: 150,000 pods
@@ -667,12 +667,24 @@ class Discovery(Model):
     )
 
 
+SeedFigure = Literal["§9.1", "§9.2", "§9.4"]
+"""A section of the seed report with figures of its own for the environment it describes:
+§9.1 the hand cost estimate, §9.2 the savings claims, §9.4 the billing-alert levels."""
+
+
 class Topology(Model):
     """One environment. ``extends`` is resolved by the scenario loader before validation."""
 
     name: Name
     description: str = ""
     source: str = ""
+    seed_figures: tuple[SeedFigure, ...] = Field(
+        default=(),
+        max_length=3,
+        description="the seed report's own figures for this environment, set beside the model "
+        "on the report pages: §9.1 its hand estimate, §9.2 its savings claims, §9.4 its alert "
+        "levels; only for the environment that report describes (staging), empty elsewhere",
+    )
     region: str
     as_of: dt.date
     eks: EKSCluster | None = None

@@ -39,11 +39,15 @@ def _total_row(first: str, **money: Decimal) -> dict[str, Any]:
     return {first: TOTAL, **{k: _f(v) for k, v in money.items()}}
 
 
-def cost_by_service(report: CostReport) -> pd.DataFrame:
-    """One row per AWS service: label, code, monthly and annual USD, share; then TOTAL."""
+def cost_by_service(report: CostReport, decimals: int = 2) -> pd.DataFrame:
+    """One row per AWS service: label, code, monthly and annual USD, share; then TOTAL.
+
+    ``decimals`` is the report's ``usd_decimals``: lines are rounded to it first, so every
+    figure (and the TOTAL, their sum) is the one the page shows.
+    """
     import pandas as pd
 
-    total = figures.total(report)
+    total = figures.total(report, decimals)
     rows: list[dict[str, Any]] = [
         {
             "service": service_label(code),
@@ -52,11 +56,13 @@ def cost_by_service(report: CostReport) -> pd.DataFrame:
             ANNUAL: _f(figures.annual(amount)),
             "share of total": _f(amount / total) if total else 0.0,
         }
-        for code, amount in sorted(figures.by_service(report).items(), key=lambda kv: -kv[1])
+        for code, amount in sorted(
+            figures.by_service(report, decimals).items(), key=lambda kv: -kv[1]
+        )
     ]
     rows.append(
         {
-            "service": _total_label(report),
+            "service": _total_name(report),
             "AWS service code": "",
             USD: _f(total),
             ANNUAL: _f(figures.annual(total)),
@@ -66,27 +72,27 @@ def cost_by_service(report: CostReport) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def _total_label(report: CostReport) -> str:
+def _total_name(report: CostReport) -> str:
     partial = figures.partial_note(report)
     return f"{TOTAL} ({partial})" if partial else TOTAL
 
 
-def cost_by_resource(report: CostReport) -> pd.DataFrame:
+def cost_by_resource(report: CostReport, decimals: int = 2) -> pd.DataFrame:
     """One row per resource (a node group, a database ...), biggest first; then TOTAL."""
     import pandas as pd
 
     rows = [
         {"resource": resource, "service": service_label(code), USD: _f(amount)}
-        for (code, resource), amount in figures.by_resource(report).items()
+        for (code, resource), amount in figures.by_resource(report, decimals).items()
     ]
     frame = pd.DataFrame(rows)
     frame = frame.sort_values(USD, ascending=False, kind="stable").reset_index(drop=True)
-    total = figures.total(report)
+    total = figures.total(report, decimals)
     frame[ANNUAL] = [_f(figures.annual(Decimal(repr(v)))) for v in frame[USD]]
     last = pd.DataFrame(
         [
             {
-                "resource": _total_label(report),
+                "resource": _total_name(report),
                 "service": "",
                 USD: _f(total),
                 ANNUAL: _f(figures.annual(total)),
@@ -96,14 +102,17 @@ def cost_by_resource(report: CostReport) -> pd.DataFrame:
     return pd.concat([frame, last], ignore_index=True)
 
 
-def cost_lines(report: CostReport) -> pd.DataFrame:
-    """Every line: what, how much, at what price, from where and of when, with caveats."""
+def cost_lines(report: CostReport, decimals: int = 2) -> pd.DataFrame:
+    """Every line: what, how much, at what price, from where and of when, with caveats.
+
+    Unit prices keep their own precision at any ``decimals`` (they are never summed).
+    """
     import pandas as pd
 
     rows = []
     for ln in report.lines:
         prov = provenance.of(ln)
-        shown = figures.line_usd(ln)
+        shown = figures.line_usd(ln, decimals)
         rows.append(
             {
                 "resource": ln.resource,
@@ -118,26 +127,26 @@ def cost_lines(report: CostReport) -> pd.DataFrame:
                 "notes": prov.notes,
             }
         )
-    total = figures.total(report)
-    rows.append({"resource": _total_label(report), USD: _f(total)})
+    total = figures.total(report, decimals)
+    rows.append({"resource": _total_name(report), USD: _f(total)})
     frame = pd.DataFrame(rows)
     text = [c for c in frame.columns if c not in ("unit price USD", USD)]
     frame[text] = frame[text].fillna("")
     return frame
 
 
-def discounts_table(report: CostReport) -> pd.DataFrame:
+def discounts_table(report: CostReport, decimals: int = 2) -> pd.DataFrame:
     """The scenario's discount lines under the list total, then the effective total (the bill);
     empty without a ``discounts:`` block."""
     import pandas as pd
 
     if not report.discount_lines:
         return pd.DataFrame(columns=["resource", "component", "basis", USD])
-    total = figures.total(report)
+    total = figures.total(report, decimals)
     # the list total is a row to add up (not a TOTAL row), so that the effective TOTAL foots
     rows: list[dict[str, Any]] = [{"resource": "list prices (every cost line)", USD: _f(total)}]
     for ln in report.discount_lines:
-        shown = figures.line_usd(ln)
+        shown = figures.line_usd(ln, decimals)
         rows.append(
             {
                 "resource": ln.resource,
@@ -147,18 +156,21 @@ def discounts_table(report: CostReport) -> pd.DataFrame:
             }
         )
     rows.append(
-        {"resource": "TOTAL (effective: the bill)", USD: _f(figures.effective_total(report))}
+        {
+            "resource": "TOTAL (effective: the bill)",
+            USD: _f(figures.effective_total(report, decimals)),
+        }
     )
     frame = pd.DataFrame(rows)
     frame[["component", "basis"]] = frame[["component", "basis"]].fillna("")
     return frame
 
 
-def side_by_side(reports: Mapping[str, CostReport]) -> pd.DataFrame:
+def side_by_side(reports: Mapping[str, CostReport], decimals: int = 2) -> pd.DataFrame:
     """Per service, one column per scenario, then TOTAL and TOTAL a year."""
     import pandas as pd
 
-    by = {name: figures.by_service(r) for name, r in reports.items()}
+    by = {name: figures.by_service(r, decimals) for name, r in reports.items()}
     codes = sorted({c for r in by.values() for c in r}, key=service_rank)
     rows: list[dict[str, Any]] = []
     for code in codes:
@@ -182,7 +194,7 @@ def side_by_side(reports: Mapping[str, CostReport]) -> pd.DataFrame:
     return frame
 
 
-def audit_table(rows: Sequence[AuditRow]) -> pd.DataFrame:
+def audit_table(rows: Sequence[AuditRow], decimals: int = 2) -> pd.DataFrame:
     """The hand estimate against list prices, line by line, biggest differences first; TOTAL."""
     import pandas as pd
 
@@ -191,7 +203,7 @@ def audit_table(rows: Sequence[AuditRow]) -> pd.DataFrame:
 
     out: list[dict[str, Any]] = []
     for r in ranked(list(rows)):
-        s = shown(r)
+        s = shown(r, decimals)
         out.append(
             {
                 "item": r.label,
@@ -202,7 +214,7 @@ def audit_table(rows: Sequence[AuditRow]) -> pd.DataFrame:
                 "how the list price is made up": explain(r),
             }
         )
-    t = totals(list(rows))
+    t = totals(list(rows), decimals)
     out.append(
         {
             "item": TOTAL,
@@ -307,12 +319,13 @@ def whatif_deltas(
     base: CostReport,
     others: Sequence[CostReport],
     saving_ends: Mapping[str, str] | None = None,
+    decimals: int = 2,
 ) -> pd.DataFrame:
     """One row per what-if: its total, the change against the base, until when, and why."""
     import pandas as pd
 
     ends = saving_ends or {}
-    base_total = figures.total(base)
+    base_total = figures.total(base, decimals)
     rows: list[dict[str, Any]] = [
         {
             "scenario": base.scenario,
@@ -326,7 +339,7 @@ def whatif_deltas(
         }
     ]
     for other in others:
-        total = figures.total(other)
+        total = figures.total(other, decimals)
         delta = total - base_total
         rows.append(
             {
@@ -339,20 +352,22 @@ def whatif_deltas(
                 # cash paid once for commitments: beside the monthly (amortised) change
                 "upfront USD": _f(other.upfront_usd),
                 "change lasts": ends.get(other.scenario, "the whole horizon"),
-                "biggest changes": _top_changes(base, other),
+                "biggest changes": _top_changes(base, other, decimals),
             }
         )
     return pd.DataFrame(rows)
 
 
-def service_deltas(base: CostReport, others: Sequence[CostReport]) -> pd.DataFrame:
+def service_deltas(
+    base: CostReport, others: Sequence[CostReport], decimals: int = 2
+) -> pd.DataFrame:
     """Long table: per what-if and service, the monthly change against the base."""
     import pandas as pd
 
     rows = []
-    a = figures.by_service(base)
+    a = figures.by_service(base, decimals)
     for other in others:
-        b = figures.by_service(other)
+        b = figures.by_service(other, decimals)
         for code in sorted({*a, *b}, key=service_rank):
             change = b.get(code, ZERO) - a.get(code, ZERO)
             if change:
@@ -369,17 +384,17 @@ def service_deltas(base: CostReport, others: Sequence[CostReport]) -> pd.DataFra
                 "scenario": other.scenario,
                 "service": TOTAL,
                 "AWS service code": "",
-                "change USD": _f(figures.total(other) - figures.total(base)),
+                "change USD": _f(figures.total(other, decimals) - figures.total(base, decimals)),
             }
         )
     return pd.DataFrame(rows, columns=["scenario", "service", "AWS service code", "change USD"])
 
 
-def _top_changes(base: CostReport, other: CostReport, n: int = 3) -> str:
-    a, b = figures.by_service(base), figures.by_service(other)
+def _top_changes(base: CostReport, other: CostReport, decimals: int = 2, n: int = 3) -> str:
+    a, b = figures.by_service(base, decimals), figures.by_service(other, decimals)
     changes = [(code, b.get(code, ZERO) - a.get(code, ZERO)) for code in {*a, *b}]
     changes = sorted((c for c in changes if c[1]), key=lambda c: abs(c[1]), reverse=True)
-    parts = [f"{service_label(code)} {usd(d, signed=True)}" for code, d in changes]
+    parts = [f"{service_label(code)} {usd(d, decimals, signed=True)}" for code, d in changes]
     return ", ".join(parts[:n]) or "no change"
 
 
@@ -392,33 +407,36 @@ def styled(
     """Format money columns as ``$1,234.56`` (``decimals`` shown), shares as percentages.
 
     With fewer than 2 decimals each row is rounded (half up) and every TOTAL row becomes the
-    sum of the rounded rows above it, so the table still foots.
+    sum of the rounded rows above it (back to the previous TOTAL), so the table still foots.
+    Unit prices keep their own precision and are never summed. A missing money value shows
+    ``na_rep`` ("no price"); a missing cell that is not a price (a percentage, text, any cell
+    of a TOTAL row) is empty.
     """
     money_cols = list(money) if money is not None else _money_columns(frame)
+    totals = total_rows(frame)
     if decimals < 2 and len(frame):
         frame = refoot(frame, money_cols, decimals)
     formats: dict[str, Any] = {c: _usd_formatter(decimals) for c in money_cols}
     for col in frame.columns:
-        if str(col).startswith("unit price"):
-            formats[col] = _unit_price
+        if _is_unit_price(col):
+            formats[str(col)] = _unit_price
     for col in frame.columns:
         if "share" in str(col) or str(col).endswith("%"):
-            formats[col] = "{:+.1%}" if str(col).startswith("change") else "{:.1%}"
+            formats[str(col)] = "{:+.1%}" if str(col).startswith("change") else "{:.1%}"
+    na = {str(c): (na_rep if str(c) in money_cols or _is_unit_price(c) else "") for c in frame}
     text_cols: list[Hashable] = [
         c for c in frame.columns if c not in formats and frame[c].dtype.kind == "O"
     ]
-    first = frame.columns[0] if len(frame.columns) else None
-    totals = (
-        [i for i, v in enumerate(frame[first]) if str(v).startswith(TOTAL)]
-        if first is not None
-        else []
-    )
     from planner.tables import Table
 
     table = Table(frame)
+    styler = table.format(formats, na_rep="")
+    rest = [i for i in frame.index if i not in set(frame.index[totals])]
+    for col, rep in na.items():
+        if rep and col in formats:
+            styler = styler.format(formats[col], subset=(rest, [col]), na_rep=rep)
     styler = (
-        table.format(formats, na_rep=na_rep)
-        .hide(axis="index")
+        styler.hide(axis="index")
         .set_properties(subset=text_cols, **{"text-align": "left"})
         .set_table_styles([{"selector": "th", "props": [("text-align", "left")]}])
     )
@@ -431,39 +449,63 @@ def styled(
             ),
             axis=1,
         )
-    table.fast(formats, text_cols, totals, na_rep)
+    table.fast(formats, text_cols, totals, na)
     result: Styler = styler
     return result
 
 
+def total_rows(frame: pd.DataFrame) -> list[int]:
+    """Positions of the TOTAL rows: a text cell that starts with "TOTAL" (in any column:
+    the what-if table labels its per-scenario totals in the second)."""
+    out = []
+    for i, record in enumerate(frame.itertuples(index=False, name=None)):
+        if any(isinstance(v, str) and v.startswith(TOTAL) for v in record):
+            out.append(i)
+    return out
+
+
+def _total_label(record: Sequence[Any]) -> str:
+    return next(v for v in record if isinstance(v, str) and v.startswith(TOTAL))
+
+
 def refoot(frame: pd.DataFrame, money_cols: Sequence[str], decimals: int) -> pd.DataFrame:
-    """Round money cells half up to ``decimals``; each TOTAL row = sum of the rows above it."""
+    """Round money cells half up to ``decimals``; each TOTAL row = the sum of the rounded rows
+    since the previous TOTAL ("TOTAL a year" = 12 x the TOTAL before it)."""
     out = frame.copy()
-    first = out.columns[0]
+    totals = set(total_rows(frame))
+    records = list(frame.itertuples(index=False, name=None))
     for col in money_cols:
         rounded = [
             None if v is None or v != v else figures.round_usd(v, decimals) for v in out[col]
         ]
-        running = ZERO
-        for i, label in enumerate(out[first]):
-            text = str(label)
-            value = rounded[i]
-            previous = rounded[i - 1] if i else None
-            if text == TOTAL or text.startswith(f"{TOTAL} ("):
-                rounded[i] = running
-            elif text.startswith(f"{TOTAL} a year"):
-                rounded[i] = None if previous is None else figures.annual(previous)
-            elif not text.startswith(TOTAL) and value is not None:
-                running += value
+        running, last = ZERO, None
+        for i, value in enumerate(rounded):
+            if i not in totals:
+                running += value or ZERO
+                continue
+            if value is None:
+                continue
+            if _total_label(records[i]).startswith(f"{TOTAL} a year"):
+                rounded[i] = None if last is None else figures.annual(last)
+                continue
+            rounded[i] = last = running
+            running = ZERO
         out[col] = [None if v is None else float(v) for v in rounded]
     return out
+
+
+def _is_unit_price(col: Hashable) -> bool:
+    return str(col).startswith("unit price")
 
 
 def _money_columns(frame: pd.DataFrame) -> list[str]:
     return [
         str(c)
         for c in frame.columns
-        if frame[c].dtype.kind == "f" and "share" not in str(c) and not str(c).endswith("%")
+        if frame[c].dtype.kind == "f"
+        and "share" not in str(c)
+        and not str(c).endswith("%")
+        and not _is_unit_price(c)
     ]
 
 
@@ -485,7 +527,12 @@ def money(value: Decimal, decimals: int = 2) -> str:
 
 def md_money(value: Decimal, decimals: int = 2) -> str:
     """:func:`money` for Markdown: the dollar sign escaped (Jupyter reads ``$...$`` as math)."""
-    return money(value, decimals).replace("$", "\\$")
+    return md_escape(money(value, decimals))
+
+
+def md_escape(text: str) -> str:
+    """Text for Markdown with every dollar sign escaped (``$...$`` would be read as math)."""
+    return text.replace("$", "\\$")
 
 
 # --- capacity (planner.capacity) -------------------------------------------------------------

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from decimal import Decimal
 from typing import Literal
@@ -364,13 +365,13 @@ def test_savings_plan_coverage_counts_only_what_a_compute_plan_can_cover() -> No
         _bill("USE1-BoxUsage:t3.medium", "", "30.368", "30.368", "30.368"),
         rds,
     ]
-    rows[0] = rows[0].__class__(*[sp if f == "sp-1" else f for f in vars(rows[0]).values()])
+    rows[0] = dataclasses.replace(rows[0], commitment_id=sp)
     (c,) = commitments(rows)
     assert c.kind == "Savings Plans"
     assert c.coverage_pct == Decimal(50)
     # a reserved instance (its ARN) is reservation coverage: its service's instance hours
     ri = "arn:aws:ec2:us-east-1:123456789012:reserved-instances/abc"
-    rows[0] = rows[0].__class__(*[ri if f == sp else f for f in vars(rows[0]).values()])
+    rows[0] = dataclasses.replace(rows[0], commitment_id=ri)
     (r,) = commitments(rows)
     assert r.kind == "Reserved Instances"
     # RI-eligible: both t3.medium nodes and the RDS instance hours: 30.368 / 113.296

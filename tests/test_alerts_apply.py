@@ -45,7 +45,7 @@ def _clients(calls: list[str]) -> Any:
 def _policy(name: str = "staging", **alerts: Any) -> Any:
     from planner.alert_settings import AlertsConfig
     from planner.alerts.costs import plan_costs
-    from planner.alerts.policy import build_policy
+    from planner.alerts.policy import build_policy, seed_levels_for
     from planner.scenario import load_scenario
 
     scenario = load_scenario(name)
@@ -56,6 +56,7 @@ def _policy(name: str = "staging", **alerts: Any) -> Any:
         plan_costs(scenario),
         dict(scenario.topology.cost_allocation_tags),
         where=str(scenario.path),
+        seed_levels=seed_levels_for(scenario.topology.seed_figures),
     )
 
 

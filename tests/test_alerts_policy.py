@@ -35,7 +35,7 @@ from hypothesis import strategies as st
 def _policy(name: str, forecast: Any = None, **alerts: Any) -> Any:
     from planner.alert_settings import AlertsConfig
     from planner.alerts.costs import plan_costs
-    from planner.alerts.policy import build_policy
+    from planner.alerts.policy import build_policy, seed_levels_for
     from planner.scenario import load_scenario
 
     scenario = load_scenario(name)
@@ -46,6 +46,7 @@ def _policy(name: str, forecast: Any = None, **alerts: Any) -> Any:
         dict(scenario.topology.cost_allocation_tags),
         where=str(scenario.path),
         forecast=forecast,
+        seed_levels=seed_levels_for(scenario.topology.seed_figures),
     )
 
 

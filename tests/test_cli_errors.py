@@ -135,6 +135,35 @@ def test_missing_extends_file(run_cli, tmp_path: Path) -> None:
     assert f"{path}: line 1: extends: 'nowhere.yaml'" in message and "not found" in message
 
 
+@pytest.mark.parametrize("base", ["staging", "whatif/staging-graviton"])
+def test_extends_a_bundled_name_from_anywhere(run_cli, tmp_path: Path, base: str) -> None:
+    """A file outside the repository extends a bundled scenario by its name alone."""
+    path = tmp_path / "elsewhere" / "mine.yaml"
+    path.parent.mkdir()
+    path.write_text(f"extends: {base}\nname: mine\n")
+    mine = run_cli(["price", str(path), "--format", "json"])
+    bundled = run_cli(["price", base, "--format", "json"])
+    assert mine.code == 0, mine.err
+    assert json.loads(mine.out)["total_monthly_usd"] == json.loads(bundled.out)["total_monthly_usd"]
+
+
+@pytest.mark.parametrize(
+    ("ref", "hint"),
+    [
+        # a bundled file written as a path that is not there: how to name it instead
+        ("staging.yaml", "a bundled scenario is named without a path: extends: staging"),
+        ("../scenarios/whatif/staging-graviton.yaml", "extends: whatif/staging-graviton"),
+        # a misspelt name: the closest bundled name
+        ("stagin", "did you mean the bundled 'staging'?"),
+    ],
+)
+def test_extends_error_hints_at_bundled_names(run_cli, tmp_path: Path, ref: str, hint: str) -> None:
+    path = tmp_path / "mine.yaml"
+    path.write_text(f"extends: {ref}\nname: mine\n")
+    message = one_error_line(run_cli(["price", str(path)]))
+    assert f"{path}: line 1: extends: '{ref}'" in message and hint in message
+
+
 @pytest.mark.parametrize(
     ("old", "new", "expected"),
     [

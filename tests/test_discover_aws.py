@@ -419,14 +419,14 @@ def test_an_unknown_instance_type_leaves_that_group_out_named_in_one_line(
     assert "# INCOMPLETE" in out.read_text()
 
 
-def test_the_readme_policy_lists_exactly_the_actions_discover_uses(moto_account):
+def test_the_documented_policy_lists_exactly_the_actions_discover_uses(moto_account):
     found_actions: set[str] = set()
     reader = aws_discovery.AccountReader(REGION, client_for=_factory({"logs": _logs_stub()}))
     from planner.discover.account import discover_account
 
     discover_account(reader, tags={"Environment": "staging"}, cluster=None, at=NOW)
     found_actions |= reader.actions
-    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    readme = (REPO / "docs" / "development.md").read_text(encoding="utf-8")
     start = readme.index('"Sid": "PlannerDiscover"')
     block = readme[start : readme.index("]", start)]
     listed = set(json.loads("[" + block.split("[", 1)[1] + "]"))

@@ -31,21 +31,34 @@ SCENARIOS = ("staging", "production")
 PAPERMILL = Path(sys.executable).with_name("papermill")
 
 
-@pytest.fixture(scope="session")
-def built_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    base = tmp_path_factory.getbasetemp()
+def shared_report(
+    factory: pytest.TempPathFactory, name: str, parameters: dict[str, Any] | None = None
+) -> Path:
+    """The report built once per test session into a folder the xdist workers share."""
+    base = factory.getbasetemp()
     shared = base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base
-    out = shared / "notebook-report"
-    with (shared / "notebook-report.lock").open("w") as lock:
+    out = shared / name
+    with (shared / f"{name}.lock").open("w") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             if not (out / "index.html").is_file():
                 from planner.notebooks.report import build_report
 
-                build_report(SCENARIOS, out, progress=lambda _line: None)
+                build_report(SCENARIOS, out, progress=lambda _line: None, parameters=parameters)
         finally:
             fcntl.flock(lock, fcntl.LOCK_UN)
-    yield out
+    return out
+
+
+@pytest.fixture(scope="session")
+def built_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield shared_report(tmp_path_factory, "notebook-report")
+
+
+@pytest.fixture(scope="session")
+def whole_dollar_report(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """The same report at ``usd_decimals`` 0 (``planner report -p usd_decimals 0``)."""
+    yield shared_report(tmp_path_factory, "notebook-report-0", {"usd_decimals": 0})
 
 
 def _summary(report: Path, scenario: str, notebook: str) -> dict[str, Any]:
@@ -89,7 +102,9 @@ def test_commitments_summary_matches_the_cli(
     data = json.loads(run_cli(["commitments", scenario, "--format", "json"]).out)
     assert summary["options"] == len(data["options"])
     assert summary["missing_rates"] == len(data["missing_rates"])
-    assert summary["off_hours_saving_usd"] == 87.64  # §9.2 off-hours, worked in test_claims
+    # §9.2 off-hours, worked in test_claims: the seed report's claims are staging's only
+    expected = 87.64 if scenario == "staging" else None
+    assert summary["off_hours_saving_usd"] == expected
     assert summary["sweep_variants"] > 0
 
 
@@ -223,8 +238,8 @@ def test_misspelt_papermill_parameter_fails_with_the_valid_names(tmp_path: Path)
     )
     assert out.returncode != 0
     assert (
-        "unknown parameter scenaro; valid parameters: scenario, prices, usd_decimals, "
-        "compare_with, horizon_months, utilization_warn_pct"
+        "unknown parameter scenaro (did you mean scenario?); valid parameters: scenario, prices, "
+        "usd_decimals, compare_with, horizon_months, utilization_warn_pct"
     ) in out.stderr
 
 
@@ -244,7 +259,58 @@ def test_planner_run_bad_value_is_one_line_and_keeps_the_good_output(
         "or equal to 2"
     )
     assert out.read_bytes() == before  # the earlier good notebook is untouched
-    assert (tmp_path / "whatif.failed.ipynb").is_file()
+    # refused before a kernel started: nothing ran, so there is no failed notebook to keep
+    assert not (tmp_path / "whatif.failed.ipynb").exists()
+
+
+class _NoKernel:
+    def __init__(self, *_args: Any, **_kwargs: Any) -> None:
+        raise AssertionError("a kernel was started for parameters that were already wrong")
+
+
+@pytest.mark.parametrize(
+    ("argv", "message"),
+    [
+        (
+            ["run", "whatif", "-p", "usd_decimal", "0"],
+            "whatif.ipynb: unknown parameter usd_decimal (did you mean usd_decimals?); valid "
+            "parameters: scenario, prices, usd_decimals, compare_with, horizon_months, overlays",
+        ),
+        (
+            ["run", "rightsizing", "-p", "headroom_pct", "-5"],
+            "rightsizing.ipynb: parameter headroom_pct = -5: Input should be greater than or "
+            "equal to 0",
+        ),
+        (
+            ["report", "-p", "overlay", "whatif/staging-graviton"],
+            "report: unknown parameter overlay (did you mean overlays?)",
+        ),
+        (
+            ["report", "production", "-p", "usd_decimals", "3"],
+            "cost_overview.ipynb: parameter usd_decimals = 3: Input should be less than or "
+            "equal to 2",
+        ),
+    ],
+)
+def test_bad_parameters_are_refused_before_any_kernel_starts(
+    tmp_path: Path,
+    run_cli: Callable[[Sequence[str]], Any],
+    monkeypatch: pytest.MonkeyPatch,
+    argv: list[str],
+    message: str,
+) -> None:
+    import planner.notebooks.execute
+    import planner.notebooks.report
+
+    monkeypatch.setattr(planner.notebooks.execute, "KernelSession", _NoKernel)
+    monkeypatch.setattr(planner.notebooks.report, "KernelSession", _NoKernel)
+    where = ["-o", str(tmp_path / "out" / "x.ipynb")] if argv[0] == "run" else []
+    where += ["--out", str(tmp_path / "out")] if argv[0] == "report" else []
+    result = run_cli([*argv, *where])
+    assert result.code == 2
+    assert result.err.startswith(f"planner: error: {message}"), result.err
+    assert len(result.err.splitlines()) == 1
+    assert not (tmp_path / "out").exists()  # nothing written
 
 
 def test_whatif_saving_that_ends_inside_the_horizon_is_not_a_headline(built_report: Path) -> None:

@@ -122,8 +122,8 @@ def test_extra_globals_are_ignored_but_unknown_run_parameters_are_errors() -> No
     notebook = find_notebook("cost_overview")
     with pytest.raises(
         NotebookError,
-        match=r"unknown parameter senario; valid parameters: scenario, prices, usd_decimals, "
-        r"compare_with, horizon_months, estimate$",
+        match=r"unknown parameter senario \(did you mean scenario\?\); valid parameters: "
+        r"scenario, prices, usd_decimals, compare_with, horizon_months, estimate$",
     ):
         check_parameters(notebook, read_notebook(notebook), {"senario": "x"})
 
@@ -226,7 +226,9 @@ def test_views_and_charts_on_staging() -> None:
     fig = charts.whatif_deltas(staging, [graviton])
     colors = {t.name: t.marker.color for t in fig.data if t.type == "bar"}
     assert colors["EC2 (nodes, EBS, NAT)"] == service_color("AmazonEC2")
-    assert charts.cost_by_service(staging).layout.xaxis.tickprefix == "$"
+    # money axes: ticks formatted as dollars by d3 ("$1,500", "-$400"), unit in the title
+    axis = charts.cost_by_service(staging).layout.xaxis
+    assert axis.tickformat == "$,.0f" and axis.title.text == "monthly cost ($/month)"
 
 
 def test_cli_start_up_does_not_import_plotly_or_papermill() -> None:

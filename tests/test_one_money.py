@@ -496,7 +496,7 @@ def test_a_scenario_switched_to_buys_its_reservation_at_the_switch() -> None:
     assert sum((f.cash_usd for f in series), D(0)) == total
 
 
-def _with(scenario, **update):  # type: ignore[no-untyped-def]
+def _with(scenario, **update):
     return type(scenario)(
         topology=scenario.topology.model_copy(update=update),
         path=scenario.path,

@@ -58,15 +58,17 @@ def test_golden_recommendations_on_the_sample() -> None:
     assert g.risk == "medium" and any("arm64" in r for r in g.risk_reasons)
     # compute: t3.large SPOT at 70% off, 1 node. CPU mean 43.11037% x 2 vCPU = 0.86221 vCPU,
     # above the 30% x 2 = 0.6 vCPU baseline: surplus 0.26221 x 730 x $0.05 = $9.57/month.
-    # Today 0.0832 x 0.3 x 730 = 18.22 + EBS 20 x 0.08 = 1.60 + 9.57 = $29.39.
+    # Today, as `planner price` prices it: 0.0832 x 0.3 x 730 = 18.22 + EBS 20 x 0.08 = 1.60
+    # = $19.82 (the surplus is measured, not in the plan: reported apart, not added).
     # p95 50.9907% x 2 x 1.2 = 1.22 vCPU needed. t4g.large pays the same 9.57 surplus
     # (14.72 + 1.60 + 9.57 = 25.89); c6g.large (not burstable): 0.068 x 0.3 x 730 = 14.89 + 1.60
-    # = $16.49, the cheapest.
+    # = $16.49 (+ no surplus), the cheapest.
     c = recs["eks-node-group/compute"]
     assert c.recommended["class"] == "c6g.large"
     assert c.current["cpu_credit_surplus_monthly_usd"] == "9.57"
-    assert round(c.current_monthly_usd, 2) == Decimal("29.39")
-    assert round(c.recommended_monthly_usd, 2) == Decimal("16.49")
+    assert c.current_monthly_usd == Decimal("19.82")
+    assert c.recommended_monthly_usd == Decimal("16.49")
+    assert (c.credits_now_usd, c.credits_recommended_usd) == (Decimal("9.57"), Decimal(0))
     assert any("wrong family" in n for n in c.notes)
     # workloads (limits 1000m / 1Gi): api-gateway CPU p95 28.7593% -> 287.6m x 1.2 = 345.1
     # -> 350m (5m steps); memory max 76.23% x 1024Mi = 780.6 x 1.2 = 936.7 -> 937Mi.
@@ -96,8 +98,28 @@ def test_golden_recommendations_on_the_sample() -> None:
     m = recs["msk/kafka"]
     assert m.recommended["class"] == "kafka.t3.small"
     assert round(m.current_monthly_usd, 2) == Decimal("86.58")
-    # total: 11.68 + 12.90 + 0.73 = $25.31 (the seed's §9.2 claims $50-100)
-    assert round(_run().total_savings_monthly_usd, 2) == Decimal("25.31")
+    # total: 11.68 + 3.33 + 0.73 = $15.74 (the seed's §9.2 claims $50-100); the node groups'
+    # 11.68 + 3.33 = 15.01 is the node-count effect at expected replicas: 83.76 - 68.75
+    result = _run()
+    assert result.total_savings_monthly_usd == Decimal("15.74")
+    assert result.credits_now_monthly_usd == result.credits_avoided_monthly_usd == Decimal("9.57")
+    expected = result.node_count_effect["expected"]
+    assert Decimal(expected["current_node_monthly_usd"]) == Decimal("83.76")  # 63.94 + 19.82
+    assert Decimal(expected["recommended_node_monthly_usd"]) == Decimal("68.75")  # 52.26 + 16.49
+    nodes = [r for r in result.recommendations if r.kind == "node_group"]
+    assert sum(r.savings_monthly_usd for r in nodes) == Decimal("83.76") - Decimal("68.75")
+
+
+def test_now_is_what_planner_price_shows(run_cli) -> None:
+    """Right-sizing's "now" per resource is the cost overview's figure for it, to the cent."""
+    priced = json.loads(run_cli(["price", "staging", "--format", "json"]).out)
+    by_resource: dict[str, Decimal] = {}
+    for ln in priced["lines"]:
+        key = ln["resource"]
+        by_resource[key] = by_resource.get(key, Decimal(0)) + Decimal(str(ln["monthly_usd"]))
+    for r in _run().recommendations:
+        if r.counted_in_total:
+            assert r.current_monthly_usd == by_resource[r.resource], r.resource
 
 
 def test_keep_architecture_stays_on_x86() -> None:
@@ -132,8 +154,9 @@ def test_cli_json_contract(run_cli) -> None:
             assert key in r
         assert r["risk"] in ("low", "medium", "high")
         assert "window" in r["evidence"]
-    assert data["total_savings_monthly_usd"] == 25.31
-    assert data["seed_claim"]["low_monthly_usd"] == 50
+    assert data["total_savings_monthly_usd"] == 15.74
+    assert data["cpu_credits_now_monthly_usd"] == 9.57
+    assert data["seed_claim"]["low_monthly_usd"] == 50  # staging is modelled on the report
     effect = data["node_count_effect"]["max"]
     assert effect["current_nodes"] == {"general": 4, "compute": 2}
 
@@ -141,7 +164,7 @@ def test_cli_json_contract(run_cli) -> None:
 def test_cli_table_and_csv(run_cli) -> None:
     res = run_cli(["rightsize", "--usage", str(SAMPLE)])
     assert res.code == 0, res.err
-    assert "SAMPLE DATA" in res.out and "$50-100/month" in res.out and "$25.31" in res.out
+    assert "SAMPLE DATA" in res.out and "$50-100/month" in res.out and "$15.74" in res.out
     res = run_cli(["rightsize", "--usage", str(SAMPLE), "--format", "csv"])
     assert res.out.splitlines()[0].startswith("resource,kind,current,recommended")
     assert len(res.out.splitlines()) == 1 + 10

@@ -202,6 +202,24 @@ def test_totals_foot_in_every_format(case: tuple[str, dict[str, Any]]) -> None:
         views.whatif_deltas(base, [report]),
     ):
         check_frame_foots(frame)
+    # whole dollars: lines rounded first, so the page's tables, chart and headline agree
+    whole = figures.total(report, 0)
+    assert whole == sum(
+        (round_usd(round_usd(ln.monthly_usd), 0) for ln in report.lines if ln.monthly_usd),
+        Decimal(0),
+    )
+    for frame in (
+        views.cost_by_service(report, 0),
+        views.cost_by_resource(report, 0),
+        views.cost_lines(report, 0),
+    ):
+        body, last = frame.iloc[:-1], frame.iloc[-1]
+        assert Decimal(str(float(last["monthly USD"]))) == whole
+        assert sum(Decimal(str(float(v))) for v in body["monthly USD"] if v == v) == whole
+    zero_bars = charts.cost_by_service(report, 0).data[0]
+    assert sum(Decimal(str(float(v))) for v in zero_bars.x) == whole
+    labels = zip(zero_bars.text, zero_bars.x, strict=True)
+    assert all(t == usd(Decimal(str(float(v))), 0) for t, v in labels)
     by_service = figures.by_service(report)
     bars = charts.cost_by_service(report).data[0]
     for label, hover, value in zip(bars.y, bars.customdata, bars.x, strict=True):
@@ -230,7 +248,6 @@ def test_one_formatter_rounds_half_up_in_tables_and_charts() -> None:
     assert usd(132.5, 0) == "$133"
     assert f"${132.5:,.0f}" == "$132"  # what the old chart labels did
     assert views.money(Decimal("132.5"), 0) == "$133"
-    assert charts._short_usd(Decimal("132.50")) == "$133"
     assert usd(Decimal("-0.005")) == "-$0.01" and usd(Decimal("0.004")) == "$0.00"
 
 

@@ -303,7 +303,7 @@ def test_compare_deltas(run_cli) -> None:
         assert _usd(s["other_monthly_usd"]) == Decimal(new), code
         assert _usd(s["delta_usd"]) == Decimal(delta), code
     # staging's total by hand: see tests/test_staging_prices.py (815.75786 exact); shown as the
-    # sum of its lines rounded to the cent, $815.77 (the rounding rule in the README)
+    # sum of its lines rounded to the cent, $815.77 (docs/notebooks-and-report.md, "Rounding")
     assert _usd(data["base_total_monthly_usd"]) == Decimal("815.77")
     table = run_cli(["compare", "staging", "production"])
     assert "TOTAL" in table.out and "staging" in table.out and "production" in table.out

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import field_validator
 
-from planner.money import ZERO, plain, usd
+from planner.money import ZERO, plain
 from planner.notebooks.params import NotebookParams
 
 if TYPE_CHECKING:
@@ -117,59 +117,77 @@ def banner(data: PlanVsActual) -> str:
     return f"Billing data: {data.label}."
 
 
-def headline(data: PlanVsActual, decimals: int = 2) -> str:
+def headline(data: PlanVsActual, decimals: int = 2, md: bool = True) -> str:
+    """The opening sentence (Markdown, dollar signs escaped, unless ``md`` is False)."""
+    from planner import figures
+    from planner.views import md_money, money
+
+    fmt = md_money if md else money
     v = data.variance
     if v is None:
-        return f"No actuals for {data.scenario}: plan {usd(data.plan.total_monthly_usd)} a month."
+        total = figures.total(data.plan, decimals)
+        return f"No actuals for {data.scenario}: plan {fmt(total, decimals)} a month."
     planned, actual = v.planned_total_usd, v.actual_total_usd
     pct = "" if planned == 0 else f" ({(actual - planned) / planned * 100:+.1f}%)"
     sample = " [sample data]" if data.sample else ""
     return (
-        f"Actual {usd(actual)} against a plan of {usd(planned)} over {len(v.months)} months"
-        f"{pct}; unplanned {usd(v.unplanned_total_usd)}{sample}."
+        f"Actual {fmt(actual, decimals)} against a plan of {fmt(planned, decimals)} over "
+        f"{len(v.months)} months{pct}; unplanned {fmt(v.unplanned_total_usd, decimals)}{sample}."
     )
 
 
-def service_months(v: VarianceReport) -> pd.DataFrame:
+def _shown(planned: Decimal, actual: Decimal, decimals: int) -> tuple[float, float, float]:
+    """Planned, actual and their difference as displayed: each figure rounded (half up) to
+    the page's decimals, the delta the difference of the two rounded figures."""
+    from planner.figures import round_usd
+
+    p, a = round_usd(planned, decimals), round_usd(actual, decimals)
+    return float(p), float(a), float(a - p)
+
+
+def service_months(v: VarianceReport, decimals: int = 2) -> pd.DataFrame:
     import pandas as pd
 
     from planner.costing.registry import service_label
 
-    rows = [
-        {
-            "month": month,
-            "service": service_label(service),
-            "planned": float(p),
-            "actual": float(a),
-            "delta": float(a - p),
-        }
-        for (service, month), (p, a) in v.by_service_month().items()
-    ]
+    rows = []
+    for (service, month), (p, a) in v.by_service_month().items():
+        planned, actual, delta = _shown(p, a, decimals)
+        rows.append(
+            {
+                "month": month,
+                "service": service_label(service),
+                "planned": planned,
+                "actual": actual,
+                "delta": delta,
+            }
+        )
     return pd.DataFrame(rows)
 
 
-def top_variances(v: VarianceReport, top: int) -> pd.DataFrame:
+def top_variances(v: VarianceReport, top: int, decimals: int = 2) -> pd.DataFrame:
     import pandas as pd
 
     ranked = sorted(
         (ln for ln in v.lines if ln.cause != "on_plan"),
         key=lambda ln: (-abs(ln.delta_usd), ln.month, ln.resource),
     )[:top]
-    return pd.DataFrame(
-        [
+    rows = []
+    for ln in ranked:
+        planned, actual, delta = _shown(ln.planned_usd, ln.actual_usd, decimals)
+        rows.append(
             {
                 "month": ln.month,
                 "resource": ln.resource,
                 "line": ln.component,
-                "planned": float(ln.planned_usd),
-                "actual": float(ln.actual_usd),
-                "delta": float(ln.delta_usd),
+                "planned": planned,
+                "actual": actual,
+                "delta": delta,
                 "cause": ln.cause,
                 "why": ln.cause_detail,
             }
-            for ln in ranked
-        ]
-    )
+        )
+    return pd.DataFrame(rows)
 
 
 def unplanned(v: VarianceReport) -> pd.DataFrame:
@@ -221,13 +239,19 @@ def commitments(v: VarianceReport) -> pd.DataFrame:
     )
 
 
-def rebased_table(data: PlanVsActual) -> pd.DataFrame:
+def rebased_table(data: PlanVsActual, decimals: int = 2) -> pd.DataFrame:
+    """Per service, the plan and the plan re-based on the bill, as every page shows a plan:
+    lines rounded first, each figure (and the TOTAL) a sum of rounded lines."""
     import pandas as pd
 
+    from planner import figures
     from planner.costing.registry import service_label
 
     assert data.rebased is not None
-    before, after = data.plan.by_service(), data.rebased.by_service()
+    before = figures.by_service(data.plan, decimals)
+    after = figures.by_service(data.rebased, decimals)
+    plan_total = figures.total(data.plan, decimals)
+    rebased_total = figures.total(data.rebased, decimals)
     rows = [
         {
             "service": service_label(s),
@@ -240,37 +264,47 @@ def rebased_table(data: PlanVsActual) -> pd.DataFrame:
     rows.append(
         {
             "service": "TOTAL a month",
-            "original plan": float(data.plan.total_monthly_usd),
-            "rebased on the bill": float(data.rebased.total_monthly_usd),
-            "change": float(data.rebased.total_monthly_usd - data.plan.total_monthly_usd),
+            "original plan": float(plan_total),
+            "rebased on the bill": float(rebased_total),
+            "change": float(rebased_total - plan_total),
         }
     )
     return pd.DataFrame(rows)
 
 
 def chart(v: VarianceReport) -> go.Figure:
-    """Planned against actual per service, one panel per month."""
-    import plotly.express as px
+    """Per service: the planned month beside each billed month (one chart, grouped bars)."""
+    import plotly.graph_objects as go
 
-    frame = service_months(v).melt(
-        id_vars=["month", "service"], value_vars=["planned", "actual"], var_name="kind"
+    from planner.charts import layout, money_axis
+
+    frame = service_months(v)
+    services = list(dict.fromkeys(frame["service"]))
+    months = sorted(set(frame["month"]))
+    fig = go.Figure()
+    planned = frame.groupby("service", sort=False)["planned"].max()
+    fig.add_bar(
+        name="planned (a month)",
+        x=services,
+        y=[float(planned[s]) for s in services],
+        marker_color="#4e79a7",
     )
-    fig = px.bar(
-        frame,
-        x="service",
-        y="value",
-        color="kind",
-        barmode="group",
-        facet_row="month",
-        labels={"value": "USD", "service": ""},
-        title="Planned against actual per service and month",
-        height=260 * max(1, len(v.months)),
-    )
-    return fig
+    shades = ("#f4a3a4", "#e15759", "#a32a2c", "#6b1a1b")
+    for i, month in enumerate(months):
+        part = frame[frame["month"] == month].set_index("service")["actual"]
+        fig.add_bar(
+            name=f"billed {month}",
+            x=services,
+            y=[float(part.get(s, 0.0)) for s in services],
+            marker_color=shades[i % len(shades)],
+        )
+    money_axis(fig, "y", "cost")
+    fig.update_xaxes(title="AWS service", tickangle=-30)
+    return layout(fig, "Planned against billed, per service and month", barmode="group", height=480)
 
 
 def summary(data: PlanVsActual) -> dict[str, Any]:
-    out: dict[str, Any] = {"headline": headline(data), "sample_data": data.sample}
+    out: dict[str, Any] = {"headline": headline(data, md=False), "sample_data": data.sample}
     v = data.variance
     if v is None:
         return out

@@ -75,7 +75,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
 def load_policy(args: argparse.Namespace) -> AlertPolicy:
     from planner.alerts.costs import plan_costs
     from planner.alerts.forecast import read_forecast
-    from planner.alerts.policy import build_policy
+    from planner.alerts.policy import build_policy, seed_levels_for
     from planner.catalog import load_catalog
     from planner.scenario import load_scenario
 
@@ -89,6 +89,7 @@ def load_policy(args: argparse.Namespace) -> AlertPolicy:
         dict(topology.cost_allocation_tags),
         where=str(scenario.path),
         forecast=read_forecast(args.forecast) if args.forecast else None,
+        seed_levels=seed_levels_for(topology.seed_figures),
     )
 
 

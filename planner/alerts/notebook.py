@@ -7,7 +7,8 @@ from typing import TYPE_CHECKING, Any
 
 from planner.alerts.compare import STATE_LABELS, level_checks
 from planner.alerts.policy import AlertPolicy
-from planner.money import usd
+from planner.figures import usd
+from planner.views import md_escape, md_money
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -21,15 +22,7 @@ LEVEL_COLORS = {
     "seed §9.4 warning": "#999999",
     "seed §9.4 critical": "#333333",
 }
-
-# where each level's label sits, so levels at the same amount do not overprint
-ANNOTATION_AT = {
-    "planner warning": "top left",
-    "planner critical": "top left",
-    "planner forecast": "bottom left",
-    "seed §9.4 warning": "bottom right",
-    "seed §9.4 critical": "top right",
-}
+LEVEL_DASH = {"planner forecast": "dash", "seed §9.4 warning": "dot", "seed §9.4 critical": "dot"}
 
 
 def policy(params: AlertsParams) -> AlertPolicy:
@@ -46,13 +39,15 @@ def policy(params: AlertsParams) -> AlertPolicy:
     return load_policy(args)
 
 
-def headline(p: AlertPolicy) -> str:
+def headline(p: AlertPolicy, decimals: int = 2) -> str:
+    """The page's opening sentence (Markdown: dollar signs escaped)."""
     total = p.total
     w, c = total.threshold("warning"), total.threshold("critical")
     text = (
-        f"**{p.scenario}**: monthly budget {usd(total.limit_usd)}; warning at "
-        f"{usd(w.monthly_usd)} ({w.source}), critical at {usd(c.monthly_usd)} ({c.source}); "
-        f"the modelled month costs {usd(p.min_usd)} to {usd(p.max_usd)}."
+        f"**{p.scenario}**: monthly budget {md_money(total.limit_usd, decimals)}; warning at "
+        f"{md_money(w.monthly_usd, decimals)} ({w.source}), critical at "
+        f"{md_money(c.monthly_usd, decimals)} ({c.source}); the modelled month costs "
+        f"{md_money(p.min_usd, decimals)} to {md_money(p.max_usd, decimals)}."
     )
     if not p.forecast:
         text += (
@@ -69,6 +64,27 @@ def headline(p: AlertPolicy) -> str:
         f"- {item.what}" for item in prerequisites(p)
     )
     return text
+
+
+def seed_sentence(p: AlertPolicy, decimals: int = 2) -> str:
+    """Where the seed report's own levels come from, for a scenario modelled on it; else ""."""
+    if not p.seed_levels:
+        return ""
+    levels = ", ".join(f"{md_money(s.monthly_usd, decimals)} {s.level}" for s in p.seed_levels)
+    return (
+        f"The seed report ({p.seed_levels[0].source}) sets its own levels for this environment: "
+        f"{levels}. They are shown beside the generated levels (dotted lines)."
+    )
+
+
+def anomaly_text(p: AlertPolicy, decimals: int = 2) -> str:
+    """The anomaly monitor and its impact threshold, in Markdown (dollar signs escaped)."""
+    a = p.anomaly
+    return (
+        f"Anomaly monitor **{a.monitor_name}** ({a.monitor_type}); subscriptions alert at a "
+        f"total impact of **{md_money(a.impact_usd, decimals)}** or more: "
+        f"{md_escape(a.source)}."
+    )
 
 
 def levels_frame(p: AlertPolicy) -> pd.DataFrame:
@@ -128,9 +144,15 @@ def alarms_frame(p: AlertPolicy) -> pd.DataFrame:
     )
 
 
-def chart(p: AlertPolicy) -> Any:
-    """Cost range bars (or the forecast by month) with every level as a line."""
+def chart(p: AlertPolicy, decimals: int = 2) -> Any:
+    """Cost range bars (or the forecast by month) with every level as a line.
+
+    Each level is named in the legend with its amount (no labels on the lines: levels at the
+    same amount would print over each other).
+    """
     import plotly.graph_objects as go
+
+    from planner.charts import LEGEND, money_axis
 
     fig = go.Figure()
     levels = level_checks(p)
@@ -158,38 +180,40 @@ def chart(p: AlertPolicy) -> Any:
                 y=ys,
                 mode="lines",
                 name=f"{c.label} ({c.notification_type})",
-                line={
-                    "color": LEVEL_COLORS.get(c.label),
-                    "dash": "dot" if "seed" in c.label else "solid",
-                },
+                line={"color": LEVEL_COLORS.get(c.label), "dash": LEVEL_DASH.get(c.label, "solid")},
             )
+        fig.update_xaxes(title="month")
     else:
         states = ("min", "expected", "max")
         values = (p.min_usd, p.expected_usd, p.max_usd)
         fig.add_bar(
             x=[STATE_LABELS[s] for s in states],
             y=[float(v) for v in values],
-            text=[usd(v) for v in values],
+            text=[usd(v, decimals) for v in values],
             textposition="inside",
+            insidetextanchor="middle",
             name="modelled monthly cost",
             marker_color="#0072B2",
         )
         for c in levels:
             fig.add_hline(
                 y=float(c.monthly_usd),
-                line_dash="dot" if "seed" in c.label else "solid",
+                line_dash=LEVEL_DASH.get(c.label, "solid"),
                 line_color=LEVEL_COLORS.get(c.label, "#000000"),
-                annotation_text=f"{c.label} {usd(c.monthly_usd)}",
-                annotation_position=ANNOTATION_AT.get(c.label, "top left"),
+                line_width=2,
+                showlegend=True,
+                name=f"{c.label} {usd(c.monthly_usd, decimals)} ({c.notification_type})",
             )
+        fig.update_xaxes(title="replicas")
     top = max([float(c.monthly_usd) for c in levels] + [float(p.max_usd)])
-    fig.update_yaxes(
-        title="US dollars a month", tickprefix="$", tickformat=",.0f", range=[0, top * 1.12]
-    )
+    money_axis(fig, "y", "monthly cost")
+    fig.update_yaxes(range=[0, top * 1.12])
     fig.update_layout(
-        title=f"{p.scenario}: alert levels against the modelled monthly cost",
-        height=460,
-        showlegend=bool(p.forecast),
+        title={"text": f"{p.scenario}: alert levels against the modelled monthly cost", "x": 0},
+        height=500,
+        showlegend=True,
+        legend=LEGEND,
+        margin={"l": 20, "r": 20, "t": 40, "b": 40},
     )
     return fig
 
@@ -216,7 +240,11 @@ def summary(p: AlertPolicy) -> dict[str, Any]:
         "anomaly_impact_usd": exact(p.anomaly.impact_usd),
         "seed_levels_usd": [exact(s.monthly_usd) for s in p.seed_levels],
         "headline": (
-            f"alerts: warning {usd(w.monthly_usd)}, critical {usd(c.monthly_usd)} "
-            f"(seed §9.4: $750 / $1,000)"
+            f"alerts: warning {usd(w.monthly_usd)}, critical {usd(c.monthly_usd)}"
+            + (
+                " (seed §9.4: " + " / ".join(usd(s.monthly_usd, 0) for s in p.seed_levels) + ")"
+                if p.seed_levels
+                else ""
+            )
         ),
     }

@@ -116,7 +116,8 @@ class AlertPolicy(_Frozen):
     budgets: tuple[Budget, ...]
     alarms: tuple[Alarm, ...]
     anomaly: Anomaly
-    seed_levels: tuple[SeedLevel, ...] = SEED_LEVELS
+    seed_levels: tuple[SeedLevel, ...] = ()
+    """The seed report's §9.4 levels, for a scenario modelled on it (``seed_figures``)."""
 
     @property
     def total(self) -> Budget:
@@ -131,8 +132,10 @@ def build_policy(
     *,
     where: str = "",
     forecast: ForecastSeries | None = None,
+    seed_levels: Sequence[SeedLevel] = (),
 ) -> AlertPolicy:
-    """The alert policy for one scenario. ``where`` names the scenario file in errors."""
+    """The alert policy for one scenario. ``where`` names the scenario file in errors;
+    ``seed_levels`` are set beside the generated ones (:func:`seed_levels_for`)."""
     months = _forecast_months(forecast)
     tag_filter = tuple(sorted(tags.items())) if config.tag_filter else ()
     total = _budget(
@@ -178,7 +181,13 @@ def build_policy(
         budgets=budgets,
         alarms=tuple(_alarms(name, budgets)),
         anomaly=_anomaly(name, config, ranked, tags, where),
+        seed_levels=tuple(seed_levels),
     )
+
+
+def seed_levels_for(seed_figures: Sequence[str]) -> tuple[SeedLevel, ...]:
+    """The seed report's §9.4 levels when the scenario says it is modelled on them."""
+    return SEED_LEVELS if "§9.4" in seed_figures else ()
 
 
 def _forecast_months(forecast: ForecastSeries | None) -> tuple[PlannedMonth, ...]:

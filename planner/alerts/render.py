@@ -44,7 +44,8 @@ def alerts_table(policy: AlertPolicy) -> str:
             f"{_yes(c.fires_at, 'min'):<5}{_yes(c.fires_at, 'expected'):<5}"
             f"{_yes(c.fires_at, 'max'):<5} {c.verdict}"
         )
-    lines.append(f"Seed levels: {policy.seed_levels[0].source} (set for staging).")
+    if policy.seed_levels:
+        lines.append(f"Seed levels: {policy.seed_levels[0].source} (set for staging).")
     if policy.forecast:
         lines += ["", "Forecast months in which each level would fire (expected / HPA maximum)"]
         for c in checks:

@@ -66,13 +66,16 @@ def _q(text: str) -> str:
     return json.dumps(text).replace("${", "$${").replace("%{", "%%{")
 
 
+def attrs(pairs: list[tuple[str, str]], indent: str = "  ") -> str:
+    """Consecutive ``key = value`` lines with their ``=`` aligned, as ``terraform fmt`` does:
+    each ``=`` one space after the longest key of the run (values must be one line)."""
+    width = max((len(k) for k, _ in pairs), default=0)
+    return "".join(f"{indent}{k.ljust(width)} = {v}\n" for k, v in pairs)
+
+
 def _tags(scenario: str, indent: str) -> str:
-    return (
-        f"{indent}tags = {{\n"
-        f'{indent}  "{MANAGED_BY[0]}"       = "{MANAGED_BY[1]}"\n'
-        f'{indent}  "planner-scenario" = {_q(scenario)}\n'
-        f"{indent}}}\n"
-    )
+    pairs = [(f'"{MANAGED_BY[0]}"', f'"{MANAGED_BY[1]}"'), ('"planner-scenario"', _q(scenario))]
+    return f"{indent}tags = {{\n" + attrs(pairs, indent + "  ") + f"{indent}}}\n"
 
 
 def _snake(name: str) -> str:
@@ -81,51 +84,54 @@ def _snake(name: str) -> str:
 
 
 def _budget(policy: AlertPolicy, b: Budget) -> str:
-    out = [
-        f'resource "aws_budgets_budget" "{label(b.name)}" {{\n',
-        "  account_id   = var.account_id\n",
-        f"  name         = {_q(b.name)}\n",
-        '  budget_type  = "COST"\n',
-        '  time_unit    = "MONTHLY"\n',
+    head = [
+        ("account_id", "var.account_id"),
+        ("name", _q(b.name)),
+        ("budget_type", '"COST"'),
+        ("time_unit", '"MONTHLY"'),
     ]
+    limits = ""
     if b.planned_limits:
-        first = b.planned_limits[0].month.isoformat()
-        out.append(f'  time_period_start = "{first}_00:00"\n')
+        head.append(("time_period_start", f'"{b.planned_limits[0].month.isoformat()}_00:00"'))
         for m in b.planned_limits:
-            out.append(
+            limits += (
                 "  planned_limit {\n"
-                f'    start_time = "{m.month.isoformat()}_00:00"\n'
-                f'    amount     = "{amount(m.limit_usd)}"\n'
-                f'    unit       = "{policy.currency}"\n'
-                "  }\n"
+                + attrs(
+                    [
+                        ("start_time", f'"{m.month.isoformat()}_00:00"'),
+                        ("amount", f'"{amount(m.limit_usd)}"'),
+                        ("unit", f'"{policy.currency}"'),
+                    ],
+                    "    ",
+                )
+                + "  }\n"
             )
     else:
-        out.append(f'  limit_amount = "{amount(b.limit_usd)}"\n')
-        out.append(f'  limit_unit   = "{policy.currency}"\n')
+        head += [
+            ("limit_amount", f'"{amount(b.limit_usd)}"'),
+            ("limit_unit", f'"{policy.currency}"'),
+        ]
+    out = [f'resource "aws_budgets_budget" "{label(b.name)}" {{\n', attrs(head), limits]
     for key, values in cost_filters(b).items():
-        out.append(
-            "  cost_filter {\n"
-            f"    name   = {_q(key)}\n"
-            f"    values = [{', '.join(_q(v) for v in values)}]\n"
-            "  }\n"
-        )
+        pairs = [("name", _q(key)), ("values", f"[{', '.join(_q(v) for v in values)}]")]
+        out.append("  cost_filter {\n" + attrs(pairs, "    ") + "  }\n")
     out.append(f"  # cost types: {COST_TYPES_REASON}\n  cost_types {{\n")
-    names = {key: _snake(key) for key in COST_TYPES}
-    width = max(len(n) for n in names.values())
-    for key, value in COST_TYPES.items():
-        out.append(f"    {names[key]:<{width}} = {'true' if value else 'false'}\n")
-    out.append("  }\n")
+    pairs = [(_snake(key), "true" if value else "false") for key, value in COST_TYPES.items()]
+    out.append(attrs(pairs, "    ") + "  }\n")
     for t in b.thresholds:
+        pairs = [
+            ("comparison_operator", '"GREATER_THAN"'),
+            ("threshold", plain(t.percent)),
+            ("threshold_type", '"PERCENTAGE"'),
+            ("notification_type", f'"{t.notification_type}"'),
+            ("subscriber_email_addresses", "var.notification_emails"),
+            ("subscriber_sns_topic_arns", "local.sns_topics"),
+        ]
         out.append(
             f"  # {t.level}: {t.source}: {t.reason}\n"
-            "  notification {\n"
-            '    comparison_operator        = "GREATER_THAN"\n'
-            f"    threshold                  = {plain(t.percent)}\n"
-            '    threshold_type             = "PERCENTAGE"\n'
-            f'    notification_type          = "{t.notification_type}"\n'
-            "    subscriber_email_addresses = var.notification_emails\n"
-            "    subscriber_sns_topic_arns  = local.sns_topics\n"
-            "  }\n"
+            + "  notification {\n"
+            + attrs(pairs, "    ")
+            + "  }\n"
         )
     out.append(_tags(policy.scenario, "  "))
     out.append("}\n")
@@ -135,24 +141,31 @@ def _budget(policy: AlertPolicy, b: Budget) -> str:
 def _alarms(policy: AlertPolicy) -> str:
     out: list[str] = []
     for a in policy.alarms:
-        dims = f'    Currency = "{policy.currency}"\n'
+        dims = [("Currency", f'"{policy.currency}"')]
         if a.service_code:
-            dims += f"    ServiceName = {_q(a.service_code)}\n"
+            dims.append(("ServiceName", _q(a.service_code)))
+        pairs = [
+            ("provider", "aws.billing"),
+            ("alarm_name", _q(a.name)),
+            ("alarm_description", _q(a.source)),
+            ("namespace", '"AWS/Billing"'),
+            ("metric_name", '"EstimatedCharges"'),
+            ("statistic", '"Maximum"'),
+            ("period", str(PERIOD_SECONDS)),
+            ("evaluation_periods", "1"),
+            ("threshold", str(cents(a.threshold_usd))),
+            ("comparison_operator", '"GreaterThanThreshold"'),
+            ("treat_missing_data", '"notBreaching"'),
+            ("alarm_actions", "local.sns_topics"),
+        ]
         out.append(
             f'resource "aws_cloudwatch_metric_alarm" "{label(a.name)}" {{\n'
-            "  provider            = aws.billing\n"
-            f"  alarm_name          = {_q(a.name)}\n"
-            f"  alarm_description   = {_q(a.source)}\n"
-            '  namespace           = "AWS/Billing"\n'
-            '  metric_name         = "EstimatedCharges"\n'
-            '  statistic           = "Maximum"\n'
-            f"  period              = {PERIOD_SECONDS}\n"
-            "  evaluation_periods  = 1\n"
-            f"  threshold           = {cents(a.threshold_usd)}\n"
-            '  comparison_operator = "GreaterThanThreshold"\n'
-            '  treat_missing_data  = "notBreaching"\n'
-            "  alarm_actions       = local.sns_topics\n"
-            f"  dimensions = {{\n{dims}  }}\n" + _tags(policy.scenario, "  ") + "}\n"
+            + attrs(pairs)
+            + "  dimensions = {\n"
+            + attrs(dims, "    ")
+            + "  }\n"
+            + _tags(policy.scenario, "  ")
+            + "}\n"
         )
     return "\n".join(out)
 
@@ -161,50 +174,60 @@ def _anomaly(policy: AlertPolicy) -> str:
     a = policy.anomaly
     spec = monitor_spec(policy)
     mon = label(a.monitor_name)
+    monitor = [("name", _q(a.monitor_name))]
     if a.monitor_type == "DIMENSIONAL":
-        kind = '  monitor_type      = "DIMENSIONAL"\n  monitor_dimension = "SERVICE"\n'
+        monitor += [("monitor_type", '"DIMENSIONAL"'), ("monitor_dimension", '"SERVICE"')]
     else:
-        kind = (
-            '  monitor_type      = "CUSTOM"\n'
-            f"  monitor_specification = {_q(json.dumps(spec['MonitorSpecification']))}\n"
-        )
+        monitor += [
+            ("monitor_type", '"CUSTOM"'),
+            ("monitor_specification", _q(json.dumps(spec["MonitorSpecification"]))),
+        ]
+    dimension = [
+        ("key", '"ANOMALY_TOTAL_IMPACT_ABSOLUTE"'),
+        ("match_options", '["GREATER_THAN_OR_EQUAL"]'),
+        ("values", f'["{cents(a.impact_usd)}"]'),
+    ]
     threshold = (
-        "  threshold_expression {\n"
-        "    dimension {\n"
-        '      key           = "ANOMALY_TOTAL_IMPACT_ABSOLUTE"\n'
-        '      match_options = ["GREATER_THAN_OR_EQUAL"]\n'
-        f'      values        = ["{cents(a.impact_usd)}"]\n'
-        "    }\n"
-        "  }\n"
+        "  threshold_expression {\n    dimension {\n" + attrs(dimension, "      ") + "    }\n  }\n"
     )
-    return (
-        f'resource "aws_ce_anomaly_monitor" "{mon}" {{\n'
-        f"  name              = {_q(a.monitor_name)}\n"
-        + kind
-        + _tags(policy.scenario, "  ")
-        + "}\n\n"
-        f"# impact threshold: {a.source}\n"
-        f'resource "aws_ce_anomaly_subscription" "{mon}_email" {{\n'
-        "  count            = length(var.notification_emails) > 0 ? 1 : 0\n"
-        f"  name             = {_q(a.subscription_name + '-email')}\n"
-        '  frequency        = "DAILY"\n'
-        f"  monitor_arn_list = [aws_ce_anomaly_monitor.{mon}.arn]\n"
+
+    def subscription(suffix: str, count: str, frequency: str, subscriber: str) -> str:
+        pairs = [
+            ("count", count),
+            ("name", _q(f"{a.subscription_name}-{suffix}")),
+            ("frequency", f'"{frequency}"'),
+            ("monitor_arn_list", f"[aws_ce_anomaly_monitor.{mon}.arn]"),
+        ]
+        return (
+            f'resource "aws_ce_anomaly_subscription" "{mon}_{suffix}" {{\n'
+            + attrs(pairs)
+            + subscriber
+            + threshold
+            + _tags(policy.scenario, "  ")
+            + "}\n"
+        )
+
+    email = (
         '  dynamic "subscriber" {\n'
         "    for_each = var.notification_emails\n"
         "    content {\n"
-        '      type    = "EMAIL"\n'
-        "      address = subscriber.value\n"
-        "    }\n"
-        "  }\n" + threshold + _tags(policy.scenario, "  ") + "}\n\n"
-        f'resource "aws_ce_anomaly_subscription" "{mon}_sns" {{\n'
-        '  count            = var.sns_topic_arn == "" ? 0 : 1\n'
-        f"  name             = {_q(a.subscription_name + '-sns')}\n"
-        '  frequency        = "IMMEDIATE"\n'
-        f"  monitor_arn_list = [aws_ce_anomaly_monitor.{mon}.arn]\n"
+        + attrs([("type", '"EMAIL"'), ("address", "subscriber.value")], "      ")
+        + "    }\n  }\n"
+    )
+    sns = (
         "  subscriber {\n"
-        '    type    = "SNS"\n'
-        "    address = var.sns_topic_arn\n"
-        "  }\n" + threshold + _tags(policy.scenario, "  ") + "}\n"
+        + attrs([("type", '"SNS"'), ("address", "var.sns_topic_arn")], "    ")
+        + "  }\n"
+    )
+    return (
+        f'resource "aws_ce_anomaly_monitor" "{mon}" {{\n'
+        + attrs(monitor)
+        + _tags(policy.scenario, "  ")
+        + "}\n\n"
+        + f"# impact threshold: {a.source}\n"
+        + subscription("email", "length(var.notification_emails) > 0 ? 1 : 0", "DAILY", email)
+        + "\n"
+        + subscription("sns", 'var.sns_topic_arn == "" ? 0 : 1', "IMMEDIATE", sns)
     )
 
 

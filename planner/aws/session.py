@@ -95,7 +95,7 @@ def aws_errors(service: str) -> Iterator[None]:
         if "Throttl" in code or code in ("RequestLimitExceeded", "TooManyRequestsException"):
             hint = f" (still throttled after {MAX_ATTEMPTS} attempts; try again later)"
         elif code in ("AccessDeniedException", "AccessDenied", "UnauthorizedOperation"):
-            hint = " (see the IAM policy in the README)"
+            hint = " (see the IAM policy in docs/development.md)"
         elif code in ("UnrecognizedClientException", "InvalidClientTokenId"):
             hint = f" (check the credentials found in {CREDENTIAL_CHAIN})"
         raise AwsError(

@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from planner import figures
+from planner.charts import PALETTE, layout, money_axis
 from planner.commitments.claims import SOURCE, Claim, seed_claims
 from planner.commitments.forecast import ForecastMonth, forecast_scenario
 from planner.commitments.grid import Grid, load_grid
@@ -22,6 +23,7 @@ from planner.money import usd
 if TYPE_CHECKING:
     import pandas as pd
 
+    from planner.costing.engine import CostReport
     from planner.notebooks.params import CommitmentsParams
 
 
@@ -34,6 +36,14 @@ class CommitmentsData:
     sweep: SweepResult | None
     grid_path: Path | None
     claims: list[Claim]
+    report: CostReport | None = None
+    """The scenario priced, for its total at the page's ``usd_decimals``."""
+
+    def total(self, decimals: int = 2) -> Decimal:
+        """The monthly total as every page shows it (lines rounded first, then added)."""
+        return (
+            self.total_monthly_usd if self.report is None else figures.total(self.report, decimals)
+        )
 
 
 def grid_for(params: CommitmentsParams) -> Path | None:
@@ -70,7 +80,9 @@ def commitments_data(params: CommitmentsParams) -> CommitmentsData:
         ),
         sweep=run_grid(scenario, grid, catalog) if grid is not None else None,
         grid_path=grid_path,
-        claims=seed_claims(load_scenario("staging"), catalog),
+        # the seed report's §9.2 claims are staging's: only for a scenario modelled on them
+        claims=seed_claims(scenario, catalog) if "§9.2" in scenario.topology.seed_figures else [],
+        report=report,
     )
 
 
@@ -97,6 +109,19 @@ def options_table(data: CommitmentsData) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def options_note(data: CommitmentsData) -> str:
+    """Why some Partial Upfront rows have a monthly figure but no upfront or recurring one."""
+    split = [o for o in data.commitments.options if o.upfront_usd is None and o.monthly_usd]
+    if not split:
+        return ""
+    return (
+        f"{len(split)} option(s) (Partial Upfront) have no *upfront* or *recurring* figure: the "
+        "price source publishes their effective rate only, not how it splits between the "
+        "upfront fee and the hourly charge. Their *monthly (amortised)* figure is that rate; "
+        "their break-even month is unknown."
+    )
+
+
 def missing_table(data: CommitmentsData) -> pd.DataFrame:
     import pandas as pd
 
@@ -108,6 +133,17 @@ def missing_table(data: CommitmentsData) -> pd.DataFrame:
             {"resource": r, "options without a rate": len(w), "examples": "; ".join(w[:3])}
             for r, w in grouped.items()
         ]
+    )
+
+
+def claims_intro(data: CommitmentsData) -> str:
+    """The heading and sentence above the §9.2 claims (shown only for a scenario modelled on
+    the seed report: ``seed_figures`` lists §9.2)."""
+    return (
+        "## The seed report's §9.2 claims against the model\n\n"
+        f'"{SOURCE}" claims savings for {data.scenario}. Each line is checked against the '
+        f'model of the {data.scenario} scenario: a "~X" claim holds within 10% of X. A claim '
+        "needing a rate the catalog lacks says so."
     )
 
 
@@ -151,46 +187,57 @@ def forecast_table(data: CommitmentsData) -> pd.DataFrame:
 
 
 def cash_flow_chart(data: CommitmentsData, top: int = 6) -> Any:
-    """Cumulative cash over 36 months of the cheapest priced options against on-demand."""
+    """Cumulative cash over 36 months of the cheapest priced options against on-demand.
+
+    One colour per resource: its commitments are solid (then dashed, dash-dot) lines, staying
+    on-demand the dotted line, a star each commitment's break-even month; all in the legend.
+    """
     import plotly.graph_objects as go
 
     fig = go.Figure()
     shown = [o for o in data.commitments.options if o.cash_flow_usd and o.risk != "none"][:top]
-    for o in shown:
-        months = list(range(1, len(o.cash_flow_usd) + 1))
-        fig.add_trace(
-            go.Scatter(x=months, y=[float(v) for v in o.cash_flow_usd], name=o.name, mode="lines")
-        )
-        od = [float(o.on_demand_monthly_usd * m) for m in months]
+    resources = list(dict.fromkeys(o.resource for o in shown))
+    dashes = ("solid", "dash", "dashdot", "longdash")
+    for r, resource in enumerate(resources):
+        colour = PALETTE[r % len(PALETTE)]
+        mine = [o for o in shown if o.resource == resource]
+        months = list(range(1, len(mine[0].cash_flow_usd) + 1))
         fig.add_trace(
             go.Scatter(
                 x=months,
-                y=od,
-                name=f"{o.resource} on-demand",
+                y=[float(mine[0].on_demand_monthly_usd * m) for m in months],
+                name=f"{resource}: on-demand",
                 mode="lines",
-                line={"dash": "dot"},
-                showlegend=False,
+                line={"dash": "dot", "color": colour},
             )
         )
-        if o.break_even_month:
-            m = o.break_even_month
+        for i, o in enumerate(mine):
             fig.add_trace(
                 go.Scatter(
-                    x=[m],
-                    y=[float(o.cash_flow_usd[m - 1])],
-                    mode="markers",
-                    marker={"size": 10, "symbol": "star"},
-                    name=f"break-even m{m}",
-                    showlegend=False,
+                    x=months,
+                    y=[float(v) for v in o.cash_flow_usd],
+                    name=o.name,
+                    mode="lines",
+                    line={"color": colour, "dash": dashes[i % len(dashes)]},
+                    legendgroup=o.name,
                 )
             )
-    fig.update_layout(
-        title="Cumulative cash: commitments (solid) vs on-demand (dotted); stars mark break-even",
-        xaxis_title="month",
-        yaxis_title="USD",
-        height=460,
-    )
-    return fig
+            if o.break_even_month:
+                m = o.break_even_month
+                fig.add_trace(
+                    go.Scatter(
+                        x=[m],
+                        y=[float(o.cash_flow_usd[m - 1])],
+                        mode="markers",
+                        marker={"size": 11, "symbol": "star", "color": colour},
+                        name=f"{o.name}: break-even, month {m}",
+                        legendgroup=o.name,
+                        showlegend=False,
+                    )
+                )
+    fig.update_xaxes(title="time since purchase (months)")
+    money_axis(fig, "y", "cumulative cash paid", unit="$")
+    return layout(fig, "Cumulative cash: commitments against on-demand", height=580)
 
 
 def pareto_chart(data: CommitmentsData) -> Any:
@@ -204,7 +251,7 @@ def pareto_chart(data: CommitmentsData) -> Any:
     ok = np.flatnonzero(sweep.feasible & sweep.priced)
     sample = ok[:: max(1, ok.size // 3000)]
     fig.add_trace(
-        go.Scattergl(
+        go.Scatter(  # SVG, not WebGL: it prints
             x=sweep.headroom_pct[sample],
             y=sweep.monthly_units[sample] / UNITS_PER_USD,
             mode="markers",
@@ -221,13 +268,9 @@ def pareto_chart(data: CommitmentsData) -> Any:
             name="Pareto frontier",
         )
     )
-    fig.update_layout(
-        title="Monthly cost vs headroom at expected replicas (feasible, priced)",
-        xaxis_title="headroom %",
-        yaxis_title="USD / month",
-        height=460,
-    )
-    return fig
+    fig.update_xaxes(title="headroom at expected replicas (%)", ticksuffix="%")
+    money_axis(fig, "y", "monthly cost")
+    return layout(fig, "Monthly cost against headroom (feasible, priced variants)", height=480)
 
 
 def forecast_chart(data: CommitmentsData) -> Any:
@@ -244,10 +287,21 @@ def forecast_chart(data: CommitmentsData) -> Any:
             mode="lines+markers",
         )
     )
-    fig.update_layout(
-        title="Forecast: cash paid vs amortised cost per month", yaxis_title="USD", height=420
+    fig.update_xaxes(title="month")
+    money_axis(fig, "y", "cost")
+    return layout(fig, "Forecast: cash paid against amortised cost", height=440)
+
+
+def sweep_note(data: CommitmentsData, top: int = 10) -> str:
+    """Why a variant in the sweep table has no upfront figure (a Partial Upfront split)."""
+    if data.sweep is None:
+        return ""
+    if all(data.sweep.describe(i)["upfront_usd"] is not None for i in cheapest(data.sweep, top)):
+        return ""
+    return (
+        "An empty *upfront* is a Partial Upfront reservation whose upfront fee the price source "
+        "does not publish apart from its effective rate; *monthly* includes it amortised."
     )
-    return fig
 
 
 def sweep_table(data: CommitmentsData, top: int = 10) -> pd.DataFrame:
@@ -270,9 +324,11 @@ def sweep_table(data: CommitmentsData, top: int = 10) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def headline(data: CommitmentsData) -> str:
-    # a saving is against what the scenario buys today; an option dearer than today is never
-    # the headline
+def headline(data: CommitmentsData, decimals: int = 2) -> str:
+    """The opening sentence (Markdown: dollar signs escaped). A saving is against what the
+    scenario buys today; an option dearer than today is never the headline."""
+    from planner.views import md_money
+
     priced = [
         o
         for o in data.commitments.options
@@ -280,16 +336,17 @@ def headline(data: CommitmentsData) -> str:
     ]
     best = max(priced, key=lambda o: o.savings_monthly_usd, default=None)
     text = (
-        f"**{data.scenario}** costs {usd(data.total_monthly_usd)} a month at list prices. "
+        f"**{data.scenario}** costs {md_money(data.total(decimals), decimals)} a month at list "
+        "prices. "
         f"{len(data.commitments.options)} purchase options priced, "
         f"{len(data.commitments.missing_rates)} without a rate in the catalog (named below)."
     )
     if best is not None:
         text += (
             f" The largest saving not yet taken: {best.name}, "
-            f"{usd(best.savings_monthly_usd)} a month against what it buys today "
-            f"({usd(best.baseline_usd)}), risk {best.risk}"
-            + (f", {usd(best.upfront_usd)} up front" if best.upfront_usd else "")
+            f"{md_money(best.savings_monthly_usd, decimals)} a month against what it buys today "
+            f"({md_money(best.baseline_usd, decimals)}), risk {best.risk}"
+            + (f", {md_money(best.upfront_usd, decimals)} up front" if best.upfront_usd else "")
             + "."
         )
     else:
@@ -298,15 +355,15 @@ def headline(data: CommitmentsData) -> str:
 
 
 def summary(data: CommitmentsData) -> dict[str, Any]:
-    off = data.claims[0]
+    off = data.claims[0] if data.claims else None
     return {
-        "headline": headline(data).replace("**", ""),
+        "headline": headline(data).replace("**", "").replace("\\$", "$"),
         "scenario": data.scenario,
         "options": len(data.commitments.options),
         "missing_rates": len(data.commitments.missing_rates),
         "forecast_amortised_usd": _f(sum((f.amortised_usd for f in data.forecast), Decimal(0))),
         "forecast_cash_usd": _f(sum((f.cash_usd for f in data.forecast), Decimal(0))),
         "sweep_variants": data.sweep.count if data.sweep else 0,
-        "off_hours_saving_usd": _f(off.model_usd),
-        "claims_source": SOURCE,
+        "off_hours_saving_usd": None if off is None else _f(off.model_usd),
+        "claims_source": SOURCE if data.claims else None,
     }

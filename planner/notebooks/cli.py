@@ -82,6 +82,7 @@ def run_notebook(args: argparse.Namespace) -> int:
         parameters[key] = parse_value(value)
     if args.scenario is not None:
         parameters["scenario"] = args.scenario
+    parameters = absolute_paths(parameters)
     scenario = str(parameters.get("scenario", "staging"))
     output = (
         Path(args.output)
@@ -96,6 +97,9 @@ def run_notebook(args: argparse.Namespace) -> int:
     for path in (output, output.with_suffix(".html"), output.with_suffix(".finance.html")):
         if path.parent.is_dir():  # checked before minutes of work, and again when written
             check_output(path, option="-o")
+    from planner.notebooks.execute import check_parameters, read_notebook
+
+    check_parameters(notebook, read_notebook(notebook), parameters)  # before anything is written
     from planner.notebooks.html import Page, copy_plotly_js
 
     def work() -> Any:
@@ -123,8 +127,22 @@ def run_notebook(args: argparse.Namespace) -> int:
 
 
 def run_report(args: argparse.Namespace) -> int:
+    parameters = absolute_paths({k: parse_value(v) for k, v in args.parameter})
+    scenarios = [absolute_paths({"s": s})["s"] for s in args.scenarios or DEFAULT_SCENARIOS]
     interruptible(
-        lambda: build_report(args.scenarios or list(DEFAULT_SCENARIOS), Path(args.out)),
-        staged=True,
+        lambda: build_report(scenarios, Path(args.out), parameters=parameters), staged=True
     )
     return 0
+
+
+def absolute_paths(parameters: dict[str, Any]) -> dict[str, Any]:
+    """Paths given relative to the working folder, made absolute: the kernels run in the
+    notebooks' folder. Only values that look like paths (a ``/`` or a file suffix) and exist;
+    bundled names such as ``staging`` stay names."""
+    out = dict(parameters)
+    for key, value in parameters.items():
+        if isinstance(value, str) and ("/" in value or Path(value).suffix):
+            path = Path(value).expanduser()
+            if not path.is_absolute() and path.exists():
+                out[key] = str(path.resolve())
+    return out

@@ -15,6 +15,7 @@ from planner import figures, provenance
 from planner.costing.registry import service_label
 from planner.money import json_number, plain
 from planner.notebooks.params import (
+    AUTO,
     CapacityParams,
     CostOverviewParams,
     NotebookParams,
@@ -118,6 +119,8 @@ class Overview:
     audit: list[AuditRow] | None
     warnings: list[Warning]
     assumptions: list[Assumption]
+    from_seed: bool = False
+    """The estimate is the seed report's §9.1, found because the scenario is modelled on it."""
 
 
 def overview(params: CostOverviewParams) -> Overview:
@@ -130,6 +133,9 @@ def overview(params: CostOverviewParams) -> Overview:
         priced = pricer.price(ref)
         reports[priced.scenario] = priced
     estimate_path = params.estimate_path
+    from_seed = "§9.1" in load(params.scenario_path).topology.seed_figures
+    if params.estimate == AUTO and not from_seed:
+        estimate_path = None  # the seed's §9.1 estimate is staging's: not this scenario's
     rows = audit(read_estimate(estimate_path), report) if estimate_path else None
     return Overview(
         report,
@@ -138,6 +144,7 @@ def overview(params: CostOverviewParams) -> Overview:
         rows,
         pricer.warnings(params.scenario_path),
         pricer.assumptions(params.scenario_path),
+        from_seed=params.estimate == AUTO and from_seed and rows is not None,
     )
 
 
@@ -221,7 +228,8 @@ def overview_summary(data: Overview) -> dict[str, Any]:
         out["estimate_total_usd_exact"] = plain(est)
         word = "more" if shown.model_usd > est else "less"
         headline += (
-            f"; the seed report's hand estimate is {money(est)} a month, list prices come to "
+            f"; the {'seed report' if data.from_seed else 'given'} hand estimate is "
+            f"{money(est)} a month, list prices come to "
             f"{money(abs(shown.difference_usd))} {word}"
         )
     partial = figures.partial_note(data.report)
@@ -266,14 +274,14 @@ def whatif_summary(data: WhatIfs) -> dict[str, Any]:
 def whatif_sentence(data: WhatIfs, decimals: int = 2, md: bool = False) -> str:
     """The best lasting saving; a saving that ends inside the horizon only with its end date."""
     fmt = md_money if md else money
-    base = figures.total(data.base)
+    base = figures.total(data.base, decimals)
     if not data.others:
         return "no what-if overlays for this scenario"
     lasting = [o for o in data.others if o.scenario not in data.saving_ends]
-    best = min(lasting, key=figures.total, default=None)
+    best = min(lasting, key=lambda o: figures.total(o, decimals), default=None)
     parts = []
     if best is not None:
-        delta = figures.total(best) - base
+        delta = figures.total(best, decimals) - base
         verb = "saves" if delta < 0 else "adds"
         parts.append(
             f"best lasting what-if: {best.scenario} {verb} {fmt(abs(delta), decimals)} a month"
@@ -285,7 +293,7 @@ def whatif_sentence(data: WhatIfs, decimals: int = 2, md: bool = False) -> str:
         end = data.saving_ends.get(o.scenario)
         if end is None:
             continue
-        delta = figures.total(o) - base
+        delta = figures.total(o, decimals) - base
         verb = "saves" if delta < 0 else "adds"
         parts.append(
             f"{o.scenario} {verb} {fmt(abs(delta), decimals)} a month only until {end.date} "
@@ -296,10 +304,12 @@ def whatif_sentence(data: WhatIfs, decimals: int = 2, md: bool = False) -> str:
 
 def headline(report: CostReport, decimals: int = 2, warnings: list[Warning] | None = None) -> str:
     """The opening sentence finance reads first (markdown)."""
-    by_service = sorted(figures.by_service(report).items(), key=lambda kv: kv[1], reverse=True)
+    by_service = sorted(
+        figures.by_service(report, decimals).items(), key=lambda kv: kv[1], reverse=True
+    )
     top = ", ".join(f"{service_label(k)} {md_money(v, decimals)}" for k, v in by_service[:3])
     snap = report.snapshot
-    total = figures.total(report)
+    total = figures.total(report, decimals)
     dates = provenance.date_range(report)
     text = (
         f"**{report.scenario}** costs **{md_money(total, decimals)} a month** "
@@ -324,17 +334,34 @@ def headline(report: CostReport, decimals: int = 2, warnings: list[Warning] | No
     return text
 
 
+def audit_intro(data: Overview) -> str:
+    """The heading and sentence of the estimate section (Markdown)."""
+    if data.from_seed:
+        source = (
+            "The seed deployment report (section 9.1) gives its own monthly estimate for this "
+            "environment."
+        )
+    else:
+        name = data.estimate_path.name if data.estimate_path else ""
+        source = f"The hand estimate `{name}` gives a monthly estimate."
+    return (
+        "## The hand estimate against list prices\n\n"
+        f"{source} Here it is line by line against the list prices of the same items, with "
+        "the reason for each difference."
+    )
+
+
 def audit_headline(rows: list[AuditRow], report: CostReport, decimals: int = 2) -> str:
     from planner.audit_render import totals
 
-    shown = totals(rows)
+    shown = totals(rows, decimals)
     est = shown.estimate_usd
     model = shown.model_usd
     diff = model - est
     direction = "more" if diff > 0 else "less"
     gap = md_money(abs(diff), decimals)
     return (
-        f"The seed report estimated **{md_money(est, decimals)} a month**; the same deployment at "
+        f"The estimate is **{md_money(est, decimals)} a month**; the same deployment at "
         f"list prices is **{md_money(model, decimals)}**, {gap} {direction}. "
         "Each line below says why the two differ."
     )
@@ -346,10 +373,10 @@ def whatif_headline(data: WhatIfs, decimals: int = 2) -> str:
             f"No what-if overlays were given for **{data.base.scenario}** (by convention they "
             f"live in `scenarios/whatif/{data.base.scenario}-*.yaml`)."
         )
-    base = figures.total(data.base)
+    base = figures.total(data.base, decimals)
     parts = []
     for other in data.others:
-        delta = figures.total(other) - base
+        delta = figures.total(other, decimals) - base
         verb = "saves" if delta < 0 else "adds"
         end = data.saving_ends.get(other.scenario)
         until = f" **only until {end.date}** ({end.kind.replace('-', ' ')})" if end else ""
@@ -370,8 +397,10 @@ class Capacity:
     result: CapacityResult
     costs: dict[str, StateCost]
     shown: dict[str, Decimal]
-    """Displayed monthly total per state (sums of rounded lines)."""
+    """Monthly total per state, sums of lines rounded to the cent (the summary's figures)."""
     warnings: list[Warning]
+    displayed: dict[str, Decimal]
+    """The same at the page's ``usd_decimals`` (lines rounded to it first)."""
 
 
 def capacity(params: CapacityParams) -> Capacity:
@@ -384,13 +413,19 @@ def capacity(params: CapacityParams) -> Capacity:
     result, by_state = scenario_capacity_range(scenario, pricer.catalog)
     costs = {str(k): v for k, v in by_state.items()}
     shown = figures.state_totals(scenario.topology, result, pricer.catalog)
-    return Capacity(pricer.price(path), result, costs, shown, pricer.warnings(path))
+    decimals = params.usd_decimals
+    displayed = (
+        shown
+        if decimals == 2
+        else figures.state_totals(scenario.topology, result, pricer.catalog, decimals=decimals)
+    )
+    return Capacity(pricer.price(path), result, costs, shown, pricer.warnings(path), displayed)
 
 
 def capacity_headline(data: Capacity, decimals: int = 2) -> str:
     result = data.result
-    low = data.shown["min"]
-    high = data.shown["max"]
+    low = data.displayed["min"]
+    high = data.displayed["max"]
     nodes = {s: sum(result.nodes(s).values()) for s in ("min", "expected", "max")}
     text = (
         f"**{result.scenario}** needs **{nodes['min']} nodes** with every workload at its HPA "

@@ -147,16 +147,92 @@ def assigned_names(source: str | list[str]) -> list[str]:
 
 
 def check_parameters(notebook: Path, nb: Any, parameters: dict[str, Any]) -> None:
-    """Unknown parameter names are errors (papermill would only warn and ignore them)."""
+    """Refuse bad parameters before a kernel starts: an unknown name (with the closest valid
+    one; papermill would only warn and ignore it), or a value the notebook's parameter model
+    rejects (the same check its validation cell runs, on the defaults plus ``parameters``)."""
+    from planner.notebooks.params import check_values, unknown_message
+
     valid = parameter_names(nb)
     if not valid:
         return
     unknown = sorted(set(parameters) - set(valid))
     if unknown:
-        raise NotebookError(
-            f"{notebook.name}: unknown parameter {', '.join(unknown)}; "
-            f"valid parameters: {', '.join(valid)}"
-        )
+        raise NotebookError(f"{notebook.name}: {unknown_message(unknown, valid)}")
+    model = parameter_model(nb)
+    if model is None:
+        return
+    values = {**parameter_defaults(nb), **parameters}
+    try:
+        check_values(model, {k: v for k, v in values.items() if k in model.model_fields})
+    except NotebookError as exc:
+        raise NotebookError(f"{notebook.name}: {exc}") from None
+
+
+def _parameters_cell(nb: Any) -> int | None:
+    for i, cell in enumerate(nb.get("cells", [])):
+        tags = cell.get("metadata", {}).get("tags", [])
+        if cell.get("cell_type") == "code" and "parameters" in tags:
+            return i
+    return None
+
+
+def parameter_defaults(nb: Any) -> dict[str, Any]:
+    """The literal values the ``parameters`` cell assigns (what runs when nothing is given)."""
+    at = _parameters_cell(nb)
+    if at is None:
+        return {}
+    source = nb["cells"][at].get("source", "")
+    try:
+        tree = ast.parse("".join(source) if isinstance(source, list) else source)
+    except SyntaxError:
+        return {}
+    values: dict[str, Any] = {}
+    for node in tree.body:
+        if isinstance(node, ast.Assign) and len(node.targets) == 1:
+            target = node.targets[0]
+            if isinstance(target, ast.Name):
+                try:
+                    values[target.id] = ast.literal_eval(node.value)
+                except ValueError:
+                    continue
+    return values
+
+
+def parameter_model(nb: Any) -> Any:
+    """The parameter model the validation cell (the next code cell after ``parameters``)
+    passes to ``validate(Model, globals())``, imported from where that cell imports it."""
+    import importlib
+
+    at = _parameters_cell(nb)
+    cells = nb.get("cells", [])
+    following = (
+        [c for c in cells[at + 1 :] if c.get("cell_type") == "code"] if at is not None else []
+    )
+    if not following:
+        return None
+    source = following[0].get("source", "")
+    try:
+        tree = ast.parse("".join(source) if isinstance(source, list) else source)
+    except SyntaxError:
+        return None
+    modules = {
+        alias.asname or alias.name: node.module
+        for node in tree.body
+        if isinstance(node, ast.ImportFrom) and node.module
+        for alias in node.names
+    }
+    for node in ast.walk(tree):
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Name)
+            and node.func.id == "validate"
+            and node.args
+            and isinstance(node.args[0], ast.Name)
+            and node.args[0].id in modules
+        ):
+            name = node.args[0].id
+            return getattr(importlib.import_module(modules[name]), name, None)
+    return None
 
 
 def read_notebook(notebook: Path) -> Any:

@@ -23,6 +23,7 @@ TEMPLATES = Path(__file__).resolve().parent / "templates"
 PLOTLY_JS = "plotly.min.js"
 # JupyterLab's theme stylesheets, the same on every page: one shared file beside plotly.js
 THEME_CSS = "notebook.css"
+GLOSSARY = "glossary.html"  # planner.notebooks.glossary.FILE
 _THEME = re.compile(r"<style[^>]*>\s*/\*-{10,}.*?</style>\s*", re.S)
 
 _CELL = re.compile(r"<!--planner:cell-->.*?<!--/planner:cell-->", re.S)
@@ -55,8 +56,51 @@ PAGE_CSS = """
   .plotly-graph-div, .js-plotly-plot { max-width: 100% !important; break-inside: avoid; }
   .jp-RenderedHTMLCommon tr, .jp-RenderedHTMLCommon img { break-inside: avoid; }
   a { color: inherit; text-decoration: none; }
+  /* outputs as plain blocks (JupyterLab lays each out as a one-row table, which the page
+     breaking treats as one piece and which ignores "keep with next") */
+  .jp-Notebook, .jp-Cell, .jp-OutputArea { overflow: visible !important; }
+  .jp-OutputArea-child { display: block !important; overflow: visible !important; }
+  /* a long table may continue on the next page (JupyterLab keeps each output whole), row by
+     row; a chart stays whole */
+  .jp-OutputArea-child:has(table) { break-inside: auto !important; }
+  /* a heading stays with what follows it: its section's text, table or chart */
+  h1, h2, h3, h4 { break-after: avoid; }
+  .jp-MarkdownCell, .jp-OutputArea-child:has(.jp-RenderedMarkdown) { break-after: avoid; }
+  .planner-banner { break-after: avoid; }
+  /* denser than on screen: headings closer to their text */
+  .jp-RenderedHTMLCommon h1 { margin: 0.2em 0 0.3em !important; }
+  .jp-RenderedHTMLCommon h2 { margin: 0.8em 0 0.3em !important; }
+  .jp-RenderedHTMLCommon p { margin-bottom: 0.4em !important; }
 }
 </style>
+<script>
+/* Print: lay every chart out again at the printed text width (plotly keeps the width it had
+   on screen otherwise) and at most 560 px tall, so a chart fits on a page beside its heading;
+   back to the screen layout after printing. */
+(function () {
+  var MAX_HEIGHT = 560;
+  function fit(printing) {
+    if (!window.Plotly) return;
+    document.querySelectorAll('.js-plotly-plot').forEach(function (gd) {
+      if (!gd._fullLayout) return;
+      if (printing) {
+        if (gd._screenHeight === undefined) gd._screenHeight = gd._fullLayout.height;
+        var width = Math.floor(gd.parentElement.getBoundingClientRect().width);
+        var height = Math.min(gd._screenHeight, MAX_HEIGHT);
+        window.Plotly.relayout(gd, {width: width, height: height});
+      } else if (gd._screenHeight !== undefined) {
+        window.Plotly.relayout(gd, {width: null, height: gd._screenHeight, autosize: true});
+      }
+    });
+  }
+  var query = window.matchMedia && window.matchMedia('print');
+  if (query && query.addEventListener) {
+    query.addEventListener('change', function (e) { fit(e.matches); });
+  }
+  window.addEventListener('beforeprint', function () { fit(true); });
+  window.addEventListener('afterprint', function () { fit(false); });
+})();
+</script>
 """
 
 
@@ -70,6 +114,8 @@ class Page:
     stamp: dict[str, str] = field(default_factory=dict)
     extra: str = ""
     """More HTML for the banner (e.g. a link back to the report index)."""
+    glossary: str = GLOSSARY
+    """Where the glossary is, relative to the page (written beside plotly.js)."""
 
 
 def export_html(nb: Any, output: Path, title: str, page: Page | None = None) -> tuple[Path, Path]:
@@ -124,6 +170,10 @@ def _finish(body: str, page: Page, other: str, other_label: str) -> str:
     if links:
         parts.append(f"<span>Download the cost lines: {links}</span>")
     parts.append(f'<span><a href="{esc(other)}">{esc(other_label)}</a></span>')
+    if page.glossary:
+        parts.append(
+            f'<span><a class="planner-glossary" href="{esc(page.glossary)}">glossary</a></span>'
+        )
     if page.extra:
         parts.append(page.extra)
     if page.stamp:
@@ -211,9 +261,11 @@ def theme_css() -> str:
 
 
 def copy_plotly_js(folder: Path) -> Path:
-    """Put the shared ``plotly.min.js`` and ``notebook.css`` in ``folder`` (copies: the report
-    owns its files); pages link both by relative paths."""
+    """Put the shared ``plotly.min.js``, ``notebook.css`` and the glossary in ``folder``
+    (copies: the report owns its files); pages link them by relative paths."""
     import shutil
+
+    from planner.notebooks.glossary import glossary_html
 
     target = folder / PLOTLY_JS
     if not target.exists():
@@ -221,4 +273,5 @@ def copy_plotly_js(folder: Path) -> Path:
     css = folder / THEME_CSS
     if not css.exists():
         css.write_text(theme_css(), encoding="utf-8")
+    (folder / GLOSSARY).write_text(glossary_html(), encoding="utf-8")
     return target

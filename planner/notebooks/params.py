@@ -12,7 +12,8 @@ bundled name (``staging``, ``whatif/staging-graviton``).
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Mapping
+import difflib
+from collections.abc import Mapping, Sequence
 from pathlib import Path
 from typing import Any, ClassVar, Literal, TypeVar
 
@@ -291,13 +292,32 @@ def validate(model: type[P], namespace: Mapping[str, Any]) -> P:
     unknown = sorted(set(injected_names()) - set(model.model_fields))
     if unknown:
         _short_tracebacks()
-        raise NotebookError(
-            f"unknown parameter {', '.join(unknown)}; valid parameters: "
-            f"{', '.join(model.model_fields)}"
-        )
+        raise NotebookError(unknown_message(unknown, list(model.model_fields)))
     values = {k: namespace[k] for k in model.model_fields if k in namespace}
     try:
-        return model.model_validate(values)
+        return check_values(model, values)
+    except NotebookError:
+        _short_tracebacks()
+        raise
+
+
+def unknown_message(unknown: Sequence[str], valid: Sequence[str]) -> str:
+    """``unknown parameter usd_decimal (did you mean usd_decimals?); valid parameters: ...``"""
+    named = []
+    for name in unknown:
+        close = difflib.get_close_matches(name, valid, n=1, cutoff=0.6)
+        named.append(f"{name} (did you mean {close[0]}?)" if close else name)
+    return f"unknown parameter {', '.join(named)}; valid parameters: {', '.join(valid)}"
+
+
+def check_values(model: type[P], values: Mapping[str, Any]) -> P:
+    """``model`` from parameter values, or one :class:`NotebookError` for the first bad one.
+
+    The same check runs in the notebook's validation cell and, before any kernel starts, in
+    ``planner run`` and ``planner report`` (:func:`planner.notebooks.execute.check_parameters`).
+    """
+    try:
+        return model.model_validate(dict(values))
     except ValidationError as exc:
         error = exc.errors(include_url=False)[0]
         where = ".".join(str(p) for p in error["loc"]) or "parameters"
@@ -306,10 +326,8 @@ def validate(model: type[P], namespace: Mapping[str, Any]) -> P:
         items = value if isinstance(value, list | tuple) else [value]
         named = any(isinstance(v, str) and repr(v) in message for v in items)  # named already
         shown = f" = {value!r}" if error["loc"] and not named else ""
-        _short_tracebacks()
         raise NotebookError(f"parameter {where}{shown}: {message}") from None
     except PlannerError as exc:
-        _short_tracebacks()
         raise NotebookError(f"parameters: {exc}") from None
 
 

@@ -20,7 +20,7 @@ import tempfile
 import threading
 import time
 from collections import deque
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, replace
 from decimal import Decimal
@@ -29,7 +29,7 @@ from typing import Any
 
 from planner.errors import NotebookError
 from planner.notebooks.execute import NOTEBOOKS_DIR, RunResult, discover, execute
-from planner.notebooks.html import PLOTLY_JS, Page, copy_plotly_js, export_html, warm_up
+from planner.notebooks.html import GLOSSARY, PLOTLY_JS, Page, copy_plotly_js, export_html, warm_up
 from planner.notebooks.kernels import KernelSession, close_thread_event_loop, kill_all
 from planner.notebooks.params import resolve_scenario
 from planner.notebooks.stamp import stamp, stamp_text
@@ -57,6 +57,8 @@ class Job:
     notebook: Path
     scenario: str
     slug: str
+    parameters: tuple[tuple[str, Any], ...] = ()
+    """Parameters besides the scenario (``planner report -p``), those the notebook has."""
 
     def output(self, root: Path) -> Path:
         return root / self.slug / f"{self.notebook.stem}.ipynb"
@@ -88,8 +90,13 @@ def build_report(
     notebooks: Sequence[Path] | None = None,
     workers: int = WORKERS,
     progress: Progress = stderr_progress,
+    parameters: Mapping[str, Any] | None = None,
 ) -> Path:
-    """Run every notebook on every scenario into ``out``; returns the index path."""
+    """Run every notebook on every scenario into ``out``; returns the index path.
+
+    ``parameters`` (``planner report -p``) go to every notebook that has them; a name no
+    notebook has, or a value a notebook refuses, is an error before any kernel starts.
+    """
     books = list(notebooks) if notebooks is not None else discover()
     if not books:
         raise NotebookError("no notebooks to run (every notebooks/*.ipynb not starting with _)")
@@ -99,6 +106,9 @@ def build_report(
             resolve_scenario(ref)
         except ValueError as exc:
             raise NotebookError(f"scenario {exc}") from None
+    given = dict(parameters or {})
+    given.pop("scenario", None)  # the scenarios are the report's arguments
+    taken = check_report_parameters(books, refs, given)
     slugs = [scenario_slug(r) for r in refs]
     if len(set(slugs)) != len(slugs):
         raise NotebookError(f"two scenarios share a report folder name: {', '.join(slugs)}")
@@ -110,7 +120,7 @@ def build_report(
     try:
         building.chmod(0o755)  # mkdtemp makes it private; a report is meant to be shared
         jobs = [
-            Job(i, nb, ref, slug)
+            Job(i, nb, ref, slug, taken[nb])
             for i, (ref, slug, nb) in enumerate(
                 ((r, s, n) for r, s in zip(refs, slugs, strict=True) for n in books), start=1
             )
@@ -144,6 +154,29 @@ def build_report(
         f"open {target / 'index.html'}"
     )
     return target / "index.html"
+
+
+def check_report_parameters(
+    books: Sequence[Path], refs: Sequence[str], given: Mapping[str, Any]
+) -> dict[Path, tuple[tuple[str, Any], ...]]:
+    """Per notebook, the given parameters it has; every name must belong to one notebook and
+    every value pass each notebook's check (:func:`check_parameters`), on every scenario."""
+    from planner.notebooks.execute import check_parameters, parameter_names, read_notebook
+    from planner.notebooks.params import unknown_message
+
+    if not given:  # the scenarios alone were checked already
+        return {book: () for book in books}
+    read = {book: read_notebook(book) for book in books}
+    names = {book: parameter_names(nb) for book, nb in read.items()}
+    known = list(dict.fromkeys(n for book in books for n in names[book]))
+    unknown = sorted(set(given) - set(known))
+    if unknown:
+        raise NotebookError(f"report: {unknown_message(unknown, known)}")
+    taken = {book: tuple((k, v) for k, v in given.items() if k in names[book]) for book in books}
+    for book in books:
+        for ref in refs:
+            check_parameters(book, read[book], {"scenario": ref, **dict(taken[book])})
+    return taken
 
 
 @dataclass(frozen=True)
@@ -241,13 +274,14 @@ def _run_all(
     def run(job: Job) -> RunResult:
         tag = f"[{job.index:>{width}}/{len(jobs)}] {job.notebook.stem} ({job.slug})"
         progress(f"{tag} started, {time.perf_counter() - start:.1f} s elapsed")
-        params = {"scenario": job.scenario}
+        params = {"scenario": job.scenario, **dict(job.parameters)}
         title = f"{notebook_title(job.notebook)}: {job.slug}"
         page = Page(
             plotly_src=f"../{PLOTLY_JS}",
             downloads=_facts_downloads(job.slug),
             stamp=stamp_values,
             extra='<span><a href="../index.html">report index</a></span>',
+            glossary=f"../{GLOSSARY}",
         )
         try:
             result = execute(job.notebook, job.output(root), params, html=False, session=_session())
@@ -441,7 +475,8 @@ def write_index(
         "<h1>AWS cost and capacity report</h1>",
         '<p class="meta">US dollars at AWS list prices; each cost line is rounded to the cent '
         "and totals add the rounded lines. Open the <em>finance</em> pages for tables and "
-        f'charts without code.</p><p class="meta">{esc(stamp_text(values))}</p>',
+        f'charts without code; the <a href="{GLOSSARY}">glossary</a> explains their words.</p>'
+        f'<p class="meta">{esc(stamp_text(values))}</p>',
     ]
     for slug in dict.fromkeys(j.slug for j in jobs):
         mine = [j for j in jobs if j.slug == slug]

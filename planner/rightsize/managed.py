@@ -32,14 +32,13 @@ CROSS_CHECKED_SIZES = ("micro", "small", "medium")
 
 
 def engine_monthly(topology: Topology, resource: str, catalog: PriceCatalog) -> Decimal:
-    """The resource's monthly USD from the cost engine (all its lines)."""
-    from planner.costing.engine import price_topology
+    """The resource's monthly USD as `planner price` shows it: the cost engine's lines for it,
+    each rounded to the cent, added."""
+    from planner.figures import sum_rounded
+    from planner.pricing import price_plan
 
-    report = price_topology(topology, catalog)
-    return sum(
-        (ln.monthly_usd for ln in report.lines if ln.resource == resource and ln.monthly_usd),
-        ZERO,
-    )
+    report = price_plan(topology, catalog)
+    return sum_rounded(ln for ln in report.lines if ln.resource == resource)
 
 
 def describe(spec: ClassSpec, **extra: Any) -> dict[str, Any]:
@@ -106,8 +105,8 @@ class _Managed:
             kind=self.kind,
             current=describe(current, **extra),
             recommended=describe(current, **extra),
-            current_monthly_usd=now_usd + now_surplus,
-            recommended_monthly_usd=now_usd + now_surplus,
+            current_monthly_usd=now_usd,  # the plan's price; measured surplus credits apart
+            recommended_monthly_usd=now_usd,
             evidence=evidence,
         )
         if now_surplus and need is not None:
@@ -116,7 +115,7 @@ class _Managed:
             rec.notes.append(
                 f"{current.name} averages {need.mean_vcpu:.3f} vCPU, above its "
                 f"{current.baseline_vcpu} vCPU baseline: surplus credits {surplus_text} "
-                "USD/month; a t3 is the wrong family"
+                "USD/month (measured, not in the plan's price); a t3 is the wrong family"
             )
         if need is None:
             rec.raise_risk("high", "no CPU datapoints: kept as is")
@@ -133,7 +132,7 @@ class _Managed:
             rec.recommended["cpu_credit_surplus_monthly_usd"] = plain(
                 choice.surplus_monthly_usd.quantize(Decimal("0.01"))
             )
-        rec.recommended_monthly_usd = new_usd + choice.surplus_monthly_usd
+        rec.recommended_monthly_usd = new_usd
         if choice.spec.architecture != current.architecture:
             rec.raise_risk(
                 "medium",

@@ -56,7 +56,20 @@ class Recommendation:
 
     @property
     def savings_monthly_usd(self) -> Decimal:
+        """The plan's saving: both sides priced by the cost engine as `planner price` does."""
         return self.current_monthly_usd - self.recommended_monthly_usd
+
+    @property
+    def credits_now_usd(self) -> Decimal:
+        """Surplus CPU credits the measured usage implies today (not in the plan's price)."""
+        return Decimal(str(self.current.get("cpu_credit_surplus_monthly_usd", "0")))
+
+    @property
+    def credits_recommended_usd(self) -> Decimal:
+        """Surplus CPU credits the recommended class would still pay at the measured load."""
+        if self.recommended.get("class") == self.current.get("class"):
+            return self.credits_now_usd
+        return Decimal(str(self.recommended.get("cpu_credit_surplus_monthly_usd", "0")))
 
     @property
     def changed(self) -> bool:

@@ -17,7 +17,9 @@ from typing import TYPE_CHECKING, Any
 
 from planner.capacity.model import STATES, CapacityResult, State
 from planner.capacity.plan import plan_capacity
+from planner.figures import line_usd
 from planner.money import HOURS_PER_MONTH, ZERO, plain
+from planner.pricing import price_plan
 from planner.quantities import format_cpu, format_memory, parse_cpu_millicores, parse_memory_bytes
 from planner.rightsize.choose import surplus_monthly_usd
 from planner.rightsize.classes import ClassSpec, class_specs, spec_of
@@ -32,6 +34,7 @@ if TYPE_CHECKING:
     import pandas as pd
 
     from planner.catalog import PriceCatalog
+    from planner.costing.engine import CostReport
     from planner.usage.store import UsageSet
 
 MIB = 2**20
@@ -45,24 +48,35 @@ MEM_METRIC = "pod_memory_utilization_over_pod_limit"
 def _group_costs(
     topology: Topology, capacity: CapacityResult, catalog: PriceCatalog
 ) -> dict[State, dict[str, Decimal]]:
-    from planner.costing.engine import price_topology
+    """Per capacity state, each node group's monthly cost (``price_states``, as the capacity
+    page prices the HPA range)."""
+    from planner.pricing import price_states
 
-    out: dict[State, dict[str, Decimal]] = {}
-    for state in STATES:
-        report = price_topology(
-            topology,
-            catalog,
-            node_counts=capacity.nodes(state),
-            node_count_basis="derived",
-            node_count_note=f"capacity model at {state} replicas",
-        )
-        costs: dict[str, Decimal] = {}
-        for ln in report.lines:
-            if ln.resource.startswith("eks-node-group/") and ln.monthly_usd is not None:
-                name = ln.resource.split("/", 1)[1]
-                costs[name] = costs.get(name, ZERO) + ln.monthly_usd
-        out[state] = costs
+    reports = price_states(topology, capacity, catalog)
+    return {state: _by_group(report) for state, report in reports.items()}
+
+
+def _by_group(report: CostReport) -> dict[str, Decimal]:
+    """Each node group's displayed monthly cost: the sum of its lines rounded to the cent."""
+    out: dict[str, Decimal] = {}
+    for ln in report.lines:
+        shown = line_usd(ln)
+        if ln.node_group and shown is not None:
+            out[ln.node_group] = out.get(ln.node_group, ZERO) + shown
     return out
+
+
+def _planned(topology: Topology, plan: CapacityResult) -> Topology:
+    """The topology with each node group's desired size set to the nodes ``plan`` needs at
+    expected replicas: the plan a reader would apply."""
+    eks = topology.eks
+    assert eks is not None
+    nodes = plan.nodes("expected")
+    groups = tuple(
+        g.model_copy(update={"desired_size": nodes.get(g.name, g.desired_size)})
+        for g in eks.node_groups
+    )
+    return topology.model_copy(update={"eks": eks.model_copy(update={"node_groups": groups})})
 
 
 def recommend_workloads(
@@ -181,6 +195,8 @@ class NodePlan:
         self.topology, self.usage, self.summary = topology, usage, summary
         self.settings, self.catalog, self.base_dir = settings, catalog, base_dir
         self.workloads, self.workload_recs = recommend_workloads(eks, usage, summary, settings)
+        # "now" is the plan as `planner price` prices it: the cost engine, nothing added
+        self.now = _by_group(price_plan(topology, catalog, base_dir=base_dir))
         self.current = plan_capacity(topology, base_dir=base_dir)
         self.current_costs = _group_costs(topology, self.current, catalog)
         self.types: dict[str, str] = {}
@@ -190,6 +206,12 @@ class NodePlan:
         self.final_topology = _with(topology, self.workloads, self.types)
         self.final = plan_capacity(self.final_topology, base_dir=base_dir)
         self.final_costs = _group_costs(self.final_topology, self.final, catalog)
+        after = _by_group(
+            price_plan(_planned(self.final_topology, self.final), catalog, base_dir=base_dir)
+        )
+        for rec, group in zip(self.recs, eks.node_groups, strict=True):
+            rec.current_monthly_usd = self.now.get(group.name, ZERO)
+            rec.recommended_monthly_usd = after.get(group.name, ZERO)
         self._workload_dollars()
 
     def _measured(self, name: str, spec: ClassSpec, nodes: int) -> tuple[float, float] | None:
@@ -281,7 +303,7 @@ class NodePlan:
                 spec, capacity_type=group.capacity_type.value, nodes=_nodes(cur_nodes)
             ),
             recommended={},
-            current_monthly_usd=self.current_costs["expected"][name] + cur_surplus,
+            current_monthly_usd=ZERO,  # both from the plan's pricing, once every type is chosen
             recommended_monthly_usd=ZERO,
             evidence=evidence,
         )
@@ -292,14 +314,14 @@ class NodePlan:
             rec.notes.append(
                 f"{spec.name} nodes average above their {spec.baseline_pct_per_vcpu}% per vCPU "
                 f"baseline: surplus credits {plain(cur_surplus.quantize(Decimal('0.01')))} "
-                "USD/month; a t3 is the wrong family for this load"
+                "USD/month (measured, not in the plan's price); a t3 is the wrong family for "
+                "this load"
             )
         if measured is None:
             rec.raise_risk("medium", "no node CPU datapoints: type chosen on requests only")
         if best is None:
             self.types[name] = group.instance_type
             rec.recommended = dict(rec.current)
-            rec.recommended_monthly_usd = rec.current_monthly_usd
             rec.raise_risk("high", "no candidate type places every pod; kept as is")
             return rec
         total, _, _, cand, surplus, plan = best
@@ -312,7 +334,6 @@ class NodePlan:
             rec.recommended["cpu_credit_surplus_monthly_usd"] = plain(
                 surplus.quantize(Decimal("0.01"))
             )
-        rec.recommended_monthly_usd = total
         evidence["ha_minimum"] = f"min_size {group.min_size} kept"
         coverage_risk(rec, evidence["metrics"], self.usage.partial)
         discount = group.spot_discount_pct

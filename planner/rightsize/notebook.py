@@ -13,13 +13,15 @@ from typing import TYPE_CHECKING, Any
 
 from pydantic import Field, field_validator
 
-from planner.money import cents, plain, usd
+from planner.money import cents, plain
 from planner.notebooks.params import REPO_ROOT, NotebookParams
+from planner.rightsize.run import SEED_CLAIM
 
 if TYPE_CHECKING:
     import pandas as pd
     import plotly.graph_objects as go
 
+    from planner.rightsize.model import Recommendation
     from planner.rightsize.run import RightsizeResult
     from planner.usage.store import UsageSet
 
@@ -110,57 +112,119 @@ def load(params: RightsizingParams) -> RightsizingData:
     return RightsizingData(name, usage, result, params.usd_decimals)
 
 
-def headline(data: RightsizingData) -> str:
+def headline(data: RightsizingData, decimals: int = 2) -> str:
+    """The opening sentence (Markdown: dollar signs escaped)."""
+    from planner.views import md_money
+
     if data.result is None:
         return f"{data.scenario}: no measured usage; right-sizing not run"
-    total = data.result.total_savings_monthly_usd
-    changed = sum(1 for r in data.result.recommendations if r.changed and r.counted_in_total)
+    result = data.result
+    changed = sum(1 for r in result.recommendations if r.changed and r.counted_in_total)
     text = (
-        f"Right-sizing {data.scenario}: {usd(total)} a month saved by {changed} class changes "
-        "(seed report §9.2 claims $50-100)"
+        f"Right-sizing {data.scenario}: {md_money(shown_total(data, decimals), decimals)} "
+        f"a month saved by {changed} class changes, at the plan's list prices"
     )
+    if result.credits_now_monthly_usd:
+        text += (
+            f"; the measured usage also shows "
+            f"{md_money(result.credits_now_monthly_usd, decimals)} a month of surplus CPU "
+            "credits today (burstable instances above their baseline), which the plan does "
+            f"not price: the recommendations avoid "
+            f"{md_money(result.credits_avoided_monthly_usd, decimals)} of them"
+        )
+    if result.seed_claim:
+        text += " (seed report §9.2 claims \\$50-100)"
     return text + (" [SAMPLE usage]" if data.usage is not None and data.usage.sample else "")
 
 
+def shown_saving(rec: Recommendation, decimals: int = 2) -> Decimal:
+    """A recommendation's saving as the page shows it: the difference of its two figures,
+    each rounded (half up) to the page's decimals."""
+    from planner.figures import round_usd
+
+    now = round_usd(rec.current_monthly_usd, decimals)
+    return now - round_usd(rec.recommended_monthly_usd, decimals)
+
+
+def shown_total(data: RightsizingData, decimals: int = 2) -> Decimal:
+    """The total saving as shown: the sum of the counted rows' shown savings."""
+    assert data.result is not None
+    counted = (r for r in data.result.recommendations if r.counted_in_total)
+    return sum((shown_saving(r, decimals) for r in counted), Decimal(0))
+
+
+def savings_intro(data: RightsizingData) -> str:
+    """The sentence under "Savings": the seed's claim only where the scenario is modelled on
+    the seed report (``seed_figures`` lists §9.2)."""
+    text = "Per resource, the monthly saving at the plan's list prices."
+    if data.result is not None and data.result.seed_claim:
+        text += (
+            " The grey band is the seed report's claim (§9.2, \"Right-sizing after load "
+            'testing: potential savings \\$50-100/month") for all of them together.'
+        )
+    return text
+
+
 def distributions(data: RightsizingData) -> go.Figure:
-    """Box plots of every percent-of-capacity series (gaps are absent, not zeros)."""
+    """Box plots of every percent-of-capacity series, one row per resource and metric (gaps
+    are absent, not zeros)."""
     import numpy as np
     import plotly.graph_objects as go
+
+    from planner.charts import layout
 
     assert data.usage is not None
     frame = data.usage.frame
     sel = frame[frame["metric"].isin(PERCENT_METRICS)]
     fig = go.Figure()
     for (resource, metric), part in sel.groupby(["resource", "metric"], observed=True, sort=True):
-        short = (
-            str(metric).replace("pod_", "").replace("_utilization_over_pod_limit", " % of limit")
-        )
+        name = f"{resource}: {_metric_label(str(metric))}"
         lo, q1, med, q3, p95, hi = np.percentile(part["value"], [0, 25, 50, 75, 95, 100])
         # precomputed quartiles: the figure carries 6 numbers per series, not every datapoint
         fig.add_trace(
             go.Box(
-                name=f"{resource} {short}",
+                name=name,
+                y=[name],
                 q1=[q1],
                 median=[med],
                 q3=[q3],
                 lowerfence=[lo],
                 upperfence=[hi],
                 orientation="h",
+                showlegend=False,
                 hovertext=f"p95 {p95:.3g}%, {len(part)} datapoints",
             )
         )
-    fig.update_layout(
-        title="Measured utilisation per resource (percent of capacity or limit)",
-        xaxis_title="percent",
-        showlegend=False,
-        height=max(320, 28 * len(fig.data) + 120),
-        margin={"l": 330},
+    names = [t.name for t in fig.data]
+    fig.update_yaxes(
+        title="resource: metric", categoryorder="array", categoryarray=names[::-1], type="category"
     )
-    return fig
+    fig.update_xaxes(title="utilisation (% of capacity, or of the pod's limit)", ticksuffix="%")
+    return layout(
+        fig,
+        "Measured utilisation per resource (middle half and extremes)",
+        height=max(340, 30 * len(fig.data) + 160),
+    )
 
 
-def recommendations(data: RightsizingData) -> pd.DataFrame:
+def _metric_label(metric: str) -> str:
+    """A metric's plain name: ``pod_cpu_utilization_over_pod_limit`` -> "CPU, % of limit"."""
+    labels = {
+        "CPUUtilization": "CPU",
+        "pod_cpu_utilization_over_pod_limit": "CPU, % of limit",
+        "pod_memory_utilization_over_pod_limit": "memory, % of limit",
+        "CpuUser": "CPU (user)",
+        "DatabaseMemoryUsagePercentage": "memory used",
+        "node_cpu_utilization": "node CPU",
+    }
+    return labels.get(metric, metric)
+
+
+def recommendations(data: RightsizingData, decimals: int = 2) -> pd.DataFrame:
+    """One row per resource; "saving" is the difference of the two figures shown."""
     import pandas as pd
+
+    from planner.figures import round_usd
 
     assert data.result is not None
     rows = []
@@ -176,40 +240,57 @@ def recommendations(data: RightsizingData) -> pd.DataFrame:
                 "kind": r.kind,
                 "current": cur,
                 "recommended": new,
-                "now per month": float(cents(r.current_monthly_usd)),
-                "recommended per month": float(cents(r.recommended_monthly_usd)),
-                "saving per month": float(cents(r.savings_monthly_usd)),
+                "now per month": float(now := round_usd(r.current_monthly_usd, decimals)),
+                "recommended per month": float(
+                    then := round_usd(r.recommended_monthly_usd, decimals)
+                ),
+                "saving per month": float(now - then),
                 "in total": "yes" if r.counted_in_total else "via nodes",
                 "risk": r.risk,
-                "why": "; ".join(r.risk_reasons + r.notes)[:200],
+                "why": "; ".join(r.risk_reasons + r.notes),  # whole: print wraps it
             }
         )
     return pd.DataFrame(rows)
 
 
-def savings(data: RightsizingData) -> go.Figure:
+def savings(data: RightsizingData, decimals: int = 2) -> go.Figure:
     import plotly.graph_objects as go
+
+    from planner.charts import layout, money_axis
+    from planner.figures import usd as usd_at
 
     assert data.result is not None
     recs = [r for r in data.result.recommendations if r.counted_in_total]
-    values = [float(cents(r.savings_monthly_usd)) for r in recs]
+    values = [float(shown_saving(r, decimals)) for r in recs]
     fig = go.Figure(
         go.Bar(
+            name="saving per resource",
             x=[r.resource for r in recs],
             y=values,
             marker_color=["#2a9d8f" if v >= 0 else "#e76f51" for v in values],
-            text=[usd(Decimal(repr(v))) for v in values],
+            text=[usd_at(Decimal(repr(v)), decimals) for v in values],
             textposition="outside",
+            cliponaxis=False,
         )
     )
-    total = data.result.total_savings_monthly_usd
-    fig.add_hrect(y0=50, y1=100, fillcolor="#cccccc", opacity=0.3, line_width=0)
-    fig.update_layout(
-        title=f"Saving per resource, USD per month (total {usd(total)}; grey band: the "
-        "seed's §9.2 claim of $50-100 for everything)",
-        yaxis_title="USD per month",
-    )
-    return fig
+    total = shown_total(data, decimals)
+    top = max([*values, 0.0])
+    if data.result.seed_claim:
+        low, high = SEED_CLAIM["low_monthly_usd"], SEED_CLAIM["high_monthly_usd"]
+        fig.add_hrect(
+            y0=low,
+            y1=high,
+            fillcolor="#cccccc",
+            opacity=0.35,
+            line_width=0,
+            showlegend=True,
+            name=f"seed report §9.2 claim: ${low}-{high} for everything",
+        )
+        top = max(top, float(high))
+    money_axis(fig, "y", "saving")
+    fig.update_xaxes(title="resource")
+    fig.update_yaxes(range=[min([*values, 0.0]) * 1.2, top * 1.15 or 1])
+    return layout(fig, f"Saving per resource (total {usd_at(total, decimals)} a month)", height=460)
 
 
 def node_effect(data: RightsizingData) -> pd.DataFrame:
@@ -242,7 +323,7 @@ def summary(data: RightsizingData) -> dict[str, Any]:
                 "window_days": data.usage.window_days,
                 "total_savings_monthly_usd": float(cents(total)),
                 "total_savings_monthly_usd_exact": plain(total),
-                "seed_claim_monthly_usd": [50, 100],
+                "seed_claim_monthly_usd": [50, 100] if data.result.seed_claim else None,
                 "recommendations": len(data.result.recommendations),
             }
         )

@@ -35,11 +35,32 @@ class RightsizeResult:
     recommendations: list[Recommendation]
     node_count_effect: dict[str, Any] = field(default_factory=dict)
     notes: list[str] = field(default_factory=list)
+    seed_claim: bool = False
+    """The scenario is modelled on the seed report's §9.2 (``seed_figures``): set its
+    right-sizing claim beside the result."""
 
     @property
     def total_savings_monthly_usd(self) -> Decimal:
+        """The plan's saving: the counted recommendations, priced as `planner price` does."""
         return sum(
             (r.savings_monthly_usd for r in self.recommendations if r.counted_in_total), ZERO
+        )
+
+    @property
+    def credits_now_monthly_usd(self) -> Decimal:
+        """Surplus CPU credits the measured usage implies today; the plan does not price them."""
+        return sum((r.credits_now_usd for r in self.recommendations if r.counted_in_total), ZERO)
+
+    @property
+    def credits_avoided_monthly_usd(self) -> Decimal:
+        """Of those, what the recommended classes would no longer pay."""
+        return sum(
+            (
+                r.credits_now_usd - r.credits_recommended_usd
+                for r in self.recommendations
+                if r.counted_in_total
+            ),
+            ZERO,
         )
 
 
@@ -74,7 +95,15 @@ def rightsize(
                 f"the sample usage was mapped onto staging's resources, not {topology.name}'s: "
                 "these recommendations illustrate the method only"
             )
-    return RightsizeResult(topology.name, usage, settings, recs, effect, notes)
+    return RightsizeResult(
+        topology.name,
+        usage,
+        settings,
+        recs,
+        effect,
+        notes,
+        seed_claim="§9.2" in topology.seed_figures,
+    )
 
 
 def _usd(value: Decimal) -> float:
@@ -119,8 +148,12 @@ def result_json(result: RightsizeResult) -> dict[str, Any]:
         ],
         "total_savings_monthly_usd": _usd(total),
         "total_savings_monthly_usd_exact": plain(total),
+        "cpu_credits_now_monthly_usd": _usd(result.credits_now_monthly_usd),
+        "cpu_credits_avoided_monthly_usd": _usd(result.credits_avoided_monthly_usd),
         "node_count_effect": result.node_count_effect,
-        "seed_claim": {**SEED_CLAIM, "this_result_monthly_usd": _usd(total)},
+        "seed_claim": (
+            {**SEED_CLAIM, "this_result_monthly_usd": _usd(total)} if result.seed_claim else None
+        ),
         "notes": result.notes,
     }
 
@@ -195,10 +228,17 @@ def result_table(result: RightsizeResult) -> str:
         f"Total saving: {usd(result.total_savings_monthly_usd)}/month "
         "(* workload shares are realised through the node groups, not added)"
     )
-    lines.append(
-        f"Seed claim ({SEED_CLAIM['source']}): $50-100/month; this usage: "
-        f"{usd(result.total_savings_monthly_usd)}/month"
-    )
+    if result.credits_now_monthly_usd:
+        lines.append(
+            f"Measured surplus CPU credits today (not in the plan's price): "
+            f"{usd(result.credits_now_monthly_usd)}/month; the recommendations avoid "
+            f"{usd(result.credits_avoided_monthly_usd)}/month of them"
+        )
+    if result.seed_claim:
+        lines.append(
+            f"Seed claim ({SEED_CLAIM['source']}): $50-100/month; this usage: "
+            f"{usd(result.total_savings_monthly_usd)}/month"
+        )
     if result.node_count_effect:
         lines.append("")
         lines.append("Node-count effect (capacity model):")

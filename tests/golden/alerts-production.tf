@@ -338,7 +338,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonMSK_war
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonMSK"
   }
   tags = {
@@ -361,7 +361,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonMSK_cri
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonMSK"
   }
   tags = {
@@ -384,7 +384,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonEC2_war
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEC2"
   }
   tags = {
@@ -407,7 +407,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonEC2_cri
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEC2"
   }
   tags = {
@@ -430,7 +430,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonRDS_war
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonRDS"
   }
   tags = {
@@ -453,7 +453,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonRDS_cri
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonRDS"
   }
   tags = {
@@ -463,8 +463,8 @@ resource "aws_cloudwatch_metric_alarm" "planner_production_billing_AmazonRDS_cri
 }
 
 resource "aws_ce_anomaly_monitor" "planner_production" {
-  name              = "planner-production"
-  monitor_type      = "CUSTOM"
+  name                  = "planner-production"
+  monitor_type          = "CUSTOM"
   monitor_specification = "{\"Tags\": {\"Key\": \"Environment\", \"Values\": [\"production\"], \"MatchOptions\": [\"EQUALS\"]}}"
   tags = {
     "managed-by"       = "planner"

@@ -338,7 +338,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEKS_warnin
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEKS"
   }
   tags = {
@@ -361,7 +361,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEKS_critic
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEKS"
   }
   tags = {
@@ -384,7 +384,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEC2_warnin
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEC2"
   }
   tags = {
@@ -407,7 +407,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonEC2_critic
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonEC2"
   }
   tags = {
@@ -430,7 +430,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonMSK_warnin
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonMSK"
   }
   tags = {
@@ -453,7 +453,7 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonMSK_critic
   treat_missing_data  = "notBreaching"
   alarm_actions       = local.sns_topics
   dimensions = {
-    Currency = "USD"
+    Currency    = "USD"
     ServiceName = "AmazonMSK"
   }
   tags = {
@@ -463,8 +463,8 @@ resource "aws_cloudwatch_metric_alarm" "planner_staging_billing_AmazonMSK_critic
 }
 
 resource "aws_ce_anomaly_monitor" "planner_staging" {
-  name              = "planner-staging"
-  monitor_type      = "CUSTOM"
+  name                  = "planner-staging"
+  monitor_type          = "CUSTOM"
   monitor_specification = "{\"Tags\": {\"Key\": \"Environment\", \"Values\": [\"staging\"], \"MatchOptions\": [\"EQUALS\"]}}"
   tags = {
     "managed-by"       = "planner"

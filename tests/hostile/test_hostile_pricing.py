@@ -178,7 +178,7 @@ def test_unplaced_pods_warn_in_the_notebook_summaries(tmp_path: Path) -> None:
 
     shown = state_totals(scenario.topology, result)
     states = {str(k): v for k, v in costs.items()}
-    summary = capacity_summary(Capacity(report, result, states, shown, []))
+    summary = capacity_summary(Capacity(report, result, states, shown, [], shown))
     assert summary["ok"] is False
     assert [w.split(" (")[0] for w in summary["capacity_warnings"]] == [
         "capacity: 1 huge pod(s) cannot be placed at min replicas",
