@@ -375,3 +375,24 @@ def test_first_fit_decreasing_by_hand() -> None:
     )
     assert result.nodes("min") == {"general": 2}
     assert not result.unplaced
+
+
+def test_the_table_says_how_a_reserved_group_is_paid_for(tmp_path: Path) -> None:
+    """EKS runs a reserved node as ON_DEMAND capacity: the table adds how it is paid for."""
+    from planner.capacity.cli import purchase_notes
+    from planner.scenario import load_scenario
+
+    repo = Path(__file__).resolve().parents[1]
+    reserved = load_scenario(repo / "scenarios/commitments/staging-m5-reserved.yaml").topology
+    assert purchase_notes(reserved) == {"general": "reserved 1yr partial upfront"}
+    assert purchase_notes(load_scenario("staging").topology) == {}
+    path = tmp_path / "counted.yaml"
+    path.write_text(
+        "extends: staging\n"
+        "eks:\n  node_groups:\n    - name: general\n"
+        "      purchase: {type: reserved, term: 3yr, payment: all_upfront, count: 1}\n",
+        encoding="utf-8",
+    )
+    assert purchase_notes(load_scenario(path).topology) == {
+        "general": "reserved 3yr all upfront, 1 node"
+    }

@@ -60,9 +60,9 @@ def _positive_int(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise InputError(f"{text!r}: give a whole number") from None
+        raise argparse.ArgumentTypeError(f"{text!r}: give a whole number") from None
     if value < 1:
-        raise InputError(f"{text}: give a number of at least 1")
+        raise argparse.ArgumentTypeError(f"{text}: give a number of at least 1")
     return value
 
 
@@ -410,7 +410,7 @@ def add_commands(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-
         default="amortised",
         help="actual cost column (default amortised: commitments spread)",
     )
-    var.add_argument("--top", type=int, default=15, help="variances listed in the table")
+    var.add_argument("--top", type=_positive_int, default=15, help="variances listed in the table")
     var.add_argument("--prices", metavar="DIR", help="price snapshot folder (default: bundled)")
     var.add_argument(
         "--allow-missing", action="store_true", help="keep going when a planned price is missing"

@@ -123,6 +123,9 @@ def _show(args: argparse.Namespace) -> int:
 
     if args.out and args.output:
         raise InputError("give --out DIR or -o FILE, not both")
+    if args.email or args.sns_topic or args.account_id:  # checked in every format
+        subscribers_from(args.email, args.sns_topic)
+        account_from(args.account_id)
     policy = load_policy(args)
     if args.format == "cli-json":
         subscribers = subscribers_from(args.email, args.sns_topic)

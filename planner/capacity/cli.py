@@ -9,9 +9,12 @@ import argparse
 import json
 from collections.abc import Mapping
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from planner.capacity.model import STATES, CapacityResult, State, StateCost
+
+if TYPE_CHECKING:
+    from planner.topology import Topology
 
 
 def result_json(result: CapacityResult, costs: Mapping[State, StateCost] | None) -> dict[str, Any]:
@@ -44,7 +47,30 @@ def _table(rows: list[list[str]]) -> list[str]:
     return out
 
 
-def result_table(result: CapacityResult, costs: Mapping[State, StateCost] | None) -> str:
+def purchase_notes(topology: Topology) -> dict[str, str]:
+    """``reserved 1yr partial upfront, 2 nodes`` per node group bought other than on-demand or
+    spot: the capacity type (ON_DEMAND, SPOT) is how EKS runs a node, not how it is paid for."""
+    notes: dict[str, str] = {}
+    for group in topology.eks.node_groups if topology.eks is not None else ():
+        p = group.purchase
+        if p.type not in ("reserved", "savings_plan"):
+            continue
+        text = p.type.replace("_", " ")
+        if p.type == "reserved":
+            text += f" {p.term} {p.payment.replace('_', ' ')}"
+        if p.count is not None:
+            text += f", {p.count} node{'s' if p.count != 1 else ''}"
+        elif p.coverage_pct is not None:
+            text += f", {p.coverage_pct}% of the nodes"
+        notes[group.name] = text
+    return notes
+
+
+def result_table(
+    result: CapacityResult,
+    costs: Mapping[State, StateCost] | None,
+    purchases: Mapping[str, str] | None = None,
+) -> str:
     lines = [
         f"Capacity: {result.scenario} (cluster {result.cluster}, namespace {result.namespace}, "
         f"workloads from {result.workloads_source})",
@@ -72,7 +98,8 @@ def result_table(result: CapacityResult, costs: Mapping[State, StateCost] | None
         rows.append(
             [
                 g.name,
-                f"{g.instance_type} {g.capacity_type}",
+                f"{g.instance_type} {g.capacity_type}"
+                + (f" ({purchases[g.name]})" if purchases and g.name in purchases else ""),
                 f"{g.allocatable_cpu_millicores}m",
                 f"{g.allocatable_memory_mib}Mi",
                 str(g.max_pods),
@@ -146,7 +173,7 @@ def run(args: argparse.Namespace) -> int:
     if getattr(args, "format", "table") == "json":
         text = json.dumps(result_json(result, costs), indent=2) + "\n"
     else:
-        text = result_table(result, costs)
+        text = result_table(result, costs, purchase_notes(scenario.topology))
     output = getattr(args, "output", None)
     if output:
         from planner.output import write_output

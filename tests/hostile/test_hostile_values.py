@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from hostile.hostile_cases import Case, ids, overlay, run_case, staging_with
+from hostile.hostile_cases import REPO, Case, ids, overlay, run_case, staging_with
 from planner.scenario import load_scenario
 
 WORKLOAD = """  - name: {name}
@@ -167,6 +167,32 @@ CASES = [
         ),
         2,
         "zones: Tuple should have at most 10 items",
+    ),
+    # options checked in every output format, not only where they are used
+    Case(
+        "alerts-table-bad-email",
+        lambda tmp: ["alerts", "staging", "--email", "notanemail"],
+        2,
+        "--email 'notanemail' is not an e-mail address",
+    ),
+    Case(
+        "alerts-table-bad-account",
+        lambda tmp: ["alerts", "staging", "--account-id", "12"],
+        2,
+        "--account-id '12' is not a 12-digit AWS account id",
+    ),
+    Case(
+        "variance-negative-top",
+        lambda tmp: [
+            "variance",
+            "staging",
+            "--actuals",
+            str(REPO / "scenarios" / "actuals" / "cur2"),
+            "--top",
+            "-1",
+        ],
+        2,
+        "argument --top: -1: give a number of at least 1",
     ),
 ]
 
