@@ -172,3 +172,14 @@ def test_growth_leaves_commitments_fixed() -> None:
     assert [f.committed_usd for f in series] == [Decimal("84.34")] * 3
     assert series[0].usage_usd == Decimal("839.37") - Decimal("84.34")
     assert series[2].usage_usd > series[1].usage_usd > series[0].usage_usd
+
+
+def test_a_forecast_starting_before_the_plan_says_so(run_cli) -> None:
+    """Staging's as_of is 2025-11-11: a forecast from 2020-01 is a back-cast at today's
+    prices, and says so on stderr; from as_of's month on, nothing is said."""
+    early = run_cli(["forecast", "staging", "--start", "2020-01", "--months", "1"])
+    assert early.code == 0
+    assert "warning: --start 2020-01 is before staging.yaml's as_of 2025-11-11" in early.err
+    assert early.out.startswith("Forecast")
+    on_time = run_cli(["forecast", "staging", "--start", "2025-11", "--months", "1"])
+    assert on_time.code == 0 and "warning" not in on_time.err

@@ -169,6 +169,14 @@ def run_forecast(args: argparse.Namespace) -> int:
     growth = decimal_arg(args.growth_pct, "--growth-pct", Decimal(-100), Decimal(1000))
     scenario = load_scenario(args.scenario)
     start = parse_month(args.start) if args.start else None
+    planned = scenario.topology.as_of.replace(day=1)
+    if start is not None and start < planned:
+        print(
+            f"planner: warning: --start {start:%Y-%m} is before {scenario.path.name}'s as_of "
+            f"{scenario.topology.as_of}: each month is priced at today's snapshot prices and "
+            "that month's support calendar, as if the plan had run then",
+            file=sys.stderr,
+        )
     changes = [parse_change(c) for c in args.change]
     additions = [parse_change(c) for c in args.add]
     for flag, items in (("--change", changes), ("--add", additions)):
