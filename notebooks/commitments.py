@@ -110,7 +110,7 @@ display(views.styled(cn.forecast_table(result), params.usd_decimals))
 # %%
 if result.claims:
     display(Markdown(cn.claims_intro(result)))
-    display(views.styled(cn.claims_table(result)))
+    display(views.styled(cn.claims_table(result, params.usd_decimals)))
 
 # %%
 from planner.notebooks.summary import publish

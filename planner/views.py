@@ -530,6 +530,12 @@ def md_money(value: Decimal, decimals: int = 2) -> str:
     return md_escape(money(value, decimals))
 
 
+def md_plain(text: str) -> str:
+    """Markdown text as plain text (summaries and the index): bold marks dropped, escaped
+    dollar signs back to ``$``."""
+    return text.replace("**", "").replace("\\$", "$")
+
+
 def md_escape(text: str) -> str:
     """Text for Markdown with every dollar sign escaped (``$...$`` would be read as math)."""
     return text.replace("$", "\\$")

@@ -43,3 +43,29 @@ def test_claims_against_the_model() -> None:
     optimised = claims["Optimised monthly cost"]
     assert optimised.model_usd == Decimal("815.77") - Decimal("87.64")
     assert "815.77" in optimised.how
+
+
+def test_the_claims_table_at_the_pages_decimals_and_no_sum_labelled_total() -> None:
+    """The report's "Total potential savings" is its sum of the levers; the model's figure is
+    the best combination priced together (off-hours alone, 87.64: a reservation bills through
+    the off-hours), so the row must not read as a total of the rows above it."""
+    from planner.commitments.model import Commitments
+    from planner.commitments.notebook import CommitmentsData, claims_table
+
+    claims = seed_claims(load_scenario("staging"), default_catalog())
+    data = CommitmentsData(
+        scenario="staging",
+        total_monthly_usd=Decimal("815.77"),
+        commitments=Commitments("staging", "us-east-1", [], [], None),
+        forecast=[],
+        sweep=None,
+        grid_path=None,
+        claims=claims,
+    )
+    cents, dollars = claims_table(data, 2), claims_table(data, 0)
+    labels = list(cents["§9.2 claim"])
+    assert not any(label.startswith(("Total", "TOTAL")) for label in labels)
+    total = next(i for i, label in enumerate(labels) if "Total potential savings" in label)
+    assert "not a sum of the rows" in labels[total]
+    assert cents["model"][total] == "$87.64" and dollars["model"][total] == "$88"
+    assert cents["claimed"][total] == "$230.00-$280.00" and dollars["claimed"][total] == "$230-$280"

@@ -288,6 +288,16 @@ def test_each_page_is_about_its_own_scenario(
     assert "seed" not in production and "§9" not in production
 
 
+def test_no_page_shows_a_terminals_text(built_report: Path) -> None:  # noqa: F811
+    """A finance page shows no stderr box (progress lines are for a terminal: a red box reads
+    as an error) and no Markdown escape (``\\$15.74``), nor does the index."""
+    pages = [path for _, _, path in _pages(built_report)] + [built_report / "index.html"]
+    for path in pages:
+        html = path.read_text(encoding="utf-8")
+        assert "application/vnd.jupyter.stderr" not in html, path
+        assert "\\$" not in html, path
+
+
 # The words the reviewer asked about, at least (issue 22)
 GLOSSARY_TERMS = (
     "LCU",

@@ -73,7 +73,12 @@ def build(params: PlanVsActualParams) -> PlanVsActual:
         spec = SAMPLE_NAME if scenario.name in SAMPLE_SCENARIOS else None
     if spec is None:
         return PlanVsActual(scenario.name, plan, None, False, "", None, ())
-    rows, label = load_actuals(spec)
+    import contextlib
+    import io
+
+    # the import's progress lines are for a terminal: on a finance page stderr is a red box
+    with contextlib.redirect_stderr(io.StringIO()):
+        rows, label = load_actuals(spec)
     report = variance(
         scenario.name,
         plan.lines,

@@ -18,7 +18,7 @@ from planner.commitments.forecast import ForecastMonth, forecast_scenario
 from planner.commitments.grid import Grid, load_grid
 from planner.commitments.model import Commitments
 from planner.commitments.sweep import UNITS_PER_USD, SweepResult, cheapest, frontiers, run_grid
-from planner.money import usd
+from planner.figures import usd
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -147,20 +147,28 @@ def claims_intro(data: CommitmentsData) -> str:
     )
 
 
-def claims_table(data: CommitmentsData) -> pd.DataFrame:
+def claims_table(data: CommitmentsData, decimals: int = 2) -> pd.DataFrame:
+    """The §9.2 claims beside the model. The report's "Total potential savings" is its sum of
+    the levers; the model's figure is the best combination priced together (a reservation
+    bills through a schedule's off-hours), so the row is labelled as not a sum of the rows."""
     import pandas as pd
 
     def claimed(c: Claim) -> str:
         if c.claimed_low_usd == c.claimed_high_usd:
-            return f"~{usd(c.claimed_low_usd)}"
-        return f"{usd(c.claimed_low_usd)}-{usd(c.claimed_high_usd)}"
+            return f"~{usd(c.claimed_low_usd, decimals)}"
+        return f"{usd(c.claimed_low_usd, decimals)}-{usd(c.claimed_high_usd, decimals)}"
+
+    def label(c: Claim) -> str:
+        if c.claim.startswith("Total"):
+            return f'"{c.claim}": the best combination, priced together (not a sum of the rows)'
+        return c.claim
 
     return pd.DataFrame(
         [
             {
-                "§9.2 claim": c.claim,
+                "§9.2 claim": label(c),
                 "claimed": claimed(c),
-                "model": "rate missing" if c.model_usd is None else usd(c.model_usd),
+                "model": "rate missing" if c.model_usd is None else usd(c.model_usd, decimals),
                 "verdict": c.verdict,
                 "how the model got it": c.how,
             }
@@ -355,9 +363,11 @@ def headline(data: CommitmentsData, decimals: int = 2) -> str:
 
 
 def summary(data: CommitmentsData) -> dict[str, Any]:
+    from planner.views import md_plain
+
     off = data.claims[0] if data.claims else None
     return {
-        "headline": headline(data).replace("**", "").replace("\\$", "$"),
+        "headline": md_plain(headline(data)),
         "scenario": data.scenario,
         "options": len(data.commitments.options),
         "missing_rates": len(data.commitments.missing_rates),

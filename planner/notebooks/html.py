@@ -65,7 +65,12 @@ PAGE_CSS = """
   .jp-OutputArea-child:has(table) { break-inside: auto !important; }
   /* a heading stays with what follows it: its section's text, table or chart */
   h1, h2, h3, h4 { break-after: avoid; }
-  .jp-MarkdownCell, .jp-OutputArea-child:has(.jp-RenderedMarkdown) { break-after: avoid; }
+  /* a Markdown cell (a heading and its lead-in) stays with the output below it, and text a
+     cell displays stays with the cell's next output (a note with its chart); the cell's
+     last text is not chained on to the next section, or a long opening would push the
+     page's title off its first page */
+  .jp-MarkdownCell { break-after: avoid; }
+  .jp-OutputArea-child:has(.jp-RenderedMarkdown):not(:last-child) { break-after: avoid; }
   .planner-banner { break-after: avoid; }
   /* denser than on screen: headings closer to their text */
   .jp-RenderedHTMLCommon h1 { margin: 0.2em 0 0.3em !important; }

@@ -500,9 +500,12 @@ def write_index(
                 parts.append(f'<p class="total">{esc(usd(total))} a month</p>')
         lines = [s["headline"] for s in summaries if s.get("headline")]
         if lines:
+            from planner.views import md_plain
+
             parts.append(
                 '<ul class="headlines">'
-                + "".join(f"<li>{esc(str(h))}</li>" for h in lines)
+                # a headline is Markdown in its notebook: plain text here
+                + "".join(f"<li>{esc(md_plain(str(h)))}</li>" for h in lines)
                 + "</ul>"
             )
         if fact is not None and fact.warnings:

@@ -314,7 +314,9 @@ def node_effect(data: RightsizingData) -> pd.DataFrame:
 
 
 def summary(data: RightsizingData) -> dict[str, Any]:
-    out: dict[str, Any] = {"headline": headline(data), "scenario": data.scenario}
+    from planner.views import md_plain
+
+    out: dict[str, Any] = {"headline": md_plain(headline(data)), "scenario": data.scenario}
     if data.result is not None and data.usage is not None:
         total = data.result.total_savings_monthly_usd
         out.update(
