@@ -44,7 +44,8 @@ from planner.alerts import notebook as alerts
 
 charts.setup()
 policy = alerts.policy(params)
-display(Markdown(alerts.headline(policy, params.usd_decimals)))
+shown = alerts.shown_range(policy, params)  # the modelled month as the other pages show it
+display(Markdown(alerts.headline(policy, params.usd_decimals, shown)))
 if policy.seed_levels:
     display(Markdown(alerts.seed_sentence(policy, params.usd_decimals)))
 
@@ -56,7 +57,7 @@ if policy.seed_levels:
 # A level fires in a month whose cost is above it.
 
 # %%
-alerts.chart(policy, params.usd_decimals).show()
+alerts.chart(policy, params.usd_decimals, shown).show()
 display(views.styled(alerts.levels_frame(policy), params.usd_decimals))
 
 # %% [markdown]

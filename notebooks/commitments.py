@@ -105,7 +105,7 @@ else:
 
 # %%
 cn.forecast_chart(result).show()
-display(views.styled(cn.forecast_table(result), params.usd_decimals))
+display(views.styled(cn.forecast_table(result, params.usd_decimals), params.usd_decimals))
 
 # %%
 if result.claims:

@@ -16,9 +16,12 @@ Chromium is Debian's ``chromium`` package (``.ci/run`` installs it); without it 
 from __future__ import annotations
 
 import csv
+import json
 import re
+from collections.abc import Callable, Sequence
 from decimal import Decimal
 from pathlib import Path
+from typing import Any
 
 import pytest
 from browser import Page, browser, chromium_path
@@ -260,6 +263,43 @@ def test_whole_dollars_keep_unit_prices_and_say_no_price_only_for_a_price(
         total = next(r for r in lines[1:] if r[0] == "TOTAL")
         shown = [money(r[header.index("monthly USD")]) for r in lines[1:] if r[0] != "TOTAL"]
         assert money(total[header.index("monthly USD")]) == sum(v for v in shown if v)
+
+
+def test_whole_dollar_pages_show_one_total(
+    chromium: str,
+    whole_dollar_report: Path,  # noqa: F811
+    run_cli: Callable[[Sequence[str]], Any],
+) -> None:
+    """At whole dollars staging's 22 lines, each shown to the cent by `planner price` and then
+    rounded half up to the dollar, add to $818 (815.77 in cents: the lines' roundings add up
+    to +$2.23 here). Every page that shows the modelled month shows that $818: the cost
+    overview, the alerts headline ("the modelled month costs $818 to ..."), and month 1 of the
+    commitments forecast. The index, in cents, says how the pages' totals come about."""
+    from decimal import ROUND_HALF_UP
+
+    lines = json.loads(run_cli(["price", "staging", "--format", "json"]).out)["lines"]
+    dollars = [
+        Decimal(str(ln["monthly_usd"])).quantize(Decimal(1), rounding=ROUND_HALF_UP) for ln in lines
+    ]
+    assert len(dollars) == 22 and sum(dollars) == Decimal(818)
+    folder = whole_dollar_report / "staging"
+    with browser(chromium) as page:
+        texts = {}
+        for name in ("cost_overview", "alerts", "commitments"):
+            page.events.clear()
+            page.open((folder / f"{name}.finance.html").as_uri())
+            texts[name] = page.evaluate("document.body.innerText")
+        forecast = next(
+            t
+            for t in _tables(page, folder / "commitments.finance.html")
+            if t and t[0][:3] == ["month", "amortised", "cash"]
+        )
+    assert "costs $818 a month" in texts["cost_overview"]
+    assert "the modelled month costs $818 to " in texts["alerts"]
+    assert "$818 in the plan's 730-hour month" in texts["alerts"]
+    assert forecast[1][1:3] == ["$818", "$818"]  # no commitment: cash is the amortised month
+    index = (whole_dollar_report / "index.html").read_text(encoding="utf-8")
+    assert "each line is rounded to that first" in index
 
 
 # The seed report's own figures set beside a model: the §9.1 estimate section, the §9.2 claims

@@ -39,22 +39,42 @@ def policy(params: AlertsParams) -> AlertPolicy:
     return load_policy(args)
 
 
-def headline(p: AlertPolicy, decimals: int = 2) -> str:
-    """The page's opening sentence (Markdown: dollar signs escaped)."""
+def shown_range(p: AlertPolicy, params: AlertsParams) -> dict[str, Decimal]:
+    """The modelled month at HPA min / expected / max as the other pages show it at the page's
+    ``usd_decimals``: each state's lines rounded first, then added (at 2 decimals these are
+    the policy's own figures)."""
+    if params.usd_decimals == 2:
+        return {"min": p.min_usd, "expected": p.expected_usd, "max": p.max_usd}
+    from planner import figures
+    from planner.capacity.plan import plan_capacity
+    from planner.catalog import load_catalog
+    from planner.scenario import load_scenario
+
+    scenario = load_scenario(params.scenario_path)
+    result = plan_capacity(scenario.topology, base_dir=scenario.path.parent)
+    return figures.state_totals(
+        scenario.topology, result, load_catalog(params.prices), decimals=params.usd_decimals
+    )
+
+
+def headline(p: AlertPolicy, decimals: int = 2, shown: dict[str, Decimal] | None = None) -> str:
+    """The page's opening sentence (Markdown: dollar signs escaped). ``shown``: the modelled
+    month as the page shows it (:func:`shown_range`)."""
     total = p.total
     w, c = total.threshold("warning"), total.threshold("critical")
+    shown = shown or {"min": p.min_usd, "expected": p.expected_usd, "max": p.max_usd}
     text = (
         f"**{p.scenario}**: monthly budget {md_money(total.limit_usd, decimals)}; warning at "
         f"{md_money(w.monthly_usd, decimals)} ({w.source}), critical at "
         f"{md_money(c.monthly_usd, decimals)} ({c.source}); the modelled month costs "
-        f"{md_money(p.min_usd, decimals)} to {md_money(p.max_usd, decimals)}."
+        f"{md_money(shown['min'], decimals)} to {md_money(shown['max'], decimals)}."
     )
     if not p.forecast:
         text += (
             f" No forecast was given, so the budget is flat at the planned cost of the longest "
-            f"month (31 days: {usd(total.limit_usd)}; {usd(total.planned_usd or p.expected_usd)} "
-            "in the plan's 730-hour month); pass `forecast` as a CSV of month,monthly_usd to "
-            "make it follow one."
+            f"month (31 days: {md_money(total.limit_usd, decimals)}; "
+            f"{md_money(shown['expected'], decimals)} in the plan's 730-hour month); pass "
+            "`forecast` as a CSV of month,monthly_usd to make it follow one."
         )
     from planner.alerts.budgets import COST_TYPES_REASON
     from planner.alerts.prerequisites import prerequisites
@@ -144,7 +164,7 @@ def alarms_frame(p: AlertPolicy) -> pd.DataFrame:
     )
 
 
-def chart(p: AlertPolicy, decimals: int = 2) -> Any:
+def chart(p: AlertPolicy, decimals: int = 2, shown: dict[str, Decimal] | None = None) -> Any:
     """Cost range bars (or the forecast by month) with every level as a line.
 
     Each level is named in the legend with its amount (no labels on the lines: levels at the
@@ -185,7 +205,8 @@ def chart(p: AlertPolicy, decimals: int = 2) -> Any:
         fig.update_xaxes(title="month")
     else:
         states = ("min", "expected", "max")
-        values = (p.min_usd, p.expected_usd, p.max_usd)
+        shown = shown or {"min": p.min_usd, "expected": p.expected_usd, "max": p.max_usd}
+        values = tuple(shown[s] for s in states)
         fig.add_bar(
             x=[STATE_LABELS[s] for s in states],
             y=[float(v) for v in values],

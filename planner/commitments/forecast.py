@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from planner.costing.rates import TERM_MONTHS
 from planner.errors import InputError
+from planner.figures import round_usd
 from planner.money import ZERO, cents, plain, usd
 from planner.topology import Purchase, Topology
 
@@ -84,6 +85,22 @@ class ForecastMonth:
     upfront_paid_usd: Decimal
     cash_complete: bool  # False: an upfront fee with an unknown split is left out of cash
     active_commitments: list[str] = field(default_factory=list)
+    # the cent-rounded pieces amortised_usd adds up (the month's lines, a replaced scenario's
+    # commitments): a whole-dollar page rounds these first, as it rounds every other total
+    pieces_usd: list[Decimal] = field(default_factory=list)
+
+    def amortised(self, decimals: int = 2) -> Decimal:
+        """The month as a page at ``decimals`` shows it: its pieces rounded first, then added."""
+        if decimals == 2 or not self.pieces_usd:
+            return self.amortised_usd
+        return sum((round_usd(p, decimals) for p in self.pieces_usd), ZERO)
+
+    def cash(self, decimals: int = 2) -> Decimal:
+        """Cash at ``decimals``: the shown amortised month plus the (rounded) difference that
+        upfront fees make between the two views."""
+        if decimals == 2:
+            return self.cash_usd
+        return self.amortised(decimals) + round_usd(self.cash_usd - self.amortised_usd, decimals)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:
@@ -233,6 +250,7 @@ def forecast_scenario(
         for row, add in zip(series[at - 1 :], extra, strict=True):
             row.scenario = f"{row.scenario} + {add.scenario}"
             row.amortised_usd += add.amortised_usd
+            row.pieces_usd += add.pieces_usd
             row.cash_usd += add.cash_usd
             row.committed_usd += add.committed_usd
             row.usage_usd += add.usage_usd
@@ -339,6 +357,10 @@ def _stream(
                 upfront_paid_usd=upfront_now,
                 cash_complete=complete,
                 active_commitments=renewed + carried_names,
+                pieces_usd=[
+                    cents(ln.monthly_usd) for ln in report.lines if ln.monthly_usd is not None
+                ]
+                + ([carried_amortised] if carried_amortised else []),
             )
         )
     return out

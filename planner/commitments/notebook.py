@@ -177,15 +177,17 @@ def claims_table(data: CommitmentsData, decimals: int = 2) -> pd.DataFrame:
     )
 
 
-def forecast_table(data: CommitmentsData) -> pd.DataFrame:
+def forecast_table(data: CommitmentsData, decimals: int = 2) -> pd.DataFrame:
+    """Month by month; at ``decimals`` below 2 each month is its lines rounded first, like the
+    cost overview's total (so month 1 there is the overview's figure)."""
     import pandas as pd
 
     return pd.DataFrame(
         [
             {
                 "month": f.month.isoformat()[:7],
-                "amortised": _f(f.amortised_usd),
-                "cash": _f(f.cash_usd),
+                "amortised": _f(f.amortised(decimals)),
+                "cash": _f(f.cash(decimals)),
                 "committed": _f(f.committed_usd),
                 "upfront paid": _f(f.upfront_paid_usd),
             }

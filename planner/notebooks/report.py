@@ -140,7 +140,8 @@ def build_report(
         TIMINGS.clear()
         results = _run_all(jobs, building, workers, progress, target, start, meanwhile)
         began = time.perf_counter()
-        write_index(building / "index.html", jobs, results, facts)
+        decimals = int((parameters or {}).get("usd_decimals", 2))
+        write_index(building / "index.html", jobs, results, facts, decimals=decimals)
         write_marker(building)
         _swap(building, target)
         _add_timings({"index and swap": time.perf_counter() - began})
@@ -459,9 +460,12 @@ def write_index(
     jobs: Sequence[Job],
     results: dict[int, RunResult],
     facts: dict[str, Facts] | None = None,
+    *,
+    decimals: int = 2,
 ) -> None:
     """index.html: per scenario, the total, the price dates, the warnings, the headlines and
-    a link to every rendered notebook and download."""
+    a link to every rendered notebook and download. The index is in cents; with pages at
+    ``decimals`` below 2 it says how their totals come about."""
     from planner.figures import annual, usd
 
     esc = html.escape
@@ -476,6 +480,13 @@ def write_index(
         '<p class="meta">US dollars at AWS list prices; each cost line is rounded to the cent '
         "and totals add the rounded lines. Open the <em>finance</em> pages for tables and "
         f'charts without code; the <a href="{GLOSSARY}">glossary</a> explains their words.</p>'
+        + (
+            ""
+            if decimals == 2
+            else f'<p class="meta">The pages show US dollars to {decimals} decimal(s): each '
+            "line is rounded to that first and the totals add the rounded lines, so a page's "
+            "total can differ from the cent figures here by the rounding of its lines.</p>"
+        ),
         f'<p class="meta">{esc(stamp_text(values))}</p>',
     ]
     for slug in dict.fromkeys(j.slug for j in jobs):
