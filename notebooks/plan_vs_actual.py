@@ -59,7 +59,13 @@ display(Markdown(pva.headline(data, params.usd_decimals)))
 # %%
 if data.variance is not None:
     pva.chart(data.variance).show()
-    display(views.styled(pva.service_months(data.variance, params.usd_decimals), params.usd_decimals))
+    display(
+        views.styled(
+            pva.service_months(data.variance, params.usd_decimals),
+            params.usd_decimals,
+            na_rep="",
+        )
+    )
 
 # %% [markdown]
 # ## The largest variances and their likely cause

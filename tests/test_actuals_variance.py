@@ -9,6 +9,7 @@ from typing import Literal
 
 import pytest
 from actuals_helpers import CUR2, FOCUS, FOCUS_CSV
+from conftest import REPO
 from hypothesis import given
 from hypothesis import strategies as st
 
@@ -394,3 +395,33 @@ def test_cost_basis_picks_the_column(plan) -> None:
         (ln,) = [ln for ln in report.lines if ln.usage_type == "NatGateway-Bytes"]
         assert ln.actual_usd == Decimal(actual), basis
         assert report.actual_total_usd == Decimal(actual), basis
+
+
+def test_the_actual_total_is_the_sum_of_what_is_shown(run_cli) -> None:
+    """The sample bill's rows add to $2,605.7036 exactly. Shown per service and month (the
+    finest cut a page shows) to the cent, they add to $2,605.71: the table's months, its total,
+    the page's service-by-month TOTAL row and its headline all show that figure."""
+    from planner.actuals.cli import load_actuals
+    from planner.actuals.notebook import PlanVsActual, headline, service_months
+    from planner.catalog import default_catalog
+    from planner.pricing import price_scenario
+    from planner.scenario import load_scenario
+
+    rows, _label = load_actuals(str(REPO / "scenarios" / "actuals" / "cur2"))
+    plan = price_scenario(load_scenario("staging"), default_catalog())
+    v = variance("staging", plan.lines, rows)
+    assert v.actual_total_usd == Decimal("2605.7036")
+    by_month = v.actual_by_month_shown()
+    assert sum(by_month.values()) == v.actual_shown_total_usd == Decimal("2605.71")
+    table = run_cli(["variance", "staging", "--actuals", str(REPO / "scenarios/actuals/cur2")])
+    total_row = next(line for line in table.out.splitlines() if line.startswith("total"))
+    assert total_row.split()[2] == "$2,605.71"
+    for month, amount in by_month.items():
+        row = next(line for line in table.out.splitlines() if line.startswith(month))
+        assert row.split()[2] == f"${amount:,}"
+    frame = service_months(v)
+    total = frame[frame["month"] == "TOTAL"].iloc[0]
+    assert Decimal(str(total["actual"])) == Decimal("2605.71")
+    assert Decimal(str(total["planned"])) == Decimal("2447.31")  # 3 x 815.77
+    data = PlanVsActual("staging", plan, v, False, "", None, ())
+    assert headline(data, md=False).startswith("Actual $2,605.71 against a plan of $2,447.31")

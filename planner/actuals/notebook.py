@@ -132,7 +132,10 @@ def headline(data: PlanVsActual, decimals: int = 2, md: bool = True) -> str:
     if v is None:
         total = figures.total(data.plan, decimals)
         return f"No actuals for {data.scenario}: plan {fmt(total, decimals)} a month."
-    planned, actual = v.planned_total_usd, v.actual_total_usd
+    # the figures the service-by-month table adds up to (each row rounded first)
+    rows = shown_service_months(v, decimals)
+    planned = sum((p for p, _a in rows.values()), Decimal(0)) + _not_compared(v, decimals)
+    actual = sum((a for _p, a in rows.values()), Decimal(0))
     pct = "" if planned == 0 else f" ({(actual - planned) / planned * 100:+.1f}%)"
     sample = " [sample data]" if data.sample else ""
     return (
@@ -143,11 +146,31 @@ def headline(data: PlanVsActual, decimals: int = 2, md: bool = True) -> str:
 
 def _shown(planned: Decimal, actual: Decimal, decimals: int) -> tuple[float, float, float]:
     """Planned, actual and their difference as displayed: each figure rounded (half up) to
-    the page's decimals, the delta the difference of the two rounded figures."""
+    the cent, then to the page's decimals; the delta the difference of the two."""
+    p, a = _round(planned, decimals), _round(actual, decimals)
+    return float(p), float(a), float(a - p)
+
+
+def _round(value: Decimal, decimals: int) -> Decimal:
     from planner.figures import round_usd
 
-    p, a = round_usd(planned, decimals), round_usd(actual, decimals)
-    return float(p), float(a), float(a - p)
+    return round_usd(round_usd(value), decimals)
+
+
+def _not_compared(v: VarianceReport, decimals: int) -> Decimal:
+    """The planned lines with no usage-type mapping (reservation fees), as shown."""
+    return sum((_round(n[3], decimals) for n in v.not_compared), Decimal(0))
+
+
+def shown_service_months(
+    v: VarianceReport, decimals: int = 2
+) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
+    """(service, month) -> (planned, actual) as the page shows them; their sums are the
+    page's totals (at 2 decimals, the actual sum is ``planner variance``'s total)."""
+    return {
+        key: (_round(p, decimals), _round(a, decimals))
+        for key, (p, a) in v.by_service_month().items()
+    }
 
 
 def service_months(v: VarianceReport, decimals: int = 2) -> pd.DataFrame:
@@ -156,17 +179,41 @@ def service_months(v: VarianceReport, decimals: int = 2) -> pd.DataFrame:
     from planner.costing.registry import service_label
 
     rows = []
-    for (service, month), (p, a) in v.by_service_month().items():
-        planned, actual, delta = _shown(p, a, decimals)
+    total_p = total_a = Decimal(0)
+    for (service, month), (p, a) in shown_service_months(v, decimals).items():
+        total_p, total_a = total_p + p, total_a + a
         rows.append(
             {
                 "month": month,
                 "service": service_label(service),
-                "planned": planned,
-                "actual": actual,
-                "delta": delta,
+                "planned": float(p),
+                "actual": float(a),
+                "delta": float(a - p),
             }
         )
+    extra = _not_compared(v, decimals)
+    if v.not_compared:
+        # a reservation's fee has no usage type of its own: its bill is inside the instance
+        # rows above (amortised), so it has no actual of its own here
+        rows.append(
+            {
+                "month": "all months",
+                "service": "planned, not compared line by line (reservation fees)",
+                "planned": float(extra),
+                "actual": None,
+                "delta": None,
+            }
+        )
+        total_p += extra
+    rows.append(
+        {
+            "month": "TOTAL",
+            "service": "",
+            "planned": float(total_p),
+            "actual": float(total_a),
+            "delta": float(total_a - total_p),
+        }
+    )
     return pd.DataFrame(rows)
 
 
@@ -284,6 +331,7 @@ def chart(v: VarianceReport) -> go.Figure:
     from planner.charts import layout, money_axis
 
     frame = service_months(v)
+    frame = frame[frame["month"].str.fullmatch(r"\d{4}-\d{2}")]  # the months, not the totals
     services = list(dict.fromkeys(frame["service"]))
     months = sorted(set(frame["month"]))
     fig = go.Figure()

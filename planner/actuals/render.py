@@ -63,7 +63,10 @@ def variance_json(report: VarianceReport) -> dict[str, Any]:
             "planned_usd": _num(report.planned_total_usd),
             "planned_not_compared_usd": _num(report.not_compared_total_usd),
             "actual_usd": _num(report.actual_total_usd),
+            # as the table and the pages show it: each service's month to the cent, added
+            "actual_shown_usd": _num(report.actual_shown_total_usd),
             "unplanned_usd": _num(report.unplanned_total_usd),
+            "unplanned_shown_usd": _num(report.unplanned_shown_total_usd),
             "matched_usd": _num(report.matched_total_usd),
         },
         "commitments": [
@@ -147,22 +150,21 @@ def variance_table(report: VarianceReport, top: int = 15) -> str:
         "",
         f"{'month':<9}{'planned':>14}{'actual':>14}{'delta':>14}{'unplanned':>14}",
     ]
-    per_month: dict[str, list[Decimal]] = defaultdict(lambda: [ZERO, ZERO, ZERO])
+    planned_by_month: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for ln in report.lines:
-        per_month[ln.month][0] += ln.planned_usd
-        per_month[ln.month][1] += ln.actual_usd
+        planned_by_month[ln.month] += ln.planned_usd
     for _resource, _component, month, amount in report.not_compared:
-        per_month[month][0] += amount
-    for u in report.unplanned:
-        per_month[u.month][1] += u.actual_usd
-        per_month[u.month][2] += u.actual_usd
+        planned_by_month[month] += amount
+    # actual and unplanned as shown: each service's month to the cent, then added
+    actual_by_month = report.actual_by_month_shown()
+    unplanned_by_month = report.unplanned_by_month_shown()
     for month in report.months:
-        p, a, un = per_month[month]
+        p, a, un = planned_by_month[month], actual_by_month[month], unplanned_by_month[month]
         out.append(f"{month:<9}{usd(p):>14}{usd(a):>14}{usd(a - p):>14}{usd(un):>14}")
-    planned, actual = report.planned_total_usd, report.actual_total_usd
+    planned, actual = report.planned_total_usd, report.actual_shown_total_usd
     out.append(
         f"{'total':<9}{usd(planned):>14}{usd(actual):>14}{usd(actual - planned):>14}"
-        f"{usd(report.unplanned_total_usd):>14}"
+        f"{usd(report.unplanned_shown_total_usd):>14}"
     )
     if report.not_compared:
         names = sorted({f"{r} {c}" for r, c, _m, _a in report.not_compared})

@@ -145,6 +145,34 @@ class VarianceReport:
     def unplanned_total_usd(self) -> Decimal:
         return sum((u.actual_usd for u in self.unplanned), ZERO)
 
+    def actual_by_month_shown(self) -> dict[str, Decimal]:
+        """Actual spend per month as shown: each service's month rounded to the cent (the
+        finest cut a page shows), then added, so the months add to the total shown."""
+        out: dict[str, Decimal] = {m: ZERO for m in self.months}
+        for (_service, month), (_p, actual) in self.by_service_month().items():
+            out[month] = out.get(month, ZERO) + cents(actual)
+        return out
+
+    @property
+    def actual_shown_total_usd(self) -> Decimal:
+        """The actual total as every page and command shows it: the sum of the service-months
+        rounded to the cent (``actual_total_usd`` is the exact sum of the bill rows)."""
+        return sum(self.actual_by_month_shown().values(), ZERO)
+
+    def unplanned_by_month_shown(self) -> dict[str, Decimal]:
+        """Unplanned spend per month as shown: each service's month rounded first."""
+        per: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
+        for u in self.unplanned:
+            per[(u.service, u.month)] += u.actual_usd
+        out: dict[str, Decimal] = {m: ZERO for m in self.months}
+        for (_service, month), amount in per.items():
+            out[month] = out.get(month, ZERO) + cents(amount)
+        return out
+
+    @property
+    def unplanned_shown_total_usd(self) -> Decimal:
+        return sum(self.unplanned_by_month_shown().values(), ZERO)
+
     def by_service_month(self) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
         """(service, month) -> (planned, actual incl. unplanned)."""
         out: dict[tuple[str, str], list[Decimal]] = defaultdict(lambda: [ZERO, ZERO])
