@@ -183,3 +183,29 @@ def test_a_forecast_starting_before_the_plan_says_so(run_cli) -> None:
     assert early.out.startswith("Forecast")
     on_time = run_cli(["forecast", "staging", "--start", "2025-11", "--months", "1"])
     assert on_time.code == 0 and "warning" not in on_time.err
+
+
+def test_the_cash_flow_chart_draws_the_headline_option_and_its_upfront() -> None:
+    """The reviewer found the chart drawing only No Upfront lines (every break-even star at
+    month 1) while the page's headline recommends general's 3yr All Upfront ($823.98 up front,
+    break-even month 14). The chart draws the largest savings, one per resource and payment:
+    general 3yr All Upfront 37.85 and No Upfront 34.46, redis 3yr All Upfront 6.80 and No
+    Upfront 5.84 (compute is spot today: no reservation is cheaper). Break-even by hand: general
+    pays 823.98 + 3.20 (EBS) a month against 63.94 on-demand: 60.74 m >= 823.98 from m = 14;
+    redis 202 against 12.41 a month: from m = 17; No Upfront saves from month 1."""
+    from decimal import Decimal
+
+    from planner.catalog import default_catalog
+    from planner.commitments.cli import compute_commitments
+    from planner.commitments.notebook import CommitmentsData, cash_flow_options
+    from planner.scenario import load_scenario
+
+    options = compute_commitments(load_scenario("staging"), default_catalog(), Decimal(0))
+    data = CommitmentsData("staging", Decimal("815.77"), options, [], None, None, [])
+    drawn = [(o.name, o.savings_monthly_usd, o.break_even_month) for o in cash_flow_options(data)]
+    assert drawn == [
+        ("general: reserved 3yr standard All Upfront x 2", Decimal("37.85"), 14),
+        ("general: reserved 3yr standard No Upfront x 2", Decimal("34.46"), 1),
+        ("redis: reserved 3yr All Upfront x 1", Decimal("6.80"), 17),
+        ("redis: reserved 3yr No Upfront x 1", Decimal("5.84"), 1),
+    ]

@@ -122,3 +122,24 @@ def test_frontiers_use_only_what_is_known(swept: tuple[Scenario, Grid, SweepResu
     # headroom is the spare share of the allocatable CPU or memory: between 0 and 100%
     feasible = result.headroom_pct[result.feasible]
     assert feasible.size and (feasible >= 0).all() and (feasible <= 100).all()
+
+
+def test_the_pages_frontier_table_lists_only_undominated_variants() -> None:
+    """The finance reviewer found the "Pareto frontier" table listing the ten cheapest
+    variants, all at one headroom and each beaten by the first. The table lists the frontier:
+    no feasible, priced variant is both cheaper and roomier than a listed one."""
+    from planner.commitments.notebook import frontier_rows
+    from planner.scenario import load_scenario
+
+    scenario = load_scenario("staging")
+    grid = load_grid(GRID)
+    sweep = run_grid(scenario, grid, default_catalog())
+    rows = frontier_rows(sweep, 10)
+    ok = np.flatnonzero(sweep.feasible & sweep.priced)
+    cost, room = sweep.monthly_units[ok], sweep.headroom_pct[ok]
+    for i in rows:
+        beaten = (cost < sweep.monthly_units[i]) & (room > sweep.headroom_pct[i])
+        assert not beaten.any(), i
+    assert len(rows) > 1 and len({float(sweep.headroom_pct[i]) for i in rows}) == len(rows)
+    costs = [int(sweep.monthly_units[i]) for i in rows]
+    assert costs == sorted(costs)  # cheapest first, headroom rising with the cost

@@ -16,8 +16,8 @@ from planner.charts import PALETTE, layout, money_axis
 from planner.commitments.claims import SOURCE, Claim, seed_claims
 from planner.commitments.forecast import ForecastMonth, forecast_scenario
 from planner.commitments.grid import Grid, load_grid
-from planner.commitments.model import Commitments
-from planner.commitments.sweep import UNITS_PER_USD, SweepResult, cheapest, frontiers, run_grid
+from planner.commitments.model import Commitments, Option
+from planner.commitments.sweep import UNITS_PER_USD, SweepResult, frontiers, run_grid
 from planner.figures import usd
 
 if TYPE_CHECKING:
@@ -196,8 +196,31 @@ def forecast_table(data: CommitmentsData, decimals: int = 2) -> pd.DataFrame:
     )
 
 
+def cash_flow_options(data: CommitmentsData, top: int = 6) -> list[Option]:
+    """The options the cash-flow chart draws: those cheaper than what the scenario buys today
+    with a known cash flow, the largest saving first (the headline's option among them), one
+    per resource and payment (so an All Upfront term is drawn beside a No Upfront one)."""
+    candidates = sorted(
+        (
+            o
+            for o in data.commitments.options
+            if o.cash_flow_usd and o.risk != "none" and not o.current and o.savings_monthly_usd > 0
+        ),
+        key=lambda o: -o.savings_monthly_usd,
+    )
+    chosen: list[Option] = []
+    seen: set[tuple[str, str]] = set()
+    for o in candidates:
+        key = (o.resource, str(o.purchase.get("payment", "")))
+        if key not in seen:
+            seen.add(key)
+            chosen.append(o)
+    return chosen[:top]
+
+
 def cash_flow_chart(data: CommitmentsData, top: int = 6) -> Any:
-    """Cumulative cash over 36 months of the cheapest priced options against on-demand.
+    """Cumulative cash over 36 months of the options with the largest savings against
+    on-demand (:func:`cash_flow_options`).
 
     One colour per resource: its commitments are solid (then dashed, dash-dot) lines, staying
     on-demand the dotted line, a star each commitment's break-even month; all in the legend.
@@ -205,7 +228,7 @@ def cash_flow_chart(data: CommitmentsData, top: int = 6) -> Any:
     import plotly.graph_objects as go
 
     fig = go.Figure()
-    shown = [o for o in data.commitments.options if o.cash_flow_usd and o.risk != "none"][:top]
+    shown = cash_flow_options(data, top)
     resources = list(dict.fromkeys(o.resource for o in shown))
     dashes = ("solid", "dash", "dashdot", "longdash")
     for r, resource in enumerate(resources):
@@ -302,14 +325,28 @@ def forecast_chart(data: CommitmentsData) -> Any:
     return layout(fig, "Forecast: cash paid against amortised cost", height=440)
 
 
+def frontier_rows(sweep: SweepResult, top: int = 10) -> list[int]:
+    """The variants on the cost-against-headroom frontier (none is beaten on both), cheapest
+    first: the table under the chart lists these, the chart draws them as its line."""
+    front = frontiers(sweep)["cost_vs_headroom"]
+    return sorted(front, key=lambda i: (int(sweep.monthly_units[i]), i))[:top]
+
+
 def sweep_note(data: CommitmentsData, top: int = 10) -> str:
-    """Why a variant in the sweep table has no upfront figure (a Partial Upfront split)."""
+    """How many frontier variants the table lists, and why a variant has no upfront figure
+    (a Partial Upfront split)."""
     if data.sweep is None:
         return ""
-    if all(data.sweep.describe(i)["upfront_usd"] is not None for i in cheapest(data.sweep, top)):
-        return ""
-    return (
-        "An empty *upfront* is a Partial Upfront reservation whose upfront fee the price source "
+    rows = frontier_rows(data.sweep, top)
+    size = len(frontiers(data.sweep)["cost_vs_headroom"])
+    text = (
+        f"The table lists the frontier's variants, cheapest first ({len(rows)} of {size}); "
+        "no variant is both cheaper and roomier than one of them."
+    )
+    if all(data.sweep.describe(i)["upfront_usd"] is not None for i in rows):
+        return text
+    return text + (
+        " An empty *upfront* is a Partial Upfront reservation whose upfront fee the price source "
         "does not publish apart from its effective rate; *monthly* includes it amortised."
     )
 
@@ -320,7 +357,7 @@ def sweep_table(data: CommitmentsData, top: int = 10) -> pd.DataFrame:
     if data.sweep is None:
         return pd.DataFrame()
     rows = []
-    for i in cheapest(data.sweep, top):
+    for i in frontier_rows(data.sweep, top):
         d = data.sweep.describe(i)
         row = {
             "monthly": d["monthly_usd"],
