@@ -287,7 +287,9 @@ def _budget(
             c_source = "HPA range"
             c_reason = (
                 f"cost at HPA maximum {usd(hpa_max)} + {config.critical_hpa_margin_pct}% "
-                f"= {usd(by_hpa)}, {c_pct}% of the budget: more than full scale-out explains"
+                f"= {usd(by_hpa)}, {c_pct}% of the budget (AWS takes a percentage to 2 "
+                f"decimals, rounded up: {usd(limit * c_pct / HUNDRED)}): more than full "
+                "scale-out explains"
             )
         else:
             c_pct = config.critical_pct

@@ -454,4 +454,8 @@ def forecast_table(series: list[ForecastMonth]) -> str:
         "each month is the sum of its lines rounded to the cent; the total is the sum of the "
         "months shown (not 12 x one month)"
     )
+    out.append(
+        "hourly lines bill the plan's 730-hour month (as planner price); the support calendars "
+        "apply day by day; a 31-day month costs more (planner alerts budgets for it)"
+    )
     return "\n".join(out) + "\n"

@@ -70,7 +70,7 @@ resource "aws_budgets_budget" "planner_staging_total" {
     subscriber_email_addresses = var.notification_emails
     subscriber_sns_topic_arns  = local.sns_topics
   }
-  # critical: HPA range: cost at HPA maximum $915.05 + 5% = $960.80, 115.80% of the budget: more than full scale-out explains
+  # critical: HPA range: cost at HPA maximum $915.05 + 5% = $960.80, 115.80% of the budget (AWS takes a percentage to 2 decimals, rounded up: $960.89): more than full scale-out explains
   notification {
     comparison_operator        = "GREATER_THAN"
     threshold                  = 115.8
@@ -194,7 +194,7 @@ resource "aws_budgets_budget" "planner_staging_AmazonEC2" {
     subscriber_email_addresses = var.notification_emails
     subscriber_sns_topic_arns  = local.sns_topics
   }
-  # critical: HPA range: cost at HPA maximum $242.00 + 5% = $254.10, 162.13% of the budget: more than full scale-out explains
+  # critical: HPA range: cost at HPA maximum $242.00 + 5% = $254.10, 162.13% of the budget (AWS takes a percentage to 2 decimals, rounded up: $254.11): more than full scale-out explains
   notification {
     comparison_operator        = "GREATER_THAN"
     threshold                  = 162.13
