@@ -76,19 +76,23 @@ def _pct(old: Decimal, new: Decimal) -> str:
 
 
 def compare_table(c: Comparison) -> str:
-    head = f"{'service':<28}{c.base.scenario:>18}{c.other.scenario:>18}{'delta':>14}{'':>9}"
+    # a column as wide as its scenario's name (and 2 spaces apart): names never run together
+    w = max(18, len(c.base.scenario) + 2, len(c.other.scenario) + 2)
+    head = f"{'service':<28}{c.base.scenario:>{w}}{c.other.scenario:>{w}}{'delta':>14}{'':>9}"
     out = [f"Monthly USD: {c.base.scenario} vs {c.other.scenario}", "", head, "-" * len(head)]
     for service, old, new in c.services:
         label = service_label(service)
         out.append(
-            f"{label:<28}{usd(old):>18}{usd(new):>18}{usd(new - old):>14}{_pct(old, new):>9}"
+            f"{label:<28}{usd(old):>{w}}{usd(new):>{w}}{usd(new - old):>14}{_pct(old, new):>9}"
         )
     out.append("-" * len(head))
     old, new = c.base_total, c.other_total
-    out.append(f"{'TOTAL':<28}{usd(old):>18}{usd(new):>18}{usd(new - old):>14}{_pct(old, new):>9}")
+    out.append(
+        f"{'TOTAL':<28}{usd(old):>{w}}{usd(new):>{w}}{usd(new - old):>14}{_pct(old, new):>9}"
+    )
     annual = figures.annual
     out.append(
-        f"{'TOTAL a year':<28}{usd(annual(old)):>18}{usd(annual(new)):>18}"
+        f"{'TOTAL a year':<28}{usd(annual(old)):>{w}}{usd(annual(new)):>{w}}"
         f"{usd(annual(new - old)):>14}"
     )
     up_old, up_new = c.base.upfront_usd, c.other.upfront_usd
@@ -102,8 +106,8 @@ def compare_table(c: Comparison) -> str:
             f.upfront_usd is None for f in (*c.base.upfront_fees, *c.other.upfront_fees)
         )
         out.append(
-            f"{'Upfront, cash paid once':<28}{cash(c.base, up_old):>18}"
-            f"{cash(c.other, up_new):>18}"
+            f"{'Upfront, cash paid once':<28}{cash(c.base, up_old):>{w}}"
+            f"{cash(c.other, up_new):>{w}}"
             f"{usd(up_new - up_old) if known else 'unknown':>14}"
         )
         out.append(

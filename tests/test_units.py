@@ -308,3 +308,13 @@ def test_compare_deltas(run_cli) -> None:
     table = run_cli(["compare", "staging", "production"])
     assert "TOTAL" in table.out and "staging" in table.out and "production" in table.out
     assert "-$365.00" in table.out and "$523.32" in table.out
+
+
+def test_compare_columns_keep_long_scenario_names_apart(tmp_path: Path, run_cli) -> None:
+    path = tmp_path / "bigger.yaml"
+    path.write_text(
+        "extends: staging\nname: staging-bigger-nodes-for-the-batch-jobs\n", encoding="utf-8"
+    )
+    table = run_cli(["compare", "staging", str(path)]).out
+    head = table.splitlines()[2].split()
+    assert head[:3] == ["service", "staging", "staging-bigger-nodes-for-the-batch-jobs"]

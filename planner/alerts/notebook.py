@@ -67,7 +67,11 @@ def headline(p: AlertPolicy, decimals: int = 2, shown: dict[str, Decimal] | None
         f"**{p.scenario}**: monthly budget {md_money(total.limit_usd, decimals)}; warning at "
         f"{md_money(w.monthly_usd, decimals)} ({w.source}), critical at "
         f"{md_money(c.monthly_usd, decimals)} ({c.source}); the modelled month costs "
-        f"{md_money(shown['min'], decimals)} to {md_money(shown['max'], decimals)}."
+        + (
+            f"{md_money(shown['min'], decimals)} to {md_money(shown['max'], decimals)}."
+            if shown["min"] != shown["max"]
+            else f"{md_money(shown['min'], decimals)} at every replica level (no HPA headroom)."
+        )
     )
     if not p.forecast:
         text += (
@@ -116,7 +120,7 @@ def levels_frame(p: AlertPolicy) -> pd.DataFrame:
             {
                 "level": c.label,
                 "type": c.notification_type,
-                "monthly_usd": float(c.monthly_usd),
+                "monthly": float(c.monthly_usd),
                 "source": c.source,
                 **{STATE_LABELS[s]: ("fires" if s in c.fires_at else "") for s in STATE_LABELS},
                 "verdict": c.verdict,
@@ -136,12 +140,12 @@ def budgets_frame(p: AlertPolicy) -> pd.DataFrame:
         rows.append(
             {
                 "budget": b.name,
-                "limit_usd": float(b.limit_usd),
-                "warning_usd": float(b.threshold("warning").monthly_usd),
-                "critical_usd": float(b.threshold("critical").monthly_usd),
-                "critical, % of budget": f"{b.threshold('critical').percent}",
+                "limit": float(b.limit_usd),
+                "warning": float(b.threshold("warning").monthly_usd),
+                "critical": float(b.threshold("critical").monthly_usd),
+                "critical (% of the limit)": f"{b.threshold('critical').percent:.2f}",
                 "critical from": b.threshold("critical").source,
-                "HPA max_usd": float(b.max_usd),
+                "at HPA maximum": float(b.max_usd),
                 "filter": "; ".join(f"{k}={','.join(v)}" for k, v in filters.items()),
             }
         )
@@ -156,7 +160,7 @@ def alarms_frame(p: AlertPolicy) -> pd.DataFrame:
             {
                 "alarm": a.name,
                 "service": a.service_code or "(all)",
-                "threshold_usd": float(a.threshold_usd),
+                "threshold": float(a.threshold_usd),
                 "source": a.source,
             }
             for a in p.alarms

@@ -170,8 +170,13 @@ def size_savings_plan(
     index = int((quantile * (len(ordered) - 1)).to_integral_value())
     od_eq = ordered[index]
     types = sorted({g.instance_type for g in sp_eligible(topology)})
+    which = (
+        "the lowest hour (0th percentile)"
+        if quantile == 0
+        else f"the {quantile * 100:.0f}{_ordinal(int(quantile * 100))} percentile"
+    )
     rule = (
-        f"commit to the {quantile * 100:.0f}th percentile of the modelled hourly on-demand EC2 "
+        f"commit to {which} of the modelled hourly on-demand EC2 "
         f"spend ({len(ordered)} modelled hours: the schedule's week x capacity at HPA min, "
         "expected and max); at the 0th percentile the commitment is used in full every hour"
     )
@@ -217,3 +222,10 @@ def ec2_hourly_profile(
                 spend += row.usd * running
             out.append(spend)
     return out
+
+
+def _ordinal(n: int) -> str:
+    """``st``, ``nd``, ``rd`` or ``th`` for ``n`` (11th-13th are ``th``)."""
+    if 10 <= n % 100 <= 13:
+        return "th"
+    return {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
