@@ -510,7 +510,13 @@ def _money_columns(frame: pd.DataFrame) -> list[str]:
 
 
 def _unit_price(value: float) -> str:
-    return f"${value:.6g}"
+    """A unit price at its own precision (up to 6 significant digits), never fewer than two
+    decimals: ``$0.0416``, ``$0.50``, ``$1.00``, ``$0.00017``."""
+    text = f"{value:.6g}"
+    if "e" in text:
+        text = f"{value:.10f}".rstrip("0")
+    whole, _, frac = text.partition(".")
+    return f"${whole}.{frac.ljust(2, '0')}"
 
 
 def _usd_formatter(decimals: int) -> Any:

@@ -339,3 +339,15 @@ def test_concurrent_swaps_leave_one_report_and_no_old_folders(tmp_path: Path) ->
     assert errors == []
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
     assert (target / "index.html").read_text() in {str(i) for i in range(12)}
+
+
+def test_unit_prices_keep_their_precision_and_two_decimals_at_least() -> None:
+    from planner.views import _unit_price
+
+    assert [_unit_price(v) for v in (0.0416, 0.5, 1.0, 0.000012, 730.0)] == [
+        "$0.0416",
+        "$0.50",
+        "$1.00",
+        "$0.000012",
+        "$730.00",
+    ]
