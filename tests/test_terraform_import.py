@@ -17,6 +17,7 @@ from decimal import Decimal
 from pathlib import Path
 from typing import Any
 
+import pytest
 from conftest import REPO, SCENARIOS_DIR, CliResult
 from hypothesis import given, settings
 from hypothesis import strategies as st
@@ -614,3 +615,25 @@ def test_any_changed_value_imports_or_is_one_planner_error(data: st.DataObject) 
             import_terraform(path, usage_path=USAGE)
         except PlannerError as exc:
             assert "\n" not in str(exc)
+
+
+@pytest.mark.parametrize("value", [[], {"name": "postgres"}, 5])
+@pytest.mark.parametrize("address", ["aws_db_instance.postgres"])
+def test_an_engine_that_is_not_a_name_is_one_line(value: object, address: str) -> None:
+    """Found by the property above: ``engine = []`` crashed the RDS mapper (a list is not
+    hashable). An engine that is not text is the one user error, naming the resource."""
+    from planner.errors import PlannerError
+
+    plan = _plan()
+    resources = [
+        r
+        for m in [plan["planned_values"]["root_module"], *_children(plan)]
+        for r in m.get("resources", [])
+    ]
+    next(r for r in resources if r["address"] == address)["values"]["engine"] = value
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plan.json"
+        path.write_text(json.dumps(plan))
+        with pytest.raises(PlannerError) as raised:
+            import_terraform(path, usage_path=USAGE)
+    assert f"{address}: engine: {json.dumps(value)} is not an engine name" in str(raised.value)

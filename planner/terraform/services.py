@@ -7,11 +7,12 @@ YAML comment where it is used.
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 from planner.terraform.mapping import Context, Mapper
 from planner.terraform.reading import Reader, listed
-from planner.terraform.resources import Resource
+from planner.terraform.resources import Resource, TerraformError
 
 RDS_ENGINES = {"postgres": "PostgreSQL", "mysql": "MySQL", "mariadb": "MariaDB"}
 CACHE_ENGINES = {"redis": "Redis", "memcached": "Memcached"}
@@ -160,9 +161,21 @@ def _node_disk(
     r.comment("disk_gb", "disk_size not set: the scenario's default, EKS's 20 GiB root volume")
 
 
+def _engine(resource: Resource, ctx: Context, value: Any, example: str) -> Any:
+    """The engine attribute: text (a name to look up) or None; anything else is one line."""
+    if value is None or isinstance(value, str):
+        return value
+    raise TerraformError(
+        f"{ctx.where}: {resource.address}: engine: {json.dumps(value)} is not an engine name "
+        f"(text such as {example!r})"
+    )
+
+
 def rds(resources: list[Resource], ctx: Context, doc: dict[str, Any]) -> None:
     for db in resources:
-        engine_raw = None if db.unknown_why("engine") else db.get("engine")
+        engine_raw = _engine(
+            db, ctx, None if db.unknown_why("engine") else db.get("engine"), "postgres"
+        )
         if engine_raw is not None and engine_raw not in RDS_ENGINES:
             ctx.unsupported.append(f"{db.address} (engine {engine_raw})")
             continue
@@ -213,7 +226,7 @@ def rds(resources: list[Resource], ctx: Context, doc: dict[str, Any]) -> None:
 
 def replication_groups(resources: list[Resource], ctx: Context, doc: dict[str, Any]) -> None:
     for group in resources:
-        engine_raw = group.get("engine") or "redis"
+        engine_raw = _engine(group, ctx, group.get("engine"), "redis") or "redis"
         if engine_raw not in CACHE_ENGINES:
             ctx.unsupported.append(f"{group.address} (engine {engine_raw})")
             continue
@@ -251,7 +264,7 @@ def cache_clusters(resources: list[Resource], ctx: Context, doc: dict[str, Any])
         if cluster.get("replication_group_id") or cluster.ref("replication_group_id"):
             ctx.mapped.append(cluster.address)  # a member: its nodes are its group's
             continue
-        engine_raw = cluster.get("engine")
+        engine_raw = _engine(cluster, ctx, cluster.get("engine"), "redis")
         if engine_raw is not None and engine_raw not in CACHE_ENGINES:
             ctx.unsupported.append(f"{cluster.address} (engine {engine_raw})")
             continue
