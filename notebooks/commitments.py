@@ -61,7 +61,9 @@ display(Markdown(cn.headline(result, params.usd_decimals)))
 # workloads fall to their HPA minimum (and, under a schedule, in the off-hours).
 
 # %%
-display(views.styled(cn.options_table(result), params.usd_decimals, na_rep=""))
+display(
+    views.styled(cn.options_table(result, params.usd_decimals), params.usd_decimals, na_rep="")
+)
 if cn.options_note(result):
     display(Markdown(cn.options_note(result)))
 display(Markdown("**Rates missing from the catalog** (fill with `planner prices refresh` "
@@ -101,7 +103,10 @@ else:
 # ## 12-month forecast
 #
 # Month by month with the scenario's commitments (their start and end dates) and the growth
-# rate set above: cash paid against the amortised cost.
+# rate of the notebook's parameters (`growth_pct`, 0 unless set): cash paid against the
+# amortised cost. Each month is the plan's 730-hour month, as `planner price` prices it, with
+# the support calendars applied day by day; the alerts page budgets the longest calendar
+# month (31 days), which costs more.
 
 # %%
 cn.forecast_chart(result).show()

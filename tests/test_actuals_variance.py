@@ -425,3 +425,9 @@ def test_the_actual_total_is_the_sum_of_what_is_shown(run_cli) -> None:
     assert Decimal(str(total["planned"])) == Decimal("2447.31")  # 3 x 815.77
     data = PlanVsActual("staging", plan, v, False, "", None, ())
     assert headline(data, md=False).startswith("Actual $2,605.71 against a plan of $2,447.31")
+    # at whole dollars the plan's months are the cost overview's $818 (its 22 lines each
+    # rounded to the dollar first), not the cent month $815.77 rounded ($816)
+    whole = service_months(v, 0)
+    months = whole[whole["month"].str.fullmatch(r"\d{4}-\d{2}")]
+    assert set(months.groupby("month")["planned"].sum()) == {818.0}
+    assert whole[whole["month"] == "TOTAL"].iloc[0]["planned"] == 3 * 818.0

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
+from decimal import ROUND_HALF_UP, Decimal
 
 from planner.catalog import default_catalog
 from planner.commitments.claims import seed_claims
@@ -69,3 +69,39 @@ def test_the_claims_table_at_the_pages_decimals_and_no_sum_labelled_total() -> N
     assert "not a sum of the rows" in labels[total]
     assert cents["model"][total] == "$87.64" and dollars["model"][total] == "$88"
     assert cents["claimed"][total] == "$230.00-$280.00" and dollars["claimed"][total] == "$230-$280"
+
+
+def test_whole_dollar_savings_are_differences_of_the_figures_shown() -> None:
+    """At whole dollars a saving is the difference of the two figures on the page: redis today
+    $12.41 -> $12, 1yr No Upfront $8.76 -> $9, so it saves $3 (not $3.65 -> $4); the §9.2
+    optimised cost is the page's $818 less the shown best combination $88 = $730."""
+    from planner.commitments.cli import compute_commitments
+    from planner.commitments.notebook import CommitmentsData, claims_table, options_table
+    from planner.pricing import price_scenario
+
+    scenario = load_scenario("staging")
+    catalog = default_catalog()
+    report = price_scenario(scenario, catalog)
+    data = CommitmentsData(
+        scenario="staging",
+        total_monthly_usd=report.total_monthly_usd,
+        commitments=compute_commitments(scenario, catalog, Decimal(0)),
+        forecast=[],
+        sweep=None,
+        grid_path=None,
+        claims=seed_claims(scenario, catalog),
+        report=report,
+    )
+    table = options_table(data, 0).set_index("option")
+    assert table.loc["redis: reserved 1yr No Upfront x 1", "saves / month"] == 3.0
+    assert table.loc["general: reserved 3yr standard All Upfront x 2", "saves / month"] == 38.0
+
+    def half_up(value: Decimal) -> Decimal:  # as every figure on the page
+        return value.quantize(Decimal(1), ROUND_HALF_UP)
+
+    for o in data.commitments.options:
+        name = ("* " if o.current else "") + o.name
+        today, monthly = half_up(o.baseline_usd), half_up(o.monthly_usd)
+        assert table.loc[name, "saves / month"] == float(today - monthly), name
+    claims = claims_table(data, 0).set_index("§9.2 claim")
+    assert claims.loc["Optimised monthly cost", "model"] == "$730"

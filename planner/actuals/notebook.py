@@ -166,10 +166,16 @@ def shown_service_months(
     v: VarianceReport, decimals: int = 2
 ) -> dict[tuple[str, str], tuple[Decimal, Decimal]]:
     """(service, month) -> (planned, actual) as the page shows them; their sums are the
-    page's totals (at 2 decimals, the actual sum is ``planner variance``'s total)."""
+    page's totals. Planned adds the plan's lines each rounded to ``decimals`` first (as the
+    cost overview does, so a month is the overview's total); actual rounds each service's
+    month of the bill (at 2 decimals, the sum is ``planner variance``'s total)."""
+    planned: dict[tuple[str, str], Decimal] = {}
+    for ln in v.lines:
+        key = (ln.service, ln.month)
+        planned[key] = planned.get(key, Decimal(0)) + _round(ln.planned_usd, decimals)
     return {
-        key: (_round(p, decimals), _round(a, decimals))
-        for key, (p, a) in v.by_service_month().items()
+        key: (planned.get(key, Decimal(0)), _round(a, decimals))
+        for key, (_p, a) in v.by_service_month().items()
     }
 
 

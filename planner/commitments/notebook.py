@@ -18,7 +18,7 @@ from planner.commitments.forecast import ForecastMonth, forecast_scenario
 from planner.commitments.grid import Grid, load_grid
 from planner.commitments.model import Commitments, Option
 from planner.commitments.sweep import UNITS_PER_USD, SweepResult, frontiers, run_grid
-from planner.figures import usd
+from planner.figures import round_usd, usd
 
 if TYPE_CHECKING:
     import pandas as pd
@@ -90,8 +90,15 @@ def _f(value: Decimal | None) -> float | None:
     return None if value is None else float(round(value, 2))
 
 
-def options_table(data: CommitmentsData) -> pd.DataFrame:
+def options_table(data: CommitmentsData, decimals: int = 2) -> pd.DataFrame:
+    """The options side by side. A saving is the difference of the two figures the page shows
+    (what the resource costs today and the option's monthly), each at ``decimals``."""
     import pandas as pd
+
+    def saves(o: Option) -> float | None:
+        if decimals == 2:
+            return _f(o.savings_monthly_usd)
+        return float(round_usd(o.baseline_usd, decimals) - round_usd(o.monthly_usd, decimals))
 
     rows = [
         {
@@ -100,7 +107,7 @@ def options_table(data: CommitmentsData) -> pd.DataFrame:
             "upfront (cash)": _f(o.upfront_usd),
             "monthly (amortised)": _f(o.monthly_usd),
             "recurring monthly": _f(o.recurring_monthly_usd),
-            "saves / month": _f(o.savings_monthly_usd),
+            "saves / month": saves(o),
             "break-even month": "-" if o.break_even_month is None else str(o.break_even_month),
             "unused at HPA min": _f(o.unused_commitment_monthly_usd_at_min),
         }
@@ -158,6 +165,16 @@ def claims_table(data: CommitmentsData, decimals: int = 2) -> pd.DataFrame:
             return f"~{usd(c.claimed_low_usd, decimals)}"
         return f"{usd(c.claimed_low_usd, decimals)}-{usd(c.claimed_high_usd, decimals)}"
 
+    def model(c: Claim) -> str:
+        if c.model_usd is None:
+            return "rate missing"
+        if decimals < 2 and c.claim.startswith("Optimised") and total_saving is not None:
+            # the page's total less the best combination, both as the page shows them
+            return usd(data.total(decimals) - round_usd(total_saving, decimals), decimals)
+        return usd(c.model_usd, decimals)
+
+    total_saving = next((c.model_usd for c in data.claims if c.claim.startswith("Total")), None)
+
     def label(c: Claim) -> str:
         if c.claim.startswith("Total"):
             return f'"{c.claim}": the best combination, priced together (not a sum of the rows)'
@@ -168,7 +185,7 @@ def claims_table(data: CommitmentsData, decimals: int = 2) -> pd.DataFrame:
             {
                 "§9.2 claim": label(c),
                 "claimed": claimed(c),
-                "model": "rate missing" if c.model_usd is None else usd(c.model_usd, decimals),
+                "model": model(c),
                 "verdict": c.verdict,
                 "how the model got it": c.how,
             }
