@@ -551,3 +551,27 @@ def test_cpu_at_90_percent_of_the_limit_is_throttled() -> None:
     )
     rec = _managed(below, Settings(95.0, 20.0, 95.0))["workload/api-gateway"]
     assert not any("throttled" in r for r in rec.risk_reasons)
+
+
+def test_whole_dollar_rightsizing_rounds_lines_first_like_the_overview() -> None:
+    """The second finance review: at whole dollars rds/postgres showed "now" $64 (its cent
+    figure 64.06 rounded) where the cost overview shows $65: its lines 52.56 + 11.50 + 0.00
+    round to 53 + 12 + 0. Each figure now adds its lines rounded first; the node groups' rows
+    add to the node-count table's figures (both at whole dollars)."""
+    from planner.rightsize.notebook import (
+        RightsizingParams,
+        load,
+        node_effect,
+        recommendations,
+    )
+
+    data = load(RightsizingParams(scenario="staging", usd_decimals=0))
+    table = recommendations(data, 0).set_index("resource")
+    assert table.loc["rds/postgres", "now per month"] == 65.0
+    assert (
+        recommendations(data, 2).set_index("resource").loc["rds/postgres", "now per month"] == 64.06
+    )
+    groups = table.loc[["eks-node-group/general", "eks-node-group/compute"]]
+    effect = node_effect(data).set_index("replicas").loc["expected"]
+    assert groups["now per month"].sum() == round(effect["node cost now"])
+    assert groups["recommended per month"].sum() == round(effect["node cost recommended"])

@@ -34,11 +34,17 @@ CROSS_CHECKED_SIZES = ("micro", "small", "medium")
 def engine_monthly(topology: Topology, resource: str, catalog: PriceCatalog) -> Decimal:
     """The resource's monthly USD as `planner price` shows it: the cost engine's lines for it,
     each rounded to the cent, added."""
-    from planner.figures import sum_rounded
+    return sum(engine_lines(topology, resource, catalog), Decimal(0))
+
+
+def engine_lines(topology: Topology, resource: str, catalog: PriceCatalog) -> list[Decimal]:
+    """The resource's cost lines as `planner price` shows them (each to the cent)."""
+    from planner.figures import line_usd
     from planner.pricing import price_plan
 
     report = price_plan(topology, catalog)
-    return sum_rounded(ln for ln in report.lines if ln.resource == resource)
+    shown = (line_usd(ln) for ln in report.lines if ln.resource == resource)
+    return [v for v in shown if v is not None]
 
 
 def describe(spec: ClassSpec, **extra: Any) -> dict[str, Any]:
@@ -96,7 +102,8 @@ class _Managed:
         evidence: dict[str, Any],
         extra: dict[str, Any],
     ) -> Recommendation:
-        now_usd = engine_monthly(self.topology, self.resource, self.catalog)
+        now_lines = engine_lines(self.topology, self.resource, self.catalog)
+        now_usd = sum(now_lines, ZERO)
         now_surplus = (
             surplus_monthly_usd(current, need.mean_vcpu, units) if need and unlimited else ZERO
         )
@@ -108,6 +115,8 @@ class _Managed:
             current_monthly_usd=now_usd,  # the plan's price; measured surplus credits apart
             recommended_monthly_usd=now_usd,
             evidence=evidence,
+            current_pieces_usd=now_lines,
+            recommended_pieces_usd=list(now_lines),
         )
         if now_surplus and need is not None:
             surplus_text = plain(now_surplus.quantize(Decimal("0.01")))
@@ -126,13 +135,15 @@ class _Managed:
             return rec
         if choice.spec.name == current.name:
             return rec
-        new_usd = engine_monthly(variant(choice.spec.name), self.resource, self.catalog)
+        new_lines = engine_lines(variant(choice.spec.name), self.resource, self.catalog)
+        new_usd = sum(new_lines, ZERO)
         rec.recommended = describe(choice.spec, **extra)
         if choice.surplus_monthly_usd:
             rec.recommended["cpu_credit_surplus_monthly_usd"] = plain(
                 choice.surplus_monthly_usd.quantize(Decimal("0.01"))
             )
         rec.recommended_monthly_usd = new_usd
+        rec.recommended_pieces_usd = new_lines
         if choice.spec.architecture != current.architecture:
             rec.raise_risk(
                 "medium",

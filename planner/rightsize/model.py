@@ -53,6 +53,17 @@ class Recommendation:
     risk_reasons: list[str] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     counted_in_total: bool = True
+    # the cent-rounded cost lines each figure adds (empty for a workload's share): a page at
+    # whole dollars rounds these first, as the cost overview rounds its lines
+    current_pieces_usd: list[Decimal] = field(default_factory=list)
+    recommended_pieces_usd: list[Decimal] = field(default_factory=list)
+
+    def current_shown(self, decimals: int = 2) -> Decimal:
+        """ "now" as a page at ``decimals`` shows it: its lines rounded first, then added."""
+        return _shown(self.current_monthly_usd, self.current_pieces_usd, decimals)
+
+    def recommended_shown(self, decimals: int = 2) -> Decimal:
+        return _shown(self.recommended_monthly_usd, self.recommended_pieces_usd, decimals)
 
     @property
     def savings_monthly_usd(self) -> Decimal:
@@ -129,3 +140,11 @@ def coverage_risk(
         rec.raise_risk("high", f"only {worst}% of the window has datapoints")
     elif worst < 90:
         rec.raise_risk("medium", f"{worst}% of the window has datapoints (gaps)")
+
+
+def _shown(total: Decimal, pieces: list[Decimal], decimals: int) -> Decimal:
+    from planner.figures import round_usd
+
+    if decimals == 2 or not pieces:
+        return round_usd(total, decimals)
+    return sum((round_usd(p, decimals) for p in pieces), Decimal(0))

@@ -58,11 +58,16 @@ def _group_costs(
 
 def _by_group(report: CostReport) -> dict[str, Decimal]:
     """Each node group's displayed monthly cost: the sum of its lines rounded to the cent."""
-    out: dict[str, Decimal] = {}
+    return {name: sum(lines, ZERO) for name, lines in _lines_by_group(report).items()}
+
+
+def _lines_by_group(report: CostReport) -> dict[str, list[Decimal]]:
+    """Each node group's lines as displayed (to the cent)."""
+    out: dict[str, list[Decimal]] = {}
     for ln in report.lines:
         shown = line_usd(ln)
         if ln.node_group and shown is not None:
-            out[ln.node_group] = out.get(ln.node_group, ZERO) + shown
+            out.setdefault(ln.node_group, []).append(shown)
     return out
 
 
@@ -196,7 +201,8 @@ class NodePlan:
         self.settings, self.catalog, self.base_dir = settings, catalog, base_dir
         self.workloads, self.workload_recs = recommend_workloads(eks, usage, summary, settings)
         # "now" is the plan as `planner price` prices it: the cost engine, nothing added
-        self.now = _by_group(price_plan(topology, catalog, base_dir=base_dir))
+        self.now_lines = _lines_by_group(price_plan(topology, catalog, base_dir=base_dir))
+        self.now = {name: sum(lines, ZERO) for name, lines in self.now_lines.items()}
         self.current = plan_capacity(topology, base_dir=base_dir)
         self.current_costs = _group_costs(topology, self.current, catalog)
         self.types: dict[str, str] = {}
@@ -206,12 +212,14 @@ class NodePlan:
         self.final_topology = _with(topology, self.workloads, self.types)
         self.final = plan_capacity(self.final_topology, base_dir=base_dir)
         self.final_costs = _group_costs(self.final_topology, self.final, catalog)
-        after = _by_group(
+        after_lines = _lines_by_group(
             price_plan(_planned(self.final_topology, self.final), catalog, base_dir=base_dir)
         )
         for rec, group in zip(self.recs, eks.node_groups, strict=True):
             rec.current_monthly_usd = self.now.get(group.name, ZERO)
-            rec.recommended_monthly_usd = after.get(group.name, ZERO)
+            rec.recommended_monthly_usd = sum(after_lines.get(group.name, []), ZERO)
+            rec.current_pieces_usd = list(self.now_lines.get(group.name, []))
+            rec.recommended_pieces_usd = list(after_lines.get(group.name, []))
         self._workload_dollars()
 
     def _measured(self, name: str, spec: ClassSpec, nodes: int) -> tuple[float, float] | None:

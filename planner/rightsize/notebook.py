@@ -140,10 +140,7 @@ def headline(data: RightsizingData, decimals: int = 2) -> str:
 def shown_saving(rec: Recommendation, decimals: int = 2) -> Decimal:
     """A recommendation's saving as the page shows it: the difference of its two figures,
     each rounded (half up) to the page's decimals."""
-    from planner.figures import round_usd
-
-    now = round_usd(rec.current_monthly_usd, decimals)
-    return now - round_usd(rec.recommended_monthly_usd, decimals)
+    return rec.current_shown(decimals) - rec.recommended_shown(decimals)
 
 
 def shown_total(data: RightsizingData, decimals: int = 2) -> Decimal:
@@ -224,8 +221,6 @@ def recommendations(data: RightsizingData, decimals: int = 2) -> pd.DataFrame:
     """One row per resource; "saving" is the difference of the two figures shown."""
     import pandas as pd
 
-    from planner.figures import round_usd
-
     assert data.result is not None
     rows = []
     for r in data.result.recommendations:
@@ -240,10 +235,8 @@ def recommendations(data: RightsizingData, decimals: int = 2) -> pd.DataFrame:
                 "kind": r.kind,
                 "current": cur,
                 "recommended": new,
-                "now per month": float(now := round_usd(r.current_monthly_usd, decimals)),
-                "recommended per month": float(
-                    then := round_usd(r.recommended_monthly_usd, decimals)
-                ),
+                "now per month": float(now := r.current_shown(decimals)),
+                "recommended per month": float(then := r.recommended_shown(decimals)),
                 "saving per month": float(now - then),
                 "in total": "yes" if r.counted_in_total else "via nodes",
                 "risk": r.risk,
