@@ -97,7 +97,7 @@ def test_interrupted_report_cleans_up_and_keeps_the_earlier_one(
     check_target(out)
     # no build folder, old folder or kernel folder, and no kernel process left
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
-    assert list(temp.iterdir()) == []
+    assert list(temp.iterdir()) == [], [(p, sorted(x.name for x in p.rglob("*"))) for p in temp.iterdir()]
     # a kernel's process may still be exiting: wait for it (a guard, not a timing check)
     deadline = time.monotonic() + HANG_GUARD
     while _processes_mentioning(str(temp)) and time.monotonic() < deadline:
@@ -113,3 +113,25 @@ def test_a_long_tmpdir_falls_back_to_tcp(tmp_path: Path) -> None:
     short = Path("/tmp/k")
     assert _kernel_config(short)["KernelManager"]["transport"] == "ipc"
     assert len(str(short / "kernel")) < MAX_SOCKET_PATH
+
+
+def test_a_final_kill_removes_every_kernel_folder_and_starts_no_more(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The signal can come while a worker thread is making a kernel's folder: the final kill
+    removes every folder this process made, and no kernel (nor folder) is made after it."""
+    import threading
+
+    from planner.notebooks import kernels
+
+    monkeypatch.setattr(kernels, "_STOPPING", threading.Event())
+    monkeypatch.setattr(kernels, "_FOLDERS", set())
+    monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
+    half_made = tmp_path / "planner-kernel-halfmade"
+    half_made.mkdir()
+    kernels._FOLDERS.add(half_made)  # made, its session not yet live
+    assert kernels.kill_all(final=True) == 0
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(kernels.KernelsStopping):
+        kernels.KernelSession(tmp_path)
+    assert list(tmp_path.iterdir()) == []

@@ -49,7 +49,7 @@ def interruptible(work: Callable[[], T], *, staged: bool = False) -> T:
         return work()
     except (KeyboardInterrupt, Terminated) as exc:
         written = cancel_writes()  # waits for a write under way; no write starts after
-        kill_all()
+        kill_all(final=True)
         code = 143 if isinstance(exc, Terminated) else 130
         if written and not staged:
             more = f" and {len(written) - 1} more" if len(written) > 1 else ""

@@ -44,6 +44,14 @@ del _os
 
 _LIVE: set[KernelSession] = set()
 _LIVE_LOCK = threading.Lock()
+# every kernel folder this process made and has not removed, and whether the process is
+# stopping (after Ctrl-C / SIGTERM no worker thread may start a kernel or make a folder)
+_FOLDERS: set[Path] = set()
+_STOPPING = threading.Event()
+
+
+class KernelsStopping(RuntimeError):
+    """A kernel was asked for after the process began to stop."""
 
 
 class KernelSession:
@@ -58,7 +66,11 @@ class KernelSession:
 
         v4: Any = nbformat.v4  # untyped
 
-        self.folder = Path(tempfile.mkdtemp(prefix="planner-kernel-"))
+        with _LIVE_LOCK:  # with kill_all: a folder is either made and known, or never made
+            if _STOPPING.is_set():
+                raise KernelsStopping("planner is stopping: no new kernel")
+            self.folder = Path(tempfile.mkdtemp(prefix="planner-kernel-"))
+            _FOLDERS.add(self.folder)
         self.pid: int | None = None
         self.used = 0
         self.timings: dict[str, float] = {}
@@ -80,6 +92,8 @@ class KernelSession:
             began = time.perf_counter()
             client.start_new_kernel(cwd=str(cwd))
             self.pid = _kernel_pid(client.km)
+            if _STOPPING.is_set():  # the signal came while this kernel was starting
+                raise KernelsStopping("planner is stopping: kernel not used")
             client.start_new_kernel_client()
             ready = time.perf_counter()
             if prelude:
@@ -131,14 +145,20 @@ class KernelSession:
         finally:
             _kill(self.pid)
             self.pid = None
-            shutil.rmtree(self.folder, ignore_errors=True)
+            _remove(self.folder)
 
     def kill(self) -> None:
         """From any thread: kill the kernel process and remove the folder (no goodbyes)."""
         with _LIVE_LOCK:
             _LIVE.discard(self)
         _kill(self.pid)
-        shutil.rmtree(self.folder, ignore_errors=True)
+        _remove(self.folder)
+
+
+def _remove(folder: Path) -> None:
+    shutil.rmtree(folder, ignore_errors=True)
+    with _LIVE_LOCK:
+        _FOLDERS.discard(folder)
 
 
 def thread_event_loop() -> Any:
@@ -168,13 +188,45 @@ def close_thread_event_loop(before: Any = None) -> None:
         asyncio.get_event_loop_policy().set_event_loop(before)
 
 
-def kill_all() -> int:
-    """Kill every live kernel of this process; returns how many there were."""
+def kill_all(*, final: bool = False) -> int:
+    """Kill every live kernel of this process; returns how many there were.
+
+    ``final`` (the process is about to exit on a signal): no kernel starts after this, and
+    every kernel folder this process made is removed, also one a worker thread was making
+    while the signal came.
+    """
     with _LIVE_LOCK:
+        if final:
+            _STOPPING.set()
         sessions = list(_LIVE)
     for session in sessions:
         session.kill()
+    if final:
+        # a kernel spawned a moment ago has no pid on record yet; it would write its
+        # connection file (making its folder again) once the folder is gone: kill every
+        # child process (the kernels are planner's only children), then remove the folders
+        for pid in _children():
+            _kill(pid)
+        with _LIVE_LOCK:
+            folders = list(_FOLDERS)
+        for folder in folders:
+            _remove(folder)
     return len(sessions)
+
+
+def _children() -> list[int]:
+    """This process's child processes (Linux ``/proc``; elsewhere none are found)."""
+    me, out = os.getpid(), []
+    with contextlib.suppress(OSError):
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            with contextlib.suppress(OSError, ValueError, IndexError):
+                stat = Path(entry.path, "stat").read_text()
+                # "pid (comm) state ppid ...": comm may hold spaces and parentheses
+                if int(stat.rsplit(")", 1)[1].split()[1]) == me:
+                    out.append(int(entry.name))
+    return out
 
 
 def _kernel_pid(km: Any) -> int | None:
