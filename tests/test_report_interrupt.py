@@ -97,7 +97,8 @@ def test_interrupted_report_cleans_up_and_keeps_the_earlier_one(
     check_target(out)
     # no build folder, old folder or kernel folder, and no kernel process left
     assert sorted(p.name for p in tmp_path.iterdir()) == ["reports"]
-    assert list(temp.iterdir()) == [], [(p, sorted(x.name for x in p.rglob("*"))) for p in temp.iterdir()]
+    left = [(p, sorted(x.name for x in p.rglob("*"))) for p in temp.iterdir()]
+    assert left == []
     # a kernel's process may still be exiting: wait for it (a guard, not a timing check)
     deadline = time.monotonic() + HANG_GUARD
     while _processes_mentioning(str(temp)) and time.monotonic() < deadline:
