@@ -209,3 +209,23 @@ def test_the_cash_flow_chart_draws_the_headline_option_and_its_upfront() -> None
         ("redis: reserved 3yr All Upfront x 1", Decimal("6.80"), 17),
         ("redis: reserved 3yr No Upfront x 1", Decimal("5.84"), 1),
     ]
+
+
+def test_growth_bounds_are_inclusive() -> None:
+    """--growth-pct takes -100 to 1000 inclusive (the documented range): 1000 is a valid
+    month-1 forecast (growth applies from month 2); just above it is refused."""
+    from decimal import Decimal
+
+    import pytest
+
+    from planner.catalog import default_catalog
+    from planner.commitments.forecast import forecast_scenario
+    from planner.errors import InputError
+    from planner.scenario import load_scenario
+
+    staging, catalog = load_scenario("staging"), default_catalog()
+    for edge in (Decimal(1000), Decimal(-100)):
+        (month,) = forecast_scenario(staging, catalog, months=1, growth_pct_per_month=edge)
+        assert month.amortised_usd == Decimal("815.77")
+    with pytest.raises(InputError, match="give -100 to 1000"):
+        forecast_scenario(staging, catalog, months=1, growth_pct_per_month=Decimal("1000.01"))
