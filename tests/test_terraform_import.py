@@ -637,3 +637,25 @@ def test_an_engine_that_is_not_a_name_is_one_line(value: object, address: str) -
         with pytest.raises(PlannerError) as raised:
             import_terraform(path, usage_path=USAGE)
     assert f"{address}: engine: {json.dumps(value)} is not an engine name" in str(raised.value)
+
+
+@pytest.mark.parametrize("value", [[None, None], True, "t3.medium", [""]])
+def test_instance_types_that_are_not_a_list_of_names_are_one_line(value: object) -> None:
+    """Found by the property above: instance_types = true or [null, null] crashed the node
+    group mapper. Anything but a list of instance type names is the one user error."""
+    from planner.errors import PlannerError
+
+    plan = _plan()
+    resources = [
+        r
+        for m in [plan["planned_values"]["root_module"], *_children(plan)]
+        for r in m.get("resources", [])
+    ]
+    address = "module.eks.aws_eks_node_group.compute"
+    next(r for r in resources if r["address"] == address)["values"]["instance_types"] = value
+    with tempfile.TemporaryDirectory() as tmp:
+        path = Path(tmp) / "plan.json"
+        path.write_text(json.dumps(plan))
+        with pytest.raises(PlannerError) as raised:
+            import_terraform(path, usage_path=USAGE)
+    assert f"{address}: instance_types: {json.dumps(value)} is not a list" in str(raised.value)

@@ -17,7 +17,12 @@ from decimal import Decimal
 from typing import Any
 
 from planner.terraform.reading import Notes, listed
-from planner.terraform.resources import Resource, instance_address, strip_indexes
+from planner.terraform.resources import (
+    Resource,
+    TerraformError,
+    instance_address,
+    strip_indexes,
+)
 from planner.terraform.usage_file import UsageFile
 from planner.topology import Amount, Basis
 
@@ -191,7 +196,16 @@ def map_resources(
     document: dict[str, Any] = {}
     for rtype, mapper in mappers.items():
         if by_type.get(rtype):
-            mapper(by_type[rtype], ctx, document)
+            try:
+                mapper(by_type[rtype], ctx, document)
+            except (TypeError, ValueError, AttributeError, KeyError, IndexError) as exc:
+                # a backstop: each attribute the mappers read is checked where it is read;
+                # a value of a shape no check foresaw is still the one user error, named
+                addresses = ", ".join(r.address for r in by_type[rtype][:3])
+                raise TerraformError(
+                    f"{where}: {addresses}: an attribute holds a value of an unexpected type "
+                    f"({type(exc).__name__}: {exc}); check the {rtype} values in the plan"
+                ) from None
     used = set(ctx.mapped)
     for rtype in consumed_by:
         for resource in by_type.get(rtype, []):

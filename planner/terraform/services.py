@@ -62,6 +62,13 @@ def node_groups(resources: list[Resource], ctx: Context, doc: dict[str, Any]) ->
         template = _launch_template(group, ctx)
         t = Reader(template, ctx.where, ctx.notes, r.at) if template else None
         types = r.get("instance_types")
+        if types is not None and (
+            not isinstance(types, list) or not all(isinstance(x, str) and x for x in types)
+        ):
+            raise TerraformError(
+                f"{ctx.where}: {group.address}: instance_types: {json.dumps(types)} is not a "
+                'list of instance types (such as ["t3.medium"])'
+            )
         if types:
             item["instance_type"] = types[0]
             extra = (
