@@ -42,26 +42,27 @@ def usd(value: Decimal | float | int, decimals: int = 2, *, signed: bool = False
     return f"{sign}${abs(rounded):,.{decimals}f}"
 
 
-def line_usd(line: CostLine, decimals: int = 2) -> Decimal | None:
-    """A line's displayed monthly amount: rounded to the cent (None when unpriced).
-
-    With ``decimals`` below 2 (a whole-dollar report) the cent figure is rounded again, half
-    up: the line as a reader would round the cent table's row.
-    """
-    if line.monthly_usd is None:
-        return None
-    cents = round_usd(line.monthly_usd)
+def shown(amount: Decimal, decimals: int = 2) -> Decimal:
+    """An amount as displayed: rounded to the cent, half up; with ``decimals`` below 2 (a
+    whole-dollar report) the cent figure is rounded again, as a reader would round the cent
+    table's row."""
+    cents = round_usd(amount)
     return cents if decimals == 2 else round_usd(cents, decimals)
+
+
+def add_shown(amounts: Iterable[Decimal], decimals: int = 2) -> Decimal:
+    """The one rule for any total: each amount as displayed (:func:`shown`), then added."""
+    return sum((shown(a, decimals) for a in amounts), ZERO)
+
+
+def line_usd(line: CostLine, decimals: int = 2) -> Decimal | None:
+    """A line's displayed monthly amount (None when unpriced)."""
+    return None if line.monthly_usd is None else shown(line.monthly_usd, decimals)
 
 
 def sum_rounded(lines: Iterable[CostLine], decimals: int = 2) -> Decimal:
     """The displayed total of some lines: the sum of their rounded amounts."""
-    total = ZERO
-    for ln in lines:
-        shown = line_usd(ln, decimals)
-        if shown is not None:
-            total += shown
-    return total
+    return add_shown((ln.monthly_usd for ln in lines if ln.monthly_usd is not None), decimals)
 
 
 def total(report: CostReport, decimals: int = 2) -> Decimal:
@@ -87,9 +88,9 @@ def by_service(report: CostReport, decimals: int = 2) -> dict[str, Decimal]:
         return report.by_service()
     totals: dict[str, Decimal] = defaultdict(lambda: ZERO)
     for ln in report.lines:
-        shown = line_usd(ln, decimals)
-        if shown is not None:
-            totals[ln.service] += shown
+        amount = line_usd(ln, decimals)
+        if amount is not None:
+            totals[ln.service] += amount
     return dict(totals)
 
 
@@ -99,9 +100,9 @@ def by_resource(report: CostReport, decimals: int = 2) -> dict[tuple[str, str], 
         return report.by_resource()
     totals: dict[tuple[str, str], Decimal] = defaultdict(lambda: ZERO)
     for ln in report.lines:
-        shown = line_usd(ln, decimals)
-        if shown is not None:
-            totals[(ln.service, ln.resource)] += shown
+        amount = line_usd(ln, decimals)
+        if amount is not None:
+            totals[(ln.service, ln.resource)] += amount
     return dict(totals)
 
 

@@ -617,11 +617,8 @@ def test_any_changed_value_imports_or_is_one_planner_error(data: st.DataObject) 
             assert "\n" not in str(exc)
 
 
-@pytest.mark.parametrize("value", [[], {"name": "postgres"}, 5])
-@pytest.mark.parametrize("address", ["aws_db_instance.postgres"])
-def test_an_engine_that_is_not_a_name_is_one_line(value: object, address: str) -> None:
-    """Found by the property above: ``engine = []`` crashed the RDS mapper (a list is not
-    hashable). An engine that is not text is the one user error, naming the resource."""
+def _import_with(address: str, key: str, value: object) -> str:
+    """The bundled plan with one resource's value changed: the import's one-line error."""
     from planner.errors import PlannerError
 
     plan = _plan()
@@ -630,32 +627,27 @@ def test_an_engine_that_is_not_a_name_is_one_line(value: object, address: str) -
         for m in [plan["planned_values"]["root_module"], *_children(plan)]
         for r in m.get("resources", [])
     ]
-    next(r for r in resources if r["address"] == address)["values"]["engine"] = value
+    next(r for r in resources if r["address"] == address)["values"][key] = value
     with tempfile.TemporaryDirectory() as tmp:
         path = Path(tmp) / "plan.json"
         path.write_text(json.dumps(plan))
         with pytest.raises(PlannerError) as raised:
             import_terraform(path, usage_path=USAGE)
-    assert f"{address}: engine: {json.dumps(value)} is not an engine name" in str(raised.value)
+    return str(raised.value)
+
+
+@pytest.mark.parametrize("value", [[], {"name": "postgres"}, 5])
+def test_an_engine_that_is_not_a_name_is_one_line(value: object) -> None:
+    """Found by the property above: ``engine = []`` crashed the RDS mapper (a list is not
+    hashable). An engine that is not text is the one user error, naming the resource."""
+    message = _import_with("aws_db_instance.postgres", "engine", value)
+    assert f"aws_db_instance.postgres: engine: {json.dumps(value)} is not an engine" in message
 
 
 @pytest.mark.parametrize("value", [[None, None], True, "t3.medium", [""]])
 def test_instance_types_that_are_not_a_list_of_names_are_one_line(value: object) -> None:
     """Found by the property above: instance_types = true or [null, null] crashed the node
     group mapper. Anything but a list of instance type names is the one user error."""
-    from planner.errors import PlannerError
-
-    plan = _plan()
-    resources = [
-        r
-        for m in [plan["planned_values"]["root_module"], *_children(plan)]
-        for r in m.get("resources", [])
-    ]
     address = "module.eks.aws_eks_node_group.compute"
-    next(r for r in resources if r["address"] == address)["values"]["instance_types"] = value
-    with tempfile.TemporaryDirectory() as tmp:
-        path = Path(tmp) / "plan.json"
-        path.write_text(json.dumps(plan))
-        with pytest.raises(PlannerError) as raised:
-            import_terraform(path, usage_path=USAGE)
-    assert f"{address}: instance_types: {json.dumps(value)} is not a list" in str(raised.value)
+    message = _import_with(address, "instance_types", value)
+    assert f"{address}: instance_types: {json.dumps(value)} is not a list" in message

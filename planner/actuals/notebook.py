@@ -10,6 +10,7 @@ from typing import TYPE_CHECKING, Any, ClassVar
 
 from pydantic import field_validator
 
+from planner.figures import shown
 from planner.money import ZERO, plain
 from planner.notebooks.params import NotebookParams
 
@@ -147,19 +148,13 @@ def headline(data: PlanVsActual, decimals: int = 2, md: bool = True) -> str:
 def _shown(planned: Decimal, actual: Decimal, decimals: int) -> tuple[float, float, float]:
     """Planned, actual and their difference as displayed: each figure rounded (half up) to
     the cent, then to the page's decimals; the delta the difference of the two."""
-    p, a = _round(planned, decimals), _round(actual, decimals)
+    p, a = shown(planned, decimals), shown(actual, decimals)
     return float(p), float(a), float(a - p)
-
-
-def _round(value: Decimal, decimals: int) -> Decimal:
-    from planner.figures import round_usd
-
-    return round_usd(round_usd(value), decimals)
 
 
 def _not_compared(v: VarianceReport, decimals: int) -> Decimal:
     """The planned lines with no usage-type mapping (reservation fees), as shown."""
-    return sum((_round(n[3], decimals) for n in v.not_compared), Decimal(0))
+    return sum((shown(n[3], decimals) for n in v.not_compared), Decimal(0))
 
 
 def shown_service_months(
@@ -172,9 +167,9 @@ def shown_service_months(
     planned: dict[tuple[str, str], Decimal] = {}
     for ln in v.lines:
         key = (ln.service, ln.month)
-        planned[key] = planned.get(key, Decimal(0)) + _round(ln.planned_usd, decimals)
+        planned[key] = planned.get(key, Decimal(0)) + shown(ln.planned_usd, decimals)
     return {
-        key: (planned.get(key, Decimal(0)), _round(a, decimals))
+        key: (planned.get(key, Decimal(0)), shown(a, decimals))
         for key, (_p, a) in v.by_service_month().items()
     }
 

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from planner.costing.rates import TERM_MONTHS
 from planner.errors import InputError
-from planner.figures import round_usd
+from planner.figures import add_shown, shown
 from planner.money import ZERO, cents, plain, usd
 from planner.topology import Purchase, Topology
 
@@ -93,14 +93,14 @@ class ForecastMonth:
         """The month as a page at ``decimals`` shows it: its pieces rounded first, then added."""
         if decimals == 2 or not self.pieces_usd:
             return self.amortised_usd
-        return sum((round_usd(p, decimals) for p in self.pieces_usd), ZERO)
+        return add_shown(self.pieces_usd, decimals)
 
     def cash(self, decimals: int = 2) -> Decimal:
         """Cash at ``decimals``: the shown amortised month plus the (rounded) difference that
         upfront fees make between the two views."""
         if decimals == 2:
             return self.cash_usd
-        return self.amortised(decimals) + round_usd(self.cash_usd - self.amortised_usd, decimals)
+        return self.amortised(decimals) + shown(self.cash_usd - self.amortised_usd, decimals)
 
 
 def add_months(day: dt.date, months: int) -> dt.date:

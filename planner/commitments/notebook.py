@@ -165,6 +165,8 @@ def claims_table(data: CommitmentsData, decimals: int = 2) -> pd.DataFrame:
             return f"~{usd(c.claimed_low_usd, decimals)}"
         return f"{usd(c.claimed_low_usd, decimals)}-{usd(c.claimed_high_usd, decimals)}"
 
+    total_saving = next((c.model_usd for c in data.claims if c.claim.startswith("Total")), None)
+
     def model(c: Claim) -> str:
         if c.model_usd is None:
             return "rate missing"
@@ -172,8 +174,6 @@ def claims_table(data: CommitmentsData, decimals: int = 2) -> pd.DataFrame:
             # the page's total less the best combination, both as the page shows them
             return usd(data.total(decimals) - round_usd(total_saving, decimals), decimals)
         return usd(c.model_usd, decimals)
-
-    total_saving = next((c.model_usd for c in data.claims if c.claim.startswith("Total")), None)
 
     def label(c: Claim) -> str:
         if c.claim.startswith("Total"):

@@ -467,6 +467,7 @@ def write_index(
     a link to every rendered notebook and download. The index is in cents; with pages at
     ``decimals`` below 2 it says how their totals come about."""
     from planner.figures import annual, usd
+    from planner.views import md_plain
 
     esc = html.escape
     facts = facts or {}
@@ -511,8 +512,6 @@ def write_index(
                 parts.append(f'<p class="total">{esc(usd(total))} a month</p>')
         lines = [s["headline"] for s in summaries if s.get("headline")]
         if lines:
-            from planner.views import md_plain
-
             parts.append(
                 '<ul class="headlines">'
                 # a headline is Markdown in its notebook: plain text here

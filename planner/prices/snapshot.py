@@ -235,5 +235,5 @@ def snapshot_files(folder: Path) -> set[str]:
             if isinstance(v, dict) and isinstance(v.get("file"), str) and "/" not in v["file"]
         }
     except (OSError, ValueError, AttributeError, TypeError, KeyError):
-        pass  # an empty folder, or a marker without a manifest: only the two names
+        pass  # an empty folder, or a marker without a manifest: only planner's fixed names
     return ours

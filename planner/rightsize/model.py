@@ -143,8 +143,6 @@ def coverage_risk(
 
 
 def _shown(total: Decimal, pieces: list[Decimal], decimals: int) -> Decimal:
-    from planner.figures import round_usd
+    from planner.figures import add_shown, shown
 
-    if decimals == 2 or not pieces:
-        return round_usd(total, decimals)
-    return sum((round_usd(p, decimals) for p in pieces), Decimal(0))
+    return add_shown(pieces, decimals) if pieces else shown(total, decimals)
