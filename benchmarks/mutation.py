@@ -51,6 +51,9 @@ class Area:
     # Modules of the area left out: I/O shells (CLI wiring, notebook glue, rendering of
     # text) whose mutants only change wording; each is listed in docs/mutation.md.
     skip: tuple[str, ...] = ()
+    # Tests left out of the area's runs: those that run the package in a subprocess, where
+    # mutmut cannot tell which mutant ran (its trampolines record in-process only).
+    deselect: tuple[str, ...] = ()
 
 
 AREAS: dict[str, Area] = {
@@ -84,6 +87,7 @@ AREAS: dict[str, Area] = {
             "tests/test_totals_foot.py",
             "tests/test_one_money.py",
         ),
+        deselect=("tests/test_catalog.py::test_rebuild_is_byte_identical",),
     ),
     "capacity": Area(
         modules=("planner/capacity/*",),
@@ -215,7 +219,12 @@ def prepare(name: str, tests_dir: Path | None = None) -> Path:
         + f"do_not_mutate_patterns = {_toml_list(NOT_MUTATED)}\n"
         + f"also_copy = {_toml_list(DATA)}\n"
         + f"pytest_add_cli_args_test_selection = {_toml_list(tests)}\n"
-        + 'pytest_add_cli_args = ["-p", "no:cacheprovider", "-p", "no:randomly", "-x", "-q"]\n'
+        + "pytest_add_cli_args = "
+        + _toml_list(
+            ["-p", "no:cacheprovider", "-p", "no:randomly", "-x", "-q"]
+            + [arg for test in area.deselect for arg in ("--deselect", test)]
+        )
+        + "\n"
         + f"timeout_constant = {TIMEOUT_CONSTANT}\n"
         + "use_git_change_detection = false\n"
     )
