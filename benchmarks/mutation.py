@@ -250,8 +250,8 @@ print(json.dumps(names))
 """
 
 
-def sample(name: str, size: int) -> list[str]:
-    """A fixed random sample (seed 19) of ``size`` of the area's mutants, sorted."""
+def sample(name: str, size: int, seed: int = 19) -> list[str]:
+    """A fixed random sample (``seed``, 19 unless told) of ``size`` of the area's mutants."""
     import random
 
     folder = WORK / name
@@ -265,17 +265,23 @@ def sample(name: str, size: int) -> list[str]:
     names: list[str] = json.loads(listed.stdout.strip().splitlines()[-1])
     if size >= len(names):
         return sorted(names)
-    return sorted(random.Random(19).sample(names, size))
+    return sorted(random.Random(seed).sample(names, size))
 
 
-def run(name: str, workers: int, size: int | None = None, tests_dir: Path | None = None) -> None:
+def run(
+    name: str,
+    workers: int,
+    size: int | None = None,
+    tests_dir: Path | None = None,
+    seed: int = 19,
+) -> None:
     """Run mutmut over one area, from fresh (the tests may have changed since the last run).
 
     With ``size``, only a fixed random sample of that many mutants is tried (a quick
     estimate of the score; the full run is the measure)."""
     folder = prepare(name, tests_dir)
     shutil.rmtree(folder / "mutants", ignore_errors=True)  # fresh verdicts: tests changed
-    chosen = sample(name, size) if size else []
+    chosen = sample(name, size, seed) if size else []
     env = dict(
         os.environ,
         HYPOTHESIS_PROFILE="mutation",
@@ -358,6 +364,12 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sample", type=int, metavar="N", help="try only a fixed random sample of N mutants"
     )
+    parser.add_argument(
+        "--seed",
+        type=int,
+        default=19,
+        help="the sample's seed: a seed no test was written against measures the score",
+    )
     args = parser.parse_args(argv)
     for name in [*(args.run or []), *([args.survivors] if args.survivors else [])]:
         if name not in AREAS:
@@ -370,7 +382,7 @@ def main(argv: list[str] | None = None) -> int:
     chosen = args.run if args.run else list(AREAS)
     for name in chosen:
         if args.run is not None:
-            run(name, args.workers, args.sample, args.tests)
+            run(name, args.workers, args.sample, args.tests, args.seed)
         if verdicts(name):
             print(score_line(name), flush=True)
         else:
