@@ -52,12 +52,23 @@ def require_chromium() -> str:
     return path
 
 
+# Waits are hang guards, not timings: a loaded two-core machine may take a minute for what
+# takes a second when idle (issue 19: no test depends on timing under load).
+HANG_GUARD_S = 300.0
+
+# True once the page has loaded and each plotly chart on it has drawn its SVG.
+_CHARTS_DRAWN = (
+    "document.readyState === 'complete' && Array.from("
+    "document.querySelectorAll('.plotly-graph-div')).every(d => d.querySelector('.main-svg'))"
+)
+
+
 class WebSocket:
     """Just enough of RFC 6455 for DevTools: text frames, client-side masking, no extensions."""
 
     def __init__(self, url: str) -> None:
         parsed = urllib.parse.urlparse(url)
-        self.sock = socket.create_connection((parsed.hostname, parsed.port), timeout=30)
+        self.sock = socket.create_connection((parsed.hostname, parsed.port), timeout=HANG_GUARD_S)
         key = base64.b64encode(os.urandom(16)).decode()
         self.sock.sendall(
             (
@@ -130,7 +141,7 @@ class Page:
         self.next_id = 0
         self.events: list[dict[str, Any]] = []
 
-    def call(self, method: str, timeout: float = 30, **params: Any) -> dict[str, Any]:
+    def call(self, method: str, timeout: float = HANG_GUARD_S, **params: Any) -> dict[str, Any]:
         self.next_id += 1
         ident = self.next_id
         self.ws.send(json.dumps({"id": ident, "method": method, "params": params}))
@@ -143,7 +154,7 @@ class Page:
                 return dict(message.get("result", {}))
             self.events.append(message)
 
-    def wait_event(self, name: str, timeout: float = 30) -> dict[str, Any]:
+    def wait_event(self, name: str, timeout: float = HANG_GUARD_S) -> dict[str, Any]:
         for i, event in enumerate(self.events):
             if event.get("method") == name:
                 return self.events.pop(i)
@@ -169,10 +180,14 @@ class Page:
             raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
         return result["result"].get("value")
 
-    def open(self, url: str, settle_s: float = 0.5) -> None:
+    def open(self, url: str) -> None:
         self.call("Page.navigate", url=url)
         self.wait_event("Page.loadEventFired")
-        time.sleep(settle_s)  # plotly draws on load; give it a moment
+        # plotly draws after load: wait (a hang guard, not a timing) until every chart has its
+        # SVG, so a busy machine is slower but never fails for it
+        deadline = time.monotonic() + HANG_GUARD_S
+        while not self.evaluate(_CHARTS_DRAWN) and time.monotonic() < deadline:
+            time.sleep(0.1)
 
     def errors(self) -> list[str]:
         """Console errors and uncaught exceptions seen so far."""
@@ -201,7 +216,7 @@ class Page:
             paperHeight=11.69,
             preferCSSPageSize=True,
             printBackground=True,
-            timeout=60,
+            timeout=HANG_GUARD_S,
         )
         path.write_bytes(base64.b64decode(data["data"]))
 
@@ -222,7 +237,9 @@ def browser(executable: str) -> Iterator[Page]:
     page: Page | None = None
     try:
         port = _devtools_port(proc)
-        with urllib.request.urlopen(f"http://127.0.0.1:{port}/json/list", timeout=10) as answer:
+        with urllib.request.urlopen(
+            f"http://127.0.0.1:{port}/json/list", timeout=HANG_GUARD_S
+        ) as answer:
             targets = json.load(answer)
         url = next(t["webSocketDebuggerUrl"] for t in targets if t.get("type") == "page")
         page = Page(url)
@@ -245,7 +262,7 @@ def browser(executable: str) -> Iterator[Page]:
 
 def _devtools_port(proc: subprocess.Popen[str]) -> int:
     assert proc.stderr is not None
-    deadline = time.monotonic() + 30
+    deadline = time.monotonic() + HANG_GUARD_S
     while time.monotonic() < deadline:
         line = proc.stderr.readline()
         if not line and proc.poll() is not None:

@@ -98,5 +98,5 @@ def moto_aws(
     import requests
 
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=120)
     yield moto_endpoint

@@ -71,7 +71,7 @@ PAGE_2 = {
 @pytest.fixture
 def aws(moto_endpoint: str, fake_aws_credentials: None, monkeypatch: pytest.MonkeyPatch) -> str:
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=120)
     return moto_endpoint
 
 
@@ -81,7 +81,7 @@ def test_pull_pages_tag_filter_and_request_count(
     resp = requests.post(
         f"{aws}/moto-api/static/ce/cost-and-usage-results",
         json={"results": [PAGE_1, PAGE_2]},  # type: ignore[list-item]
-        timeout=10,
+        timeout=120,
     )
     assert resp.status_code == 201
     sent: list[dict[str, Any]] = []
@@ -161,7 +161,7 @@ def test_athena_via_moto_returns_the_duckdb_table(aws: str) -> None:
     resp = requests.post(
         f"{aws}/moto-api/static/athena/query-results",
         json={"results": [{"rows": _athena_rows(duck), "column_info": column_info}]},
-        timeout=10,
+        timeout=120,
     )
     assert resp.status_code == 201
     athena = client("athena", "us-east-1")

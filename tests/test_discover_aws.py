@@ -49,7 +49,7 @@ def moto_account(moto_endpoint, fake_aws_credentials, monkeypatch) -> dict[str, 
     eks = boto3.client("eks", region_name=REGION, endpoint_url=moto_endpoint)
     if moto_endpoint in _CREATED and eks.list_clusters()["clusters"] == ["emrtask-staging"]:
         return _CREATED[moto_endpoint]
-    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=120)
     _CREATED[moto_endpoint] = create_staging(moto_endpoint)
     return _CREATED[moto_endpoint]
 
@@ -363,7 +363,7 @@ def test_an_empty_account_is_one_line_and_nothing_is_written(
     moto_endpoint, fake_aws_credentials, monkeypatch, run_cli, tmp_path
 ):
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)  # moto_account re-creates
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=120)  # moto_account re-creates
     out = tmp_path / "d.yaml"
     result = run_cli(["discover", "--region", REGION, "--no-progress", "-o", str(out)])
     assert result.code == 2
@@ -444,7 +444,7 @@ def test_usage_days_measure_nat_traffic_and_s3_bytes_from_cloudwatch(
 
     # a fresh account: moto scans every datapoint other tests of the session put
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
-    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=120)
     moto_account = create_staging(moto_endpoint)
 
     cw = boto3.client("cloudwatch", region_name=REGION, endpoint_url=moto_endpoint)

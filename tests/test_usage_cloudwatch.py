@@ -24,7 +24,7 @@ pytestmark = pytest.mark.aws
 def cw(moto_endpoint: str, fake_aws_credentials: None, monkeypatch: pytest.MonkeyPatch):
     from planner.aws.session import client
 
-    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=10)
+    requests.post(f"{moto_endpoint}/moto-api/reset", timeout=120)
     monkeypatch.setenv("AWS_ENDPOINT_URL", moto_endpoint)
     c = client("cloudwatch", "us-east-1")
     calls: list[str] = []

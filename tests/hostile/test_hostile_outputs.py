@@ -97,7 +97,7 @@ def test_fifo_is_written_through(tmp_path: Path, capsys: pytest.CaptureFixture[s
     thread.start()
     code = _price(["-o", str(fifo)], capsys)[0]
     assert stat.S_ISFIFO(os.lstat(fifo).st_mode)  # still a FIFO, not a regular file
-    thread.join(timeout=30)
+    thread.join(timeout=300)
     assert code == 0
     assert received and b"TOTAL" in received[0]
 
