@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import Page, browser, chromium_path
+from browser import browser, chromium_path
 from test_notebooks_run import (  # noqa: F401 - the shared report fixtures
     CHARTS,
     built_report,
@@ -165,16 +165,37 @@ def _pages(report: Path) -> list[tuple[str, str, Path]]:
     return [(s, n, report / s / f"{n}.finance.html") for s in SCENARIOS for n in NOTEBOOKS]
 
 
-def _tables(page: Page, path: Path) -> list[list[list[str]]]:
-    page.events.clear()
-    page.open(path.as_uri())
-    tables: list[list[list[str]]] = page.evaluate(TABLES_JS)
-    return tables
+class Seen(dict[Path, dict[str, Any]]):
+    """What Chromium shows on each finance page: its tables, its text, its glossary links."""
+
+
+# One walk over every finance page of both reports, shared by this module's tests: opening
+# each page once (not once per test) is most of this module's time saved (issue 19).
+PAGE_JS = (
+    "({tables: " + TABLES_JS.strip() + ", text: document.body.innerText,"
+    " glossary: [...document.querySelectorAll('a.planner-glossary')].map(a => a.href)})"
+)
+
+
+@pytest.fixture(scope="module")
+def seen(
+    chromium: str,
+    built_report: Path,  # noqa: F811
+    whole_dollar_report: Path,  # noqa: F811
+) -> Seen:
+    found = Seen()
+    with browser(chromium) as page:
+        for report in (built_report, whole_dollar_report):
+            for _, _, path in _pages(report):
+                page.events.clear()
+                page.open(path.as_uri())
+                found[path] = page.evaluate(PAGE_JS)
+    return found
 
 
 @pytest.mark.parametrize("decimals", [2, 0])
 def test_every_finance_table_and_download_foots(
-    chromium: str,
+    seen: Seen,
     built_report: Path,  # noqa: F811
     whole_dollar_report: Path,  # noqa: F811
     decimals: int,
@@ -182,14 +203,13 @@ def test_every_finance_table_and_download_foots(
     report = built_report if decimals == 2 else whole_dollar_report
     checked, problems = 0, []
     totals_seen: set[str] = set()
-    with browser(chromium) as page:
-        for scenario, notebook, path in _pages(report):
-            for i, rows in enumerate(_tables(page, path)):
-                where = f"{scenario}/{notebook} table {i + 1}"
-                n, found = foot_problems(rows, where)
-                checked += n
-                problems += found
-                totals_seen |= {lbl for r in rows if (lbl := _total_label(r))}
+    for scenario, notebook, path in _pages(report):
+        for i, rows in enumerate(seen[path]["tables"]):
+            where = f"{scenario}/{notebook} table {i + 1}"
+            n, found = foot_problems(rows, where)
+            checked += n
+            problems += found
+            totals_seen |= {lbl for r in rows if (lbl := _total_label(r))}
     for scenario in SCENARIOS:
         n, found = _download_problems(report / scenario, scenario)
         checked += n
@@ -239,34 +259,33 @@ def _cells(tables: list[list[list[str]]]) -> list[tuple[str, str, bool]]:
 
 
 def test_whole_dollars_keep_unit_prices_and_say_no_price_only_for_a_price(
-    chromium: str,
+    seen: Seen,
     built_report: Path,  # noqa: F811
     whole_dollar_report: Path,  # noqa: F811
 ) -> None:
-    with browser(chromium) as page:
-        for report in (built_report, whole_dollar_report):
-            for scenario, notebook, path in _pages(report):
-                cells = _cells(_tables(page, path))
-                # the bundled scenarios price every line: "no price" belongs nowhere
-                assert not [c for c in cells if c[1] == "no price"], f"{scenario}/{notebook}"
-                # a unit price is never summed: the TOTAL row leaves it empty
-                assert all(c[1] == "" for c in cells if c[0] == "unit price USD" and c[2])
-        lines = _tables(page, whole_dollar_report / "staging" / "cost_overview.finance.html")[-1]
-        header = lines[0]
-        price = header.index("unit price USD")
-        rows = {(r[0], r[1]): r for r in lines[1:]}
-        # staging's t3.medium at $0.0416/h (a price keeps its precision at whole dollars), its
-        # 1460 h x $0.0416 = $60.736 line shown as $61
-        general = rows[("eks-node-group/general", "Instance usage (Linux, t3.medium, on-demand)")]
-        assert general[price] == "$0.0416" and general[header.index("monthly USD")] == "$61"
-        # the whole-dollar TOTAL is the sum of the whole-dollar lines (each rounded first)
-        total = next(r for r in lines[1:] if r[0] == "TOTAL")
-        shown = [money(r[header.index("monthly USD")]) for r in lines[1:] if r[0] != "TOTAL"]
-        assert money(total[header.index("monthly USD")]) == sum(v for v in shown if v)
+    for report in (built_report, whole_dollar_report):
+        for scenario, notebook, path in _pages(report):
+            cells = _cells(seen[path]["tables"])
+            # the bundled scenarios price every line: "no price" belongs nowhere
+            assert not [c for c in cells if c[1] == "no price"], f"{scenario}/{notebook}"
+            # a unit price is never summed: the TOTAL row leaves it empty
+            assert all(c[1] == "" for c in cells if c[0] == "unit price USD" and c[2])
+    lines = seen[whole_dollar_report / "staging" / "cost_overview.finance.html"]["tables"][-1]
+    header = lines[0]
+    price = header.index("unit price USD")
+    rows = {(r[0], r[1]): r for r in lines[1:]}
+    # staging's t3.medium at $0.0416/h (a price keeps its precision at whole dollars), its
+    # 1460 h x $0.0416 = $60.736 line shown as $61
+    general = rows[("eks-node-group/general", "Instance usage (Linux, t3.medium, on-demand)")]
+    assert general[price] == "$0.0416" and general[header.index("monthly USD")] == "$61"
+    # the whole-dollar TOTAL is the sum of the whole-dollar lines (each rounded first)
+    total = next(r for r in lines[1:] if r[0] == "TOTAL")
+    shown = [money(r[header.index("monthly USD")]) for r in lines[1:] if r[0] != "TOTAL"]
+    assert money(total[header.index("monthly USD")]) == sum(v for v in shown if v)
 
 
 def test_whole_dollar_pages_show_one_total(
-    chromium: str,
+    seen: Seen,
     whole_dollar_report: Path,  # noqa: F811
     run_cli: Callable[[Sequence[str]], Any],
 ) -> None:
@@ -283,17 +302,15 @@ def test_whole_dollar_pages_show_one_total(
     ]
     assert len(dollars) == 22 and sum(dollars) == Decimal(818)
     folder = whole_dollar_report / "staging"
-    with browser(chromium) as page:
-        texts = {}
-        for name in ("cost_overview", "alerts", "commitments"):
-            page.events.clear()
-            page.open((folder / f"{name}.finance.html").as_uri())
-            texts[name] = page.evaluate("document.body.innerText")
-        forecast = next(
-            t
-            for t in _tables(page, folder / "commitments.finance.html")
-            if t and t[0][:3] == ["month", "amortised", "cash"]
-        )
+    texts = {
+        name: seen[folder / f"{name}.finance.html"]["text"]
+        for name in ("cost_overview", "alerts", "commitments")
+    }
+    forecast = next(
+        t
+        for t in seen[folder / "commitments.finance.html"]["tables"]
+        if t and t[0][:3] == ["month", "amortised", "cash"]
+    )
     assert "costs $818 a month" in texts["cost_overview"]
     assert "the modelled month costs $818 to " in texts["alerts"]
     assert "$818 in the plan's 730-hour month" in texts["alerts"]
@@ -309,21 +326,18 @@ SEED_TEXT = ("section 9.1", "§9.2", "§9.4", "$750", "$50-100")
 
 
 def test_each_page_is_about_its_own_scenario(
-    chromium: str,
+    seen: Seen,
     built_report: Path,  # noqa: F811
 ) -> None:
-    seen: dict[str, set[str]] = {s: set() for s in SCENARIOS}
-    with browser(chromium) as page:
-        for scenario, notebook, path in _pages(built_report):
-            page.events.clear()
-            page.open(path.as_uri())
-            text = page.evaluate("document.body.innerText")
-            seen[scenario] |= {s for s in SEED_TEXT if s in text}
-            if scenario == "production":
-                assert not [s for s in SEED_TEXT if s in text], f"production/{notebook}"
-        index = (built_report / "index.html").read_text(encoding="utf-8")
+    shown: dict[str, set[str]] = {s: set() for s in SCENARIOS}
+    for scenario, notebook, path in _pages(built_report):
+        text = seen[path]["text"]
+        shown[scenario] |= {s for s in SEED_TEXT if s in text}
+        if scenario == "production":
+            assert not [s for s in SEED_TEXT if s in text], f"production/{notebook}"
+    index = (built_report / "index.html").read_text(encoding="utf-8")
     # staging is modelled on the seed report: every one of its figures is shown there
-    assert seen["staging"] == set(SEED_TEXT)
+    assert shown["staging"] == set(SEED_TEXT)
     production = index[index.index("<h2>production</h2>") :]
     assert "seed" not in production and "§9" not in production
 
@@ -358,18 +372,15 @@ AWS_LINK = re.compile(r"^https://(docs\.aws\.amazon\.com|aws\.amazon\.com)/")
 
 def test_every_finance_page_links_the_glossary(
     chromium: str,
+    seen: Seen,
     built_report: Path,  # noqa: F811
 ) -> None:
     glossary = built_report / "glossary.html"
+    for scenario, notebook, path in _pages(built_report):
+        links = seen[path]["glossary"]
+        assert len(links) == 1, f"{scenario}/{notebook}"
+        assert Path(links[0].removeprefix("file://")) == glossary
     with browser(chromium) as page:
-        for scenario, notebook, path in _pages(built_report):
-            page.events.clear()
-            page.open(path.as_uri())
-            links = page.evaluate(
-                "[...document.querySelectorAll('a.planner-glossary')].map(a => a.href)"
-            )
-            assert len(links) == 1, f"{scenario}/{notebook}"
-            assert Path(links[0].removeprefix("file://")) == glossary
         page.events.clear()
         page.open(glossary.as_uri())
         assert page.errors() == []
