@@ -124,6 +124,10 @@ AREAS: dict[str, Area] = {
             "tests/test_alerts_policy.py",
             "tests/test_alerts_outputs.py",
             "tests/test_one_money.py",
+            "tests/test_alerts_thresholds.py",
+            "tests/test_alert_settings_bounds.py",
+            "tests/test_alerts_requests.py",
+            "tests/test_alerts_prerequisites.py",
         ),
         # `alerts apply` (apply.py, compare.py) is issue 21's; the notebook glue is a shell.
         skip=(
