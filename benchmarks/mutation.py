@@ -143,6 +143,8 @@ AREAS: dict[str, Area] = {
             "tests/test_actuals_variance.py",
             "tests/test_actuals_rebase.py",
             "tests/test_actuals_units.py",
+            "tests/test_actuals_rebase_fields.py",
+            "tests/test_actuals_discount_variance.py",
         ),
     ),
     "usage": Area(
