@@ -128,6 +128,7 @@ AREAS: dict[str, Area] = {
             "tests/test_alert_settings_bounds.py",
             "tests/test_alerts_requests.py",
             "tests/test_alerts_prerequisites.py",
+            "tests/test_alerts_inputs.py",
         ),
         # `alerts apply` (apply.py, compare.py) is issue 21's; the notebook glue is a shell.
         skip=(
@@ -145,6 +146,7 @@ AREAS: dict[str, Area] = {
             "tests/test_actuals_units.py",
             "tests/test_actuals_rebase_fields.py",
             "tests/test_actuals_discount_variance.py",
+            "tests/test_actuals_variance_report.py",
         ),
     ),
     "usage": Area(
