@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -82,10 +81,6 @@ def overlay(
         return [
             m for (res, comp), m in measured.items() if res == resource and comp.startswith(prefix)
         ]
-
-    def put(path: str, setter: Callable[[], None]) -> None:
-        setter()
-        done.append(path)
 
     for m in get("nat-gateways", "NAT gateway data processed"):
         doc.setdefault("nat_gateways", {})["data_processed_gb"] = _amount(
