@@ -137,3 +137,43 @@ def test_unused_commitment_adds_up_over_rows() -> None:
     assert c.utilisation_pct == D(80)  # 20 / (20 + 5)
     assert c.coverage_pct == D(100)  # the only eligible usage is covered
     assert c.savings_usd == D("5.368")  # 30.368 - 20 - 5
+
+
+def _use(
+    service: str,
+    usage: str,
+    status: str,
+    ident: str,
+    amortised: str,
+    listed: str,
+    category: str = "Usage",
+) -> BillRow:
+    return BillRow(
+        "2025-08", service, usage, "", "", "{}", category, "Standard", status, ident, "Hrs",
+        D(730), D(amortised), D(amortised), D(listed), 1,
+    )  # fmt: skip
+
+
+def test_coverage_per_kind_counts_what_that_kind_can_cover() -> None:
+    from planner.actuals.variance import commitments
+
+    sp = "arn:aws:savingsplans::123456789012:savingsplan/sp-1"
+    ri = "arn:aws:rds:us-east-1:123456789012:ri:db-ri"
+    rows = [
+        _use("AmazonEC2", "BoxUsage:t3.medium", "Used", sp, "20", "30"),  # covered by the SP
+        _use("AmazonEC2", "BoxUsage:t3.large", "", "", "60", "60"),  # either kind could cover
+        _use("AmazonRDS", "InstanceUsage:db.t3.medium", "Used", ri, "25", "50"),  # by the RI
+        _use("AmazonElastiCache", "NodeUsage:cache.t3.micro", "", "", "12", "12"),  # RI only
+        _use("AmazonRDS", "RDS:GP3-Storage", "", "", "11", "11"),  # no commitment covers it
+        _use("AmazonRDS", "HeavyUsage:db.t3.medium", "Unused", ri, "5", "0", "Fee"),
+        _use("AmazonEC2", "BoxUsage:t3.large", "", "", "100", "100", "Tax"),  # not usage
+    ]
+    reserved, plans = commitments(rows)
+    # Reservations: used 25, unused 5 (25 / 30 used); covered 50 of eligible 50 + 60 + 12 = 122
+    assert (reserved.kind, reserved.used_usd, reserved.unused_usd) == ("Reserved Instances", 25, 5)
+    assert (reserved.covered_list_usd, reserved.eligible_list_usd) == (D(50), D(122))
+    # Savings Plan: used 20, nothing unused; covered 30 of eligible 30 + 60 = 90 (a Compute
+    # Savings Plan never covers RDS or ElastiCache)
+    assert (plans.kind, plans.used_usd, plans.unused_usd) == ("Savings Plans", 20, 0)
+    assert (plans.covered_list_usd, plans.eligible_list_usd) == (D(30), D(90))
+    assert commitments([rows[1], rows[4]]) == ()  # no commitment at all

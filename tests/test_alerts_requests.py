@@ -242,3 +242,34 @@ def test_table_names_the_monitor_and_its_scope() -> None:
     tagged = alerts_table(_policy(tags={"Environment": "demo", "Team": "data"}))
     assert "monitor planner-demo (CUSTOM, tags Environment=demo, Team=data)" in tagged
     assert ">= $19.73" in tagged
+
+
+def test_terraform_strings_stay_literal() -> None:
+    from planner.alerts.terraform import _q, _snake, label
+
+    # HCL interpolates ${...} and %{...} in strings: a scenario name must not run as code
+    assert _q('x${var.a}%{ if b }"\n') == '"x$${var.a}%%{ if b }\\"\\n"'
+    # resource labels: letters, digits and underscores only
+    assert label("planner-demo.total 1") == "planner_demo_total_1"
+    # the provider spells CostTypes in snake case
+    assert _snake("IncludeOtherSubscription") == "include_other_subscription"
+    assert _snake("UseAmortized") == "use_amortized"
+
+
+def test_terraform_budget_alarm_and_anomaly_blocks() -> None:
+    from planner.alerts.terraform import alerts_terraform
+
+    tf = alerts_terraform(_policy(top_services=1))
+    lines = {" ".join(ln.split()) for ln in tf.splitlines()}  # alignment aside
+    assert 'resource "aws_budgets_budget" "planner_demo_total" {' in lines
+    assert 'limit_amount = "1017.00"' in lines
+    assert 'limit_amount = "610.00"' in lines
+    assert "threshold = 136.49" in lines and "threshold = 157.5" in lines
+    assert 'resource "aws_cloudwatch_metric_alarm" "planner_demo_billing_AmazonEC2_critical" {' in (
+        lines
+    )
+    assert "threshold = 960.75" in lines and "threshold = 1388.11" in lines
+    assert "period = 21600" in lines and "evaluation_periods = 1" in lines
+    assert 'ServiceName = "AmazonEC2"' in lines
+    assert 'values = ["19.73"]' in lines
+    assert 'frequency = "DAILY"' in lines and 'frequency = "IMMEDIATE"' in lines
