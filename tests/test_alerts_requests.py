@@ -273,3 +273,51 @@ def test_terraform_budget_alarm_and_anomaly_blocks() -> None:
     assert 'ServiceName = "AmazonEC2"' in lines
     assert 'values = ["19.73"]' in lines
     assert 'frequency = "DAILY"' in lines and 'frequency = "IMMEDIATE"' in lines
+
+
+def test_json_outputs_and_files() -> None:
+    import json
+
+    from planner.alerts.budgets import COST_TYPES, COST_TYPES_REASON
+    from planner.alerts.render import alerts_json, cli_json_files, requests_preview
+
+    p = _policy(top_services=1)
+    data = alerts_json(p)
+    assert data["budgets"][0]["limit_usd"] == "1017.00"
+    assert [lv["label"] for lv in data["levels"]] == [
+        "planner warning",
+        "planner critical",
+        "planner forecast",
+    ]
+    assert (data["cost_types"], data["cost_types_reason"]) == (COST_TYPES, COST_TYPES_REASON)
+    assert len(data["prerequisites"]) == 2  # billing alerts, the Environment tag
+    files = cli_json_files(p, "123456789012", _subs())
+    assert list(files) == ["planner-demo-total.json", "planner-demo-AmazonEC2.json"]
+    body = json.loads(files["planner-demo-AmazonEC2.json"])
+    assert body["Budget"]["BudgetLimit"] == {"Amount": "610.00", "Unit": "USD"}
+    assert files["planner-demo-total.json"].endswith("}\n")
+    preview = requests_preview(p, _subs((), ARN))
+    assert [a["AlarmName"] for a in preview["alarms"]] == [a.name for a in p.alarms]
+    assert preview["alarms"][0]["AlarmActions"] == [ARN]
+    assert preview["anomaly_monitor"]["MonitorType"] == "CUSTOM"
+    assert preview["anomaly_threshold"]["Dimensions"]["Values"] == ["19.73"]
+
+
+def test_table_lists_budgets_alarms_and_planned_months() -> None:
+    import datetime as dt
+
+    from planner.alerts.render import alerts_table
+
+    series = [(dt.date(2026, 1, 1), D(1000)), (dt.date(2026, 2, 1), D(1100))]
+    table = alerts_table(_policy(top_services=1, forecast=series))
+    assert "Modelled cost: min replicas $900.00, expected replicas $1,000.00, HPA maximum" in table
+    assert "planner-demo-total: limit $1,017.00 [forecast, month by month]" in table
+    assert "    planned 2026-01: $1,000.00" in table and "    planned 2026-02: $1,100.00" in table
+    assert "    filter: TagKeyValue=user:Environment$demo" in table
+    assert (
+        "    range: min replicas $917.00, expected replicas $1,017.00, HPA maximum $1,322.00"
+        in (table)
+    )
+    assert "planner-demo-billing-AmazonEC2-critical" in table
+    assert "Forecast months in which each level would fire" in table
+    assert "  - billing alerts enabled" in table  # prerequisites, unchecked
