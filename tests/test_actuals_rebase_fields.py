@@ -40,6 +40,7 @@ BILL = [
     *_both("AmazonRDS", "RDS:GP3-Storage", "110", "120"),  # level: 120 GB
     *_both("AmazonMSK", "Kafka.Storage.GP2", "300", "500"),  # level 500 / 2 brokers = 250
     *_both("AmazonS3", "TimedStorage-ByteHrs", "10", "12"),  # level: 12 GB
+    *_both("AmazonECR", "TimedStorage-ByteHrs", "7", "5"),  # level: 5 GB (images pruned)
     *_both("awskms", "KMS-Keys", "3", "4"),  # level: 4 keys
     *_both("awskms", "KMS-Requests", "20000", "40000"),  # 30,000 a month = 3 x 10,000
     # general: 2,232 h / 744 h = 3 nodes in August, 2,160 / 720 = 3 in September
@@ -85,6 +86,7 @@ def test_every_measured_field_of_staging() -> None:
         "250", "GB-months billed in 2025-09 / 2 brokers"
     )
     assert doc["s3"] == {"storage_gb": _field("12", "GB-months billed in 2025-09")}
+    assert doc["ecr"] == {"storage_gb": _field("5", "GB-months billed in 2025-09")}
     assert doc["kms"] == {
         "keys": _field("4", "KMS-Keys, latest month"),
         "requests_10k": _field("3", "monthly average of KMS-Requests / 10,000"),
@@ -104,6 +106,7 @@ def test_every_measured_field_of_staging() -> None:
         "rds[postgres].storage_gb",
         "msk[kafka].storage_gb_per_broker",
         "s3.storage_gb",
+        "ecr.storage_gb",
         "kms.keys",
         "kms.requests_10k",
         f"eks.node_groups[general].desired_size = 3 (measured 3 nodes on average, {SRC})",
