@@ -331,3 +331,23 @@ def test_seed_levels_only_for_a_scenario_modelled_on_them() -> None:
         ("warning", D(750)),
         ("critical", D(1000)),
     ]
+
+
+def test_hpa_maximum_is_never_below_the_plan(tmp_path: Any) -> None:
+    from conftest import SCENARIOS_DIR
+
+    from planner.alerts.costs import plan_costs
+    from planner.scenario import load_scenario
+
+    # desired sizes at the node groups' maxima (general 4, compute 3) run more nodes than the
+    # capacity model needs at HPA maximum (general 4, compute 2: tests/test_alerts_policy.py),
+    # so the "max" state is the plan itself, never the cheaper model
+    path = tmp_path / "big.yaml"
+    path.write_text(
+        f"extends: {SCENARIOS_DIR / 'staging.yaml'}\nname: big\neks:\n  node_groups:\n"
+        "    - name: general\n      desired_size: 4\n    - name: compute\n      desired_size: 3\n"
+    )
+    costs = plan_costs(load_scenario(str(path)))
+    assert costs.total_usd["max"] == costs.total_usd["expected"]
+    assert costs.longest["max"] == costs.longest["expected"]
+    assert costs.total_usd["min"] < costs.total_usd["expected"]  # the model's minimum is lower
