@@ -159,6 +159,10 @@ def test_out_folder_written_with_its_marker(tmp_path: Path) -> None:
     assert written == [out / "x.tf", out / "y.json"]
     assert (out / "x.tf").read_text() == "x\n"
     assert _marker(out) == ["x.tf", "y.json"]
+    # the marker is JSON indented by 2, one name a line (readable, and a small diff)
+    assert (
+        out / ".planner-output"
+    ).read_text() == '{\n  "files": [\n    "x.tf",\n    "y.json"\n  ]\n}\n'
     # again, with one file fewer: the stale one planner wrote goes, a user's file stays
     (out / "notes.txt").write_text("mine")
     write_folder(str(out), {"y.json": "{}\n"})
