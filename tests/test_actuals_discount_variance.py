@@ -170,10 +170,14 @@ def test_coverage_per_kind_counts_what_that_kind_can_cover() -> None:
     ]
     reserved, plans = commitments(rows)
     # Reservations: used 25, unused 5 (25 / 30 used); covered 50 of eligible 50 + 60 + 12 = 122
-    assert (reserved.kind, reserved.used_usd, reserved.unused_usd) == ("Reserved Instances", 25, 5)
+    assert (reserved.kind, reserved.used_usd, reserved.unused_usd) == (
+        "Reserved Instances",
+        D(25),
+        D(5),
+    )
     assert (reserved.covered_list_usd, reserved.eligible_list_usd) == (D(50), D(122))
     # Savings Plan: used 20, nothing unused; covered 30 of eligible 30 + 60 = 90 (a Compute
     # Savings Plan never covers RDS or ElastiCache)
-    assert (plans.kind, plans.used_usd, plans.unused_usd) == ("Savings Plans", 20, 0)
+    assert (plans.kind, plans.used_usd, plans.unused_usd) == ("Savings Plans", D(20), D(0))
     assert (plans.covered_list_usd, plans.eligible_list_usd) == (D(30), D(90))
     assert commitments([rows[1], rows[4]]) == ()  # no commitment at all

@@ -39,7 +39,7 @@ class _CostExplorer:
 def _denied(message: str | None = "not allowed") -> Exception:
     from botocore.exceptions import ClientError
 
-    error = (
+    error: Any = (
         {"Code": "AccessDenied"}
         if message is None
         else {"Code": "AccessDenied", "Message": message}
