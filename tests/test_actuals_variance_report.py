@@ -174,3 +174,22 @@ def test_a_line_with_no_price_is_measured_at_zero() -> None:
     cause, detail = _why(_line("100", None), "0", "3", "100")
     assert cause == "price"
     assert "vs $0 planned" in detail
+
+
+def test_report_names_its_scenario_and_the_ambiguous_line() -> None:
+    from planner.actuals.variance import variance
+    from planner.pricing import price_scenario
+    from planner.scenario import load_scenario
+
+    # both staging node groups bill EBS:VolumeUsage.gp3; a row without the node-group tag
+    # cannot be told apart, so the first planned line (general's root volume) takes it and
+    # the warning names that line: its resource, then its component
+    plan = price_scenario(load_scenario("staging"))
+    row = BillRow(
+        "2025-08", "AmazonEC2", "USE1-EBS:VolumeUsage.gp3", "", "", "{}", "Usage", "Standard",
+        "", "", "GB-Mo", D(40), D("3.20"), D("3.20"), D("3.20"), 1,
+    )  # fmt: skip
+    r = variance("staging", plan.lines, [row], source="cur2 sample")
+    assert (r.scenario, r.source, r.cost_basis) == ("staging", "cur2 sample", "amortised")
+    (warning,) = [w for w in r.warnings if "share its usage type" in w]
+    assert warning.startswith("eks-node-group/general EBS root volume")

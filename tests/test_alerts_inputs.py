@@ -215,3 +215,10 @@ def test_a_marker_never_removes_anything_outside_the_folder(tmp_path: Path) -> N
     assert victim.read_text() == "keep"
     assert (out / "sub" / "f").read_text() == "keep"
     assert _marker(out) == ["x.tf"]
+
+
+def test_forecast_csv_empty_month_is_named(tmp_path: Path) -> None:
+    from planner.alerts.forecast import read_forecast
+
+    with pytest.raises(InputError, match="line 2: month '' is not YYYY-MM"):
+        read_forecast(_csv(tmp_path, "month,monthly_usd\n,5\n"))

@@ -151,3 +151,13 @@ def test_prerequisites_text() -> None:
         "  [holds: ok] B",
         "  [holds] C",
     ]
+
+
+def test_an_aws_error_without_details() -> None:
+    from botocore.exceptions import ClientError
+
+    from planner.alerts.prerequisites import check
+
+    # a reply with no Error block: the code reads "error", the message is empty
+    (bare,) = check(_policy(tags={}), _CloudWatch(ClientError({}, "ListMetrics")), None)
+    assert (bare.status, bare.detail) == ("not checked", "error:")

@@ -351,3 +351,12 @@ def test_hpa_maximum_is_never_below_the_plan(tmp_path: Any) -> None:
     assert costs.total_usd["max"] == costs.total_usd["expected"]
     assert costs.longest["max"] == costs.longest["expected"]
     assert costs.total_usd["min"] < costs.total_usd["expected"]  # the model's minimum is lower
+
+
+def test_a_service_the_plan_does_not_price_costs_nothing() -> None:
+    # PlanCosts.service and longest_service: a code with no line is $0, in every state
+    costs = _costs()
+    assert costs.service("expected", "AmazonS3") == D(0)
+    assert costs.longest_service("max", "AmazonS3") == D(0)
+    assert costs.service("max", "AmazonEC2") == D(900)
+    assert costs.longest_service("max", "AmazonEC2") == D(915)

@@ -37,7 +37,6 @@ class _Measured:
     """Monthly billed quantities of one planned line (in the plan's unit)."""
 
     def __init__(self, p: PlannedLine, rows: list[BillRow]) -> None:
-        self.line = p.line
         self.by_month: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for r in rows:
             self.by_month[r.month] += r.usage_quantity / p.match.bill_units_per_plan_unit
