@@ -155,3 +155,17 @@ def test_long_lines_of_the_overlay_are_not_folded(tmp_path: Path) -> None:
     assert line in text.splitlines()
     assert done == ["nat_gateways.data_processed_gb"]
     assert "# base scenario. Measured: 1 field(s).\n#   nat_gateways.data_processed_gb\n" in text
+
+
+def test_an_application_load_balancer_is_rebased_too(tmp_path: Path) -> None:
+    # the same NLB made an ALB: its LCU line is alb/api-gateway; 1,440 LCU-hours / 720 h = 2
+    path = tmp_path / "alb.yaml"
+    base = Path(load_scenario("staging").path).resolve()
+    path.write_text(
+        f"extends: {base}\nname: alb\nload_balancers:\n"
+        "  - name: api-gateway\n    type: application\n"
+    )
+    doc, done = _rebased([_row("2025-09", "AWSELB", "LCUUsage", "1440")], path)
+    (lb,) = doc["load_balancers"]
+    assert (lb["name"], lb["processed_gb_per_hour"]["value"]) == ("api-gateway", "2")
+    assert done == ["load_balancers[api-gateway].processed_gb_per_hour"]
