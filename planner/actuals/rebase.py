@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import os
 from collections import defaultdict
-from collections.abc import Callable
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 from typing import Any
@@ -38,7 +37,6 @@ class _Measured:
     """Monthly billed quantities of one planned line (in the plan's unit)."""
 
     def __init__(self, p: PlannedLine, rows: list[BillRow]) -> None:
-        self.line = p.line
         self.by_month: dict[str, Decimal] = defaultdict(lambda: ZERO)
         for r in rows:
             self.by_month[r.month] += r.usage_quantity / p.match.bill_units_per_plan_unit
@@ -82,10 +80,6 @@ def overlay(
         return [
             m for (res, comp), m in measured.items() if res == resource and comp.startswith(prefix)
         ]
-
-    def put(path: str, setter: Callable[[], None]) -> None:
-        setter()
-        done.append(path)
 
     for m in get("nat-gateways", "NAT gateway data processed"):
         doc.setdefault("nat_gateways", {})["data_processed_gb"] = _amount(
