@@ -90,6 +90,7 @@ AREAS: dict[str, Area] = {
             "tests/test_quantity_parsing.py",
             "tests/test_catalog_names.py",
             "tests/test_catalog_lookups.py",
+            "tests/test_pricing_states.py",
         ),
         deselect=("tests/test_catalog.py::test_rebuild_is_byte_identical",),
     ),

@@ -209,6 +209,27 @@ def test_a_region_table_is_cut_from_the_whole_service_once_loaded(
     assert small.find("AmazonEC2", "us-east-1", "instance/t3.medium") is None  # no such service
 
 
+def test_a_region_without_a_byte_range_is_read_from_the_whole_file(tmp_path: Path) -> None:
+    offsets = _offsets(ROWS)
+    del offsets["eu-west-1"]  # an older manifest: no byte range for this region
+    catalog = PriceCatalog(write_snapshot(tmp_path / "a", entry={"region_offsets": offsets}))
+    row = catalog.find("AmazonS3", "eu-west-1", "storage/standard")
+    assert row is not None and row.usd == Decimal("0.024")
+    assert list(catalog._index) == [("AmazonS3", None)]  # the whole service, read once
+    folder = write_snapshot(tmp_path / "b")
+    manifest = json.loads((folder / "manifest.json").read_text())
+    del manifest["services"]["AmazonS3"]["region_offsets"]  # none at all
+    (folder / "manifest.json").write_text(json.dumps(manifest))
+    assert PriceCatalog(folder).find("AmazonS3", "us-east-1", "storage/ia") is not None
+
+
+def test_an_empty_file_has_no_columns(tmp_path: Path) -> None:
+    folder = write_snapshot(tmp_path, [], header="", entry={"region_offsets": {}})
+    with pytest.raises(PlannerError) as err:
+        PriceCatalog(folder).rows("AmazonS3")
+    assert str(err.value).startswith(f"{folder / 'AmazonS3.csv'}: columns [] are not the ")
+
+
 def test_the_file_is_hashed_once_per_catalog(
     small: PriceCatalog, monkeypatch: pytest.MonkeyPatch
 ) -> None:
