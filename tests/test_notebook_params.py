@@ -287,6 +287,10 @@ def test_a_valid_injected_cell_passes_and_other_cells_are_not_read(
     assert validate(CostOverviewParams, STAGING).scenario == "staging"
     _shell(monkeypatch, ["validate(...)"])  # the first cell run
     assert validate(CostOverviewParams, STAGING).scenario == "staging"
+    # two cells: the one before this is read (the boundary of "a cell before this one")
+    _shell(monkeypatch, ["# Parameters\nsenario = 1\n", "validate(...)"])
+    with pytest.raises(NotebookError, match=r"^unknown parameter senario "):
+        validate(CostOverviewParams, STAGING)
 
 
 def test_a_bad_value_shortens_the_traceback_only_when_the_shell_can(
@@ -317,6 +321,8 @@ def _summary_output(data: dict[str, Any]) -> Any:
 
 def test_summary_read_takes_the_last_one_of_code_cells() -> None:
     assert summary.read({}) == {}
+    # a code cell with no outputs recorded (never run): nothing to read
+    assert summary.read({"cells": [{"cell_type": "code", "source": "x"}]}) == {}
     nb = nbformat.v4.new_notebook()
     first = nbformat.v4.new_code_cell("a")
     first.outputs = [_summary_output({"total": 1})]
