@@ -4,6 +4,8 @@ to the cent and to whole dollars, the formatters, and the 'sum of the shown figu
 from __future__ import annotations
 
 from decimal import Decimal
+from types import SimpleNamespace
+from typing import Any
 
 import pytest
 from hypothesis import given
@@ -184,3 +186,64 @@ def test_annual_is_twelve_months() -> None:
 )
 def test_pct_change(old: str, new: str, text: str) -> None:
     assert figures.pct(D(old), D(new)) == text
+
+
+def _line(service: str, resource: str, usd: str | None) -> Any:
+    return SimpleNamespace(
+        service=service, resource=resource, monthly_usd=None if usd is None else D(usd)
+    )
+
+
+# Cent figures: 10.495 -> 10.50, 0.5 -> 0.50, 2.004 -> 2.00; the fourth line has no price.
+# Whole dollars (each cent figure rounded again, half up): 10.50 -> 11, 0.50 -> 1, 2.00 -> 2.
+LINES = [
+    _line("AmazonEC2", "node/a", "10.495"),
+    _line("AmazonEC2", "node/b", "0.5"),
+    _line("AmazonRDS", "db", "2.004"),
+    _line("AmazonRDS", "db", None),
+]
+# a discount of -1.255: -1.26 at cents (half up rounds away from zero), -1 at whole dollars
+DISCOUNTS = [_line("AWSCredits", "credit", "-1.255")]
+
+
+def _report(lines: list[Any] = LINES) -> Any:
+    return SimpleNamespace(
+        lines=lines,
+        discount_lines=DISCOUNTS,
+        missing=[ln for ln in lines if ln.monthly_usd is None],
+        total_monthly_usd=D("13.00"),  # 10.50 + 0.50 + 2.00, as the engine keeps it
+        by_service=lambda: "the engine's cent totals",
+        by_resource=lambda: "the engine's cent totals by resource",
+    )
+
+
+def test_line_and_report_totals_at_cents_and_whole_dollars() -> None:
+    report = _report()
+    assert figures.line_usd(LINES[0]) == D("10.50")
+    assert figures.line_usd(LINES[0], 0) == D("11")
+    assert figures.line_usd(LINES[3]) is None
+    assert figures.sum_rounded(LINES) == D("13.00")  # 10.50 + 0.50 + 2.00
+    assert figures.sum_rounded(LINES, 0) == D("14")  # 11 + 1 + 2
+    assert figures.total(report) == D("13.00")
+    assert figures.total(report, 0) == D("14")
+    assert figures.discounts_total(report) == D("-1.26")
+    assert figures.discounts_total(report, 0) == D("-1")
+    assert figures.effective_total(report) == D("11.74")  # 13.00 - 1.26
+    assert figures.effective_total(report, 0) == D("13")  # 14 - 1
+
+
+def test_service_and_resource_totals_at_whole_dollars() -> None:
+    report = _report()
+    assert figures.by_service(report) == "the engine's cent totals"
+    assert figures.by_service(report, 0) == {"AmazonEC2": D("12"), "AmazonRDS": D("2")}
+    assert figures.by_resource(report) == "the engine's cent totals by resource"
+    assert figures.by_resource(report, 0) == {
+        ("AmazonEC2", "node/a"): D("11"),
+        ("AmazonEC2", "node/b"): D("1"),
+        ("AmazonRDS", "db"): D("2"),
+    }
+
+
+def test_partial_note_counts_the_unpriced_lines() -> None:
+    assert figures.partial_note(_report()) == "partial: 1 of 4 lines unpriced"
+    assert figures.partial_note(_report(LINES[:3])) == ""

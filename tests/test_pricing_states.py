@@ -178,3 +178,14 @@ def test_from_capacity_warns_of_pods_left_out_at_expected_replicas_only() -> Non
     assert capacity and all(
         " huge pod(s) cannot be placed at expected replicas " in w for w in capacity
     )
+
+
+def test_state_totals_are_the_sums_of_the_rounded_lines() -> None:
+    from planner.figures import state_totals
+
+    # the three totals worked out in test_each_state_is_priced_at_its_node_counts
+    assert state_totals(STAGING.topology, _result()) == {
+        "min": D("815.77"),
+        "expected": D("847.73"),
+        "max": D("919.34"),
+    }
