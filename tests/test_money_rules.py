@@ -206,14 +206,18 @@ LINES = [
 DISCOUNTS = [_line("AWSCredits", "credit", "-1.255")]
 
 
+ENGINE_BY_SERVICE = {"AmazonEC2": D("11.00"), "AmazonRDS": D("2.00")}
+ENGINE_BY_RESOURCE = {("AmazonRDS", "db"): D("2.00")}
+
+
 def _report(lines: list[Any] = LINES) -> Any:
     return SimpleNamespace(
         lines=lines,
         discount_lines=DISCOUNTS,
         missing=[ln for ln in lines if ln.monthly_usd is None],
         total_monthly_usd=D("13.00"),  # 10.50 + 0.50 + 2.00, as the engine keeps it
-        by_service=lambda: "the engine's cent totals",
-        by_resource=lambda: "the engine's cent totals by resource",
+        by_service=lambda: ENGINE_BY_SERVICE,
+        by_resource=lambda: ENGINE_BY_RESOURCE,
     )
 
 
@@ -234,9 +238,10 @@ def test_line_and_report_totals_at_cents_and_whole_dollars() -> None:
 
 def test_service_and_resource_totals_at_whole_dollars() -> None:
     report = _report()
-    assert figures.by_service(report) == "the engine's cent totals"
+    # at cents the engine's own totals are the displayed ones
+    assert figures.by_service(report) is ENGINE_BY_SERVICE
     assert figures.by_service(report, 0) == {"AmazonEC2": D("12"), "AmazonRDS": D("2")}
-    assert figures.by_resource(report) == "the engine's cent totals by resource"
+    assert figures.by_resource(report) is ENGINE_BY_RESOURCE
     assert figures.by_resource(report, 0) == {
         ("AmazonEC2", "node/a"): D("11"),
         ("AmazonEC2", "node/b"): D("1"),
