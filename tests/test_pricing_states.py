@@ -14,6 +14,7 @@ from types import SimpleNamespace
 from typing import Any
 
 import pytest
+from conftest import SCENARIOS_DIR
 
 from planner.catalog import PriceCatalog
 from planner.errors import PriceNotFoundError
@@ -90,7 +91,7 @@ def test_a_calendar_month_counts_a_schedules_weekdays() -> None:
     # staging-offhours runs the node groups 12 h a day, Monday to Friday (UTC). December 2026
     # starts on a Tuesday: 4 weeks to Monday 28 (20 weekdays) + Tue 29, Wed 30, Thu 31 = 23
     # weekdays, 23 x 12 h = 276 h a node; the general group's 2 nodes: 552 h
-    offhours = load_scenario(Path("scenarios/commitments/staging-offhours.yaml"))
+    offhours = load_scenario(SCENARIOS_DIR / "commitments" / "staging-offhours.yaml")
     december = (dt.date(2026, 12, 1), dt.date(2027, 1, 1))
     reports = price_states(offhours.topology, _result(), hours_per_month=D(744), period=december)
     general = [ln for ln in reports["min"].lines if ln.node_group == "general" and ln.unit == "Hrs"]
@@ -189,3 +190,48 @@ def test_state_totals_are_the_sums_of_the_rounded_lines() -> None:
         "expected": D("847.73"),
         "max": D("919.34"),
     }
+
+
+def _instance_line(report: Any, group: str) -> Any:
+    return next(ln for ln in report.lines if ln.node_group == group and ln.unit == "Hrs")
+
+
+def test_price_scenario_names_the_file_and_passes_its_views(no_prices: PriceCatalog) -> None:
+    from planner.pricing import price_scenario
+
+    with pytest.raises(PriceNotFoundError) as err:
+        price_scenario(STAGING, no_prices)
+    assert str(err.value).startswith(f"{STAGING.path}: no ")
+    # the longest month, 744 h: the EKS control plane 744 x $0.60 = $446.40
+    longest = price_scenario(STAGING, hours_per_month=D(744))
+    assert [ln.monthly_usd for ln in longest.lines if ln.service == "AmazonEKS"] == [D("446.40")]
+    # growth 1.5 multiplies the node counts: general 2 x 1.5 = 3 nodes x 730 h = 2,190 h
+    grown = price_scenario(STAGING, growth=D("1.5"))
+    assert _instance_line(grown, "general").quantity == 2190
+    # by default a 730-hour month: 2 nodes x 730 h
+    plain = price_scenario(STAGING)
+    assert _instance_line(plain, "general").quantity == 1460
+    assert _instance_line(plain, "general").quantity_basis == "stated"
+    assert "desired_size" in _instance_line(plain, "general").quantity_note
+
+
+def test_from_capacity_prices_the_capacity_models_counts() -> None:
+    eks = STAGING.topology.eks
+    assert eks is not None
+    derived = STAGING.topology.model_copy(
+        update={"eks": eks.model_copy(update={"node_count": "from_capacity"})}
+    )
+    line = _instance_line(price_plan(derived), "general")
+    assert line.quantity_basis == "derived"
+    assert "capacity model at expected replicas" in line.quantity_note
+
+
+def test_price_scenario_prices_a_calendar_month() -> None:
+    from planner.pricing import price_scenario
+
+    # as in test_a_calendar_month_counts_a_schedules_weekdays: 2 nodes x 23 weekdays x 12 h
+    offhours = load_scenario(SCENARIOS_DIR / "commitments" / "staging-offhours.yaml")
+    december = (dt.date(2026, 12, 1), dt.date(2027, 1, 1))
+    report = price_scenario(offhours, hours_per_month=D(744), period=december)
+    general = [ln for ln in report.lines if ln.node_group == "general" and ln.unit == "Hrs"]
+    assert sum(ln.quantity for ln in general) == 552
