@@ -415,6 +415,15 @@ def test_quarantined_rows_are_named_when_missing(tmp_path: Path) -> None:
     )
 
 
+def test_quarantine_evidence_is_read_as_written(tmp_path: Path) -> None:
+    # a quoted field may hold a line break; the csv module needs the file opened with
+    # newline="" to keep a "\r\n" inside it as written (Python csv documentation)
+    line = ROWS[0].strip() + ',price-out-of-range,"first\r\nsecond"\n'
+    (tmp_path / "quarantine.csv").write_bytes((QUARANTINE_HEADER + line).encode())
+    [(rule, evidence)] = read_quarantine(tmp_path).values()
+    assert (rule, evidence) == ("price-out-of-range", "first\r\nsecond")
+
+
 def test_verify(tmp_path: Path) -> None:
     assert PriceCatalog(write_snapshot(tmp_path / "a")).verify() == []
     miscounted = PriceCatalog(write_snapshot(tmp_path / "b", entry={"rows": 11}))

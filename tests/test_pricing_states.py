@@ -235,3 +235,36 @@ def test_price_scenario_prices_a_calendar_month() -> None:
     report = price_scenario(offhours, hours_per_month=D(744), period=december)
     general = [ln for ln in report.lines if ln.node_group == "general" and ln.unit == "Hrs"]
     assert sum(ln.quantity for ln in general) == 552
+
+
+def test_unpriced_lines_are_kept_out_and_warned_of_in_every_state(
+    no_prices: PriceCatalog,
+) -> None:
+    from planner.pricing import price_scenario
+
+    report = price_scenario(STAGING, no_prices, allow_missing=True)
+    assert report.lines and len(report.missing) == len(report.lines)
+    reports = price_states(STAGING.topology, _result(), no_prices, allow_missing=True)
+    for state_report in reports.values():
+        # the EKS control plane is priced once for all states: its warning is in each
+        eks = [w for w in state_report.warnings if "no AmazonEKS prices for us-east-1" in w]
+        assert len(eks) == 1 and eks[0].endswith(": line kept out of the total")
+
+
+def test_the_lines_that_do_not_move_are_priced_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    import planner.costing.engine as engine
+    from planner.costing.registry import MODULES
+
+    calls: list[list[str]] = []
+    real = engine.price_modules
+
+    def recorded(topology: Any, ctx: Any, modules: Any = MODULES) -> Any:
+        calls.append([m.name for m in modules])
+        return real(topology, ctx, modules)
+
+    monkeypatch.setattr(engine, "price_modules", recorded)
+    price_states(STAGING.topology, _result())
+    moving = [m.name for m in MODULES if m.node_dependent]
+    fixed = [m.name for m in MODULES if not m.node_dependent]
+    assert moving == ["ec2"]  # the registry: only the EC2 module (nodes) depends on counts
+    assert calls == [fixed, moving, moving, moving]  # once, then once per state
