@@ -29,6 +29,7 @@ from planner.notebooks.params import (
     WhatIfParams,
     check_values,
     resolve_scenario,
+    unknown_message,
     validate,
     whatif_overlays_for,
 )
@@ -291,6 +292,22 @@ def test_a_valid_injected_cell_passes_and_other_cells_are_not_read(
     _shell(monkeypatch, ["# Parameters\nsenario = 1\n", "validate(...)"])
     with pytest.raises(NotebookError, match=r"^unknown parameter senario "):
         validate(CostOverviewParams, STAGING)
+
+
+def test_a_shell_without_input_history_reads_no_injected_cell(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    shell = SimpleNamespace(user_ns={})  # e.g. an embedded shell: no "In" list
+    monkeypatch.setattr(IPython, "get_ipython", lambda: shell)
+    assert validate(CostOverviewParams, STAGING).scenario == "staging"
+
+
+def test_several_unknown_parameters_in_one_line() -> None:
+    # "senario" is close to "scenario" (difflib ratio 2 x 7 / 15 = 0.93); "zzz" to nothing
+    assert unknown_message(["senario", "zzz"], ["scenario", "prices"]) == (
+        "unknown parameter senario (did you mean scenario?), zzz; "
+        "valid parameters: scenario, prices"
+    )
 
 
 def test_a_bad_value_shortens_the_traceback_only_when_the_shell_can(
