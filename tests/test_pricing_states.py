@@ -268,3 +268,24 @@ def test_the_lines_that_do_not_move_are_priced_once(monkeypatch: pytest.MonkeyPa
     fixed = [m.name for m in MODULES if not m.node_dependent]
     assert moving == ["ec2"]  # the registry: only the EC2 module (nodes) depends on counts
     assert calls == [fixed, moving, moving, moving]  # once, then once per state
+
+
+def test_reservations_are_sized_at_the_expected_counts_unless_told() -> None:
+    # staging-m5-reserved buys the general group's nodes as 1-year reserved m5.large. Without
+    # ``purchase`` the reservations are sized at the expected state's 2 nodes and stay 2 in
+    # every state: 2 x 730 = 1,460 recurring hours and 2 amortised upfront fees, even at min
+    # with 1 node running (a reservation bills whether used or not)
+    m5 = load_scenario(SCENARIOS_DIR / "commitments" / "staging-m5-reserved.yaml")
+    counts: dict[Any, dict[str, int]] = {
+        "min": {"general": 1, "compute": 1},
+        "expected": {"general": 2, "compute": 1},
+        "max": {"general": 4, "compute": 3},
+    }
+    reports = price_node_states(m5.topology, counts, note=lambda state: state)
+    for state, report in reports.items():
+        reserved = [
+            ln.quantity
+            for ln in report.lines
+            if ln.node_group == "general" and ln.driver == "commitment"
+        ]
+        assert reserved == [D(1460), D(2)], state
