@@ -374,6 +374,19 @@ def test_explain_a_missing_price(small: PriceCatalog) -> None:
         small.get("AmazonS3", "us-east-1", "storage/tape", what="tape")
 
 
+def test_several_near_misses_closest_first(tmp_path: Path) -> None:
+    rows = [
+        f"AmazonS3,us-east-1,storage/{name},S3,OnDemand,,,,GB-Mo,0.02,list,,src,2024-07-01\n"
+        for name in ("abcdxy", "abcde")
+    ]
+    catalog = PriceCatalog(write_snapshot(tmp_path, rows))
+    # difflib ratio 2 x matches / characters: "storage/abcd" (12) against "storage/abcde" (13)
+    # 24/25 = 0.96, against "storage/abcdxy" (14) 24/26 = 0.92: both above 0.75, closest first
+    assert catalog.explain_missing("AmazonS3", "us-east-1", "storage/abcd", ON_DEMAND) == (
+        "no on-demand price for storage/abcd in us-east-1; did you mean abcde or abcdxy?"
+    )
+
+
 def test_the_first_five_regions_then_dots(tmp_path: Path) -> None:
     rows = sorted([ln for ln in ROWS if "eu-north-1" not in ln], key=lambda ln: ln.split(",")[1])
     catalog = PriceCatalog(write_snapshot(tmp_path, rows))

@@ -171,6 +171,9 @@ def test_missing_scenario_names_where_it_looked(
     with pytest.raises(ValueError) as err:
         resolve_scenario("nope.yaml")
     assert f"(looked in {REPO}); bundled names: " in str(err.value)
+    # the bundled names, one by one: scenarios/*.yaml and scenarios/whatif/*.yaml
+    names = str(err.value).split("; bundled names: ")[1].split(", ")
+    assert {"staging", "production", "whatif/staging-graviton"} <= set(names)
     with pytest.raises(ValueError, match="is empty"):
         resolve_scenario("  ")
 

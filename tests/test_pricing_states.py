@@ -289,3 +289,12 @@ def test_reservations_are_sized_at_the_expected_counts_unless_told() -> None:
             if ln.node_group == "general" and ln.driver == "commitment"
         ]
         assert reserved == [D(1460), D(2)], state
+
+
+def test_state_totals_use_the_catalog_given(no_prices: PriceCatalog) -> None:
+    from planner.figures import state_totals
+
+    # nothing priced from this snapshot: every state's displayed total is $0, not the
+    # bundled snapshot's $815.77 ...
+    totals = state_totals(STAGING.topology, _result(), no_prices, allow_missing=True)
+    assert totals == {"min": D(0), "expected": D(0), "max": D(0)}
