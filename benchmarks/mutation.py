@@ -86,6 +86,11 @@ AREAS: dict[str, Area] = {
             "tests/test_staging_prices.py",
             "tests/test_totals_foot.py",
             "tests/test_one_money.py",
+            "tests/test_money_rules.py",
+            "tests/test_quantity_parsing.py",
+            "tests/test_catalog_names.py",
+            "tests/test_catalog_lookups.py",
+            "tests/test_pricing_states.py",
         ),
         deselect=("tests/test_catalog.py::test_rebuild_is_byte_identical",),
     ),
@@ -166,7 +171,7 @@ AREAS: dict[str, Area] = {
     ),
     "notebooks": Area(
         modules=("planner/notebooks/params.py", "planner/notebooks/summary.py"),
-        tests=("tests/test_notebooks_units.py",),
+        tests=("tests/test_notebooks_units.py", "tests/test_notebook_params.py"),
     ),
 }
 

@@ -75,7 +75,8 @@ def parse_memory_bytes(value: str | int | float) -> int:
         hint = ""
         lowered = suffix.lower()
         for good in ("Ki", "Mi", "Gi", "Ti"):
-            if lowered in (good.lower(), good[0].lower() + "b", good[0] + "B", good[0] + "b"):
+            # ``lowered`` is lower case: "Mi", "mb", "MB" and "Mb" all arrive as "mi" or "mb"
+            if lowered in (good.lower(), good[0].lower() + "b"):
                 hint = f"; did you mean {number}{good}?"
                 break
         raise QuantityError(
