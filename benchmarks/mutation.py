@@ -68,6 +68,7 @@ AREAS: dict[str, Area] = {
             "tests/test_prices_commitments.py",
             "tests/test_one_money.py",
             "tests/test_discounts.py",
+            "tests/test_costing_calendar_months.py",
         ),
     ),
     "pricing": Area(
