@@ -69,6 +69,7 @@ AREAS: dict[str, Area] = {
             "tests/test_one_money.py",
             "tests/test_discounts.py",
             "tests/test_costing_calendar_months.py",
+            "tests/test_costing_line_fields.py",
         ),
     ),
     "pricing": Area(
