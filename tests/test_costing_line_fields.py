@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 
 from planner.catalog import ON_DEMAND, PriceRow, Term, default_catalog
 from planner.costing.discounts import parse_ref, term_from_label
-from planner.costing.engine import price_topology
+from planner.costing.engine import CostReport, price_topology
 from planner.topology import Topology
 
 D = Decimal
@@ -171,3 +171,101 @@ def test_price_refs_worked_by_hand() -> None:
         "storage/gp3/Single-AZ",
         "OnDemand",
     )
+
+
+# --- scenario Savings Plans: the commitment line, its note and its upfront fee -------------
+# m5.large on-demand 0.096 $/h (the snapshot); the plans' rates are user rate cards (0.06 $/h).
+
+
+def _plan(**extra: object) -> dict[str, object]:
+    plan: dict[str, object] = {
+        "type": "ec2_instance",
+        "instance_family": "m5",
+        "commitment_usd_per_hour": "0.09",
+        "rate_card": {"m5.large": "0.06"},
+        "rate_card_source": "hand-worked test rate",
+    }
+    plan.update(extra)
+    return plan
+
+
+def _group(name: str, itype: str) -> dict[str, object]:
+    return {
+        "name": name,
+        "instance_type": itype,
+        "min_size": 1,
+        "desired_size": 2,
+        "max_size": 4,
+        "disk_gb": 0,
+    }
+
+
+def _two_groups(schedule: dict[str, object] | None = None, **plan: object) -> Topology:
+    cluster = {"cluster_name": "c", "kubernetes_version": "1.31", "support": "standard"}
+    groups = [_group("g", "m5.large"), _group("t3", "t3.medium")]
+    parts: dict[str, object] = {
+        "eks": {**cluster, "node_groups": groups},
+        "savings_plans": [_plan(**plan)],
+    }
+    if schedule:
+        parts["schedule"] = schedule
+    return topo(**parts)
+
+
+def _usd(report: CostReport, resource: str) -> Decimal:
+    return sum((ln.monthly_usd or D(0) for ln in report.lines if ln.resource == resource), D(0))
+
+
+def test_ec2_instance_plan_covers_its_family_only_and_bills_all_upfront() -> None:
+    report = price_topology(_two_groups(payment="all_upfront"), default_catalog())
+    (plan,) = [ln for ln in report.lines if ln.resource == "savings-plan/1-ec2_instance-1yr"]
+    # the commitment, billed every hour: 730 h x 0.09 = 65.70
+    assert (plan.quantity, plan.unit_price_usd, plan.monthly_usd) == (D(730), D("0.09"), D("65.70"))
+    assert plan.component == "Savings Plan (ec2_instance, 1yr, All Upfront) commitment"
+    assert plan.price_basis == "assumption"  # a user rate card, not a list rate
+    # each hour 0.09 / 0.06 = 1.5 of the 2 m5.large are covered: 1.5 x 730 = 1095 instance-hours,
+    # the commitment used in full
+    assert plan.quantity_note == (
+        "covers 1095.00 instance-hours a month; unused commitment lost: $0.00 a month"
+    )
+    # the 0.5 m5.large left: 0.5 x 730 x 0.096 = 35.04 on-demand
+    assert _usd(report, "eks-node-group/g") == D("35.04")
+    # the t3 group is not the plan's family: 2 x 730 x 0.0416 = 60.736 on-demand, untouched
+    assert _usd(report, "eks-node-group/t3") == D("60.736")
+    # All Upfront: the whole term's commitment in cash on day one, 0.09 x 8760 h = 788.40
+    (fee,) = report.upfront_fees
+    assert (fee.resource, fee.instances, fee.upfront_usd) == (
+        "savings-plan/1-ec2_instance-1yr",
+        1,
+        D("788.40"),
+    )
+    assert fee.component == "ec2_instance Savings Plan 1yr All Upfront"
+    assert fee.source == "0.09 $/h x 8760 h"
+    assert report.upfront_usd == D("788.40")
+
+
+def test_partial_upfront_plan_fee_is_listed_unknown_and_no_upfront_has_none() -> None:
+    partial = price_topology(_two_groups(payment="partial_upfront"), default_catalog())
+    (fee,) = partial.upfront_fees
+    # the part paid up front is chosen at purchase: listed, not summed
+    assert fee.upfront_usd is None and partial.upfront_usd == 0
+    assert fee.note.startswith("Partial Upfront")
+    assert price_topology(_two_groups(payment="no_upfront"), default_catalog()).upfront_fees == ()
+
+
+def test_plan_unused_commitment_by_schedule_segment() -> None:
+    """Under an office schedule the plan is applied in the on-hours and the off-hours apart:
+    60 of 168 h a week are on (730 x 60 / 168 = 260.714 h a month), 108 off (469.286 h)."""
+    schedule = {"hours_per_day": 12, "days_per_week": 5, "node_groups_off": "min"}
+    report = price_topology(_two_groups(schedule), default_catalog())
+    (plan,) = [ln for ln in report.lines if ln.resource == "savings-plan/1-ec2_instance-1yr"]
+    on, off = D(60) * 730 / 168, D(108) * 730 / 168
+    # on-hours: 1.5 of 2 covered, nothing unused; off-hours: min_size 1 node, 1 x 0.06 = 0.06
+    # of the 0.09 used, 0.03 lost an hour.
+    # covered: 1.5 x 260.714 + 1 x 469.286 = 860.357; lost: 0.03 x 469.286 = 14.079
+    assert plan.quantity_note == (
+        "covers 860.36 instance-hours a month; unused commitment lost: $14.08 a month"
+    )
+    assert abs((D("1.5") * on + off) - D("860.357")) < D("0.001")
+    # on-demand: only the 0.5 m5.large of the on-hours, 0.5 x 260.714 x 0.096 = 12.514
+    assert abs(_usd(report, "eks-node-group/g") - D("0.5") * on * D("0.096")) < D("1e-20")
