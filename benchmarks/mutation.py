@@ -70,6 +70,7 @@ AREAS: dict[str, Area] = {
             "tests/test_discounts.py",
             "tests/test_costing_calendar_months.py",
             "tests/test_costing_line_fields.py",
+            "tests/test_costing_s3_tiers.py",
         ),
     ),
     "pricing": Area(
