@@ -71,6 +71,7 @@ AREAS: dict[str, Area] = {
             "tests/test_costing_calendar_months.py",
             "tests/test_costing_line_fields.py",
             "tests/test_costing_s3_tiers.py",
+            "tests/test_costing_bases_and_missing.py",
         ),
     ),
     "pricing": Area(

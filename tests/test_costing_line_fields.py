@@ -62,6 +62,14 @@ def test_reserved_partial_upfront_lines_are_named_and_in_hours() -> None:
     # 252 USD over 8760 h, 730 h a month: 252 x 730 / 8760 = 21.00 per instance, 2 = 42.00
     assert (fee.quantity, fee.unit) == (D(2), "RIs")
     assert (fee.unit_price_usd, fee.monthly_usd) == (D(21), D(42))
+    assert fee.quantity_note == "2 reserved instance(s)"
+    # the cash: 2 x 252 = 504 on day one, traced to the recurring row and its fee row
+    (cash,) = report.upfront_fees
+    assert (cash.instances, cash.upfront_usd) == (2, D(504))
+    assert cash.component == "m5.large Reserved 1yr standard Partial Upfront"
+    ref = "AmazonEC2/us-east-1/instance/m5.large [Reserved 1yr standard Partial Upfront]"
+    assert cash.source.startswith(ref + " ")
+    assert "; upfront 252 from AmazonEC2/us-east-1/instance/m5.large/upfront [" in cash.source
 
 
 def test_savings_plan_without_a_rate_is_a_flagged_line_of_stated_hours() -> None:
