@@ -73,6 +73,7 @@ AREAS: dict[str, Area] = {
             "tests/test_costing_s3_tiers.py",
             "tests/test_costing_bases_and_missing.py",
             "tests/test_costing_growth_bounds.py",
+            "tests/test_costing_spot_counts.py",
         ),
     ),
     "pricing": Area(
