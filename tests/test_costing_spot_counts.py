@@ -99,7 +99,7 @@ def test_capacity_type_spot_runs_every_node_on_spot_at_the_spot_median() -> None
 def test_spot_count_in_each_schedule_segment() -> None:
     # office hours (60 of 168 h a week) at 3 nodes, min_size 1 off-hours; 2 bought on spot:
     # on-hours 2 spot + 1 on-demand, off-hours min(2, 1) = 1 spot and nothing on-demand
-    office = {"hours_per_day": 12, "days_per_week": 5}
+    office: dict[str, object] = {"hours_per_day": 12, "days_per_week": 5}
     t = _topology(3, {"type": "spot", "count": 2}, office)
     on, off = D(60) * 730 / 168, D(108) * 730 / 168
     hours = _hours(t)
