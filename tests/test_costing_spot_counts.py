@@ -14,7 +14,8 @@ import pytest
 
 from planner.catalog import default_catalog
 from planner.costing.engine import price_topology
-from planner.topology import Topology
+from planner.costing.purchase import reserved_count
+from planner.topology import Purchase, Topology
 
 D = Decimal
 SPOT, OD = D("0.0409"), D("0.096")
@@ -105,3 +106,23 @@ def test_spot_count_in_each_schedule_segment() -> None:
     hours = _hours(t)
     assert abs(hours["Spot"] - (2 * on + 1 * off)) < D("1e-20")
     assert abs(hours["OnDemand"] - on) < D("1e-20")
+
+
+# --- reserved counts: a reservation is a whole instance, rounded down ----------------------
+
+
+@pytest.mark.parametrize(
+    ("purchase", "peak", "expected"),
+    [
+        ({}, 3, 3),  # no size: the peak
+        ({"count": 2}, 3, 2),  # a count is bought as written
+        ({"count": 5}, 3, 5),  # even above the peak (idle reservations still bill)
+        ({"coverage_pct": 100}, 3, 3),
+        ({"coverage_pct": 50}, 3, 1),  # 1.5 -> 1
+        ({"coverage_pct": "66.67"}, 3, 2),  # 2.0001 -> 2
+        ({"coverage_pct": 66}, 3, 1),  # 1.98 -> 1: rounded down, never up
+        ({"coverage_pct": 0}, 3, 0),
+    ],
+)
+def test_reserved_count(purchase: dict[str, object], peak: int, expected: int) -> None:
+    assert reserved_count(Purchase(type="reserved", **purchase), peak) == expected
