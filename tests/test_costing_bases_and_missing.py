@@ -186,3 +186,28 @@ def test_extended_support_ends_inside_a_period() -> None:
     assert abs(line.quantity - D(23360) / 31) < D("1e-20")
     assert line.unit_price_usd == D("0.200")
     assert "from 2027-03-16 to 2027-03-31" in line.quantity_note
+
+
+@pytest.mark.parametrize(
+    ("multi_az", "price", "basis"),
+    [
+        (False, D("0.072"), "list"),  # db.t3.medium PostgreSQL Single-AZ: a list row
+        # Multi-AZ: derived in the snapshot, 2 x Single-AZ 0.072 (one standby billed too)
+        (True, D("0.144"), "derived"),
+    ],
+)
+def test_on_demand_instance_lines_take_their_rows_basis(
+    multi_az: bool, price: Decimal, basis: str
+) -> None:
+    db = {
+        "name": "db",
+        "engine": "PostgreSQL",
+        "instance_class": "db.t3.medium",
+        "storage_gb": 20,
+        "multi_az": multi_az,
+    }
+    report = price_topology(topo(rds=[db]), default_catalog())
+    line = _one(report, "rds/db", "DB instance")
+    # 730 h x the row's rate
+    assert (line.quantity, line.unit_price_usd, line.price_basis) == (D(730), price, basis)
+    assert line.monthly_usd == 730 * price
