@@ -74,6 +74,7 @@ AREAS: dict[str, Area] = {
             "tests/test_costing_bases_and_missing.py",
             "tests/test_costing_growth_bounds.py",
             "tests/test_costing_spot_counts.py",
+            "tests/test_costing_every_service.py",
         ),
     ),
     "pricing": Area(
