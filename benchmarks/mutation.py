@@ -75,6 +75,7 @@ AREAS: dict[str, Area] = {
             "tests/test_costing_growth_bounds.py",
             "tests/test_costing_spot_counts.py",
             "tests/test_costing_every_service.py",
+            "tests/test_costing_discount_rules.py",
         ),
     ),
     "pricing": Area(
