@@ -76,6 +76,7 @@ AREAS: dict[str, Area] = {
             "tests/test_costing_spot_counts.py",
             "tests/test_costing_every_service.py",
             "tests/test_costing_discount_rules.py",
+            "tests/test_costing_commitment_lines.py",
         ),
     ),
     "pricing": Area(
