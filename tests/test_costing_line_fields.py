@@ -63,11 +63,13 @@ def test_reserved_partial_upfront_lines_are_named_and_in_hours() -> None:
     assert (fee.quantity, fee.unit) == (D(2), "RIs")
     assert (fee.unit_price_usd, fee.monthly_usd) == (D(21), D(42))
     assert fee.quantity_note == "2 reserved instance(s)"
+    # both lines trace to the recurring row (the fee row is named in the source)
+    ref = "AmazonEC2/us-east-1/instance/m5.large [Reserved 1yr standard Partial Upfront]"
+    assert recurring.price_ref == fee.price_ref == ref
     # the cash: 2 x 252 = 504 on day one, traced to the recurring row and its fee row
     (cash,) = report.upfront_fees
     assert (cash.instances, cash.upfront_usd) == (2, D(504))
     assert cash.component == "m5.large Reserved 1yr standard Partial Upfront"
-    ref = "AmazonEC2/us-east-1/instance/m5.large [Reserved 1yr standard Partial Upfront]"
     assert cash.source.startswith(ref + " ")
     assert "; upfront 252 from AmazonEC2/us-east-1/instance/m5.large/upfront [" in cash.source
 
@@ -85,6 +87,10 @@ def test_savings_plan_without_a_rate_is_a_flagged_line_of_stated_hours() -> None
     # the commitment is billed every hour of the month: 730 Hrs, a stated quantity
     assert (plan.quantity, plan.unit, plan.quantity_basis) == (D(730), "Hrs", "stated")
     assert plan.quantity_note == "0.06 $/h committed; not applied: rate missing"
+    # the reason names the plan, the instance type and the scenario's region
+    assert plan.price_source.startswith(
+        "MISSING: no compute Savings Plan 1yr No Upfront for m5.large rate in us-east-1 "
+    )
     assert plan.driver == "commitment"
 
 
