@@ -211,3 +211,23 @@ def test_on_demand_instance_lines_take_their_rows_basis(
     # 730 h x the row's rate
     assert (line.quantity, line.unit_price_usd, line.price_basis) == (D(730), price, basis)
     assert line.monthly_usd == 730 * price
+
+
+def _k128(period: tuple[dt.date, dt.date]) -> list[tuple[str, Decimal]]:
+    eks = {**_group(), "kubernetes_version": "1.28", "support": "auto"}
+    report = price_topology(topo(eks=eks), default_catalog(), period=period)
+    return [(ln.component, ln.quantity) for ln in report.lines if ln.resource == "eks/c"]
+
+
+def test_a_period_ending_on_the_first_day_of_extended_support_is_all_standard() -> None:
+    # EKS 1.28: standard support until 2024-11-26, extended from that day (the EKS release
+    # calendar). [2024-10-26, 2024-11-26) ends before the change: one standard line, 730 h.
+    assert _k128((dt.date(2024, 10, 26), dt.date(2024, 11, 26))) == [
+        ("EKS control plane (standard support, v1.28)", D(730))
+    ]
+    # [2024-10-27, 2024-11-27) has 30 standard days and 1 extended day of its 31
+    standard, extended = _k128((dt.date(2024, 10, 27), dt.date(2024, 11, 27)))
+    assert standard[0] == "EKS control plane (standard support, v1.28)"
+    assert abs(standard[1] - D(730) * 30 / 31) < D("1e-20")
+    assert extended[0] == "EKS control plane (extended support, v1.28)"
+    assert abs(extended[1] - D(730) / 31) < D("1e-20")
