@@ -231,3 +231,17 @@ def test_a_period_ending_on_the_first_day_of_extended_support_is_all_standard() 
     assert abs(standard[1] - D(730) * 30 / 31) < D("1e-20")
     assert extended[0] == "EKS control plane (extended support, v1.28)"
     assert abs(extended[1] - D(730) / 31) < D("1e-20")
+
+
+def test_control_plane_hours_are_stated_and_storage_takes_its_amounts_basis() -> None:
+    assumed = {"value": 100, "basis": "assumption", "note": "not in the report"}
+    db = {"name": "db", "engine": "PostgreSQL", "instance_class": "db.t3.medium"}
+    report = price_topology(
+        topo(eks=_group(), rds=[{**db, "storage_gb": assumed}]), default_catalog()
+    )
+    # one cluster billed every hour: a stated quantity
+    assert _one(report, "eks/c", "EKS control plane").quantity_basis == "stated"
+    # 100 GB, as sure as the scenario says it is
+    assert _one(report, "rds/db", "Storage").quantity_basis == "assumption"
+    stated = price_topology(topo(rds=[{**db, "storage_gb": 100}]), default_catalog())
+    assert _one(stated, "rds/db", "Storage").quantity_basis == "stated"
