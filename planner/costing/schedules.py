@@ -49,15 +49,13 @@ class Segment:
         known, else ``week_hours`` of every 168."""
         if self.calendar_hours is not None:
             return self.calendar_hours
-        return month_hours(self.week_hours, 1, month)
+        return month_hours(self.week_hours, month)
 
 
-def month_hours(
-    week_hours: int | Decimal, instances: int | Decimal = 1, hours: Decimal = HOURS_PER_MONTH
-) -> Decimal:
-    """Hours a month (of ``hours``, 730 by convention) for ``week_hours`` a week, times
-    ``instances``: one exact division."""
-    return Decimal(week_hours) * Decimal(instances) * hours / HOURS_PER_WEEK
+def month_hours(week_hours: int | Decimal, hours: Decimal = HOURS_PER_MONTH) -> Decimal:
+    """Hours a month (of ``hours``, 730 by convention) for ``week_hours`` a week: one exact
+    division."""
+    return Decimal(week_hours) * hours / HOURS_PER_WEEK
 
 
 def weekly_on_hours(schedule: Schedule | None) -> int:
