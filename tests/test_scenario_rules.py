@@ -151,3 +151,61 @@ def test_dollar_effect_of_a_spot_discount_in_a_named_node_group() -> None:
     assert spot.name == "node group compute: spot discount off on-demand" and spot.unit == "%"
     assert spot.value == Decimal(70)
     assert spot.monthly_usd_effect == Decimal("-42.52")
+
+
+# --- overlays: how a scenario merges over its base --------------------------------------------
+
+
+def _overlay(tmp_path: Path, text: str) -> Path:
+    path = tmp_path / "o.yaml"
+    path.write_text("extends: staging\nname: o\n" + text)
+    return path
+
+
+def test_named_lists_merge_by_name_and_remove_drops(tmp_path: Path) -> None:
+    """staging has node groups general (t3.medium x 2) and compute (t3.large, SPOT)."""
+    text = (
+        "eks:\n  node_groups:\n"
+        "    - name: general\n      desired_size: 3\n"  # merged into the base's item
+        "    - name: compute\n      remove: true\n"  # dropped
+        "    - name: extra\n      instance_type: t3.small\n      capacity_type: ON_DEMAND\n"
+        "      min_size: 1\n      desired_size: 1\n      max_size: 1\n"  # appended
+    )
+    groups = load_scenario(_overlay(tmp_path, text)).topology.eks.node_groups  # type: ignore[union-attr]
+    assert [(g.name, g.instance_type, g.desired_size) for g in groups] == [
+        ("general", "t3.medium", 3),
+        ("extra", "t3.small", 1),
+    ]
+
+
+def test_an_empty_list_clears_and_a_mapping_merges_key_by_key(tmp_path: Path) -> None:
+    text = "load_balancers: []\ns3:\n  storage_gb: 20\n"
+    topology = load_scenario(_overlay(tmp_path, text)).topology
+    assert topology.load_balancers == ()
+    assert topology.s3 is not None and topology.s3.storage_gb.value == 20
+    assert topology.region == "us-east-1"  # not in the overlay: the base's
+
+
+def test_two_entries_of_one_name_are_refused(tmp_path: Path) -> None:
+    text = "eks:\n  node_groups:\n    - name: general\n    - name: general\n"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(_overlay(tmp_path, text))
+    assert "eks.node_groups[general]" in str(caught.value)
+    assert "has two entries named 'general'; names must be unique" in str(caught.value)
+
+
+def test_remove_of_a_name_the_base_lacks_is_refused(tmp_path: Path) -> None:
+    text = "eks:\n  node_groups:\n    - name: nope\n      remove: true\n"
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(_overlay(tmp_path, text))
+    assert "eks.node_groups[nope]" in str(caught.value)
+    assert "remove names no item of the base" in str(caught.value)
+
+
+def test_an_unknown_field_names_the_closest_one_and_its_line(tmp_path: Path) -> None:
+    path = _overlay(tmp_path, "s3:\n  storage_gbs: 5\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    text = str(caught.value)
+    assert "line 4: s3.storage_gbs" in text
+    assert "unknown field 'storage_gbs'; did you mean 'storage_gb'?" in text
