@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import io
 import os
+import shutil
 import signal
 import stat
 import tempfile
@@ -315,6 +316,37 @@ def test_dev_null_is_written_through_even_by_a_link(tmp_path: Path) -> None:
     link.symlink_to("/dev/null")
     output.write_output("x", str(link))
     assert link.is_symlink() and os.readlink(link) == "/dev/null"
+
+
+def test_anything_under_proc_is_written_through_not_replaced(tmp_path: Path) -> None:
+    """/proc/self/fd/N names an open file: written through it, the file keeps its inode (a
+    replace would rename a new file over the path the link resolves to)."""
+    target = tmp_path / "held.txt"
+    target.write_text("old\n")
+    inode = target.stat().st_ino
+    with open(target, "rb") as held:
+        output.write_output("new\n", f"/proc/self/fd/{held.fileno()}")
+    assert target.read_text() == "new\n" and target.stat().st_ino == inode
+
+
+def test_anything_under_dev_is_written_through_even_a_regular_file(tmp_path: Path) -> None:
+    """/dev/shm holds regular files; planner never replaces anything under /dev, whether
+    named directly or through a link."""
+    if not os.path.isdir("/dev/shm"):
+        pytest.skip("no /dev/shm on this machine")
+    shm = Path(tempfile.mkdtemp(dir="/dev/shm"))
+    try:
+        target = shm / "out.txt"
+        target.write_text("old\n")
+        inode = target.stat().st_ino
+        output.write_output("new\n", str(target))
+        assert target.read_text() == "new\n" and target.stat().st_ino == inode
+        link = tmp_path / "link"
+        link.symlink_to(target)
+        output.write_output("again\n", str(link))
+        assert target.read_text() == "again\n" and target.stat().st_ino == inode
+    finally:
+        shutil.rmtree(shm)
 
 
 def test_a_file_after_a_written_through_one_is_still_written(tmp_path: Path) -> None:
