@@ -209,3 +209,27 @@ def test_an_unknown_field_names_the_closest_one_and_its_line(tmp_path: Path) -> 
     text = str(caught.value)
     assert "line 4: s3.storage_gbs" in text
     assert "unknown field 'storage_gbs'; did you mean 'storage_gb'?" in text
+
+
+# --- naming a scenario: a path, or a bundled name ----------------------------------------------
+
+
+def test_a_bundled_name_or_a_path() -> None:
+    from planner.scenario import bundled_scenarios_dir, resolve_scenario_path
+
+    bundled = bundled_scenarios_dir()
+    assert resolve_scenario_path(None) == bundled / "staging.yaml"
+    assert resolve_scenario_path("staging") == bundled / "staging.yaml"
+    assert resolve_scenario_path("whatif/staging-graviton") == (
+        bundled / "whatif" / "staging-graviton.yaml"
+    )
+    # a .yaml/.yml name, or three parts or more, is a path as given (even if missing)
+    assert resolve_scenario_path("nope.yaml") == Path("nope.yaml")
+    assert resolve_scenario_path("nope.yml") == Path("nope.yml")
+    assert resolve_scenario_path("a/b/c") == Path("a/b/c")
+    # one or two parts, no such file, no such bundled name: the bundled names are listed
+    for name in ("nope", "a/b"):
+        with pytest.raises(ScenarioError) as caught:
+            resolve_scenario_path(name)
+        assert "no such file and no bundled scenario of that name" in str(caught.value)
+        assert "staging, whatif/production-graviton" in str(caught.value)
