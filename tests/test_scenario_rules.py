@@ -233,3 +233,14 @@ def test_a_bundled_name_or_a_path() -> None:
             resolve_scenario_path(name)
         assert "no such file and no bundled scenario of that name" in str(caught.value)
         assert "staging, whatif/production-graviton" in str(caught.value)
+
+
+def test_the_text_size_bound_at_its_boundary() -> None:
+    """10,000,000 characters are read (here one comment); one more is refused unparsed."""
+    from planner.safe_yaml import MAX_TEXT_CHARS
+
+    assert MAX_TEXT_CHARS == 10_000_000
+    (doc,) = load_documents("#" + "x" * (MAX_TEXT_CHARS - 1))
+    assert doc.data is None
+    with pytest.raises(YamlProblem, match="larger than 10,000,000 characters"):
+        load_documents("#" + "x" * MAX_TEXT_CHARS)
