@@ -116,7 +116,12 @@ def test_a_cycle_is_named_file_by_file(tmp_path: Path) -> None:
         ("rds[db].warm_pct", "RDS db: warm", "%"),
         ("thing.uptime_hours", "thing: uptime", "hours"),
         ("x.flow_gb_per_hour", "x: flow", "GB/hour"),
-        ("eks.extra_things", "extra things", ""),  # eks is the owner of everything: no prefix
+        ("eks.extra_things", "extra things", ""),
+        (
+            "node_pools[a].disk_gb",
+            "node pools a: root disk per node",
+            "GB",
+        ),  # eks is the owner of everything: no prefix
         ("", "", ""),
     ],
 )
@@ -188,8 +193,10 @@ def test_an_empty_list_clears_and_a_mapping_merges_key_by_key(tmp_path: Path) ->
 
 def test_two_entries_of_one_name_are_refused(tmp_path: Path) -> None:
     text = "eks:\n  node_groups:\n    - name: general\n    - name: general\n"
+    path = _overlay(tmp_path, text)
     with pytest.raises(ScenarioError) as caught:
-        load_scenario(_overlay(tmp_path, text))
+        load_scenario(path)
+    assert str(path) in str(caught.value)  # the file that has the two entries
     assert "eks.node_groups[general]" in str(caught.value)
     assert "has two entries named 'general'; names must be unique" in str(caught.value)
 
@@ -244,3 +251,39 @@ def test_the_text_size_bound_at_its_boundary() -> None:
     assert doc.data is None
     with pytest.raises(YamlProblem, match="larger than 10,000,000 characters"):
         load_documents("#" + "x" * MAX_TEXT_CHARS)
+
+
+def test_yaml_11_number_resolvers_are_dropped() -> None:
+    """The loader keeps PyYAML's resolvers except bool, int, float and timestamp (replaced by
+    YAML 1.2 ones). Built once at import, so called here directly."""
+    from planner.safe_yaml import _resolvers
+
+    tags = {tag for entries in _resolvers().values() for tag, _ in entries}
+    for dropped in ("bool", "int", "float", "timestamp"):
+        assert f"tag:yaml.org,2002:{dropped}" not in tags
+    assert {"tag:yaml.org,2002:null", "tag:yaml.org,2002:merge"} <= tags
+
+
+def test_a_syntax_error_gives_context_then_problem() -> None:
+    with pytest.raises(YamlProblem) as caught:
+        load_documents("a: [1, 2\n")
+    # PyYAML's context ("while parsing a flow sequence") and problem, one space between
+    assert caught.value.message.startswith(
+        "YAML syntax error: while parsing a flow sequence did not find expected ','"
+    )
+
+
+@pytest.mark.parametrize(
+    ("text", "field"),
+    [
+        ("rds:\n  - name: postgres\n    instance_class: db.nope.large\n", "rds[postgres]"),
+        ("elasticache:\n  - name: redis\n    node_type: cache.nope.micro\n", "elasticache[redis]"),
+        ("msk:\n  - name: kafka\n    broker_type: kafka.nope.small\n", "msk[kafka]"),
+    ],
+)
+def test_an_unknown_type_names_its_line_and_field(tmp_path: Path, text: str, field: str) -> None:
+    path = _overlay(tmp_path, text)
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert str(path) in str(caught.value)
+    assert f"line 5: {field}." in str(caught.value)
