@@ -116,12 +116,8 @@ def test_a_cycle_is_named_file_by_file(tmp_path: Path) -> None:
         ("rds[db].warm_pct", "RDS db: warm", "%"),
         ("thing.uptime_hours", "thing: uptime", "hours"),
         ("x.flow_gb_per_hour", "x: flow", "GB/hour"),
-        ("eks.extra_things", "extra things", ""),
-        (
-            "node_pools[a].disk_gb",
-            "node pools a: root disk per node",
-            "GB",
-        ),  # eks is the owner of everything: no prefix
+        ("eks.extra_things", "extra things", ""),  # eks owns everything: no prefix
+        ("node_pools[a].disk_gb", "node pools a: root disk per node", "GB"),
         ("", "", ""),
     ],
 )
