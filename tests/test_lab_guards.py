@@ -396,7 +396,10 @@ def test_lab_arguments() -> None:
     )
     assert args.func is lab.run
     assert "start JupyterLab on 127.0.0.1 with a token" in parser.format_help()
-    assert "--notebooks DIR" in sub.choices["lab"].format_help()
+    shown = " ".join(sub.choices["lab"].format_help().split())
+    assert "--notebooks DIR" in shown
+    assert "port on 127.0.0.1 (default: 8888)" in shown
+    assert "also open a web browser" in shown
     args = parser.parse_args(
         ["lab", "--port", "9000", "--notebooks", "nb", "--browser", "--no-user-kernel"]
     )

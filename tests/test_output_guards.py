@@ -82,6 +82,22 @@ def test_stdout_on_a_full_disk_is_one_line(monkeypatch: pytest.MonkeyPatch) -> N
     assert str(caught.value) == "cannot write to standard output: No space left on device"
 
 
+def test_after_a_failed_write_stdout_points_at_dev_null(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """So the interpreter's last flush cannot fail again: stdout's descriptor is /dev/null."""
+    fd = os.open(tmp_path / "stdout", os.O_WRONLY | os.O_CREAT)
+    try:
+        fake = _Stdout(OSError(28, "No space left on device"))
+        monkeypatch.setattr(fake, "fileno", lambda: fd)
+        monkeypatch.setattr("sys.stdout", fake)
+        with pytest.raises(PlannerError):
+            output.write_output("x", None)
+        assert os.path.samestat(os.fstat(fd), os.stat(os.devnull))
+    finally:
+        os.close(fd)
+
+
 def test_a_closed_pipe_on_stdout_is_passed_on(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr("sys.stdout", _Stdout(BrokenPipeError(32, "Broken pipe")))
     with pytest.raises(BrokenPipeError):
@@ -482,6 +498,13 @@ def test_swap_keeps_the_users_entries_and_replaces_planners(tmp_path: Path) -> N
     assert (target / "NOTES.md").read_text() == "mine"
     assert (target / "sub" / "s.txt").read_text() == "mine"
     assert _names(tmp_path) == ["out"]  # no new/ or .out.old-* left behind
+
+
+def test_a_clash_names_the_out_option_by_default(tmp_path: Path) -> None:
+    target = _folder(tmp_path / "out", {"a.txt": "mine"})
+    new = _folder(tmp_path / "new", {"a.txt": "ours"})
+    with pytest.raises(PlannerError, match=r"choose another --out \(nothing was changed\)$"):
+        owned.swap_in(new, target, set())
 
 
 def test_a_users_file_with_planners_name_is_refused_and_nothing_moves(tmp_path: Path) -> None:

@@ -212,3 +212,39 @@ def test_stacked_overlays_apply_in_order_and_ignore_their_own_extends(tmp_path: 
     assert scenario.topology.description == "a"  # a's field b does not set is kept
     assert scenario.chain[-2:] == (a, b)
     assert load_stacked("staging", []).name == "staging"
+
+
+RATES = "service,product,term,usd,source\nAmazonEC2,instance/t3.medium,OnDemand,0.03,test card\n"
+
+
+def test_a_rate_card_outside_the_folder_is_refused(tmp_path: Path) -> None:
+    home, evil = _tree(tmp_path)
+    (evil / "rates.csv").write_text(RATES)
+    top = _write(
+        home / "s.yaml",
+        "extends: staging\nname: s\ndiscounts:\n  rate_card: ../scenarios-evil/rates.csv\n",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(top)
+    message = str(caught.value)
+    assert str(top) in message and "line 4: discounts.rate_card" in message
+    assert (
+        f"'../scenarios-evil/rates.csv' resolves to {evil.resolve() / 'rates.csv'}, outside "
+        f"the scenario's folder ({home.resolve()}) and the bundled scenarios; rate_card may "
+        "only name files there (pass --allow-path DIR to allow another folder)"
+    ) in message
+    assert load_scenario(top, allow_paths=[evil]).topology.discounts is not None
+
+
+def test_a_rate_card_is_read_relative_to_the_file_naming_it(tmp_path: Path) -> None:
+    home, _ = _tree(tmp_path)
+    _write(home / "base" / "rates.csv", RATES)
+    _write(
+        home / "base" / "b.yaml",
+        "extends: staging\nname: b\ndiscounts:\n  rate_card: rates.csv\n",
+    )
+    top = _write(home / "s.yaml", "extends: base/b.yaml\nname: s\n")
+    discounts = load_scenario(top).topology.discounts
+    assert discounts is not None
+    (rate,) = discounts.private_rates
+    assert rate.product == "instance/t3.medium" and str(rate.usd) == "0.03"
