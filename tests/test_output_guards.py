@@ -205,6 +205,16 @@ def test_a_folder_or_a_missing_folder_is_refused(tmp_path: Path) -> None:
     assert _names(tmp_path) == []
 
 
+def test_the_option_named_is_output_unless_told(tmp_path: Path) -> None:
+    expected = f"{tmp_path}: --output is a directory; give a file name"
+    with pytest.raises(PlannerError) as caught:
+        output.write_file(tmp_path, _text("x"))
+    assert str(caught.value) == expected
+    with pytest.raises(PlannerError) as caught:
+        output.write_files([(tmp_path, _text("x"))])
+    assert str(caught.value) == expected
+
+
 def test_a_path_through_a_file_is_one_line(tmp_path: Path) -> None:
     (tmp_path / "file").write_text("x")
     bad = tmp_path / "file" / "x.txt"

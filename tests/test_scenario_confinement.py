@@ -149,7 +149,8 @@ def test_an_in_memory_overlay_with_an_absolute_outside_base_is_refused(tmp_path:
     overlay = {"extends": str(evil / "base.yaml"), "name": "w"}
     with pytest.raises(ScenarioError) as caught:
         load_overlay(overlay, home / "w.yaml")
-    assert str(home / "w.yaml") in str(caught.value)  # the overlay's (would-be) path
+    # the overlay's (would-be) path and its field
+    assert str(caught.value).startswith(f"{home / 'w.yaml'}: extends: ")
 
 
 def test_an_in_memory_overlay_cannot_reach_out_through_its_base(tmp_path: Path) -> None:
@@ -195,6 +196,12 @@ def test_workloads_from_outside_names_the_line_that_wrote_it(tmp_path: Path) -> 
     message = str(caught.value)
     assert str(top) in message and "line 4: eks.workloads_from" in message
     assert str(tmp_path.resolve() / "scenarios-evil") in message
+
+
+def test_a_text_scenario_is_its_own_chain(tmp_path: Path) -> None:
+    text = tmp_path / "x.yaml"
+    scenario = load_text(STAGING_TEXT, text)
+    assert scenario.chain == (text,) and scenario.path == text and not text.exists()
 
 
 def test_text_scenario_cannot_extend(tmp_path: Path) -> None:

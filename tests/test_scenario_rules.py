@@ -283,3 +283,15 @@ def test_an_unknown_type_names_its_line_and_field(tmp_path: Path, text: str, fie
         load_scenario(path)
     assert str(path) in str(caught.value)
     assert f"line 5: {field}." in str(caught.value)
+
+
+def test_read_utf8_reads_one_byte_past_the_bound(tmp_path: Path) -> None:
+    """A file of exactly 10,000,000 bytes is read whole; a longer one is read to 10,000,001
+    bytes, enough for load_documents to refuse it (never a silently cut text)."""
+    from planner.safe_yaml import MAX_TEXT_CHARS, read_utf8
+
+    path = tmp_path / "big.yaml"
+    path.write_bytes(b"#" + b"x" * (MAX_TEXT_CHARS - 1))
+    assert len(read_utf8(path, ValueError)) == MAX_TEXT_CHARS
+    path.write_bytes(b"#" + b"x" * (MAX_TEXT_CHARS + 1))  # 10,000,002 bytes
+    assert len(read_utf8(path, ValueError)) == MAX_TEXT_CHARS + 1
