@@ -218,7 +218,17 @@ def test_stacked_overlays_apply_in_order_and_ignore_their_own_extends(tmp_path: 
     assert scenario.name == "from-b"  # b's name replaces a's
     assert scenario.topology.description == "a"  # a's field b does not set is kept
     assert scenario.chain[-2:] == (a, b)
-    assert load_stacked("staging", []).name == "staging"
+    assert load_stacked("production", []).name == "production"  # no overlays: the scenario
+
+
+def test_a_stacked_overlays_error_names_the_overlay(tmp_path: Path) -> None:
+    bad = _write(
+        tmp_path / "bad.yaml",
+        "eks:\n  node_groups:\n    - name: general\n    - name: general\n",
+    )
+    with pytest.raises(ScenarioError) as caught:
+        load_stacked("staging", [bad])
+    assert str(caught.value).startswith(f"{bad}: eks.node_groups[general]: ")
 
 
 RATES = "service,product,term,usd,source\nAmazonEC2,instance/t3.medium,OnDemand,0.03,test card\n"

@@ -295,3 +295,22 @@ def test_read_utf8_reads_one_byte_past_the_bound(tmp_path: Path) -> None:
     assert len(read_utf8(path, ValueError)) == MAX_TEXT_CHARS
     path.write_bytes(b"#" + b"x" * (MAX_TEXT_CHARS + 1))  # 10,000,002 bytes
     assert len(read_utf8(path, ValueError)) == MAX_TEXT_CHARS + 1
+
+
+def test_an_unknown_kubernetes_version_is_named(tmp_path: Path) -> None:
+    path = _overlay(tmp_path, 'eks:\n  kubernetes_version: "1.99"\n')
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert str(caught.value).startswith(f"{path}: line 4: eks.kubernetes_version: ")
+
+
+def test_a_missing_base_lists_the_bundled_names(tmp_path: Path) -> None:
+    path = tmp_path / "s.yaml"
+    path.write_text("extends: missing.yaml\nname: s\n")
+    with pytest.raises(ScenarioError) as caught:
+        load_scenario(path)
+    assert str(caught.value).endswith(
+        "(bundled scenarios, named without a path: production, staging, "
+        "whatif/production-graviton, whatif/staging-eks-upgrade, whatif/staging-graviton, "
+        "whatif/staging-multi-az)"
+    )
