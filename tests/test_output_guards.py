@@ -529,3 +529,20 @@ def test_a_users_file_with_planners_name_is_refused_and_nothing_moves(tmp_path: 
     assert (target / "report.html").read_text() == "mine"
     assert (target / "a.txt").read_text() == "old"
     assert (new / "report.html").read_text() == "ours"
+
+
+def test_planners_temporary_folders_are_named_as_planners(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """If one is ever left behind (a crash), its name says whose it is and what it held."""
+    removed: list[str] = []
+    real_rmtree = shutil.rmtree
+    monkeypatch.setattr(shutil, "rmtree", lambda path, **kw: removed.append(str(path)))
+    output.write_file(tmp_path / "x.txt", _text("x"))
+    assert Path(removed[-1]).name.startswith("planner-out-")
+    real_rmtree(removed[-1])  # the scratch folder is in the system's temporary folder
+    target = _folder(tmp_path / "out", {"a.txt": "old"})
+    new = _folder(tmp_path / "new", {"a.txt": "new"})
+    owned.swap_in(new, target, {"a.txt"})
+    assert Path(removed[-1]).name.startswith(".out.old-")
+    assert Path(removed[-1]).parent == tmp_path  # beside the folder it replaced
