@@ -176,6 +176,27 @@ AREAS: dict[str, Area] = {
             "tests/test_units.py",
             "tests/hostile/test_hostile_yaml.py",
             "tests/hostile/test_hostile_values.py",
+            "tests/hostile/test_hostile_paths.py",
+            "tests/test_scenario_confinement.py",
+            "tests/test_scenario_rules.py",
+        ),
+    ),
+    # The security guards: output safety (atomic replace, never an input, owned folders keep
+    # the user's files) and the lab's binding and token. Path confinement of scenarios is in
+    # the scenario area (scenario.py); of manifest folders in the capacity area.
+    "security": Area(
+        modules=("planner/output.py", "planner/owned.py", "planner/notebooks/lab.py"),
+        tests=(
+            "tests/hostile/test_hostile_outputs.py",
+            "tests/hostile/test_hostile_writer.py",
+            "tests/hostile/test_hostile_owned.py",
+            "tests/test_kernel_spec.py",
+            "tests/test_output_guards.py",
+            "tests/test_lab_guards.py",
+        ),
+        deselect=(
+            "tests/hostile/test_hostile_outputs.py::test_stdout_to_a_full_disk_is_one_line",
+            "tests/test_kernel_spec.py::test_concurrent_installs_all_succeed",
         ),
     ),
     "notebooks": Area(
