@@ -5,14 +5,15 @@ every series has a name, a chart with several series has a legend, every numeric
 title with its unit ($/month, $, %, count, months), money axes tick in dollars, no two labels
 overlap, and in print each chart spans the text width.
 
-Print, with ``chromium --headless --print-to-pdf`` and poppler's ``pdftoppm``/``pdftotext``:
-the first page is not near empty, no heading is stranded at the foot of a page (the table,
-chart or block it introduces starts on its page), and the PNG of every page is kept in
-``.browser-shots/print/`` for a person to look at.
+Print, with Chromium's print to PDF (as Ctrl+P does: the page's A4, no header or footer)
+and poppler's ``pdftoppm``/``pdftotext``: the first page is not near empty, no heading is
+stranded at the foot of a page (the table, chart or block it introduces starts on its page),
+and the PNG of every page is kept in ``.browser-shots/print/`` for a person to look at.
 """
 
 from __future__ import annotations
 
+import base64
 import re
 import shutil
 import subprocess
@@ -22,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import Page, browser, chromium_path
+from browser import HANG_GUARD_S, Page, browser, chromium_path
 from test_notebooks_run import CHARTS, built_report  # noqa: F401 - the shared report fixture
 
 pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
@@ -247,27 +248,22 @@ SECTIONS_JS = r"""
 """
 
 
-def print_pdf(chromium: str, page: Path, pdf: Path) -> None:
-    """``chromium --headless --print-to-pdf``, as a reviewer's Ctrl+P to a PDF does."""
-    profile = tempfile.mkdtemp(prefix="planner-print-")
-    try:
-        subprocess.run(
-            [
-                chromium,
-                "--headless",
-                "--no-sandbox",
-                "--disable-gpu",
-                "--no-pdf-header-footer",
-                f"--user-data-dir={profile}",
-                f"--print-to-pdf={pdf}",
-                page.as_uri(),
-            ],
-            capture_output=True,
-            timeout=120,
-            check=True,
-        )
-    finally:
-        shutil.rmtree(profile, ignore_errors=True)
+def print_pdf(page: Page, path: Path, pdf: Path) -> None:
+    """Print ``path`` to ``pdf`` as a reviewer's Ctrl+P to a PDF does: the page's own CSS page
+    size (A4), no header or footer, no background graphics, at a plain window size. One browser
+    prints every page (a new Chromium per page was most of this test's time, issue 19)."""
+    page.call("Emulation.clearDeviceMetricsOverride")
+    page.call("Emulation.setEmulatedMedia", media="")
+    page.events.clear()
+    page.open(path.as_uri())
+    data = page.call(
+        "Page.printToPDF",
+        preferCSSPageSize=True,
+        displayHeaderFooter=False,
+        printBackground=False,
+        timeout=HANG_GUARD_S,
+    )
+    pdf.write_bytes(base64.b64decode(data["data"]))
 
 
 def page_fill(pdf: Path, page: int = 1) -> float:
@@ -348,7 +344,7 @@ def test_pages_print_to_a4(
             pdf = SHOTS / f"{name}.pdf"
             for old in SHOTS.glob(f"{name}-*.png"):
                 old.unlink()
-            print_pdf(chromium, path, pdf)
+            print_pdf(page, path, pdf)
             subprocess.run(["pdftoppm", "-r", "60", "-png", pdf, SHOTS / name], check=True)
             pngs = sorted(SHOTS.glob(f"{name}-*.png"))
             text = subprocess.run(
