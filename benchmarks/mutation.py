@@ -115,7 +115,11 @@ AREAS: dict[str, Area] = {
     ),
     "rightsize": Area(
         modules=("planner/rightsize/*",),
-        tests=("tests/test_rightsize.py",),
+        tests=(
+            "tests/test_rightsize.py",
+            "tests/test_rightsize_managed_by_hand.py",
+            "tests/test_rightsize_fresh_run.py",
+        ),
         skip=("planner/rightsize/notebook.py",),
     ),
     "alerts": Area(
