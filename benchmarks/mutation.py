@@ -147,7 +147,11 @@ AREAS: dict[str, Area] = {
     ),
     "usage": Area(
         modules=("planner/usage/*",),
-        tests=("tests/test_usage_cloudwatch.py", "tests/test_usage_import_cost.py"),
+        tests=(
+            "tests/test_usage_cloudwatch.py",
+            "tests/test_usage_import_cost.py",
+            "tests/test_usage_by_hand.py",
+        ),
         skip=("planner/usage/cli.py", "planner/usage/pull.py"),
     ),
     "scenario": Area(
