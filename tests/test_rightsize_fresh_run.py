@@ -113,6 +113,16 @@ def test_table_fresh(result) -> None:
     lines = text.splitlines()
     assert lines[0] == "Right-sizing: staging  (p95 CPU + 20% headroom, memory p100)"
     header = next(i for i, ln in enumerate(lines) if ln.startswith("resource"))
+    assert lines[header].split() == [
+        "resource",
+        "kind",
+        "current",
+        "recommended",
+        "now/mo",
+        "then/mo",
+        "saves/mo",
+        "risk",
+    ]
     assert re.fullmatch(r"[- ]+", lines[header + 1])
     row = next(ln for ln in lines if ln.startswith("eks-node-group/compute"))
     # "current" and "recommended" of a node group name the class and the expected nodes

@@ -391,3 +391,70 @@ def test_run_notes_sample_usage_mapped_elsewhere() -> None:
     assert data["notes"] == result.notes
     assert data["seed_claim"] is None  # "other" carries no seed figure of §9.2
     assert data["usage"]["window_days"] == 1.0
+
+
+def _rec(resource: str = "msk/kafka"):
+    from planner.rightsize.model import Recommendation
+
+    return Recommendation(resource, "msk", {}, {}, Decimal(0), Decimal(0), {})
+
+
+def test_partial_data_of_a_broker_counts_for_its_cluster_only() -> None:
+    from planner.rightsize.model import coverage_risk
+
+    partial = [
+        {"resource": "msk/kafka/broker-2", "metric": "CpuUser", "status": "PartialData"},
+        {"resource": "msk/kafka2/broker-1", "metric": "CpuUser", "status": "PartialData"},
+        {"resource": "msk/kafka", "metric": "X", "status": "PartialData"},
+    ]
+    rec = _rec()
+    coverage_risk(rec, [], partial)
+    # msk/kafka2 is another cluster: its broker is not msk/kafka's
+    assert rec.evidence["partial"] == ["msk/kafka X", "msk/kafka/broker-2 CpuUser"]
+    assert rec.risk == "medium"
+    assert rec.risk_reasons == [
+        "CloudWatch returned partial data for msk/kafka X, msk/kafka/broker-2 CpuUser"
+    ]
+
+
+def test_coverage_risk_boundaries() -> None:
+    from planner.rightsize.model import coverage_risk
+
+    # the worst series decides: under 50% of the window is high risk, under 90% medium
+    cases = [(49.9, "high"), (50.0, "medium"), (89.9, "medium"), (90.0, "low")]
+    for worst, risk in cases:
+        rec = _rec()
+        coverage_risk(rec, [{"coverage_pct": 100.0}, {"coverage_pct": worst}])
+        assert rec.risk == risk, worst
+    rec = _rec()
+    coverage_risk(rec, [{"coverage_pct": 49.9}])
+    assert rec.risk_reasons == ["only 49.9% of the window has datapoints"]
+    rec = _rec()
+    coverage_risk(rec, [{"coverage_pct": 60.0}])
+    assert rec.risk_reasons == ["60.0% of the window has datapoints (gaps)"]
+    # a lower risk never replaces a higher one, but its reason is still listed
+    rec.raise_risk("high", "a")
+    rec.raise_risk("low", "b")
+    assert rec.risk == "high" and rec.risk_reasons[-2:] == ["a", "b"]
+
+
+def test_workload_without_cpu_keeps_its_request_and_names_its_evidence() -> None:
+    from planner.rightsize.nodes import recommend_workloads
+    from planner.scenario import load_scenario
+    from planner.usage.stats import summarize
+
+    eks = load_scenario("staging").topology.eks
+    assert eks is not None
+    # api-gateway: memory only, flat 50% of its 1Gi limit: 512 MiB x 1.2 = 614.4 -> 615Mi
+    usage = _usage({("workload/api-gateway", "pod_memory_utilization_over_pod_limit"): _flat(50.0)})
+    _, recs = recommend_workloads(eks, usage, summarize(usage), Settings(95.0, 20.0, 100.0))
+    api = {r.resource: r for r in recs}["workload/api-gateway"]
+    assert api.recommended["cpu_request"] == "250m"  # kept
+    assert api.recommended["memory_request"] == "615Mi"
+    assert api.risk == "high"
+    assert api.risk_reasons == ["no pod CPU datapoints: CPU request kept"]
+    assert [e["metric"] for e in api.evidence["metrics"]] == [
+        "pod_memory_utilization_over_pod_limit"
+    ]
+    assert api.evidence["missing"] == ["workload/api-gateway pod_cpu_utilization_over_pod_limit"]
+    assert api.evidence["memory_mib_at_percentile"] == 512.0

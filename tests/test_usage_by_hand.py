@@ -333,3 +333,74 @@ def test_store_window_and_physical_limits() -> None:
     frame.loc[0, "period"] = 0
     with pytest.raises(InputError, match="period must be positive"):
         normalise(frame, "t")
+
+
+def test_gaps_add_up_over_gateways() -> None:
+    from planner.usage.cost import measured_topology
+
+    # two gateways, each 6 of 12 periods in both directions: 6 gaps each, 4 x 6 = 24 in all;
+    # each direction of each gateway 300 MiB a period = 1 MiB/s, 4 MiB/s together
+    # -> 4 x 3600 x 730 / 1024 = 10,265.625 GiB
+    usage = _usage(
+        {
+            (f"nat-gateways/{gw}", metric): [300 * MIB] * 6
+            for gw in ("nat-a", "nat-b")
+            for metric in ("BytesInFromSource", "BytesInFromDestination")
+        }
+    )
+    topo, _ = measured_topology(_staging_with_alb(), usage)
+    assert topo.nat_gateways is not None
+    nat = topo.nat_gateways.data_processed_gb
+    assert nat.value == Decimal("10265.625000")
+    assert nat.note.endswith("24 datapoints, 24 gaps")
+
+
+def test_import_unknown_metric_has_unit_none(tmp_path: Path) -> None:
+    from planner.usage.importing import import_dir
+
+    folder = tmp_path / "custom" / "thing"
+    folder.mkdir(parents=True)
+    (folder / "Widgets.csv").write_text("timestamp,value\n2025-11-01T00:00:00Z,3\n")
+    usage = import_dir(tmp_path)
+    # a metric planner does not name has no CloudWatch unit: the string "None", as
+    # CloudWatch writes a unitless metric
+    assert usage.frame["unit"].tolist() == ["None"]
+    assert usage.frame["resource"].tolist() == ["custom/thing"]
+
+
+def test_read_usage_metadata_defaults(tmp_path: Path) -> None:
+    from planner.usage.store import read_usage
+
+    path = tmp_path / "u.csv"
+    path.write_text(
+        '# planner-usage {"source": "s", "window_start": "2025-11-01T00:00:00+00:00", '
+        '"window_end": "2025-11-01T01:00:00+00:00"}\n'
+        "resource,metric,timestamp,value,unit,period\n"
+        "rds/a,CPUUtilization,2025-11-01T00:00:00Z,5,Percent,300\n"
+    )
+    usage = read_usage(path)
+    assert usage.missing == [] and usage.partial == [] and usage.not_read == []
+    assert usage.sample is False and usage.note == "" and usage.source == "s"
+    assert usage.window_days == 0.042  # 3600 / 86400 = 0.0417 -> 0.042
+
+
+def test_a_load_balancer_reads_its_own_series_only() -> None:
+    from planner.scenario import load_scenario
+    from planner.topology import LoadBalancer
+    from planner.usage.cost import measured_topology
+
+    # two NLBs, "api" and "api-gateway": 3,000 and 6,000 new flows a period = 10/s and 20/s.
+    # "api" is a prefix of "api-gateway" but not its name: each reads only its own series.
+    topo = load_scenario("staging").topology
+    api = LoadBalancer(name="api", type="network")
+    topo = topo.model_copy(update={"load_balancers": (*topo.load_balancers, api)})
+    usage = _usage(
+        {
+            ("nlb/api", "NewFlowCount"): [3000.0] * 12,
+            ("nlb/api-gateway", "NewFlowCount"): [6000.0] * 12,
+        }
+    )
+    new, _ = measured_topology(topo, usage)
+    lbs = {lb.name: lb for lb in new.load_balancers}
+    assert lbs["api"].new_connections_per_second.value == Decimal("10.000000")
+    assert lbs["api-gateway"].new_connections_per_second.value == Decimal("20.000000")

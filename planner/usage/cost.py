@@ -50,9 +50,13 @@ class Rate:
 
 
 def _rates(usage: UsageSet, prefix: str, metric: str, *, mean: bool = False) -> Rate | None:
-    """Sum of the rates of every resource starting with ``prefix`` (None: no data)."""
+    """Sum of the rates of every resource named ``prefix`` or under it (None: no data).
+
+    ``prefix`` matches whole path segments: ``nlb/api`` is ``nlb/api`` and ``nlb/api/...``,
+    never ``nlb/api-gateway``; ``nat-gateways/`` is every gateway."""
     frame = usage.frame
-    sel = frame[frame["resource"].str.startswith(prefix) & (frame["metric"] == metric)]
+    under = (frame["resource"] + "/").str.startswith(prefix.rstrip("/") + "/")
+    sel = frame[under & (frame["metric"] == metric)]
     if sel.empty:
         return None
     total, points, gaps, resources = ZERO, 0, 0, 0
