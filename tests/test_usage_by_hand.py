@@ -148,24 +148,22 @@ def test_difference_needs_both_prices() -> None:
     assert _diff({"assumed_monthly_usd": Decimal("1"), "measured_monthly_usd": None}) is None
 
 
-@pytest.fixture(scope="module")
-def priced_sample():
+def _priced(fmt: str) -> str:
+    # priced inside each test (not a shared fixture): mutmut credits a function to the test
+    # that first runs it, so the CSV writer must run inside the CSV test
     from planner.catalog import default_catalog
     from planner.scenario import load_scenario
     from planner.usage.cost import price_with_usage
 
-    scenario = load_scenario("staging")
-    return {
-        fmt: price_with_usage(scenario, default_catalog(), str(SAMPLE), fmt)
-        for fmt in ("table", "csv")
-    }
+    return price_with_usage(load_scenario("staging"), default_catalog(), str(SAMPLE), fmt)
 
 
-def test_price_with_usage_table(priced_sample) -> None:
+def test_price_with_usage_table() -> None:
     from planner.usage.store import read_usage
 
     usage = read_usage(SAMPLE)
-    lines = priced_sample["table"].splitlines()
+    text = _priced("table")
+    lines = text.splitlines()
     assert lines[0] == "Scenario staging: assumed vs measured usage, USD per month"
     assert lines[1] == f"Usage: {usage.source}; {usage.window_label}"
     assert lines[2].startswith("*** SAMPLE DATA")
@@ -185,14 +183,17 @@ def test_price_with_usage_table(priced_sample) -> None:
     nat = next(ln for ln in lines if ln.startswith("nat-gateways NAT gateway data processed"))
     assert "$4.50" in nat and "$1.90" in nat and nat.rstrip().endswith("-$2.60")
     assert any(ln.startswith("Total: assumed $") for ln in lines)
-    assert priced_sample["table"].endswith("\n") and not priced_sample["table"].endswith("\n\n")
+    assert text.endswith("\n") and not text.endswith("\n\n")
 
 
-def test_price_with_usage_csv(priced_sample) -> None:
+def test_price_with_usage_csv() -> None:
     import csv
     import io
 
-    rows = list(csv.DictReader(io.StringIO(priced_sample["csv"])))
+    text = _priced("csv")
+    assert text.splitlines()[0].startswith("resource,component,unit,assumed_quantity,")
+    assert text.splitlines()[0].endswith(",measured_monthly_usd,difference_monthly_usd")
+    rows = list(csv.DictReader(io.StringIO(text)))
     nat = next(r for r in rows if r["component"] == "NAT gateway data processed")
     # 1.90 - 4.50 = -2.60
     assert float(nat["difference_monthly_usd"]) == pytest.approx(-2.6)
@@ -404,3 +405,57 @@ def test_a_load_balancer_reads_its_own_series_only() -> None:
     lbs = {lb.name: lb for lb in new.load_balancers}
     assert lbs["api"].new_connections_per_second.value == Decimal("10.000000")
     assert lbs["api-gateway"].new_connections_per_second.value == Decimal("20.000000")
+
+
+def test_nat_gateways_and_elasticache_series() -> None:
+    from planner.scenario import load_scenario
+    from planner.usage.metrics import plan_queries
+
+    topo = load_scenario("staging").topology
+    assert topo.nat_gateways is not None
+    nat = topo.nat_gateways.model_copy(update={"gateway_ids": ("nat-1",)})
+    plan = plan_queries(topo.model_copy(update={"nat_gateways": nat}))
+    by = {q.key: q for q in plan.queries}
+    # the four NAT byte counters, each a Sum per period (so they add up over the window)
+    gw = [q for q in plan.queries if q.key.startswith("nat-gateways/nat-1|")]
+    assert sorted(q.metric_name for q in gw) == [
+        "BytesInFromDestination",
+        "BytesInFromSource",
+        "BytesOutToDestination",
+        "BytesOutToSource",
+    ]
+    assert {(q.namespace, q.stat, q.dimensions) for q in gw} == {
+        ("AWS/NATGateway", "Sum", (("NatGatewayId", "nat-1"),))
+    }
+    assert "nat-gateways" not in {n["resource"] for n in plan.not_read}
+    redis = by["elasticache/redis|CPUUtilization"]
+    assert redis.namespace == "AWS/ElastiCache"
+    assert redis.dimensions == (("CacheClusterId", "redis"),)
+
+
+def test_import_resource_is_the_folder_path(tmp_path: Path) -> None:
+    from planner.usage.importing import import_dir
+
+    # DIR/<resource>/<metric>.csv: one folder is enough for a resource
+    (tmp_path / "single").mkdir()
+    (tmp_path / "single" / "CPUUtilization.csv").write_text(
+        "timestamp,value\n2025-11-01T00:00:00Z,3\n"
+    )
+    assert import_dir(tmp_path).frame["resource"].tolist() == ["single"]
+    # a CSV directly in DIR has no resource
+    (tmp_path / "loose.csv").write_text("timestamp,value\n2025-11-01T00:00:00Z,3\n")
+    with pytest.raises(InputError, match="put it under a resource folder"):
+        import_dir(tmp_path)
+
+
+def test_parquet_metadata_errors_name_the_file(tmp_path: Path) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from planner.usage.store import META_KEY, read_usage
+
+    path = tmp_path / "u.parquet"
+    table = pa.table({"resource": ["rds/a"]})
+    pq.write_table(table.replace_schema_metadata({META_KEY: b'{"source": "s"}'}), path)
+    with pytest.raises(InputError, match=f"{path}: usage metadata lacks 'window_start'"):
+        read_usage(path)
