@@ -127,6 +127,9 @@ def test_table_fresh(result) -> None:
     row = next(ln for ln in lines if ln.startswith("eks-node-group/compute"))
     # "current" and "recommended" of a node group name the class and the expected nodes
     assert "t3.large x1" in row and "c6g.large x1" in row and "$3.33" in row
+    assert not row.split()[-2].endswith("*")  # counted in the total
+    api = next(ln for ln in lines if ln.startswith("workload/api-gateway"))
+    assert api.split()[-2].endswith("*")  # a workload's share: not counted
     # evidence: the first two series, the broker named without its cluster; missing counted
     assert any(ln.startswith("  msk/kafka: broker-1 CpuUser p50 ") for ln in lines), text
     rds = next(ln for ln in lines if ln.startswith("  rds/postgres: "))
@@ -161,6 +164,8 @@ def test_csv_and_json_fresh(result) -> None:
         "headroom_pct": 20.0,
         "memory_percentile": 100.0,
     }
+    counted = {r["resource"]: r["counted_in_total"] for r in data["recommendations"]}
+    assert counted["workload/api-gateway"] is False and counted["rds/postgres"] is True
     kinds = [r["kind"] for r in data["recommendations"]]
     assert kinds.count("node_group") == 2 and kinds.count("workload") == 5
     assert data["cpu_credits_avoided_monthly_usd"] == 9.57

@@ -299,6 +299,12 @@ def test_msk_follows_the_busiest_broker_user_plus_system() -> None:
     assert any("0.600 vCPU, above its 0.4 vCPU baseline" in n for n in msk.notes), msk.notes
     assert "broker count and storage kept (MSK cannot shrink broker storage)" in msk.notes
     # each broker's series are evidence, named by broker
+    # KafkaDataLogsDiskUsed and BytesInPerSec were not in this usage: missing, per broker
+    assert msk.evidence["missing"] == [
+        f"msk/kafka/broker-{i} {m}"
+        for i in (1, 2)
+        for m in ("KafkaDataLogsDiskUsed", "BytesInPerSec")
+    ]
     named = {(e["resource"], e["metric"]) for e in msk.evidence["metrics"]}
     assert ("msk/kafka/broker-2", "CpuSystem") in named
 
@@ -458,3 +464,76 @@ def test_workload_without_cpu_keeps_its_request_and_names_its_evidence() -> None
     ]
     assert api.evidence["missing"] == ["workload/api-gateway pod_cpu_utilization_over_pod_limit"]
     assert api.evidence["memory_mib_at_percentile"] == 512.0
+
+
+def test_class_tables_read_uncached() -> None:
+    # class_specs is cached before mutmut forks: read the CSVs through the uncached reader.
+    # msk_broker_types.csv: kafka.t3.small 2 vCPU, 2 GiB, x86_64, EC2 equivalent t3.small
+    # (20% baseline per vCPU); kafka.m5.large 2 vCPU, 8 GiB, not burstable.
+    from planner.rightsize.classes import _read
+
+    msk = _read("msk_broker_types.csv", "broker_type", "memory_gib", "msk")
+    small = msk["kafka.t3.small"]
+    assert (small.family, small.vcpu, small.memory_gib) == ("kafka.t3", 2, Decimal(2))
+    assert small.baseline_pct_per_vcpu == Decimal(20) and small.baseline_vcpu == Decimal("0.4")
+    assert msk["kafka.m5.large"].baseline_vcpu is None
+    # ElastiCache: usable memory is Redis maxmemory (0.50 GiB for cache.t3.micro, not its
+    # 1 GiB of RAM); cache.t4g.micro is arm64
+    cache = _read(
+        "elasticache_node_types.csv", "cache_node_type", "redis_maxmemory_gib", "elasticache"
+    )
+    assert cache["cache.t3.micro"].memory_gib == Decimal("0.50")
+    assert cache["cache.t4g.micro"].architecture == "arm64"
+    assert all(
+        name.rsplit(".", 1)[0]
+        in ("cache.t3", "cache.t4g", "cache.m5", "cache.m6g", "cache.r5", "cache.r6g")
+        for name in cache
+    )
+
+
+def test_workload_floors_and_raised_limits_without_a_limit_range() -> None:
+    from planner.rightsize.nodes import recommend_workloads
+    from planner.scenario import load_scenario
+    from planner.usage.stats import summarize
+
+    eks = load_scenario("staging").topology.eks
+    assert eks is not None
+    eks = eks.model_copy(update={"limit_range": None})
+    usage = _usage(
+        {
+            # api-gateway idle: 0 CPU and 0 memory: the floors are 10m and 1Mi
+            ("workload/api-gateway", "pod_cpu_utilization_over_pod_limit"): _flat(0.0),
+            ("workload/api-gateway", "pod_memory_utilization_over_pod_limit"): _flat(0.0),
+            # emr-service at its limits: 1000m x 1.2 = 1200m and 1024Mi x 1.2 = 1228.8 ->
+            # 1229Mi, both above the 1000m / 1Gi limits: the limits are raised to match
+            ("workload/emr-service", "pod_cpu_utilization_over_pod_limit"): _flat(100.0),
+            ("workload/emr-service", "pod_memory_utilization_over_pod_limit"): _flat(100.0),
+        }
+    )
+    _, recs = recommend_workloads(eks, usage, summarize(usage), Settings(95.0, 20.0, 100.0))
+    by = {r.resource: r for r in recs}
+    idle = by["workload/api-gateway"]
+    assert (idle.recommended["cpu_request"], idle.recommended["memory_request"]) == ("10m", "1Mi")
+    assert "request cut by more than half" in idle.risk_reasons
+    busy = by["workload/emr-service"]
+    assert busy.recommended["cpu_request"] == busy.recommended["cpu_limit"] == "1200m"
+    assert busy.recommended["memory_request"] == busy.recommended["memory_limit"] == "1229Mi"
+    assert busy.notes == [
+        "the new CPU request exceeds the limit: limit raised to match",
+        "the new memory request exceeds the limit: limit raised to match",
+    ]
+
+
+def test_workloads_from_manifests_are_not_sized() -> None:
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import rightsize
+    from planner.scenario import load_scenario
+
+    topo = load_scenario("staging").topology
+    assert topo.eks is not None
+    eks = topo.eks.model_copy(update={"workloads_from": "manifests/", "workloads": ()})
+    usage = _usage({("rds/postgres", "CPUUtilization"): _flat(5.0)})
+    result = rightsize(topo.model_copy(update={"eks": eks}), usage, Settings(), default_catalog())
+    assert result.notes == ["workloads come from manifests (workloads_from): requests not sized"]
+    assert result.node_count_effect == {}
+    assert {r.kind for r in result.recommendations} == {"rds", "elasticache", "msk"}
