@@ -459,3 +459,42 @@ def test_parquet_metadata_errors_name_the_file(tmp_path: Path) -> None:
     pq.write_table(table.replace_schema_metadata({META_KEY: b'{"source": "s"}'}), path)
     with pytest.raises(InputError, match=f"{path}: usage metadata lacks 'window_start'"):
         read_usage(path)
+
+
+def test_usage_file_round_trip_keeps_every_metadata_field(tmp_path: Path) -> None:
+    from planner.usage.store import read_usage, write_usage
+
+    usage = _usage({("rds/a", "CPUUtilization"): [5.0, 6.0]}, sample=True)
+    usage.note = "hand-made note"
+    usage.missing = [{"resource": "rds/a", "metric": "FreeableMemory"}]
+    usage.partial = [{"resource": "rds/a", "metric": "CPUUtilization", "status": "PartialData"}]
+    usage.not_read = [{"resource": "nat-gateways", "reason": "r"}]
+    for name in ("u.csv", "u.parquet"):
+        back = read_usage(write_usage(usage, tmp_path / name))
+        assert back.meta() == usage.meta(), name
+        assert back.frame["value"].tolist() == [5.0, 6.0]
+
+
+def test_node_group_series_by_auto_scaling_group() -> None:
+    from planner.scenario import load_scenario
+    from planner.usage.metrics import plan_queries
+
+    topo = load_scenario("staging").topology
+    assert topo.eks is not None
+    group = topo.eks.node_groups[0].model_copy(update={"asg_name": "asg-general"})
+    eks = topo.eks.model_copy(update={"node_groups": (group, *topo.eks.node_groups[1:])})
+    plan = plan_queries(topo.model_copy(update={"eks": eks}))
+    q = next(q for q in plan.queries if q.key == "eks-node-group/general|CPUUtilization")
+    assert (q.namespace, q.stat) == ("AWS/EC2", "Average")
+    assert q.dimensions == (("AutoScalingGroupName", "asg-general"),)
+    assert "eks-node-group/general" not in {n["resource"] for n in plan.not_read}
+
+
+def test_price_with_usage_json_and_table_layout() -> None:
+    import json
+
+    data = json.loads(_priced("json"))
+    assert data["scenario"] == "staging" and data["usage"]["window_days"] == 14
+    lines = _priced("table").splitlines()
+    assert lines[2] == "*** SAMPLE DATA: real NAB CloudWatch traces mapped onto this scenario ***"
+    assert lines[5] == "-" * len(lines[4])
