@@ -129,7 +129,11 @@ AREAS: dict[str, Area] = {
     ),
     "rightsize": Area(
         modules=("planner/rightsize/*",),
-        tests=("tests/test_rightsize.py",),
+        tests=(
+            "tests/test_rightsize.py",
+            "tests/test_rightsize_managed_by_hand.py",
+            "tests/test_rightsize_fresh_run.py",
+        ),
         skip=("planner/rightsize/notebook.py",),
     ),
     "alerts": Area(
@@ -165,7 +169,11 @@ AREAS: dict[str, Area] = {
     ),
     "usage": Area(
         modules=("planner/usage/*",),
-        tests=("tests/test_usage_cloudwatch.py", "tests/test_usage_import_cost.py"),
+        tests=(
+            "tests/test_usage_cloudwatch.py",
+            "tests/test_usage_import_cost.py",
+            "tests/test_usage_by_hand.py",
+        ),
         skip=("planner/usage/cli.py", "planner/usage/pull.py"),
     ),
     "scenario": Area(

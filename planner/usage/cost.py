@@ -43,18 +43,23 @@ class Rate:
     per_second: Decimal
     datapoints: int
     gaps: int
+    resources: int = 1  # how many resources' series were added up
 
     def note(self, window: str) -> str:
         return f"measured: {window}, {self.datapoints} datapoints, {self.gaps} gaps"
 
 
 def _rates(usage: UsageSet, prefix: str, metric: str, *, mean: bool = False) -> Rate | None:
-    """Sum of the rates of every resource starting with ``prefix`` (None: no data)."""
+    """Sum of the rates of every resource named ``prefix`` or under it (None: no data).
+
+    ``prefix`` matches whole path segments: ``nlb/api`` is ``nlb/api`` and ``nlb/api/...``,
+    never ``nlb/api-gateway``; ``nat-gateways/`` is every gateway."""
     frame = usage.frame
-    sel = frame[frame["resource"].str.startswith(prefix) & (frame["metric"] == metric)]
+    under = (frame["resource"] + "/").str.startswith(prefix.rstrip("/") + "/")
+    sel = frame[under & (frame["metric"] == metric)]
     if sel.empty:
         return None
-    total, points, gaps = ZERO, 0, 0
+    total, points, gaps, resources = ZERO, 0, 0, 0
     window = (usage.window_end - usage.window_start).total_seconds()
     for _resource, part in sel.groupby("resource", observed=True):
         period = int(part["period"].max())
@@ -63,7 +68,8 @@ def _rates(usage: UsageSet, prefix: str, metric: str, *, mean: bool = False) -> 
         total += value / len(part) if mean else value / covered
         points += len(part)
         gaps += max(int(window // period) - len(part), 0)
-    return Rate(total, points, gaps)
+        resources += 1
+    return Rate(total, points, gaps, resources)
 
 
 def _amount(value: Decimal, rate: Rate, window: str, what: str) -> Amount:
@@ -154,8 +160,10 @@ def measured_topology(topology: Topology, usage: UsageSet) -> tuple[Topology, li
     for msk in topology.msk:
         disk = _rates(usage, f"msk/{msk.name}/", "KafkaDataLogsDiskUsed", mean=True)
         if disk:
+            # the sum of each broker's average use: their average is that over the brokers
+            average = disk.per_second / disk.resources
             notes.append(
-                f"msk/{msk.name}: brokers average {disk.per_second:.1f}% of their "
+                f"msk/{msk.name}: brokers average {average:.1f}% of their "
                 f"{msk.storage_gb_per_broker.value} GB (KafkaDataLogsDiskUsed); MSK bills "
                 "provisioned storage, so the storage line is unchanged"
             )
