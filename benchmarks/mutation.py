@@ -100,6 +100,8 @@ AREAS: dict[str, Area] = {
             "tests/test_capacity_packing_reference.py",
             "tests/test_capacity_allocatable_boundaries.py",
             "tests/test_capacity_quota_and_reasons.py",
+            "tests/test_capacity_manifests_units.py",
+            "tests/test_capacity_plan_units.py",
         ),
         skip=("planner/capacity/cli.py",),
     ),

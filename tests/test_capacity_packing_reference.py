@@ -340,3 +340,16 @@ def test_group_order_is_a_priority_and_max_nodes_a_hard_stop() -> None:
         ("p", REASON_MAX_SIZE),
         ("lost", REASON_NO_GROUP),
     ]
+
+
+def test_first_fit_still_sees_nodes_opened_before_the_search_tree_grew() -> None:
+    """Five pods of 600m open five 1,000m nodes (400m left on each; the per-node tree grows
+    from 1 to 2 to 4 to 8 leaves on the way). Then five pods of 400m: first fit puts one on
+    each node in opening order, 0 to 4, and opens nothing more."""
+    pods = [_pod("big", i, 600) for i in range(5)] + [_pod("small", i, 400) for i in range(5)]
+    for batch in (True, False):
+        packing = pack(pods, [GROUP], batch=batch)
+        assert [[(p.workload, p.index) for p in n.pods] for n in packing.nodes] == [
+            [("big", i), ("small", i)] for i in range(5)
+        ]
+        assert [n.free.cpu_m for n in packing.nodes] == [0] * 5
