@@ -102,6 +102,7 @@ AREAS: dict[str, Area] = {
             "tests/test_capacity_quota_and_reasons.py",
             "tests/test_capacity_manifests_units.py",
             "tests/test_capacity_plan_units.py",
+            "tests/test_capacity_range_missing.py",
         ),
         skip=("planner/capacity/cli.py",),
     ),
