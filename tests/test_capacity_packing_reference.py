@@ -353,3 +353,21 @@ def test_first_fit_still_sees_nodes_opened_before_the_search_tree_grew() -> None
             [("big", i), ("small", i)] for i in range(5)
         ]
         assert [n.free.cpu_m for n in packing.nodes] == [0] * 5
+
+
+def test_anti_affinity_holds_when_a_workload_comes_back_after_another() -> None:
+    """pack() takes any PodSpecs, so one workload name may come with two requests. w (600m,
+    anti-affinity) x 2 opens nodes 0 and 1 (400m left each); x (450m) fits neither and opens
+    node 2 (550m left); w again (300m, anti-affinity): nodes 0 and 1 already hold a w, so
+    the first goes to node 2 and the second opens node 3. (Order: share 0.6, 0.45, 0.3.)"""
+    pods = [_pod("w", i, 600, anti_affinity=True) for i in range(2)]
+    pods.append(_pod("x", 0, 450))
+    pods += [_pod("w", i, 300, anti_affinity=True) for i in (2, 3)]
+    for batch in (True, False):
+        packing = pack(pods, [GROUP], batch=batch)
+        assert [[(p.workload, p.index) for p in n.pods] for n in packing.nodes] == [
+            [("w", 0)],
+            [("w", 1)],
+            [("x", 0), ("w", 2)],
+            [("w", 3)],
+        ]
