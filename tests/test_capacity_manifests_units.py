@@ -304,3 +304,59 @@ def test_bad_quantities_and_shapes_name_the_container_and_field() -> None:
         read(deployment(pod={"tolerations": {"key": "x"}}))
     with pytest.raises(CapacityInputError, match="initContainer 0: "):
         read(deployment(pod={"initContainers": [{"resources": {"requests": {"cpu": "x"}}}]}))
+
+
+WEB_YAML = (
+    "kind: Deployment\nmetadata: {name: web}\nspec:\n  template:\n    spec:\n"
+    "      containers:\n      - name: app\n"
+    "        resources: {requests: {cpu: 100m, memory: 64Mi}}\n"
+)
+
+
+def test_a_symlink_out_of_the_folder_is_refused_unread(tmp_path: Any) -> None:
+    """Path confinement: a manifest in the folder that links outside it is refused by name,
+    its content never read nor echoed; a link to a file inside the folder is read."""
+    from planner.capacity.manifests import read_manifests
+
+    folder, outside = tmp_path / "manifests", tmp_path / "secret.yaml"
+    folder.mkdir()
+    outside.write_text("kind: Secret\nmetadata: {name: TOPSECRET}\n", encoding="utf-8")
+    (folder / "web.yaml").write_text(WEB_YAML, encoding="utf-8")
+    (folder / "leak.yaml").symlink_to(outside)
+    with pytest.raises(CapacityInputError) as info:
+        read_manifests(folder)
+    message = str(info.value)
+    assert message.startswith(f"workloads_from: {folder / 'leak.yaml'}: a symlink to a file")
+    assert f"outside {folder}" in message and "TOPSECRET" not in message
+    (folder / "leak.yaml").unlink()
+    (folder / "sub").mkdir()  # a sub-folder is not read itself
+    (folder / "sub" / "api.yaml").write_text(WEB_YAML.replace("web", "api"), encoding="utf-8")
+    (folder / "api.yaml").symlink_to(folder / "sub" / "api.yaml")
+    found = read_manifests(folder)
+    assert [f.name for f in found.files] == ["api.yaml", "web.yaml"]
+    assert [w.name for w in found.workloads] == ["api", "web"]
+
+
+def test_one_file_or_nothing(tmp_path: Any) -> None:
+    from planner.capacity.manifests import read_manifests
+
+    path = tmp_path / "web.yaml"
+    path.write_text(WEB_YAML, encoding="utf-8")
+    found = read_manifests(path)
+    assert found.files == (path,) and [w.name for w in found.workloads] == ["web"]
+    with pytest.raises(CapacityInputError, match="no such manifest file or directory"):
+        read_manifests(tmp_path / "missing")
+
+
+def test_shapes_that_are_not_mappings_or_lists() -> None:
+    not_mapping = r"spec\.template\.spec must be a mapping, got a list"
+    with pytest.raises(CapacityInputError, match=not_mapping):
+        read(deployment() | {"spec": {"template": {"spec": []}}})
+    with pytest.raises(CapacityInputError, match="container 0: must be a mapping"):
+        read(deployment(containers=["app"]))
+    with pytest.raises(CapacityInputError, match="two Container limits in one LimitRange"):
+        item = {"type": "Container", "min": {"cpu": "1m", "memory": "1Mi"},
+                "max": {"cpu": "1", "memory": "1Gi"}}  # fmt: skip
+        read({"kind": "LimitRange", "metadata": {"name": "l"}, "spec": {"limits": [item, item]}})
+    with pytest.raises(CapacityInputError, match=r"spec.limits\[0\] must be a mapping"):
+        read({"kind": "LimitRange", "metadata": {"name": "l"}, "spec": {"limits": ["x"]}})
