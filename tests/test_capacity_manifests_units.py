@@ -360,3 +360,10 @@ def test_shapes_that_are_not_mappings_or_lists() -> None:
         read({"kind": "LimitRange", "metadata": {"name": "l"}, "spec": {"limits": [item, item]}})
     with pytest.raises(CapacityInputError, match=r"spec.limits\[0\] must be a mapping"):
         read({"kind": "LimitRange", "metadata": {"name": "l"}, "spec": {"limits": ["x"]}})
+
+
+def test_a_bad_daemonset_names_its_file_and_object() -> None:
+    ds = deployment("bad name", kind="DaemonSet")  # a space: not a Kubernetes name
+    with pytest.raises(CapacityInputError) as info:
+        read(ds)
+    assert str(info.value).startswith("f.yaml: DaemonSet bad name: name: ")

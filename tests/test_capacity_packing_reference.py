@@ -371,3 +371,17 @@ def test_anti_affinity_holds_when_a_workload_comes_back_after_another() -> None:
             [("x", 0), ("w", 2)],
             [("w", 3)],
         ]
+
+
+def test_pods_alike_but_for_their_groups_are_not_placed_as_one_run() -> None:
+    """Two pods of w, same request, one eligible for group 0 only, one for group 1 only (each
+    group has one open node with room for both): each goes to its own group's node."""
+    groups = [GroupSpec("a", GROUP.free_per_node, 1, None),
+              GroupSpec("b", GROUP.free_per_node, 1, None)]  # fmt: skip
+    pods = [
+        PodSpec("w", 0, Resources(100, 0, 1), (0,)),
+        PodSpec("w", 1, Resources(100, 0, 1), (1,)),
+    ]
+    for batch in (True, False):
+        packing = pack(pods, groups, batch=batch)
+        assert [(n.group, [p.index for p in n.pods]) for n in packing.nodes] == [(0, [0]), (1, [1])]
