@@ -367,3 +367,9 @@ def test_a_bad_daemonset_names_its_file_and_object() -> None:
     with pytest.raises(CapacityInputError) as info:
         read(ds)
     assert str(info.value).startswith("f.yaml: DaemonSet bad name: name: ")
+
+
+def test_containers_that_are_not_a_list_name_the_object() -> None:
+    with pytest.raises(CapacityInputError) as info:
+        read(deployment(containers="app"))
+    assert str(info.value) == "f.yaml: Deployment web: containers must be a list, got a str"

@@ -177,3 +177,24 @@ def test_unusable_input_is_an_error() -> None:
     bare = cluster().model_copy(update={"eks": None})
     with pytest.raises(CapacityInputError, match="has no eks section"):
         plan_capacity(bare)
+
+
+def test_manifests_namespace_wins_and_the_scenario_quota_wins() -> None:
+    """Workloads from scenarios/manifests/staging: its objects are in namespace
+    emrtask-staging, which is what the plan reports even when the scenario says another; the
+    scenario's own ResourceQuota (100 CPU) is checked instead of the manifests' (8 CPU), and
+    without one the manifests' is used."""
+    topology = load_scenario("staging").topology
+    assert topology.eks is not None
+    base = {**topology.eks.model_dump(), "workloads": [], "workloads_from": "manifests/staging"}
+    own_quota = {"requests_cpu": "100", "requests_memory": "100Gi"}
+    eks = topology.eks.model_validate(
+        {**base, "namespace": "elsewhere", "resource_quota": own_quota, "limit_range": None}
+    )
+    result = plan_capacity(topology.model_copy(update={"eks": eks}))
+    assert result.namespace == "emrtask-staging"
+    quota = {q.limit for q in result.quota_checks if q.field == "requests.cpu"}
+    assert quota == {"100"}
+    eks = topology.eks.model_validate({**base, "resource_quota": None, "limit_range": None})
+    result = plan_capacity(topology.model_copy(update={"eks": eks}))
+    assert {q.limit for q in result.quota_checks if q.field == "requests.cpu"} == {"8"}
