@@ -373,3 +373,26 @@ def test_containers_that_are_not_a_list_name_the_object() -> None:
     with pytest.raises(CapacityInputError) as info:
         read(deployment(containers="app"))
     assert str(info.value) == "f.yaml: Deployment web: containers must be a list, got a str"
+
+
+def test_more_fields_of_the_wrong_shape_are_named() -> None:
+    with pytest.raises(CapacityInputError, match="topologySpreadConstraints must be a list"):
+        read(deployment(pod={"topologySpreadConstraints": {"topologyKey": "x"}}))
+    init = {"initContainers": [{"name": "setup", "resources": {"requests": "1 cpu"}}]}
+    with pytest.raises(CapacityInputError) as info:
+        read(deployment(pod=init))
+    assert str(info.value) == (
+        "f.yaml: Deployment web: initContainer setup: resources.requests must be a mapping, "
+        "got a str"
+    )
+
+
+def test_a_manifest_that_is_not_utf8_says_so(tmp_path: Any) -> None:
+    from planner.capacity.manifests import read_manifests
+
+    path = tmp_path / "latin1.yaml"
+    path.write_bytes(b"kind: Deployment\nmetadata: {name: caf\xe9}\n")  # 0xE9: Latin-1 e-acute
+    with pytest.raises(CapacityInputError) as info:
+        read_manifests(path)
+    assert str(info.value).endswith("; Kubernetes manifests are UTF-8 YAML")
+    assert "is not UTF-8 text" in str(info.value)

@@ -198,3 +198,16 @@ def test_manifests_namespace_wins_and_the_scenario_quota_wins() -> None:
     eks = topology.eks.model_validate({**base, "resource_quota": None, "limit_range": None})
     result = plan_capacity(topology.model_copy(update={"eks": eks}))
     assert {q.limit for q in result.quota_checks if q.field == "requests.cpu"} == {"8"}
+
+
+def test_daemonsets_over_memory_only_leave_the_cpu_free() -> None:
+    """DaemonSets of 100m and 8Gi: memory exceeds m5.large's 7,518 MiB, CPU does not (1,830m
+    free). The pod fails on memory only; the CPU left after DaemonSets is not zeroed."""
+    heavy = [{"name": "cache", "cpu_request": "100m", "memory_request": "8Gi"}]
+    result = plan_capacity(cluster(daemonsets=heavy))
+    assert result.notes == (
+        "node group m5: DaemonSet requests exceed a m5.large's allocatable (memory); no pod fits",
+    )
+    reason = result.unplaced[0].reason
+    assert reason.startswith("needs 1.00Gi memory, largest allocatable 7.34Gi (m5.large;")
+    assert "vCPU" not in reason

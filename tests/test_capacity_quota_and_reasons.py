@@ -327,3 +327,13 @@ def test_unplaced_pods_grouped_per_workload_and_reason() -> None:
         "capacity: 3 web pod(s) cannot be placed at expected replicas (why); the nodes and "
         "cost at expected leave them out"
     ]
+
+
+def test_too_big_names_the_type_with_the_most_memory_wherever_it_is_listed() -> None:
+    """Groups in the other order (m5.large first, 7,518 MiB; t3.medium second, 3,554 MiB): a
+    pod of 8Gi names m5.large as the largest allocatable memory."""
+    place = Placement(NODE_GROUPS[::-1], GROUPS[::-1], ALLOCS[::-1], [WEB])
+    text = reason(place, _pod(100, 8192), REASON_TOO_BIG)
+    assert text == (
+        "needs 8.00Gi memory, largest allocatable 7.34Gi (m5.large; 7.24Gi after DaemonSets)"
+    )
