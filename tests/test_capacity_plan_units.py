@@ -211,3 +211,24 @@ def test_daemonsets_over_memory_only_leave_the_cpu_free() -> None:
     reason = result.unplaced[0].reason
     assert reason.startswith("needs 1.00Gi memory, largest allocatable 7.34Gi (m5.large;")
     assert "vCPU" not in reason
+
+
+def test_the_note_names_only_the_dimension_the_daemonsets_exceed() -> None:
+    """DaemonSets of 1,000m and 8Gi on m5.large (1,930m, 7,518 MiB): memory is exceeded, CPU
+    is not (1,000m <= 1,930m, though more than the 930m it leaves), so the note names memory
+    only."""
+    heavy = [{"name": "cache", "cpu_request": "1", "memory_request": "8Gi"}]
+    result = plan_capacity(cluster(daemonsets=heavy))
+    assert result.notes == (
+        "node group m5: DaemonSet requests exceed a m5.large's allocatable (memory); no pod fits",
+    )
+
+
+def test_shortfall_names_dimensions_strictly_over() -> None:
+    from planner.capacity.resources import Resources, shortfall
+
+    assert shortfall(Resources(5, 5, 5), Resources(5, 5, 5)) == []  # equal fits
+    assert shortfall(Resources(6, 5, 5), Resources(5, 5, 5)) == ["cpu"]
+    assert shortfall(Resources(5, 6, 5), Resources(5, 5, 5)) == ["memory"]
+    assert shortfall(Resources(5, 5, 6), Resources(5, 5, 5)) == ["pods"]
+    assert shortfall(Resources(6, 6, 6), Resources(5, 5, 5)) == ["cpu", "memory", "pods"]
