@@ -188,3 +188,13 @@ def test_eni_max_pods_table_read_afresh() -> None:
     assert (table["m5.large"], table["t3.medium"], table["m5.24xlarge"]) == (29, 17, 737)
     assert not any(name.startswith("#") or not name for name in table)
     assert len(table) > 1100
+
+
+def test_an_unknown_type_with_no_close_name_gets_no_hint() -> None:
+    from planner.errors import CapacityInputError
+
+    with pytest.raises(CapacityInputError) as info:
+        instance_spec("qqqqqqqq")
+    assert str(info.value) == (
+        "instance type 'qqqqqqqq' has no vCPU/memory/ENI data in the bundled instance specs"
+    )
