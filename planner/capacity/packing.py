@@ -194,7 +194,8 @@ class _Packer:
         update instead of two: an anti-affinity node goes in masked and touches nothing)."""
         group = self.groups[g]
         if group.zones:
-            if zone is None or zone not in group.zones:
+            # a zoned pod only opens a node in a group that has its zone (see add)
+            if zone is None:
                 zone = group.zones[self.counts[g] % len(group.zones)]
         else:
             zone = None

@@ -76,9 +76,11 @@ class _Plan:
                 alloc.max_pods - len(self.daemonsets),
             )
             if min(free) < 0:
+                offered = Resources(alloc.cpu_millicores, alloc.memory_mib * MIB, alloc.max_pods)
                 self.notes.append(
                     f"node group {group.name}: DaemonSet requests exceed a {group.instance_type}"
-                    f"'s allocatable ({', '.join(shortfall(self.ds_total, free))}); no pod fits"
+                    f"'s allocatable ({', '.join(shortfall(self.ds_total, offered))}); "
+                    "no pod fits"
                 )
                 free = Resources(max(free[0], 0), max(free[1], 0), max(free[2], 0))
             self.groups.append(
