@@ -95,6 +95,7 @@ AREAS: dict[str, Area] = {
             "tests/test_staging_prices.py",
             "tests/test_totals_foot.py",
             "tests/test_one_money.py",
+            "tests/test_capacity_range_missing.py",
             "tests/test_money_rules.py",
             "tests/test_quantity_parsing.py",
             "tests/test_catalog_names.py",
