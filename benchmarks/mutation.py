@@ -110,6 +110,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_schedules.py",
             "tests/test_commitments_sweep.py",
             "tests/test_one_money.py",
+            "tests/test_commitments_forecast_carried.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
