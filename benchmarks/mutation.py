@@ -111,6 +111,8 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_sweep.py",
             "tests/test_one_money.py",
             "tests/test_commitments_forecast_carried.py",
+            "tests/test_commitments_claims_catalog.py",
+            "tests/test_commitments_outputs.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),

@@ -140,3 +140,42 @@ def test_a_kept_term_is_a_piece_of_the_whole_dollar_month(staging: Scenario, m5:
     # cash at whole dollars: the shown month plus the rounded difference of the two views,
     # 858.11 - 900.11 = -42.00 -> -42: 902 - 42 = 860
     assert series[2].cash(0) == D(860)
+
+
+def test_two_replaced_terms_bill_side_by_side(staging: Scenario, m5: Scenario) -> None:
+    """m5 (term 2025-11 .. 2026-10), staging from month 3, m5 again from month 5 (a new term
+    2026-03 .. 2027-02), staging again from month 7 (2026-05): both terms are still billed,
+    each 84.34 amortised and 42.34 cash, to their own ends."""
+    series = forecast_scenario(
+        m5, default_catalog(), months=13, changes=[(3, staging), (5, m5), (7, staging)]
+    )
+    for f in series[6:12]:  # 2026-05 .. 2026-10: 815.77 + 2 x 84.34 = 984.45
+        assert f.amortised_usd == STAGING + 2 * KEPT == D("984.45"), f.month
+        assert f.cash_usd == STAGING + 2 * KEPT_CASH == D("900.45"), f.month  # + 2 x 42.34
+        assert f.committed_usd == 2 * KEPT
+        assert len(f.active_commitments) == 2
+    # 2026-11: the first term is over, the second bills on
+    assert series[12].amortised_usd == STAGING + KEPT
+    assert series[12].cash_usd == STAGING + KEPT_CASH
+
+
+def test_an_elasticache_reservation_reverts_after_its_term(staging: Scenario) -> None:
+    from planner.topology import Purchase, RateCard
+
+    card = RateCard(source="a quote", recurring_hourly_usd=D("0.01"), upfront_usd=D(0))
+    caches = tuple(
+        c.model_copy(update={"purchase": Purchase(type="reserved", rate_card=card)})
+        for c in staging.topology.elasticache
+    )
+    reserved = type(staging)(
+        topology=staging.topology.model_copy(update={"elasticache": caches}),
+        path=staging.path,
+        chain=staging.chain,
+    )
+    series = forecast_scenario(reserved, default_catalog(), months=13)
+    # redis cache.t3.micro: 730 x 0.01 = 7.30 reserved instead of 730 x 0.017 = 12.41
+    assert series[0].amortised_usd == STAGING - D("12.41") + D("7.30") == D("810.66")
+    assert series[0].active_commitments == ["elasticache/redis reserved 1yr"]
+    assert series[11].amortised_usd == D("810.66")  # 2026-10, the term's last month
+    assert series[12].amortised_usd == STAGING  # 2026-11: on-demand again
+    assert series[12].active_commitments == []
