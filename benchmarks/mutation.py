@@ -113,6 +113,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_forecast_carried.py",
             "tests/test_commitments_claims_catalog.py",
             "tests/test_commitments_outputs.py",
+            "tests/test_commitments_sweep_reserved.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
