@@ -114,6 +114,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_claims_catalog.py",
             "tests/test_commitments_outputs.py",
             "tests/test_commitments_sweep_reserved.py",
+            "tests/test_commitments_sweep_headroom.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
