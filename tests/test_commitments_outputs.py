@@ -131,3 +131,30 @@ def test_resources_of_staging() -> None:
         ("rds", "rds/postgres", "db/db.t3.medium/PostgreSQL/Single-AZ", 1),
         ("elasticache", "elasticache/redis", "node/cache.t3.micro/Redis", 1),
     ]
+
+
+def test_the_forecast_table_names_its_columns_and_adds_its_months() -> None:
+    import datetime as dt
+
+    from planner.commitments.forecast import ForecastMonth, forecast_table
+
+    reserved = ["eks-node-group/general reserved 1yr"]
+    months = [
+        # m5 month 1: 839.37 amortised, cash 839.37 - 42.00 + 504 = 1,301.37
+        ForecastMonth(
+            1, dt.date(2025, 11, 1), "staging-m5", D("839.37"), D("1301.37"), D("84.34"),
+            D("755.03"), D(504), True, reserved,
+        ),
+        ForecastMonth(
+            2, dt.date(2025, 12, 1), "staging-m5", D("839.37"), D("797.37"), D("84.34"),
+            D("755.03"), D(0), False, [],
+        ),
+    ]  # fmt: skip
+    lines = forecast_table(months).splitlines()
+    header = ["month", "scenario", "amortised", "cash", "committed", "upfront", "commitments"]
+    assert lines[1].split() == header
+    first = ["2025-11", "staging-m5", "$839.37", "$1,301.37", "$84.34", "$504.00"]
+    assert lines[2].split()[:6] == first
+    assert lines[3].endswith("- (cash excludes an unknown upfront)")
+    # totals: 2 x 839.37 = 1,678.74 amortised; 1,301.37 + 797.37 = 2,098.74 cash
+    assert lines[4].split() == ["total,", "2", "months", "$1,678.74", "$2,098.74"]
