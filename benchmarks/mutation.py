@@ -115,6 +115,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_outputs.py",
             "tests/test_commitments_sweep_reserved.py",
             "tests/test_commitments_sweep_headroom.py",
+            "tests/test_commitments_cash_flow.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
