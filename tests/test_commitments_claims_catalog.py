@@ -106,3 +106,22 @@ def test_a_range_claim_holds_inside_its_range(model: Decimal, verdict: str) -> N
 
 def test_a_claim_without_a_model_figure_cannot_be_checked() -> None:
     assert Claim("x", D(45), D(45), None, "").verdict == "cannot check: rate missing"
+
+
+def test_without_a_database_the_reserved_total_is_the_nodes_alone() -> None:
+    """A scenario with no RDS instance has no database to reserve: the reserved total is the
+    nodes' saving, not "rate missing" (a product bug this test found: the total was None and
+    asked to fill rates no option needs)."""
+    staging = load_scenario("staging")
+    no_db = type(staging)(
+        topology=staging.topology.model_copy(update={"rds": ()}),
+        path=staging.path,
+        chain=staging.chain,
+    )
+    claims = {c.claim: c for c in seed_claims(no_db, default_catalog())}
+    assert "Reserved RDS, 1 year (30%)" not in claims
+    # the general group's 2 x 730 h x (0.0416 - 0.0261) = 22.63 (tests/test_commitments_claims.py)
+    assert claims["Reserved EKS nodes, 1 year (30%)"].model_usd == D("22.63")
+    total = claims["Reserved capacity total"]
+    assert total.model_usd == D("22.63")
+    assert "fill the missing rates" not in total.how

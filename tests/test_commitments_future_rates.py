@@ -140,3 +140,24 @@ def test_sweep_with_effective_rates_equals_the_engine(catalog: PriceCatalog) -> 
         scalar = scalar_cost(scenario, grid, result, flat, catalog)
         assert scalar is not None
         assert result.monthly_cents(flat) == int(cents(scalar) * 100)
+
+
+def test_a_savings_plan_option_is_priced_as_cash_and_named(catalog: PriceCatalog) -> None:
+    result = compute_commitments(load_scenario("staging"), catalog)
+    sp = next(o for o in result.options if "compute Savings Plan 1yr No Upfront" in o.name)
+    # No Upfront: nothing up front, so the recurring cash is the whole 47.00 a month (2 x 0.03
+    # x 730 = 43.80 + 3.20 root volumes), every month of the 12, then the group on-demand
+    # again: 2 x 730 x 0.0416 = 60.736 -> 60.74 + 3.20 = 63.94
+    assert sp.recurring_monthly_usd == D("47.00")
+    assert sp.cash_flow_usd[11] == 12 * D("47.00")
+    assert sp.cash_flow_usd[12] - sp.cash_flow_usd[11] == D("63.94")
+    # today the group is on-demand (63.94): the plan is cheaper from month 1
+    assert sp.break_even_month == 1
+    assert sp.purchase == {
+        "type": "savings_plan",
+        "plan": "compute",
+        "term": "1yr",
+        "payment": "no_upfront",
+        "commitment_usd_per_hour": 0.06,  # 2 t3.medium at HPA minimum x 0.03
+    }
+    assert sp.risk == "low"  # a 1-year No Upfront commitment

@@ -158,3 +158,24 @@ def test_the_forecast_table_names_its_columns_and_adds_its_months() -> None:
     assert lines[3].endswith("- (cash excludes an unknown upfront)")
     # totals: 2 x 839.37 = 1,678.74 amortised; 1,301.37 + 797.37 = 2,098.74 cash
     assert lines[4].split() == ["total,", "2", "months", "$1,678.74", "$2,098.74"]
+
+
+def test_missing_rates_in_the_json_name_resource_purchase_and_command() -> None:
+    from planner.commitments.model import Missing
+    from planner.commitments.report import commitments_json
+
+    gap = Missing(
+        "rds/postgres",
+        "postgres: reserved 1yr No Upfront x 1",
+        "no AmazonRDS db/db.t3.medium/PostgreSQL/Single-AZ Reserved 1yr No Upfront rate",
+    )
+    data = commitments_json(Commitments("staging", "us-east-1", [], [gap], None))
+    assert data["missing_rates"] == [
+        {
+            "resource": "rds/postgres",
+            "purchase": "postgres: reserved 1yr No Upfront x 1",
+            "detail": gap.detail,
+            "command": gap.command,
+        }
+    ]
+    assert "planner prices refresh" in gap.command
