@@ -179,3 +179,43 @@ def test_an_elasticache_reservation_reverts_after_its_term(staging: Scenario) ->
     assert series[11].amortised_usd == D("810.66")  # 2026-10, the term's last month
     assert series[12].amortised_usd == STAGING  # 2026-11: on-demand again
     assert series[12].active_commitments == []
+
+
+def test_a_forecast_starting_after_as_of_buys_the_reservation_at_its_start(m5: Scenario) -> None:
+    """The m5 scenario (as_of 2025-11) forecast from 2026-03: its reservation, with no start of
+    its own, is bought in the forecast's first month (504 up front then) and runs 12 months,
+    2026-03 .. 2027-02; 2027-03 (month 13) is on-demand again: 895.19 (the general group at
+    2 x 730 x 0.096 = 140.16 on-demand instead of 84.34, tests/test_one_money.py)."""
+    series = forecast_scenario(m5, default_catalog(), months=13, start=dt.date(2026, 3, 1))
+    assert series[0].upfront_paid_usd == FEE and series[0].cash_usd == M5_CASH + FEE
+    assert series[11].month == dt.date(2027, 2, 1)
+    assert series[11].amortised_usd == M5_MONTH
+    assert series[12].amortised_usd == D("895.19") == series[12].cash_usd
+
+
+def test_an_added_environment_buys_its_reservation_in_its_month(
+    staging: Scenario, m5: Scenario
+) -> None:
+    """staging, and the m5 environment added from month 2 (2025-12): its reservation is bought
+    then, 504 up front, and runs 2025-12 .. 2026-11; in 2026-12 (month 14) its general group is
+    on-demand again (895.19)."""
+    series = forecast_scenario(staging, default_catalog(), months=14, additions=[(2, m5)])
+    assert series[0].amortised_usd == STAGING and series[0].upfront_paid_usd == 0
+    assert series[1].upfront_paid_usd == FEE
+    assert series[1].cash_usd == STAGING + M5_CASH + FEE
+    assert series[12].month == dt.date(2026, 11, 1)
+    assert series[12].amortised_usd == STAGING + M5_MONTH
+    assert series[13].amortised_usd == STAGING + D("895.19")
+
+
+def test_an_added_environment_is_priced_for_the_calendar_month_it_joins(
+    staging: Scenario,
+) -> None:
+    """The EKS 1.31 upgrade what-if added from month 1 (2025-11): Kubernetes 1.31 leaves
+    standard support on 2025-11-26, so its November is 25 days at 0.10/h and 5 at 0.60/h:
+    730 x 25/30 x 0.10 = 60.83 and 730 x 5/30 x 0.60 = 73.00, with the rest of staging
+    (815.77 - 438.00 = 377.77): 511.60 (tests/test_one_money.py); from December 815.77."""
+    upgrade = load_scenario(str(REPO / "scenarios" / "whatif" / "staging-eks-upgrade.yaml"))
+    series = forecast_scenario(staging, default_catalog(), months=2, additions=[(1, upgrade)])
+    assert series[0].amortised_usd == STAGING + D("511.60")
+    assert series[1].amortised_usd == STAGING + STAGING

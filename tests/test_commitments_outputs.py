@@ -158,6 +158,8 @@ def test_the_forecast_table_names_its_columns_and_adds_its_months() -> None:
     assert lines[3].endswith("- (cash excludes an unknown upfront)")
     # totals: 2 x 839.37 = 1,678.74 amortised; 1,301.37 + 797.37 = 2,098.74 cash
     assert lines[4].split() == ["total,", "2", "months", "$1,678.74", "$2,098.74"]
+    text = forecast_table(months)
+    assert text.endswith("a 31-day month costs more (planner alerts budgets for it)\n")
 
 
 def test_missing_rates_in_the_json_name_resource_purchase_and_command() -> None:
@@ -179,3 +181,23 @@ def test_missing_rates_in_the_json_name_resource_purchase_and_command() -> None:
         }
     ]
     assert "planner prices refresh" in gap.command
+
+
+def test_the_table_groups_missing_rates_by_resource() -> None:
+    from planner.commitments.model import Missing
+
+    gaps = [
+        Missing("rds/postgres", "postgres: reserved 1yr No Upfront x 1", "no rate"),
+        Missing("rds/postgres", "postgres: reserved 3yr All Upfront x 1", "no rate"),
+        Missing("eks-node-group/general", "general: compute Savings Plan 3yr No Upfront", "x"),
+    ]
+    table = commitments_table(Commitments("staging", "us-east-1", [_option()], gaps, None))
+    lines = table.splitlines()
+    header = next(ln for ln in lines if ln.startswith("option"))
+    columns = ["option", "risk", "upfront", "monthly", "recurring", "saves/mo", "b-even"]
+    assert header.split() == [*columns, "unused@min"]
+    assert "Missing rates (3 options not priced" in table
+    # each resource once, its missing purchases after it (the count " x 1" dropped)
+    assert "  rds/postgres: reserved 1yr No Upfront; reserved 3yr All Upfront" in lines
+    assert "  eks-node-group/general: compute Savings Plan 3yr No Upfront" in lines
+    assert table.endswith("\n") and not table.endswith("\n\n")
