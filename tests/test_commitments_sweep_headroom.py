@@ -64,3 +64,35 @@ def test_memory_binds_when_the_pods_ask_for_more_memory(tmp_path: Path) -> None:
     # marked infeasible, its headroom at expected is still reported)
     headroom = _headroom(scenario, tmp_path, feasible=False)
     assert headroom == pytest.approx(100 * (1 - 10240 / 18114))
+
+
+def test_a_variant_with_no_nodes_has_no_headroom(tmp_path: Path) -> None:
+    """No workloads and node groups that may scale to zero: no node runs at expected, so there
+    is no allocatable CPU or memory to be spare: 0% headroom (not a division by zero)."""
+    staging = load_scenario("staging")
+    topology = staging.topology
+    assert topology.eks is not None
+    groups = tuple(
+        g.model_copy(update={"min_size": 0, "desired_size": 0}) for g in topology.eks.node_groups
+    )
+    eks = topology.eks.model_copy(update={"workloads": (), "node_groups": groups})
+    empty = type(staging)(
+        topology=topology.model_copy(update={"eks": eks}), path=staging.path, chain=staging.chain
+    )
+    assert _headroom(empty, tmp_path) == 0.0
+
+
+def test_the_sweep_json_names_an_infeasible_combination(tmp_path: Path) -> None:
+    from planner.commitments.sweep_report import sweep_json
+
+    path = tmp_path / "g.yaml"
+    path.write_text(
+        "node_groups:\n  general: {instance_types: [t3.micro]}\n"
+        "  compute: {instance_types: [t3.micro]}\n"
+    )
+    result = run_grid(load_scenario("staging"), load_grid(path), default_catalog())
+    data = sweep_json(result, 5)
+    # t3.micro everywhere cannot hold staging's pods: the combination is named type by type
+    assert list(data["infeasible_combinations"]) == ["t3.micro / t3.micro"]
+    assert data["variants"] == 1 and data["feasible"] == 0
+    assert data["cheapest"] == []  # only feasible variants are listed
