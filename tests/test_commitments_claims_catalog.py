@@ -125,3 +125,34 @@ def test_without_a_database_the_reserved_total_is_the_nodes_alone() -> None:
     total = claims["Reserved capacity total"]
     assert total.model_usd == D("22.63")
     assert "fill the missing rates" not in total.how
+
+
+class DearerNodes(PriceCatalog):
+    """The bundled snapshot, the t3.medium on-demand rate doubled (0.0416 -> 0.0832 $/h)."""
+
+    def __init__(self) -> None:
+        super().__init__(default_catalog().directory)
+
+    def find(
+        self, service: str, region: str, product: str, term: Term = ON_DEMAND
+    ) -> PriceRow | None:
+        row = super().find(service, region, product, term)
+        if row is not None and product == "instance/t3.medium" and term == ON_DEMAND:
+            return dataclasses.replace(row, usd=row.usd * 2)
+        return row
+
+
+def test_node_reservations_and_options_use_the_given_catalog() -> None:
+    from planner.commitments.cli import compute_commitments
+
+    dearer = DearerNodes()
+    staging = load_scenario("staging")
+    claims = {c.claim: c for c in seed_claims(staging, dearer)}
+    # the general group on-demand: 2 x 730 x 0.0832 = 121.472 -> 121.47; reserved 1yr No
+    # Upfront at 0.0261: 1,460 x 0.0261 = 38.106 -> 38.11; it saves 121.47 - 38.11 = 83.36
+    assert claims["Reserved EKS nodes, 1 year (30%)"].model_usd == D("83.36")
+    options = compute_commitments(staging, dearer, D(0)).options
+    on_demand = next(o for o in options if o.name == "general: on-demand")
+    # its on-demand figure: 121.47 + root volumes 2 x 20 GB x 0.08 = 3.20: 124.67
+    assert on_demand.on_demand_monthly_usd == D("124.67")
+    assert on_demand.monthly_usd == D("124.67")

@@ -219,3 +219,42 @@ def test_an_added_environment_is_priced_for_the_calendar_month_it_joins(
     series = forecast_scenario(staging, default_catalog(), months=2, additions=[(1, upgrade)])
     assert series[0].amortised_usd == STAGING + D("511.60")
     assert series[1].amortised_usd == STAGING + STAGING
+
+
+def _m5_bought(m5: Scenario, start: dt.date) -> Scenario:
+    topology = m5.topology
+    assert topology.eks is not None
+    groups = tuple(
+        g.model_copy(update={"purchase": g.purchase.model_copy(update={"start": start})})
+        if g.name == "general"
+        else g
+        for g in topology.eks.node_groups
+    )
+    eks = topology.eks.model_copy(update={"node_groups": groups})
+    return type(m5)(topology=topology.model_copy(update={"eks": eks}), path=m5.path, chain=m5.chain)
+
+
+def test_a_reservation_with_its_own_start_runs_from_that_month(m5: Scenario) -> None:
+    """Bought 2025-09-15 (its own start, before the scenario's as_of): the term runs
+    2025-09 .. 2026-08, so the forecast from 2025-11 has it to month 10 (2026-08) and
+    reverts in 2026-09 (895.19); its fee was paid before the forecast (none in month 1)."""
+    series = forecast_scenario(_m5_bought(m5, dt.date(2025, 9, 15)), default_catalog(), months=11)
+    assert series[0].upfront_paid_usd == 0
+    assert series[9].month == dt.date(2026, 8, 1) and series[9].amortised_usd == M5_MONTH
+    assert series[10].amortised_usd == D("895.19")
+
+
+def test_a_back_cast_buys_the_reservation_at_as_of_not_before(m5: Scenario) -> None:
+    """A forecast from 2025-09, before the m5 scenario's as_of (2025-11): its reservation,
+    without a start, is bought at as_of: no fee and no commitment in 2025-09 and 2025-10,
+    504 in 2025-11."""
+    series = forecast_scenario(m5, default_catalog(), months=3, start=dt.date(2025, 9, 1))
+    assert [f.upfront_paid_usd for f in series] == [0, 0, FEE]
+    assert series[0].active_commitments == [] and series[1].active_commitments == []
+
+
+def test_parse_month_is_the_first_of_the_month() -> None:
+    from planner.commitments.forecast import parse_month
+
+    assert parse_month("2026-03") == dt.date(2026, 3, 1)
+    assert parse_month("2025-12") == dt.date(2025, 12, 1)

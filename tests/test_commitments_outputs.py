@@ -54,6 +54,8 @@ def test_option_json_carries_each_figure() -> None:
     assert row["savings_monthly_usd"] == 55.82
     assert row["savings_pct"] == 39.8
     assert row["at_expiry"] == "revert to on-demand"
+    # on-demand has no term: nothing expires
+    assert option_json(_option(term_months=None))["at_expiry"] is None
 
 
 def test_the_table_shows_break_even_and_unused() -> None:
