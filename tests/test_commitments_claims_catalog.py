@@ -123,6 +123,8 @@ def test_without_a_database_the_reserved_total_is_the_nodes_alone() -> None:
     # the general group's 2 x 730 h x (0.0416 - 0.0261) = 22.63 (tests/test_commitments_claims.py)
     assert claims["Reserved EKS nodes, 1 year (30%)"].model_usd == D("22.63")
     total = claims["Reserved capacity total"]
+    # the report's §9.2: "~$80 in total" for reserved capacity
+    assert (total.claimed_low_usd, total.claimed_high_usd) == (D(80), D(80))
     assert total.model_usd == D("22.63")
     assert "fill the missing rates" not in total.how
 

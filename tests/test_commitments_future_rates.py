@@ -200,3 +200,14 @@ def test_only_node_groups_miss_savings_plan_rates(catalog: PriceCatalog) -> None
     # a Savings Plan covers EC2 (here), not RDS or ElastiCache: nothing is missing for them
     assert savings_plan_missing(catalog, topology, found["postgres"]) == []
     assert savings_plan_missing(catalog, topology, found["redis"]) == []
+
+
+def test_an_option_cheaper_than_today_without_upfront_breaks_even_in_month_1(
+    catalog: PriceCatalog,
+) -> None:
+    result = compute_commitments(load_scenario("staging"), catalog)
+    spot = next(o for o in result.options if o.name == "general: spot (all nodes)")
+    # 2 x 730 x 0.0125 = 18.25 + 3.20 = 21.45 against today's on-demand 63.94, nothing up
+    # front: cheaper from the first month
+    assert spot.monthly_usd == D("21.45") < D("63.94")
+    assert spot.break_even_month == 1

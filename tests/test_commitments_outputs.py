@@ -133,6 +133,12 @@ def test_resources_of_staging() -> None:
         ("rds", "rds/postgres", "db/db.t3.medium/PostgreSQL/Single-AZ", 1),
         ("elasticache", "elasticache/redis", "node/cache.t3.micro/Redis", 1),
     ]
+    assert [r.instance_type for r in found] == [
+        "t3.medium",
+        "t3.large",
+        "db.t3.medium",
+        "cache.t3.micro",
+    ]
 
 
 def test_the_forecast_table_names_its_columns_and_adds_its_months() -> None:

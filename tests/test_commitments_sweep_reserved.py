@@ -15,6 +15,7 @@ expected replicas on these types, as on staging's own (the m5.large has the t3.m
 from __future__ import annotations
 
 from decimal import Decimal
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -132,3 +133,23 @@ def test_the_reservation_covers_the_minimum_and_the_rest_runs_on_demand(
     assert swept.monthly_cents(flat) == 95156
     assert swept.describe(flat)["upfront_usd"] == 988.0
     assert scalar_cost(busier, grid, swept, flat, default_catalog()) == expected
+
+
+def test_an_unpublished_upfront_split_leaves_the_upfront_unknown(
+    staging: Scenario, tmp_path: Path
+) -> None:
+    path = tmp_path / "g.yaml"
+    path.write_text(
+        "node_groups:\n  general: {instance_types: [m5.large]}\n"
+        "  compute: {instance_types: [t3.large]}\n"
+        "purchases: [on_demand, 'reserved:1yr:partial_upfront:standard']\n"
+    )
+    result = run_grid(staging, load_grid(path), default_catalog())
+    # m5.large Partial Upfront publishes its split (252 up front each): 2 x 252 = 504
+    assert result.describe(_flat(result, 1, 0))["upfront_usd"] == 504.0
+    # t3.large Partial Upfront has only an effective rate in the snapshot: with compute's
+    # 1 node at HPA minimum reserved, its upfront cash is unknown (not 0)
+    assert result.describe(_flat(result, 0, 1))["upfront_usd"] is None
+    assert not result.upfront_known[_flat(result, 1, 1)]
+    # nothing reserved, nothing up front: known, 0
+    assert result.describe(_flat(result, 0, 0))["upfront_usd"] == 0.0
