@@ -203,6 +203,8 @@ def test_an_added_environment_buys_its_reservation_in_its_month(
     assert series[0].amortised_usd == STAGING and series[0].upfront_paid_usd == 0
     assert series[1].upfront_paid_usd == FEE
     assert series[1].cash_usd == STAGING + M5_CASH + FEE
+    # committed: staging buys no commitment; the added m5 reservation's 84.34
+    assert series[0].committed_usd == 0 and series[1].committed_usd == KEPT
     assert series[12].month == dt.date(2026, 11, 1)
     assert series[12].amortised_usd == STAGING + M5_MONTH
     assert series[13].amortised_usd == STAGING + D("895.19")

@@ -167,6 +167,9 @@ def test_a_savings_plan_option_is_priced_as_cash_and_named(catalog: PriceCatalog
         "commitment_usd_per_hour": 0.06,  # 2 t3.medium at HPA minimum x 0.03
     }
     assert sp.risk == "low"  # a 1-year No Upfront commitment
+    assert sp.resource == "eks-node-group/general"
+    assert sp.current_monthly_usd == D("63.94")  # today: the group on-demand
+    assert sp.unused_commitment_monthly_usd_at_min == 0  # sized to the nodes at minimum
 
 
 def test_an_all_upfront_savings_plan_pays_its_term_up_front(catalog: PriceCatalog) -> None:
@@ -211,3 +214,5 @@ def test_an_option_cheaper_than_today_without_upfront_breaks_even_in_month_1(
     # front: cheaper from the first month
     assert spot.monthly_usd == D("21.45") < D("63.94")
     assert spot.break_even_month == 1
+    # at HPA minimum the group still runs its 2 nodes: the same 21.45
+    assert spot.monthly_usd_at_min == D("21.45")
