@@ -66,6 +66,12 @@ def catalog(tmp_path_factory: pytest.TempPathFactory) -> PriceCatalog:
             "0.03",
             "list",
         ),
+        row(
+            "instance/t3.medium",
+            Term("SavingsPlan", "1yr", "All Upfront", "compute"),
+            "0.025",
+            "list",
+        ),
         row("instance/t3.large", Term("Spot"), "0.025", "spot median"),
         row("instance/t3.medium", Term("Spot"), "0.0125", "spot median"),
     ]
@@ -140,3 +146,73 @@ def test_sweep_with_effective_rates_equals_the_engine(catalog: PriceCatalog) -> 
         scalar = scalar_cost(scenario, grid, result, flat, catalog)
         assert scalar is not None
         assert result.monthly_cents(flat) == int(cents(scalar) * 100)
+
+
+def test_a_savings_plan_option_is_priced_as_cash_and_named(catalog: PriceCatalog) -> None:
+    result = compute_commitments(load_scenario("staging"), catalog)
+    sp = next(o for o in result.options if "compute Savings Plan 1yr No Upfront" in o.name)
+    # No Upfront: nothing up front, so the recurring cash is the whole 47.00 a month (2 x 0.03
+    # x 730 = 43.80 + 3.20 root volumes), every month of the 12, then the group on-demand
+    # again: 2 x 730 x 0.0416 = 60.736 -> 60.74 + 3.20 = 63.94
+    assert sp.recurring_monthly_usd == D("47.00")
+    assert sp.cash_flow_usd[11] == 12 * D("47.00")
+    assert sp.cash_flow_usd[12] - sp.cash_flow_usd[11] == D("63.94")
+    # today the group is on-demand (63.94): the plan is cheaper from month 1
+    assert sp.break_even_month == 1
+    assert sp.purchase == {
+        "type": "savings_plan",
+        "plan": "compute",
+        "term": "1yr",
+        "payment": "no_upfront",
+        "commitment_usd_per_hour": 0.06,  # 2 t3.medium at HPA minimum x 0.03
+    }
+    assert sp.risk == "low"  # a 1-year No Upfront commitment
+    assert sp.resource == "eks-node-group/general"
+    assert sp.current_monthly_usd == D("63.94")  # today: the group on-demand
+    assert sp.unused_commitment_monthly_usd_at_min == 0  # sized to the nodes at minimum
+
+
+def test_an_all_upfront_savings_plan_pays_its_term_up_front(catalog: PriceCatalog) -> None:
+    result = compute_commitments(load_scenario("staging"), catalog)
+    sp = next(o for o in result.options if "compute Savings Plan 1yr All Upfront" in o.name)
+    # 2 t3.medium at HPA minimum x 0.025 = 0.05 $/h committed, all paid up front for the
+    # 8,760 hours of the year: 0.05 x 8,760 = 438.00. The month: the plan's line 0.05 x 730 =
+    # 36.50 + root volumes 3.20 = 39.70, of which 438 / 12 = 36.50 is the fee's share, so the
+    # recurring cash is 3.20
+    assert sp.upfront_usd == D("438.00")
+    assert sp.monthly_usd == D("39.70")
+    assert sp.recurring_monthly_usd == D("3.20")
+    # break-even against today's 63.94: 438 + 3.20 m <= 63.94 m from m >= 438 / 60.74 = 7.2
+    assert sp.break_even_month == 8
+    assert sp.cash_flow_usd[0] == D("441.20")
+
+
+def test_only_node_groups_miss_savings_plan_rates(catalog: PriceCatalog) -> None:
+    from planner.commitments.model import resources
+    from planner.commitments.sp_options import savings_plan_missing
+
+    topology = load_scenario("staging").topology
+    found = {r.name: r for r in resources(topology, {})}
+    missing = [m.purchase for m in savings_plan_missing(catalog, topology, found["general"])]
+    # 2 plan types x 2 terms x 3 payments = 12 kinds; the fixture has compute 1yr No Upfront
+    # and All Upfront for t3.medium: the other 10 are named
+    assert len(missing) == 10
+    assert "general: compute Savings Plan 1yr No Upfront" not in missing
+    assert "general: compute Savings Plan 1yr All Upfront" not in missing
+    assert "general: compute Savings Plan 3yr No Upfront" in missing
+    # a Savings Plan covers EC2 (here), not RDS or ElastiCache: nothing is missing for them
+    assert savings_plan_missing(catalog, topology, found["postgres"]) == []
+    assert savings_plan_missing(catalog, topology, found["redis"]) == []
+
+
+def test_an_option_cheaper_than_today_without_upfront_breaks_even_in_month_1(
+    catalog: PriceCatalog,
+) -> None:
+    result = compute_commitments(load_scenario("staging"), catalog)
+    spot = next(o for o in result.options if o.name == "general: spot (all nodes)")
+    # 2 x 730 x 0.0125 = 18.25 + 3.20 = 21.45 against today's on-demand 63.94, nothing up
+    # front: cheaper from the first month
+    assert spot.monthly_usd == D("21.45") < D("63.94")
+    assert spot.break_even_month == 1
+    # at HPA minimum the group still runs its 2 nodes: the same 21.45
+    assert spot.monthly_usd_at_min == D("21.45")

@@ -97,7 +97,7 @@ def seed_claims(scenario: Scenario, catalog: PriceCatalog) -> list[Claim]:
     rds = topology.rds[0] if topology.rds else None
     node_saving: Decimal | None = ZERO
     notes: list[str] = []
-    rds_saving: Decimal | None = None
+    rds_saving: Decimal | None = ZERO  # no database: nothing to reserve, nothing missing
     if rds is not None:
         res = Resource.of_rds(rds)
         rds_saving, rds_od, note = _reserve_saving(scenario, catalog, res, 1)

@@ -279,7 +279,8 @@ def _stream(
     if not Decimal(-100) <= growth_pct_per_month <= Decimal(1000):
         raise InputError(f"--growth-pct {growth_pct_per_month}: give -100 to 1000 (percent)")
     growth = 1 + growth_pct_per_month / 100
-    paid: set[tuple[str, str, int]] = set()
+    # (scenario, resource, term start, term): a scenario switched to again buys anew
+    paid: set[tuple[str, str, dt.date | None, int]] = set()
     out: list[ForecastMonth] = []
     for m in range(1, months + 1):
         month = add_months(first, m - 1)
@@ -288,7 +289,9 @@ def _stream(
             if at <= m:
                 current = other
         if previous is not None and current is not previous and last_report is not None:
-            for c, _k, _n in commitments_of(previous.topology, at_expiry):
+            # the replaced scenario's own start: a term it bought at its switch (``since``)
+            # runs from that month, not from its as_of
+            for c, _k, _n in commitments_of(previous.topology, at_expiry, since):
                 if c.active(month):
                     # a term already bought bills to its end; it is not renewed for a
                     # scenario that has been replaced
@@ -338,7 +341,8 @@ def _stream(
                 continue
             commitment = next((c for c in active if c.key.startswith(fee.resource)), None)
             term = commitment.starts_term(month) if commitment is not None else None
-            tag = (current.topology.name, fee.resource, term if term is not None else -1)
+            bought = commitment.start if commitment is not None else None
+            tag = (current.topology.name, fee.resource, bought, term if term is not None else -1)
             if term is not None and tag not in paid:
                 paid.add(tag)
                 upfront_now += cents(fee.upfront_usd)
