@@ -18,10 +18,6 @@ from planner.scenario import load_scenario
 D = Decimal
 
 
-def _option(options: list, name: str):  # type: ignore[no-untyped-def]
-    return next(o for o in options if o.name == name)
-
-
 def test_what_the_scenario_buys_today_is_priced_from_the_given_catalog() -> None:
     # the t3.medium on-demand rate doubled to $0.0832/h: staging's general group as bought
     # today (on demand) is 2 x 730 h x 0.0832 = 121.472 -> 121.47, plus its root volumes
