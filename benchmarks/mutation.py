@@ -60,6 +60,7 @@ AREAS: dict[str, Area] = {
     "costing": Area(
         modules=("planner/costing/*",),
         tests=(
+            "tests/test_costing_off_hours_nodes.py",
             "tests/test_units.py",
             "tests/test_expected_lines.py",
             "tests/test_staging_prices.py",
