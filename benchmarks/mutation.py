@@ -125,6 +125,7 @@ AREAS: dict[str, Area] = {
     "commitments": Area(
         modules=("planner/commitments/*",),
         tests=(
+            "tests/test_commitments_sp_eligible.py",
             "tests/test_commitments_options_inputs.py",
             "tests/test_commitments_claims.py",
             "tests/test_commitments_cli.py",

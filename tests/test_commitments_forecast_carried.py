@@ -260,3 +260,18 @@ def test_parse_month_is_the_first_of_the_month() -> None:
 
     assert parse_month("2026-03") == dt.date(2026, 3, 1)
     assert parse_month("2025-12") == dt.date(2025, 12, 1)
+
+
+def test_each_month_is_its_commitments_plus_the_rest_with_an_added_environment(
+    staging: Scenario, m5: Scenario
+) -> None:
+    """A month is the amortised cost of its active commitments plus the rest (usage): with an
+    environment added, both parts are the base's plus the added one's, so the parts still add
+    up to the month (staging + the m5 environment from month 2, its reservation inside)."""
+    series = forecast_scenario(staging, default_catalog(), months=14, additions=[(2, m5)])
+    for row in series:
+        assert row.committed_usd + row.usage_usd == row.amortised_usd, row.month
+    # month 2: staging alone is all usage (no commitment); the m5 environment adds its
+    # reservation's 84.34 (committed) and the rest of its month (usage)
+    assert series[1].committed_usd == KEPT
+    assert series[0].usage_usd == STAGING and series[1].usage_usd > STAGING

@@ -185,6 +185,11 @@ def test_an_all_upfront_savings_plan_pays_its_term_up_front(catalog: PriceCatalo
     # break-even against today's 63.94: 438 + 3.20 m <= 63.94 m from m >= 438 / 60.74 = 7.2
     assert sp.break_even_month == 8
     assert sp.cash_flow_usd[0] == D("441.20")
+    # renewed at expiry: month 13 pays the next year's 438.00 up front again. Cumulative
+    # cash by month 12: 438.00 + 12 x 3.20 = 476.40; by month 13: 476.40 + 438.00 + 3.20 =
+    # 917.60
+    assert sp.cash_flow_renewed_usd[11] == D("476.40")
+    assert sp.cash_flow_renewed_usd[12] == D("917.60")
 
 
 def test_only_node_groups_miss_savings_plan_rates(catalog: PriceCatalog) -> None:
