@@ -221,3 +221,18 @@ def test_an_option_cheaper_than_today_without_upfront_breaks_even_in_month_1(
     assert spot.break_even_month == 1
     # at HPA minimum the group still runs its 2 nodes: the same 21.45
     assert spot.monthly_usd_at_min == D("21.45")
+
+
+def test_the_json_carries_both_cash_flows_to_the_cent(catalog: PriceCatalog) -> None:
+    """`planner commitments --format json` (a contract): each option's cash flows, reverting
+    and renewed, month by month in dollars; the 1-year All Upfront plan's are worked above
+    (441.20 in month 1; renewed, 476.40 by month 12 and 917.60 by month 13)."""
+    from planner.commitments.report import option_json
+
+    result = compute_commitments(load_scenario("staging"), catalog)
+    sp = next(o for o in result.options if "compute Savings Plan 1yr All Upfront" in o.name)
+    data = option_json(sp)
+    assert D(str(data["cash_flow_usd"][0])) == D("441.20")
+    renewed = [D(str(v)) for v in data["cash_flow_renewed_usd"]]
+    assert len(renewed) == 36
+    assert renewed[11] == D("476.40") and renewed[12] == D("917.60")
