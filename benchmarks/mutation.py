@@ -108,6 +108,7 @@ AREAS: dict[str, Area] = {
     "capacity": Area(
         modules=("planner/capacity/*",),
         tests=(
+            "tests/test_capacity_free_tree.py",
             "tests/test_capacity_formulas.py",
             "tests/test_capacity_packing.py",
             "tests/test_capacity_plan.py",
