@@ -11,9 +11,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from planner.capacity.packing import _FreeTree
+from planner.capacity.resources import Resources as R
 
 
-def _scan(nodes: list[tuple[int, int, int]], request: tuple[int, int, int]) -> int:
+def _scan(nodes: list[R], request: R) -> int:
     for leaf, free in enumerate(nodes):
         if all(f >= r for f, r in zip(free, request, strict=True)):
             return leaf
@@ -24,27 +25,27 @@ def test_growing_keeps_every_node_s_free_resources() -> None:
     # three nodes: the tree grows from 1 leaf to 2, then to 4; each node keeps its own free
     # CPU (1000m, 200m, 50m), however the leaves are copied
     tree = _FreeTree()
-    tree.append(10, (1000, 100, 10))
-    tree.append(11, (200, 100, 10))
-    tree.append(12, (50, 100, 10))
-    tree.update(0, (0, 100, 10))  # the first node is now full of CPU
-    assert tree.find((500, 1, 1), None) == -1  # no node has 500m free any more
-    assert tree.find((150, 1, 1), None) == 1  # the 200m node
-    assert tree.find((40, 1, 1), None) == 1  # leftmost of 200m and 50m
-    assert tree.find((40, 1, 1), lambda node: node == 12) == 2
+    tree.append(10, R(1000, 100, 10))
+    tree.append(11, R(200, 100, 10))
+    tree.append(12, R(50, 100, 10))
+    tree.update(0, R(0, 100, 10))  # the first node is now full of CPU
+    assert tree.find(R(500, 1, 1), None) == -1  # no node has 500m free any more
+    assert tree.find(R(150, 1, 1), None) == 1  # the 200m node
+    assert tree.find(R(40, 1, 1), None) == 1  # leftmost of 200m and 50m
+    assert tree.find(R(40, 1, 1), lambda node: node == 12) == 2
 
 
 def test_a_node_that_frees_up_is_found_again() -> None:
     # a maximum must rise when a node's free CPU rises (pods removed): 50m -> 5000m
     tree = _FreeTree()
-    for node, cpu in enumerate((300, 200, 50)):
-        tree.append(node, (cpu, 100, 10))
-    assert tree.find((4000, 1, 1), None) == -1
-    tree.update(2, (5000, 100, 10))
-    assert tree.find((4000, 1, 1), None) == 2
+    for node, cpu in enumerate([300, 200, 50]):
+        tree.append(node, R(cpu, 100, 10))
+    assert tree.find(R(4000, 1, 1), None) == -1
+    tree.update(2, R(5000, 100, 10))
+    assert tree.find(R(4000, 1, 1), None) == 2
 
 
-FREE = st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(0, 3))
+FREE = st.builds(R, st.integers(0, 8), st.integers(0, 8), st.integers(0, 3))
 
 
 @given(
@@ -53,9 +54,9 @@ FREE = st.tuples(st.integers(0, 8), st.integers(0, 8), st.integers(0, 3))
     request=FREE,
 )
 def test_find_is_the_leftmost_node_that_fits(
-    first: list[tuple[int, int, int]],
-    updates: list[tuple[int, tuple[int, int, int]]],
-    request: tuple[int, int, int],
+    first: list[R],
+    updates: list[tuple[int, R]],
+    request: R,
 ) -> None:
     tree = _FreeTree()
     nodes = list(first)
