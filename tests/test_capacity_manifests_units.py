@@ -198,6 +198,11 @@ def test_quota_and_limit_range() -> None:
     assert read(deployment(), pod_only).limit_range is None
     none = read(deployment())
     assert (none.resource_quota, none.limit_range, none.daemonsets) == (None, None, ())
+    # all four of spec.hard's compute fields are read, limits.memory too
+    hard = {"requests.cpu": "8", "requests.memory": "16Gi", "limits.cpu": "12"}
+    full = {**quota, "spec": {"hard": {**hard, "limits.memory": "24Gi"}}}
+    q = read(deployment(), full).resource_quota
+    assert q is not None and q.limits_memory == "24Gi"
 
 
 @pytest.mark.parametrize(
