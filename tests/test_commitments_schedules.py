@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from topologies import one_group
 
 from planner.catalog import default_catalog
 from planner.costing.engine import price_topology
@@ -89,38 +89,7 @@ def test_weekly_schedule_never_hits_the_rule() -> None:
 
 
 def _staging_like(schedule: dict[str, object] | None) -> Topology:
-    data: dict[str, object] = {
-        "name": "t",
-        "region": "us-east-1",
-        "as_of": dt.date(2025, 11, 11),
-        "eks": {
-            "cluster_name": "c",
-            "kubernetes_version": "1.31",
-            "support": "standard",
-            "node_groups": [
-                {
-                    "name": "g",
-                    "instance_type": "t3.medium",
-                    "min_size": 1,
-                    "desired_size": 2,
-                    "max_size": 4,
-                    "disk_gb": 20,
-                }
-            ],
-        },
-        "rds": [
-            {
-                "name": "db",
-                "engine": "PostgreSQL",
-                "instance_class": "db.t3.medium",
-                "storage_gb": 100,
-            }
-        ],
-        "nat_gateways": {"count": 1, "data_processed_gb": 0},
-    }
-    if schedule:
-        data["schedule"] = schedule
-    return Topology.model_validate(data)
+    return one_group(schedule=schedule, rds=True, nat=True)
 
 
 def _by_resource(t: Topology) -> dict[str, Decimal]:

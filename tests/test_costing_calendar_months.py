@@ -21,6 +21,7 @@ import datetime as dt
 from decimal import Decimal
 
 import pytest
+from topologies import one_group
 
 from planner.catalog import default_catalog
 from planner.costing.context import PricingContext
@@ -39,42 +40,13 @@ DB = D("0.072")
 
 
 def _topology(node_groups_off: str = "min") -> Topology:
-    return Topology.model_validate(
-        {
-            "name": "t",
-            "region": "us-east-1",
-            "as_of": dt.date(2025, 11, 11),
-            "schedule": {
-                "hours_per_day": 12,
-                "days_per_week": 5,
-                "node_groups_off": node_groups_off,
-                "rds_off": "stopped",
-            },
-            "eks": {
-                "cluster_name": "c",
-                "kubernetes_version": "1.31",
-                "support": "standard",
-                "node_groups": [
-                    {
-                        "name": "g",
-                        "instance_type": "t3.medium",
-                        "min_size": 1,
-                        "desired_size": 2,
-                        "max_size": 4,
-                        "disk_gb": 20,
-                    }
-                ],
-            },
-            "rds": [
-                {
-                    "name": "db",
-                    "engine": "PostgreSQL",
-                    "instance_class": "db.t3.medium",
-                    "storage_gb": 100,
-                }
-            ],
-        }
-    )
+    schedule = {
+        "hours_per_day": 12,
+        "days_per_week": 5,
+        "node_groups_off": node_groups_off,
+        "rds_off": "stopped",
+    }
+    return one_group(schedule=schedule, rds=True)
 
 
 def _line(report: CostReport, resource: str, component_part: str) -> tuple[Decimal, Decimal]:

@@ -11,16 +11,15 @@ standard No Upfront reserved 0.06 $/h (AWS GetProducts record 2021-02-05).
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
+from topologies import one_group
 
 from planner.catalog import default_catalog
 from planner.costing.discounts import applied, credit_lines, discount_lines
 from planner.costing.engine import price_topology
 from planner.discount_terms import Credits, Discounts, PrivateRate
-from planner.topology import Topology
 
 D = Decimal
 KEY = ("AmazonEC2", "instance/t3.medium", "OnDemand")
@@ -91,27 +90,12 @@ def test_a_rate_for_another_region_is_left_out() -> None:
 
 def test_a_private_rate_for_a_reserved_term() -> None:
     term = "Reserved 1yr standard No Upfront"
-    topology = Topology.model_validate(
+    topology = one_group(
         {
-            "name": "t",
-            "region": "us-east-1",
-            "as_of": dt.date(2025, 11, 11),
-            "eks": {
-                "cluster_name": "c",
-                "kubernetes_version": "1.31",
-                "support": "standard",
-                "node_groups": [
-                    {
-                        "name": "g",
-                        "instance_type": "m5.large",
-                        "min_size": 2,
-                        "desired_size": 2,
-                        "max_size": 4,
-                        "disk_gb": 0,
-                        "purchase": {"type": "reserved"},
-                    }
-                ],
-            },
+            "instance_type": "m5.large",
+            "min_size": 2,
+            "disk_gb": 0,
+            "purchase": {"type": "reserved"},
         }
     )
     report = price_topology(topology, default_catalog())

@@ -10,40 +10,18 @@ schedule states (docs/commitments.md, ``schedule.node_groups_off``):
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 from typing import Any
 
 import pytest
+from topologies import one_group
 
 from planner.costing.node_groups import off_hours_nodes
 from planner.topology import Topology
 
 
 def _topology(schedule: dict[str, Any] | None) -> Topology:
-    data: dict[str, Any] = {
-        "name": "t",
-        "region": "us-east-1",
-        "as_of": dt.date(2025, 11, 11),
-        "eks": {
-            "cluster_name": "c",
-            "kubernetes_version": "1.31",
-            "support": "standard",
-            "node_groups": [
-                {
-                    "name": "g",
-                    "instance_type": "t3.medium",
-                    "min_size": 3,
-                    "desired_size": 4,
-                    "max_size": 6,
-                    "disk_gb": 20,
-                }
-            ],
-        },
-    }
-    if schedule is not None:
-        data["schedule"] = schedule
-    return Topology.model_validate(data)
+    return one_group({"min_size": 3, "desired_size": 4, "max_size": 6}, schedule=schedule)
 
 
 OFF_HOURS = {"hours_per_day": 12, "days_per_week": 5}

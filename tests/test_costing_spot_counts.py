@@ -7,10 +7,10 @@ median of 250 spot prices over 5 AZs (2021-01-08..2021-02-09), 0.0409 $/h (price
 
 from __future__ import annotations
 
-import datetime as dt
 from decimal import Decimal
 
 import pytest
+from topologies import one_group
 
 from planner.catalog import default_catalog
 from planner.costing.engine import price_topology
@@ -28,29 +28,14 @@ def _topology(
     **extra: object,
 ) -> Topology:
     group: dict[str, object] = {
-        "name": "g",
         "instance_type": "m5.large",
-        "min_size": 1,
         "desired_size": nodes,
         "max_size": nodes * 2,
         "disk_gb": 0,
         "purchase": purchase,
     }
     group.update(extra)
-    data: dict[str, object] = {
-        "name": "t",
-        "region": "us-east-1",
-        "as_of": dt.date(2025, 11, 11),
-        "eks": {
-            "cluster_name": "c",
-            "kubernetes_version": "1.31",
-            "support": "standard",
-            "node_groups": [group],
-        },
-    }
-    if schedule:
-        data["schedule"] = schedule
-    return Topology.model_validate(data)
+    return one_group(group, schedule=schedule)
 
 
 def _hours(t: Topology) -> dict[str, Decimal]:

@@ -356,8 +356,10 @@ def test_a_server_that_never_answers_times_out(
     server: Server, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     server.refusals = 10**6
-    clock = iter([0.0, 60.0, lab.WAIT_FOR_START_S, lab.WAIT_FOR_START_S + 0.1])
-    monkeypatch.setattr("time.monotonic", lambda: next(clock))
+    # a stepped clock, not the machine's: once past the deadline it stays there (a call from
+    # elsewhere in the process cannot exhaust it)
+    ticks = [0.0, 60.0, lab.WAIT_FOR_START_S, lab.WAIT_FOR_START_S + 0.1]
+    monkeypatch.setattr("time.monotonic", lambda: ticks.pop(0) if len(ticks) > 1 else ticks[0])
     problem = lab.verify_locked(FakeProcess(), 8123, TOKEN)
     # deadline = 0 + 120 s; at 60 s and at exactly 120 s it still waits, past 120 s it stops
     assert problem == "JupyterLab did not answer on 127.0.0.1:8123 within 120 s"
