@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import socket
 from collections.abc import Callable, Iterator, Sequence
 from pathlib import Path
@@ -32,6 +33,16 @@ settings.register_profile("mutation", _BASE, max_examples=20, derandomize=True, 
 settings.load_profile(
     os.environ.get("HYPOTHESIS_PROFILE") or ("ci" if os.environ.get("CI") else "default")
 )
+
+
+# Ctrl-C as at a terminal. A shell starts a background job (`make test &`, a script's step
+# run in the background) with SIGINT ignored, and an ignored signal stays ignored across
+# exec, so every `planner` a test starts would ignore the SIGINT the test sends it (as a
+# background job should: Python keeps an inherited SIG_IGN). The tests that interrupt a
+# command stand for a person pressing Ctrl-C, so the commands they start get SIGINT's
+# default action: a caught signal is reset to its default in a child.
+if signal.getsignal(signal.SIGINT) == signal.SIG_IGN:
+    signal.signal(signal.SIGINT, signal.default_int_handler)
 
 
 class CliResult(NamedTuple):
