@@ -90,6 +90,7 @@ AREAS: dict[str, Area] = {
             "planner/quantities.py",
         ),
         tests=(
+            "tests/test_pricing_scenario_folder.py",
             "tests/test_units.py",
             "tests/test_catalog.py",
             "tests/test_expected_lines.py",

@@ -169,3 +169,16 @@ def test_an_application_load_balancer_is_rebased_too(tmp_path: Path) -> None:
     (lb,) = doc["load_balancers"]
     assert (lb["name"], lb["processed_gb_per_hour"]["value"]) == ("api-gateway", "2")
     assert done == ["load_balancers[api-gateway].processed_gb_per_hour"]
+
+
+def test_a_measured_amount_rounds_half_up_at_the_fourth_decimal() -> None:
+    # A measured amount is kept to 4 decimals, rounded half up (as the cost lines are). NAT
+    # data processed (100.00025 + 100.00025) / 2 = 100.00025 GB is exactly half way between
+    # 100.0002 and 100.0003: half up gives 100.0003 (half-even would keep 100.0002).
+    rows = _both("AmazonEC2", "NatGateway-Bytes", "100.00025", "100.00025")
+    doc, _ = _rebased(rows)
+    assert doc["nat_gateways"]["data_processed_gb"]["value"] == "100.0003"
+    # and just below half way rounds down: 100.000249 -> 100.0002
+    rows = _both("AmazonEC2", "NatGateway-Bytes", "100.000249", "100.000249")
+    doc, _ = _rebased(rows)
+    assert doc["nat_gateways"]["data_processed_gb"]["value"] == "100.0002"

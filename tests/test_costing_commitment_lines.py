@@ -242,3 +242,31 @@ def test_an_unused_private_rate_is_named_in_one_warning() -> None:
         "private rate AmazonEC2 instance/x9.none [OnDemand] (rates.csv line 3) applies to no "
         "line of the plan; the snapshot has no such row in us-east-1"
     ]
+
+
+def test_a_plan_needs_no_rate_for_a_type_that_runs_no_node() -> None:
+    # Two groups: 1 m5.large, and a c5.large group scaled to 0 nodes. The plan's rate card
+    # names m5.large only. A type with no node running buys nothing under a plan, so its
+    # missing rate must not stop the plan: the plan applies as in the one-group case above
+    # (commitment 730 x 0.03 = 21.90; half the m5.large on demand, 0.5 x 730 x 0.096 = 35.04).
+    idle = {
+        "name": "idle",
+        "instance_type": "c5.large",
+        "min_size": 0,
+        "desired_size": 0,
+        "max_size": 2,
+        "disk_gb": 0,
+    }
+    cluster = eks("m5.large", 1)
+    cluster["node_groups"] = [*cluster["node_groups"], idle]  # type: ignore[misc]
+    plan = {
+        "type": "compute",
+        "commitment_usd_per_hour": "0.03",
+        "rate_card": {"m5.large": "0.06"},
+        "rate_card_source": "hand-worked test rate",
+    }
+    report = price_topology(topo(eks=cluster, savings_plans=[plan]), default_catalog())
+    (sp,) = [ln for ln in report.lines if ln.resource == "savings-plan/1-compute-1yr"]
+    assert sp.monthly_usd == D("21.90") and not sp.missing
+    (od,) = [ln for ln in _lines(report).values() if "Instance usage" in ln.component]
+    assert od.monthly_usd == D("35.04")
