@@ -191,6 +191,7 @@ AREAS: dict[str, Area] = {
             "tests/test_usage_cloudwatch.py",
             "tests/test_usage_import_cost.py",
             "tests/test_usage_by_hand.py",
+            "tests/test_usage_series_and_cells.py",
         ),
         skip=("planner/usage/cli.py", "planner/usage/pull.py"),
     ),

@@ -352,3 +352,21 @@ def test_planned_limits_keys_are_month_starts_in_utc(start: dt.date, values: lis
     limits = budget_body(policy.total, "USD")["PlannedBudgetLimits"]
     assert list(limits) == [str(calendar.timegm(mo.timetuple())) for mo in months]
     assert [Decimal(v["Amount"]) for v in limits.values()] == values
+
+
+def test_a_tag_monitor_without_tags_names_the_scenario_file_and_field() -> None:
+    from planner.alert_settings import AlertsConfig
+    from planner.alerts.costs import plan_costs
+    from planner.alerts.policy import build_policy
+    from planner.errors import ScenarioError
+    from planner.scenario import load_scenario
+
+    # a cost-allocation-tag monitor needs the tags: staging's Environment tag left out here
+    scenario = load_scenario("staging")
+    config = AlertsConfig(anomaly_monitor="tag")
+    with pytest.raises(ScenarioError) as caught:
+        build_policy("staging", config, plan_costs(scenario), {}, where=str(scenario.path))
+    assert str(caught.value) == (
+        f"{scenario.path}: alerts.anomaly_monitor: 'tag' needs cost_allocation_tags in the "
+        "scenario (e.g. {Environment: staging})"
+    )

@@ -70,6 +70,8 @@ def test_a_plan_covers_a_group_of_one_node() -> None:
     assert (od.quantity, od.monthly_usd) == (D(365), D("35.04"))
     (sp,) = [ln for ln in report.lines if ln.resource == "savings-plan/1-compute-1yr"]
     assert sp.monthly_usd == D("21.90")
+    # the commitment is billed every hour of the month: 730 Hrs at 0.03 $/h
+    assert (sp.quantity, sp.unit, sp.unit_price_usd) == (D(730), "Hrs", D("0.03"))
 
 
 def test_a_plan_rate_comes_from_the_catalog_of_the_scenarios_region(
@@ -270,3 +272,17 @@ def test_a_plan_needs_no_rate_for_a_type_that_runs_no_node() -> None:
     assert sp.monthly_usd == D("21.90") and not sp.missing
     (od,) = [ln for ln in _lines(report).values() if "Instance usage" in ln.component]
     assert od.monthly_usd == D("35.04")
+
+
+def test_usage_free_on_demand_takes_none_of_a_plan() -> None:
+    from planner.costing.savings_plans import Plan, Use, apply_hour
+
+    # A plan covers usage to save on its on-demand rate; usage that costs 0 $/h on demand
+    # (a private rate of 0) saves nothing, so the plan's 0.03 $/h goes to the paid m5.large:
+    # 0.03 / 0.06 = half an instance covered; the free instance stays on its 0 $/h rate.
+    plan = Plan("p", "compute", D("0.03"), {"m5.large": D("0.06")})
+    free = Use("free", "m5.large", D(1), D(0))
+    paid = Use("paid", "m5.large", D(1), D("0.096"))
+    result = apply_hour([plan], [free, paid])
+    assert result.uncovered == {"free": D(1), "paid": D("0.5")}
+    assert result.covered == {("p", "paid"): D("0.5")}

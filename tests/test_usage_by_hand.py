@@ -96,7 +96,10 @@ def test_measured_quantities_are_rates_over_covered_seconds() -> None:
     # egress: 1 MiB/s -> 3600 x 730 / 1024 = 2,566.40625 GiB; 9 datapoints, 3 gaps
     egress = topo.data_transfer.internet_egress_gb
     assert egress.value == Decimal("2566.406250")
-    assert egress.note.endswith("9 datapoints, 3 gaps")
+    assert egress.note == (
+        "NAT BytesOutToDestination; measured: 0.042 days 2025-11-01..2025-11-01, "
+        "9 datapoints, 3 gaps"
+    )
     lbs = {lb.name: lb for lb in topo.load_balancers}
     nlb, alb = lbs["api-gateway"], lbs["web"]
     assert nlb.processed_gb_per_hour.value == Decimal("3600.000000")  # 1 GiB/s x 3,600 s

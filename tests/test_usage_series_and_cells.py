@@ -1,0 +1,119 @@
+"""The CloudWatch series named for load balancers and log groups, the period's type, and a
+missing price shown as MISSING (never as $0) in the assumed-vs-measured table.
+
+Dimension names are CloudWatch's, case and all (a query with the wrong name returns no
+datapoints, read as "no usage"): ``LoadBalancer`` with the ARN suffix for AWS/NetworkELB and
+AWS/ApplicationELB (Elastic Load Balancing user guides, "CloudWatch metrics"), and
+``LogGroupName`` for AWS/Logs (CloudWatch Logs user guide, "Monitoring with CloudWatch
+metrics").
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from pathlib import Path
+
+import pandas as pd
+import pytest
+
+from planner.catalog import ON_DEMAND, PriceCatalog, PriceRow, Term
+from planner.scenario import load_scenario
+from planner.topology import CloudWatchLogs, LoadBalancer
+from planner.usage.metrics import plan_queries
+from planner.usage.store import normalise
+
+REPO = Path(__file__).resolve().parents[1]
+SAMPLE = REPO / "scenarios" / "usage" / "sample-staging.parquet"
+
+
+def test_load_balancers_are_read_by_their_arn_suffix() -> None:
+    topo = load_scenario("staging").topology
+    nlb = LoadBalancer(name="edge", type="network", arn_suffix="net/edge/50dc6c495c0c9188")
+    alb = LoadBalancer(name="web", type="application", arn_suffix="app/web/50dc6c495c0c9189")
+    plan = plan_queries(topo.model_copy(update={"load_balancers": (nlb, alb)}))
+    edge = [q for q in plan.queries if q.key.startswith("nlb/edge|")]
+    web = [q for q in plan.queries if q.key.startswith("alb/web|")]
+    assert sorted(q.metric_name for q in edge) == [
+        "ActiveFlowCount",
+        "NewFlowCount",
+        "ProcessedBytes",
+    ]
+    assert {(q.namespace, q.dimensions) for q in edge} == {
+        ("AWS/NetworkELB", (("LoadBalancer", "net/edge/50dc6c495c0c9188"),))
+    }
+    assert len(web) == 4
+    assert {(q.namespace, q.dimensions) for q in web} == {
+        ("AWS/ApplicationELB", (("LoadBalancer", "app/web/50dc6c495c0c9189"),))
+    }
+    assert {n["resource"] for n in plan.not_read}.isdisjoint({"nlb/edge", "alb/web"})
+
+
+def test_each_log_group_is_one_incoming_bytes_series() -> None:
+    topo = load_scenario("staging").topology
+    assert topo.cloudwatch_logs is not None
+    logs: CloudWatchLogs = topo.cloudwatch_logs.model_copy(
+        update={"log_group_names": ("/aws/eks/app", "/aws/rds/db")}
+    )
+    plan = plan_queries(topo.model_copy(update={"cloudwatch_logs": logs}))
+    got = [
+        (q.key, q.namespace, q.metric_name, q.stat, q.dimensions)
+        for q in plan.queries
+        if q.namespace == "AWS/Logs"
+    ]
+    # IncomingBytes is a Sum per period, so the periods add up to the window's bytes
+    assert got == [
+        (
+            "cloudwatch-logs//aws/eks/app|IncomingBytes",
+            "AWS/Logs",
+            "IncomingBytes",
+            "Sum",
+            (("LogGroupName", "/aws/eks/app"),),
+        ),
+        (
+            "cloudwatch-logs//aws/rds/db|IncomingBytes",
+            "AWS/Logs",
+            "IncomingBytes",
+            "Sum",
+            (("LogGroupName", "/aws/rds/db"),),
+        ),
+    ]
+
+
+def test_a_period_is_whole_seconds() -> None:
+    # CloudWatch periods are whole seconds (60, 300, 3600...): a period read as "300" from a
+    # CSV is the integer 300, and the gap count divides the window by it
+    frame = pd.DataFrame(
+        {
+            "resource": ["r"],
+            "metric": ["CPUUtilization"],
+            "timestamp": [dt.datetime(2025, 11, 1, tzinfo=dt.UTC)],
+            "value": [1.0],
+            "unit": ["Percent"],
+            "period": ["300"],
+        }
+    )
+    period = normalise(frame, "t")["period"]
+    assert period.dtype.kind == "i" and period.tolist() == [300]
+
+
+def test_a_missing_price_is_shown_as_missing_in_the_table(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from planner.usage.cost import price_with_usage
+
+    catalog = PriceCatalog(REPO / "pricing" / "snapshot")
+    real_find = catalog.find
+
+    def find(service: str, region: str, product: str, term: Term = ON_DEMAND) -> PriceRow | None:
+        if product == "nat/gb":  # NAT data processed: no price, so no dollar figure
+            return None
+        return real_find(service, region, product, term)
+
+    monkeypatch.setattr(catalog, "find", find)
+    text = price_with_usage(
+        load_scenario("staging"), catalog, str(SAMPLE), "table", allow_missing=True
+    )
+    (nat,) = [ln for ln in text.splitlines() if ln.startswith("nat-gateways NAT gateway data")]
+    # both sides lack the price: MISSING twice, no difference, and no $0.00
+    assert nat.split().count("MISSING") == 2
+    assert "$0.00" not in nat
