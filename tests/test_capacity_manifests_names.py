@@ -1,0 +1,91 @@
+"""Which namespace a set of Kubernetes objects is read for, and the object named in each
+wrong-shape error (planner.capacity.manifests.read_objects, in memory).
+
+The namespace decides which ResourceQuota and LimitRange apply to the workloads (the
+capacity plan checks the quota of that namespace), so it is the *first* namespace stated on
+a workload object; a DaemonSet's namespace (kube-system for the EKS add-ons) is not the
+workloads' namespace, and a later object in another namespace or in none does not change it.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+
+from planner.capacity.manifests import read_objects
+from planner.errors import CapacityInputError
+
+
+def _deployment(name: str, namespace: str | None, kind: str = "Deployment", **pod: Any) -> Any:
+    requests = {"cpu": "100m", "memory": "64Mi"}
+    spec = {"containers": [{"name": "app", "resources": {"requests": requests}}], **pod}
+    return {
+        "kind": kind,
+        "metadata": {"name": name, "namespace": namespace},
+        "spec": {"template": {"spec": spec}},
+    }
+
+
+def _read(*docs: dict[str, Any]) -> Any:
+    return read_objects([(f"m.yaml: {d['kind']} {d['metadata']['name']}", d) for d in docs])
+
+
+def test_the_first_workload_namespace_wins() -> None:
+    # shop is stated first; data (a second namespace) and a Deployment with none come later
+    found = _read(
+        _deployment("a", "shop"),
+        _deployment("b", "data"),
+        _deployment("c", None),
+        _deployment("d", "ops", kind="StatefulSet"),
+    )
+    assert found.namespace == "shop"
+    assert [w.name for w in found.workloads] == ["a", "b", "c", "d"]
+
+
+def test_a_namespace_after_objects_without_one_is_read() -> None:
+    # the first object states none: the first one that does (data) is the namespace
+    assert _read(_deployment("a", None), _deployment("b", "data")).namespace == "data"
+
+
+def test_daemonsets_before_and_after_do_not_set_the_namespace() -> None:
+    found = _read(
+        _deployment("agent", "kube-system", kind="DaemonSet"),
+        _deployment("web", "shop"),
+        _deployment("proxy", "kube-system", kind="DaemonSet"),
+    )
+    assert found.namespace == "shop"
+    only_daemonsets = _read(_deployment("agent", "kube-system", kind="DaemonSet"))
+    assert only_daemonsets.namespace is None
+
+
+def test_a_namespace_that_is_not_text_is_not_taken() -> None:
+    # metadata.namespace: 7 (a YAML number) is not a name; the next Deployment's is
+    found = _read(_deployment("a", 7), _deployment("b", "shop"))  # type: ignore[arg-type]
+    assert found.namespace == "shop"
+
+
+ANTI = "affinity.podAntiAffinity.requiredDuringSchedulingIgnoredDuringExecution"
+
+
+@pytest.mark.parametrize(
+    ("pod", "message"),
+    [
+        (
+            {"affinity": {"podAntiAffinity": {ANTI.rsplit(".", 1)[1]: {}}}},
+            f"{ANTI} must be a list, got a dict",
+        ),
+        (
+            {"topologySpreadConstraints": "zone"},
+            "topologySpreadConstraints must be a list, got a str",
+        ),
+        ({"tolerations": {"key": "x"}}, "tolerations must be a list, got a dict"),
+        ({"initContainers": "setup"}, "initContainers must be a list, got a str"),
+    ],
+)
+def test_a_field_of_the_wrong_shape_names_file_object_and_field(
+    pod: dict[str, Any], message: str
+) -> None:
+    with pytest.raises(CapacityInputError) as info:
+        _read(_deployment("web", "shop", **pod))
+    assert str(info.value) == f"m.yaml: Deployment web: {message}"

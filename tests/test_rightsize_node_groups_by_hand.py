@@ -1,0 +1,169 @@
+"""EKS node groups on an instance type outside right-sizing's candidate classes, worked by hand.
+
+Right-sizing's candidates are the current-generation families at medium to 2xlarge
+(planner.rightsize.classes: t3, t3a, t4g, m5 ...). A node group on a previous-generation type
+(here t2.medium) is still described and priced from the bundled EC2 instance specs:
+t2.medium is 2 vCPU, 4096 MiB = 4 GiB, x86_64, burstable with a baseline of 20% per vCPU
+(EC2 user guide, "CPU credits and baseline utilization": t2.medium 24 credits/hour, 2 vCPUs,
+20% per vCPU; planner/data/instance_specs/ec2_instance_types.csv).
+
+A burstable node averaging above its baseline pays surplus credits in unlimited mode (EKS
+launches T3 and later in unlimited mode; $0.05 per vCPU-hour, EC2 On-Demand pricing,
+"T2/T3/T4g Unlimited Mode Pricing"). With the node group's CPUUtilization flat at 50% over two
+nodes: each node averages 50% x 2 vCPU = 1.0 vCPU, 0.6 vCPU over its 0.4 vCPU baseline, so
+0.6 vCPU x 2 nodes x 730 h x $0.05 = $43.80 a month.
+
+Price: us-east-1 On-Demand t2.medium $0.0464/h (pricing/snapshot/AmazonEC2.csv):
+2 x 0.0464 x 730 = 67.744 -> $67.74, plus the group's EBS line $3.20 (staging's two general
+nodes, as in test_rightsize_fresh_run) = $70.94.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from planner.rightsize.model import Settings
+
+N = 288  # one day of 300 s periods
+START = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
+
+
+def _usage(series: dict[tuple[str, str], float]):
+    from planner.usage.store import UsageSet, normalise
+
+    stamps = pd.date_range(START, periods=N, freq="300s")
+    parts = [
+        pd.DataFrame(
+            {
+                "resource": resource,
+                "metric": metric,
+                "timestamp": stamps,
+                "value": np.full(N, value),
+                "unit": "Percent",
+                "period": 300,
+            }
+        )
+        for (resource, metric), value in series.items()
+    ]
+    frame = normalise(pd.concat(parts, ignore_index=True), "test")
+    return UsageSet(frame, "hand-made", START, START + dt.timedelta(days=1))
+
+
+def _staging_on(instance_type: str):
+    """Staging's EKS cluster (no managed services) with its general group on another type."""
+    from planner.scenario import load_scenario
+
+    scenario = load_scenario("staging")
+    topo = scenario.topology
+    eks = topo.eks
+    assert eks is not None
+    groups = tuple(
+        g.model_copy(update={"instance_type": instance_type}) if g.name == "general" else g
+        for g in eks.node_groups
+    )
+    topo = topo.model_copy(
+        update={
+            "eks": eks.model_copy(update={"node_groups": groups}),
+            "rds": (),
+            "elasticache": (),
+            "msk": (),
+        }
+    )
+    return topo, scenario.path.parent
+
+
+def _run(instance_type: str, cpu_pct: float, settings: Settings):
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import rightsize
+
+    topo, base = _staging_on(instance_type)
+    usage = _usage({("eks-node-group/general", "CPUUtilization"): cpu_pct})
+    return rightsize(topo, usage, settings, default_catalog(), base_dir=base)
+
+
+def _recs(result: Any) -> dict[str, Any]:
+    return {r.resource: r for r in result.recommendations}
+
+
+@pytest.fixture(scope="module")
+def busy_t2():
+    return _run("t2.medium", 50.0, Settings())
+
+
+def test_a_type_outside_the_candidates_is_described_from_the_instance_specs(busy_t2) -> None:
+    g = _recs(busy_t2)["eks-node-group/general"]
+    assert g.current["class"] == "t2.medium"
+    assert g.current["vcpu"] == 2
+    assert g.current["memory_gib"] == "4"  # 4096 MiB / 1024
+    assert g.current["architecture"] == "x86_64"
+    assert g.current["nodes"] == {"min": 2, "expected": 2, "max": 4}
+    assert g.current_monthly_usd == Decimal("70.94")
+
+
+def test_its_burstable_baseline_prices_todays_surplus_credits(busy_t2) -> None:
+    g = _recs(busy_t2)["eks-node-group/general"]
+    # (50% x 2 vCPU - 20% x 2 vCPU) x 2 nodes x 730 h x $0.05 = 0.6 x 2 x 36.5 = $43.80,
+    # shown as planner.money.plain writes a Decimal (no trailing zeros): "43.8"
+    assert g.current["cpu_credit_surplus_monthly_usd"] == "43.8"
+    assert any(
+        n.startswith(
+            "t2.medium nodes average above their 20% per vCPU baseline: surplus credits "
+            "43.8 USD/month"
+        )
+        for n in g.notes
+    ), g.notes
+
+
+@pytest.mark.parametrize(
+    ("cpu_pct", "surplus"),
+    [
+        # exactly at the baseline: 20% of 2 vCPU = 0.4 vCPU per node, nothing over it
+        (20.0, None),
+        # 30%: (0.6 - 0.4) x 2 nodes x 730 x 0.05 = 0.2 x 73 = $14.60 (plain: "14.6")
+        (30.0, "14.6"),
+    ],
+)
+def test_surplus_at_and_above_the_baseline(cpu_pct: float, surplus: str | None) -> None:
+    g = _recs(_run("t2.medium", cpu_pct, Settings()))["eks-node-group/general"]
+    assert g.current.get("cpu_credit_surplus_monthly_usd") == surplus
+
+
+def test_keep_architecture_reads_the_outside_types_architecture() -> None:
+    # t2.medium is x86_64: with keep_architecture only x86_64 candidates are tried, and one of
+    # them places staging's pods (t3a.medium does, test_rightsize_fresh_run)
+    g = _recs(_run("t2.medium", 5.0, Settings(keep_architecture=True)))["eks-node-group/general"]
+    assert g.current["architecture"] == "x86_64"
+    assert g.recommended["architecture"] == "x86_64"
+    assert "no candidate type places every pod; kept as is" not in g.risk_reasons
+
+
+def test_workload_dollars_are_labelled_informative(busy_t2) -> None:
+    workloads = [r for r in busy_t2.recommendations if r.kind == "workload"]
+    assert len(workloads) == 5  # staging's five workloads
+    for rec in workloads:
+        assert not rec.counted_in_total
+        assert (
+            "dollars are its share of node cost by requests at expected replicas; the saving "
+            "is realised through the node groups and counted there"
+        ) in rec.notes
+
+
+def test_the_table_has_no_trailing_blanks(busy_t2) -> None:
+    from planner.rightsize.run import result_table
+
+    lines = result_table(busy_t2).splitlines()
+    header = next(i for i, ln in enumerate(lines) if ln.startswith("resource"))
+    # the rows are left-aligned columns: padding is added between cells, and the last cell
+    # of a row is never padded (a row that ends in blanks is a layout fault)
+    assert lines[header + 1 :], lines
+    for line in lines:
+        assert line == line.rstrip(), repr(line)
+    assert lines[header + 2].startswith("eks-node-group/general") or any(
+        ln.startswith("eks-node-group/general") for ln in lines
+    )
