@@ -121,6 +121,7 @@ AREAS: dict[str, Area] = {
             "tests/test_capacity_plan_units.py",
             "tests/test_capacity_range_missing.py",
             "tests/test_capacity_manifests_names.py",
+            "tests/test_capacity_node_counts.py",
         ),
         skip=("planner/capacity/cli.py",),
     ),
