@@ -167,3 +167,49 @@ def test_the_table_has_no_trailing_blanks(busy_t2) -> None:
     assert lines[header + 2].startswith("eks-node-group/general") or any(
         ln.startswith("eks-node-group/general") for ln in lines
     )
+
+
+def test_a_candidate_that_leaves_a_pod_unplaced_is_not_chosen() -> None:
+    """A pod of 7.75Gi (7,936 MiB; staging's LimitRange allows up to 8Gi) fits no node of 8 GiB
+    or less. Allocatable memory is memory - (11 MiB x max pods + 255) - 100 MiB eviction
+    (tests/test_capacity_formulas.py): r6g.medium (8 pods) 8,192 - 343 - 100 = 7,749 MiB;
+    t4g/t3a/t3.large (35 pods) 8,192 - 640 - 100 = 7,452; m6g/m7g/m5/m6i/m6a.large (29 pods)
+    8,192 - 574 - 100 = 7,518; every medium 4 GiB or less. Those candidates leave the pod
+    unplaced without any group exceeding its maximum (the pod is too big, not short of nodes),
+    and are skipped all the same.
+
+    The cheapest 16 GiB candidate in us-east-1 is r6g.large at $0.1008/h (r5.large and
+    r6i.large $0.126, t4g.xlarge $0.1344: pricing/snapshot/AmazonEC2.csv); its allocatable
+    16,384 - (11 x 29 + 255) - 100 = 15,710 MiB holds the pod. Two nodes (general's min_size)
+    hold the 11 pods at expected replicas (1,805m each: 7 pods of 250m; 7,936 + 6 x 512 =
+    11,008 MiB). 2 x 0.1008 x 730 = 147.168 -> $147.17, plus EBS 2 x 20 GB x $0.08 = $3.20:
+    $150.37 a month.
+    """
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import rightsize
+    from planner.topology import Workload
+
+    topo, base = _staging_on("t3.medium")
+    eks = topo.eks
+    assert eks is not None
+    big = Workload(
+        name="batch",
+        replicas_min=1,
+        replicas_max=1,
+        cpu_request="250m",
+        memory_request="7936Mi",
+        cpu_limit="1000m",
+        memory_limit="8Gi",
+    )
+    topo = topo.model_copy(
+        update={"eks": eks.model_copy(update={"workloads": (*eks.workloads, big)})}
+    )
+    # no series of the cluster: requests kept, node CPU unmeasured (a series is needed to
+    # make a usage set at all)
+    usage = _usage({("rds/elsewhere", "CPUUtilization"): 10.0})
+    result = rightsize(topo, usage, Settings(), default_catalog(), base_dir=base)
+    g = _recs(result)["eks-node-group/general"]
+    assert g.recommended["class"] == "r6g.large"
+    assert g.recommended["memory_gib"] == "16"
+    assert g.recommended["nodes"]["expected"] == 2
+    assert g.recommended_monthly_usd == Decimal("150.37")
