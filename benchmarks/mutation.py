@@ -153,6 +153,7 @@ AREAS: dict[str, Area] = {
             "tests/test_rightsize_managed_by_hand.py",
             "tests/test_rightsize_fresh_run.py",
             "tests/test_rightsize_node_groups_by_hand.py",
+            "tests/test_rightsize_evidence.py",
         ),
         skip=("planner/rightsize/notebook.py",),
     ),
