@@ -10,8 +10,11 @@ matters: sorted, positions 0..285 hold 1 and 286..287 hold 100. With linear inte
 
 from __future__ import annotations
 
+import dataclasses
+from typing import Any
+
 import numpy as np
-from test_rightsize_managed_by_hand import N, _recommend, _usage
+from test_rightsize_managed_by_hand import N, _managed_only, _recommend, _usage
 
 from planner.rightsize.model import Settings
 
@@ -53,3 +56,66 @@ def test_elasticache_without_memory_data_keeps_its_memory() -> None:
     assert (
         redis.evidence["memory_floor"] == "no DatabaseMemoryUsagePercentage: memory kept at current"
     )
+
+
+class _Caveated:
+    """The bundled catalog, but every ElastiCache row carries a CAVEAT in its attributes (as a
+    catalog built with ``planner prices`` may: a row whose source was not cross-checked)."""
+
+    def __init__(self, inner: Any) -> None:
+        self._inner = inner
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._inner, name)
+
+    def find(self, service: str, region: str, product: str, *args: Any) -> Any:
+        row = self._inner.find(service, region, product, *args)
+        if row is not None and service == "AmazonElastiCache":
+            return dataclasses.replace(row, attributes=row.attributes + "; CAVEAT: one source")
+        return row
+
+
+def _caveated_redis(node_type: str, headroom_pct: float) -> Any:
+    from planner.catalog import default_catalog
+    from planner.rightsize.managed import recommend_managed
+    from planner.usage.stats import summarize
+
+    topo = _managed_only()
+    topo = topo.model_copy(
+        update={
+            "elasticache": tuple(
+                c.model_copy(update={"node_type": node_type}) for c in topo.elasticache
+            )
+        }
+    )
+    usage = _usage(
+        {
+            ("elasticache/redis", "CPUUtilization"): np.full(N, 5.0),
+            ("elasticache/redis", "DatabaseMemoryUsagePercentage"): np.full(N, 100.0),
+        }
+    )
+    settings = Settings(95.0, headroom_pct, 100.0)
+    recs = recommend_managed(topo, usage, summarize(usage), settings, _Caveated(default_catalog()))
+    return next(r for r in recs if r.resource == "elasticache/redis")
+
+
+def test_a_caveated_price_of_a_size_not_cross_checked_raises_the_risk() -> None:
+    # cache.t3.small, 1.37 GiB maxmemory used in full, headroom 200%: 1.37 x 3 = 4.11 GiB,
+    # more than any medium (3.09). The large classes with a maxmemory: cache.m6g.large 6.38
+    # GiB at 0.149/h, cache.r5.large / r6g.large 13.07 at 0.216 / 0.206 (cache.m5.large has no
+    # maxmemory in the specs): cache.m6g.large. "large" is not among the sizes the caveat
+    # says were cross-checked (micro, small, medium).
+    rec = _caveated_redis("cache.t3.small", 200.0)
+    assert rec.recommended["class"] == "cache.m6g.large"
+    assert "price row of cache.m6g.large: cacheEngine=Redis; CAVEAT: one source" in rec.notes
+    assert "the snapshot's price for cache.m6g.large is not cross-checked" in rec.risk_reasons
+    assert rec.risk == "medium"
+
+
+def test_a_caveated_price_of_a_cross_checked_size_is_noted_only() -> None:
+    # cache.t3.micro, 0.5 GiB used in full, headroom 20%: 0.6 GiB; cache.t4g.small (1.37 GiB,
+    # 0.032/h) is the cheapest that fits (cache.t3.small 0.034): a cross-checked size
+    rec = _caveated_redis("cache.t3.micro", 20.0)
+    assert rec.recommended["class"] == "cache.t4g.small"
+    assert "price row of cache.t4g.small: cacheEngine=Redis; CAVEAT: one source" in rec.notes
+    assert not any("cross-checked" in r for r in rec.risk_reasons), rec.risk_reasons
