@@ -11,12 +11,15 @@ matters: sorted, positions 0..285 hold 1 and 286..287 hold 100. With linear inte
 from __future__ import annotations
 
 import dataclasses
-from typing import Any
+from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
 from test_rightsize_managed_by_hand import N, _managed_only, _recommend, _usage
 
 from planner.rightsize.model import Settings
+
+if TYPE_CHECKING:
+    from planner.catalog import PriceCatalog
 
 CPU = np.concatenate([np.full(N - 2, 1.0), np.full(2, 100.0)])
 
@@ -95,7 +98,8 @@ def _caveated_redis(node_type: str, headroom_pct: float) -> Any:
         }
     )
     settings = Settings(95.0, headroom_pct, 100.0)
-    recs = recommend_managed(topo, usage, summarize(usage), settings, _Caveated(default_catalog()))
+    catalog = cast("PriceCatalog", _Caveated(default_catalog()))  # duck-typed: find() and the rest
+    recs = recommend_managed(topo, usage, summarize(usage), settings, catalog)
     return next(r for r in recs if r.resource == "elasticache/redis")
 
 
