@@ -11,6 +11,7 @@ matters: sorted, positions 0..285 hold 1 and 286..287 hold 100. With linear inte
 from __future__ import annotations
 
 import dataclasses
+from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
 import numpy as np
@@ -123,3 +124,37 @@ def test_a_caveated_price_of_a_cross_checked_size_is_noted_only() -> None:
     assert rec.recommended["class"] == "cache.t4g.small"
     assert "price row of cache.t4g.small: cacheEngine=Redis; CAVEAT: one source" in rec.notes
     assert not any("cross-checked" in r for r in rec.risk_reasons), rec.risk_reasons
+
+
+def test_msk_evidence_states_the_burstable_mode_assumed() -> None:
+    # MSK kafka.t3 brokers are taken to run in standard mode (throttled at the baseline, no
+    # surplus charge), as ElastiCache's; the evidence says which mode was assumed
+    usage = _usage({(f"msk/kafka/broker-{i}", "CpuUser"): np.full(N, 5.0) for i in (1, 2)})
+    msk = _recommend(usage, Settings())["msk/kafka"]
+    assert msk.evidence["burstable_mode"] == (
+        "assumed standard (throttled at baseline, no surplus charge)"
+    )
+
+
+def test_a_window_shorter_than_one_period_has_zero_coverage() -> None:
+    """A 100 s window with 300 s periods expects 100 // 300 = 0 datapoints: coverage is not a
+    division by zero but 0.0, and a recommendation on it is at high risk (under 50%)."""
+    import datetime as dt
+
+    from planner.rightsize.model import Recommendation, coverage_risk, metric_evidence
+    from planner.usage.stats import summarize
+    from planner.usage.store import UsageSet
+
+    usage = _usage({("rds/postgres", "CPUUtilization"): np.full(N, 5.0)})
+    short = UsageSet(
+        usage.frame.head(1),
+        "hand-made",
+        usage.window_start,
+        usage.window_start + dt.timedelta(seconds=100),
+    )
+    ev = metric_evidence(summarize(short), "rds/postgres", "CPUUtilization")
+    assert ev is not None
+    assert (ev["datapoints"], ev["expected"], ev["coverage_pct"]) == (1, 0, 0.0)
+    rec = Recommendation("rds/postgres", "rds", {}, {}, Decimal(0), Decimal(0), {})
+    coverage_risk(rec, [ev])
+    assert (rec.risk, rec.risk_reasons) == ("high", ["only 0.0% of the window has datapoints"])

@@ -213,3 +213,34 @@ def test_a_candidate_that_leaves_a_pod_unplaced_is_not_chosen() -> None:
     assert g.recommended["memory_gib"] == "16"
     assert g.recommended["nodes"]["expected"] == 2
     assert g.recommended_monthly_usd == Decimal("150.37")
+
+
+def test_a_group_without_node_cpu_data_is_chosen_on_requests_at_medium_risk(busy_t2) -> None:
+    # only the general group has CPUUtilization: compute's type is chosen on pod requests
+    c = _recs(busy_t2)["eks-node-group/compute"]
+    assert "no node CPU datapoints: type chosen on requests only" in c.risk_reasons
+    assert c.evidence["missing"] == ["eks-node-group/compute CPUUtilization"]
+
+
+def test_workload_requests_are_held_at_the_namespace_limit_range_minimum() -> None:
+    """api-gateway (limits 1000m / 1Gi) at a flat 2% of its CPU limit and 5% of its memory
+    limit: 20m x 1.2 = 24m, rounded up to the 5m step = 25m; 51.2 MiB x 1.2 = 61.44 MiB,
+    rounded up to 62 MiB. Staging's LimitRange (seed report §3.1: 100m-4 CPU, 128Mi-8Gi per
+    container) sets the floor: 100m / 128Mi, noted."""
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import rightsize
+
+    topo, base = _staging_on("t3.medium")
+    usage = _usage(
+        {
+            ("workload/api-gateway", "pod_cpu_utilization_over_pod_limit"): 2.0,
+            ("workload/api-gateway", "pod_memory_utilization_over_pod_limit"): 5.0,
+        }
+    )
+    result = rightsize(topo, usage, Settings(), default_catalog(), base_dir=base)
+    api = _recs(result)["workload/api-gateway"]
+    assert api.recommended["cpu_request"] == "100m"
+    assert api.recommended["memory_request"] == "128Mi"
+    assert "held at the namespace LimitRange minimum" in api.notes
+    # 250m -> 100m is cut by more than half
+    assert "request cut by more than half" in api.risk_reasons
