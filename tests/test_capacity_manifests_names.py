@@ -89,3 +89,20 @@ def test_a_field_of_the_wrong_shape_names_file_object_and_field(
     with pytest.raises(CapacityInputError) as info:
         _read(_deployment("web", "shop", **pod))
     assert str(info.value) == f"m.yaml: Deployment web: {message}"
+
+
+@pytest.mark.parametrize(
+    ("containers", "message"),
+    [
+        ("agent", "containers must be a list, got a str"),
+        ([{"name": "a", "resources": {"requests": "25m"}}], "container a: resources.requests"),
+    ],
+)
+def test_a_daemonsets_container_problem_names_file_and_object(
+    containers: Any, message: str
+) -> None:
+    ds = _deployment("agent", "kube-system", kind="DaemonSet")
+    ds["spec"]["template"]["spec"]["containers"] = containers
+    with pytest.raises(CapacityInputError) as info:
+        _read(ds)
+    assert str(info.value).startswith(f"m.yaml: DaemonSet agent: {message}")
