@@ -91,8 +91,10 @@ def _recs(result: Any) -> dict[str, Any]:
     return {r.resource: r for r in result.recommendations}
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture
 def busy_t2():
+    # function scope on purpose: mutmut credits a function to the first test that runs it, so
+    # a run shared through a module fixture would only be checked by that first test
     return _run("t2.medium", 50.0, Settings())
 
 
