@@ -155,6 +155,7 @@ AREAS: dict[str, Area] = {
             "tests/test_rightsize_node_groups_by_hand.py",
             "tests/test_rightsize_evidence.py",
             "tests/test_rightsize_custom_catalog.py",
+            "tests/test_rightsize_model_units.py",
         ),
         skip=("planner/rightsize/notebook.py",),
     ),
