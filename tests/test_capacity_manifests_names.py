@@ -106,3 +106,21 @@ def test_a_daemonsets_container_problem_names_file_and_object(
     with pytest.raises(CapacityInputError) as info:
         _read(ds)
     assert str(info.value).startswith(f"m.yaml: DaemonSet agent: {message}")
+
+
+@pytest.mark.parametrize(
+    ("spec", "message"),
+    [
+        ({"limits": "Container"}, "spec.limits must be a list, got a str"),
+        ({"limits": ["Container"]}, "spec.limits[0] must be a mapping, got a str"),
+        (
+            {"limits": [{"type": "Container", "min": {"cpu": "lots"}}]},
+            "spec.limits[0]: min_cpu: ",
+        ),
+    ],
+)
+def test_a_limit_range_problem_names_file_and_object(spec: dict[str, Any], message: str) -> None:
+    limit_range = {"kind": "LimitRange", "metadata": {"name": "lr"}, "spec": spec}
+    with pytest.raises(CapacityInputError) as info:
+        _read(_deployment("web", "shop"), limit_range)
+    assert str(info.value).startswith(f"m.yaml: LimitRange lr: {message}")
