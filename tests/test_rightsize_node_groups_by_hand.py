@@ -246,3 +246,40 @@ def test_workload_requests_are_held_at_the_namespace_limit_range_minimum() -> No
     assert "held at the namespace LimitRange minimum" in api.notes
     # 250m -> 100m is cut by more than half
     assert "request cut by more than half" in api.risk_reasons
+
+
+def test_partial_node_group_data_raises_the_groups_risk() -> None:
+    # CloudWatch marked general's CPUUtilization PartialData: the group's recommendation says so
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import rightsize
+
+    topo, base = _staging_on("t3.medium")
+    usage = _usage({("eks-node-group/general", "CPUUtilization"): 5.0})
+    usage.partial = [{"resource": "eks-node-group/general", "metric": "CPUUtilization"}]
+    result = rightsize(topo, usage, Settings(), default_catalog(), base_dir=base)
+    g = _recs(result)["eks-node-group/general"]
+    assert g.evidence["partial"] == ["eks-node-group/general CPUUtilization"]
+    assert (
+        "CloudWatch returned partial data for eks-node-group/general CPUUtilization"
+        in g.risk_reasons
+    )
+    assert g.risk in ("medium", "high")
+    assert "partial" not in _recs(result)["eks-node-group/compute"].evidence
+
+
+def test_a_workloads_dollars_are_its_share_of_node_cost_by_requests() -> None:
+    """Staging today at expected replicas (tests/test_from_capacity.py): general 2 x t3.medium
+    (1,930m and 3,554 MiB allocatable each) and compute 1 x t3.large (1,930m, 7,452 MiB):
+    5,790m and 7,108 + 7,452 = 14,560 MiB allocatable; node cost 63.94 + 19.82 = 83.76.
+    api-gateway (250m, 512Mi, 2 replicas, no usage so its requests are kept):
+    (250 / 5,790 + 512 / 14,560) / 2 = (0.0431779 + 0.0351648) / 2 = 0.0391714 of a
+    replica's worth, x 2 replicas x 83.76 = 6.56198 -> $6.56."""
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import rightsize
+
+    topo, base = _staging_on("t3.medium")
+    usage = _usage({("rds/elsewhere", "CPUUtilization"): 10.0})
+    result = rightsize(topo, usage, Settings(), default_catalog(), base_dir=base)
+    api = _recs(result)["workload/api-gateway"]
+    assert api.current_monthly_usd == Decimal("6.56")
+    assert not api.counted_in_total
