@@ -122,6 +122,7 @@ AREAS: dict[str, Area] = {
             "tests/test_capacity_range_missing.py",
             "tests/test_capacity_manifests_names.py",
             "tests/test_capacity_node_counts.py",
+            "tests/test_capacity_reason_names.py",
         ),
         skip=("planner/capacity/cli.py",),
     ),
