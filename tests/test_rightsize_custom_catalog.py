@@ -11,6 +11,7 @@ and tests/test_rightsize_managed_by_hand.py.
 from __future__ import annotations
 
 import dataclasses
+from collections.abc import Callable
 from decimal import Decimal
 from typing import TYPE_CHECKING, Any, cast
 
@@ -25,13 +26,17 @@ if TYPE_CHECKING:
 
 
 class _Repriced:
-    """The bundled catalog with some On-Demand prices replaced (product -> USD per hour)."""
+    """The bundled catalog with some On-Demand prices replaced (product -> USD per hour) and
+    the products ``hidden`` admits left out of ``find`` (a catalog without those rows)."""
 
-    def __init__(self, prices: dict[str, Decimal]) -> None:
+    def __init__(
+        self, prices: dict[str, Decimal], hidden: Callable[[str], bool] = lambda _: False
+    ) -> None:
         from planner.catalog import default_catalog
 
         self._inner = default_catalog()
         self._prices = prices
+        self._hidden = hidden
 
     def __getattr__(self, name: str) -> Any:
         return getattr(self._inner, name)
@@ -42,6 +47,8 @@ class _Repriced:
         return row
 
     def find(self, service: str, region: str, product: str, term: Term = ON_DEMAND) -> Any:
+        if self._hidden(product):
+            return None
         return self._swap(self._inner.find(service, region, product, term))
 
     def get(
@@ -50,8 +57,10 @@ class _Repriced:
         return self._swap(self._inner.get(service, region, product, term, what=what))
 
 
-def _catalog(prices: dict[str, str]) -> PriceCatalog:
-    repriced = _Repriced({k: Decimal(v) for k, v in prices.items()})
+def _catalog(
+    prices: dict[str, str], hidden: Callable[[str], bool] = lambda _: False
+) -> PriceCatalog:
+    repriced = _Repriced({k: Decimal(v) for k, v in prices.items()}, hidden)
     return cast("PriceCatalog", repriced)  # duck-typed: find(), get() and the rest
 
 
@@ -87,3 +96,39 @@ def test_managed_services_are_priced_from_the_given_catalog() -> None:
     rds = next(r for r in recs if r.resource == "rds/postgres")
     assert rds.current_monthly_usd == Decimal("116.62")
     assert rds.recommended_monthly_usd == Decimal("116.62")
+
+
+def test_no_priced_class_covering_the_need_keeps_the_class_at_high_risk() -> None:
+    # a catalog whose only RDS PostgreSQL Single-AZ row is today's db.t3.medium (0.072/h).
+    # CPU flat 90% of its 2 vCPU: need 0.9 x 2 x 1.2 = 2.16 vCPU > 2: it does not fit, and no
+    # other class has a price: kept, high risk; priced now 0.072 x 730 = 52.56 + 11.50 = 64.06
+    from planner.rightsize.managed import recommend_managed
+    from planner.usage.stats import summarize
+
+    current = "db/db.t3.medium/PostgreSQL/Single-AZ"
+    catalog = _catalog({}, lambda product: product.startswith("db/") and product != current)
+    usage = _usage({("rds/postgres", "CPUUtilization"): [90.0] * 288})
+    recs = recommend_managed(_managed_only(), usage, summarize(usage), Settings(), catalog)
+    rds = next(r for r in recs if r.resource == "rds/postgres")
+    assert rds.recommended["class"] == "db.t3.medium"
+    assert rds.risk == "high"
+    assert "no priced class covers the need; kept as is" in rds.risk_reasons
+    assert rds.current_monthly_usd == rds.recommended_monthly_usd == Decimal("64.06")
+
+
+def test_a_candidate_without_a_price_is_skipped_not_the_end_of_the_search() -> None:
+    # c5.2xlarge is the first candidate node type in the instance specs (the EC2 CSV's
+    # order) and, at 8 vCPU and $0.34/h, not staging's choice: without its price row the
+    # other candidates are still tried and both groups get the same types as with it
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import rightsize
+
+    topo, base = _staging_on("t3.medium")
+    usage = _usage({("rds/elsewhere", "CPUUtilization"): [10.0] * 288})
+    full = _recs(rightsize(topo, usage, Settings(), default_catalog(), base_dir=base))
+    hidden = _catalog({}, lambda product: product == "instance/c5.2xlarge")
+    less = _recs(rightsize(topo, usage, Settings(), hidden, base_dir=base))
+    for group in ("eks-node-group/general", "eks-node-group/compute"):
+        assert less[group].recommended["class"] == full[group].recommended["class"]
+        assert less[group].recommended["class"] != "c5.2xlarge"
+        assert "no candidate type places every pod; kept as is" not in less[group].risk_reasons

@@ -6,6 +6,9 @@ from __future__ import annotations
 from decimal import Decimal
 from typing import Any
 
+import pytest
+
+from planner.errors import InputError
 from planner.rightsize.model import Recommendation, Settings
 from planner.rightsize.run import RightsizeResult
 
@@ -95,3 +98,28 @@ def test_total_savings_add_the_counted_recommendations() -> None:
     ]
     result = RightsizeResult("t", None, Settings(), recs)  # type: ignore[arg-type]
     assert result.total_savings_monthly_usd == D("15.01")
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "ok"),
+    [
+        ({"percentile": 100.0}, True),
+        ({"percentile": 100.001}, False),
+        ({"percentile": 0.001}, True),
+        ({"percentile": 0.0}, False),
+        ({"memory_percentile": 100.0}, True),
+        ({"memory_percentile": 100.5}, False),
+        ({"headroom_pct": 500.0}, True),  # at most 500% headroom (x6)
+        ({"headroom_pct": 500.001}, False),
+        ({"headroom_pct": 500.5}, False),
+        ({"headroom_pct": 0.0}, True),
+        ({"headroom_pct": -0.001}, False),
+        ({"headroom_pct": float("nan")}, False),
+    ],
+)
+def test_settings_bounds_at_both_sides(kwargs: dict[str, float], ok: bool) -> None:
+    if ok:
+        Settings(**kwargs)  # type: ignore[arg-type]
+    else:
+        with pytest.raises(InputError):
+            Settings(**kwargs)  # type: ignore[arg-type]

@@ -283,3 +283,47 @@ def test_a_workloads_dollars_are_its_share_of_node_cost_by_requests() -> None:
     api = _recs(result)["workload/api-gateway"]
     assert api.current_monthly_usd == Decimal("6.56")
     assert not api.counted_in_total
+
+
+@pytest.mark.parametrize(
+    ("cpu_pct", "cpu_request", "cut"),
+    [
+        # 9% of api-gateway's 1000m limit: 90m x 1.2 = 108m -> 110m (5m steps), above the
+        # LimitRange's 100m and under half of today's 250m: cut by more than half
+        (9.0, "110m", True),
+        # 10.4%: 104m x 1.2 = 124.8m -> 125m, exactly half of 250m: not more than half
+        (10.4, "125m", False),
+    ],
+)
+def test_a_request_cut_to_exactly_half_is_not_more_than_half(
+    cpu_pct: float, cpu_request: str, cut: bool
+) -> None:
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import rightsize
+
+    topo, base = _staging_on("t3.medium")
+    usage = _usage(
+        {
+            ("workload/api-gateway", "pod_cpu_utilization_over_pod_limit"): cpu_pct,
+            # memory 50% of 1Gi: 512 x 1.2 = 614.4 -> 615Mi, more than half of 512Mi
+            ("workload/api-gateway", "pod_memory_utilization_over_pod_limit"): 50.0,
+        }
+    )
+    result = rightsize(topo, usage, Settings(), default_catalog(), base_dir=base)
+    api = _recs(result)["workload/api-gateway"]
+    assert api.recommended["cpu_request"] == cpu_request
+    assert api.recommended["memory_request"] == "615Mi"
+    assert ("request cut by more than half" in api.risk_reasons) is cut
+
+
+def test_gaps_in_node_group_data_raise_the_groups_risk() -> None:
+    # general's CPUUtilization on 144 of the day's 288 periods: 50.0% coverage, under 90%
+    from planner.catalog import default_catalog
+    from planner.rightsize.run import rightsize
+
+    topo, base = _staging_on("t3.medium")
+    usage = _usage({("eks-node-group/general", "CPUUtilization"): 5.0})
+    usage.frame = usage.frame.iloc[::2].reset_index(drop=True)
+    result = rightsize(topo, usage, Settings(), default_catalog(), base_dir=base)
+    g = _recs(result)["eks-node-group/general"]
+    assert "50.0% of the window has datapoints (gaps)" in g.risk_reasons
