@@ -327,3 +327,33 @@ def test_gaps_in_node_group_data_raise_the_groups_risk() -> None:
     result = rightsize(topo, usage, Settings(), default_catalog(), base_dir=base)
     g = _recs(result)["eks-node-group/general"]
     assert "50.0% of the window has datapoints (gaps)" in g.risk_reasons
+
+
+def test_the_recommended_layout_is_sized_for_the_recommended_requests() -> None:
+    # api-gateway right-sized to 100m / 128Mi (the LimitRange floor, as in
+    # test_workload_requests_are_held_at_the_namespace_limit_range_minimum): the topology the
+    # node types are chosen and priced on carries the new requests, not today's 250m / 512Mi
+    from planner.catalog import default_catalog
+    from planner.rightsize.nodes import NodePlan
+    from planner.usage.stats import summarize
+
+    topo, base = _staging_on("t3.medium")
+    usage = _usage(
+        {
+            ("workload/api-gateway", "pod_cpu_utilization_over_pod_limit"): 2.0,
+            ("workload/api-gateway", "pod_memory_utilization_over_pod_limit"): 5.0,
+        }
+    )
+    plan = NodePlan(topo, usage, summarize(usage), Settings(), default_catalog(), base)
+    final = plan.final_topology.eks
+    assert final is not None
+    api = next(w for w in final.workloads if w.name == "api-gateway")
+    assert (api.cpu_request_m, api.memory_request_bytes) == (100, 128 * 2**20)
+    # the other four have no usage: their requests are kept
+    others = [w for w in final.workloads if w.name != "api-gateway"]
+    assert len(others) == 4
+    assert all((w.cpu_request_m, w.memory_request_bytes) == (250, 512 * 2**20) for w in others)
+    # and each group's type is the one recommended
+    types = {g.name: g.instance_type for g in final.node_groups}
+    for rec in plan.recs:
+        assert types[rec.resource.split("/")[1]] == rec.recommended["class"]
