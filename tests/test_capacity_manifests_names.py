@@ -124,3 +124,19 @@ def test_a_limit_range_problem_names_file_and_object(spec: dict[str, Any], messa
     with pytest.raises(CapacityInputError) as info:
         _read(_deployment("web", "shop"), limit_range)
     assert str(info.value).startswith(f"m.yaml: LimitRange lr: {message}")
+
+
+def test_a_yaml_syntax_error_names_file_and_line_with_no_empty_field(tmp_path: Any) -> None:
+    # an unclosed flow list: a problem of the document's syntax, at no field path, so the
+    # message is "<file>: line <n>: <problem>" with no empty field before the problem
+    from planner.capacity.manifests import read_manifests
+
+    path = tmp_path / "broken.yaml"
+    path.write_text("kind: Deployment\nspec: [1, 2\n", encoding="utf-8")
+    with pytest.raises(CapacityInputError) as info:
+        read_manifests(path)
+    message = str(info.value)
+    assert message.startswith(f"{path}: line ")
+    after_line = message.split(": line ", 1)[1].split(": ", 1)[1]
+    assert not after_line.startswith(":") and ": : " not in message, message
+    assert "None" not in message

@@ -158,3 +158,32 @@ def test_a_window_shorter_than_one_period_has_zero_coverage() -> None:
     rec = Recommendation("rds/postgres", "rds", {}, {}, Decimal(0), Decimal(0), {})
     coverage_risk(rec, [ev])
     assert (rec.risk, rec.risk_reasons) == ("high", ["only 0.0% of the window has datapoints"])
+
+
+def test_gaps_in_a_brokers_data_raise_the_clusters_risk() -> None:
+    # broker-1's CpuUser on 144 of the day's 288 periods (every other one): 50.0% coverage,
+    # under 90%: at least medium risk, named; broker-2 is complete
+    usage = _usage({(f"msk/kafka/broker-{i}", "CpuUser"): np.full(N, 5.0) for i in (1, 2)})
+    frame = usage.frame
+    broker_1 = frame["resource"] == "msk/kafka/broker-1"
+    usage.frame = frame[~broker_1 | (frame.index % 2 == 0)].reset_index(drop=True)
+    msk = _recommend(usage, Settings())["msk/kafka"]
+    assert "50.0% of the window has datapoints (gaps)" in msk.risk_reasons
+    assert msk.risk in ("medium", "high")
+
+
+def test_the_table_and_csv_name_a_managed_resources_classes() -> None:
+    from planner.rightsize.run import RightsizeResult, result_csv
+
+    # RDS at 5% CPU and 3 GiB free of 4: db.t3.medium -> db.t3.small (as in
+    # test_rightsize_managed_by_hand.test_rds_shrinks_to_the_class_covering_the_memory_...)
+    usage = _usage(
+        {
+            ("rds/postgres", "CPUUtilization"): np.full(N, 5.0),
+            ("rds/postgres", "FreeableMemory"): np.full(N, 3.0 * 2**30),
+        }
+    )
+    rds = _recommend(usage, Settings())["rds/postgres"]
+    result = RightsizeResult("staging", usage, Settings(), [rds])
+    rows = result_csv(result).splitlines()
+    assert rows[1].startswith("rds/postgres,rds,db.t3.medium,db.t3.small,")
