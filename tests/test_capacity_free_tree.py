@@ -35,6 +35,22 @@ def test_growing_keeps_every_node_s_free_resources() -> None:
     assert tree.find(R(40, 1, 1), lambda node: node == 12) == 2
 
 
+def test_growing_keeps_every_node_s_free_memory_and_pod_slots() -> None:
+    # as above for the other two dimensions: the third append grows the tree from 2 leaves to
+    # 4 and copies the second node's leaf; its free memory (200) and slots (2) stay its own,
+    # not the maximum over the nodes (1000, 10)
+    tree = _FreeTree()
+    tree.append(10, R(100, 1000, 10))
+    tree.append(11, R(100, 200, 2))
+    tree.append(12, R(100, 50, 1))
+    tree.update(0, R(100, 0, 0))  # the first node is full
+    assert tree.find(R(1, 500, 1), None) == -1  # no node has 500 of memory free any more
+    assert tree.find(R(1, 150, 1), None) == 1  # the second node's 200
+    assert tree.find(R(1, 1, 3), None) == -1  # no node has 3 slots free any more
+    assert tree.find(R(1, 1, 2), None) == 1  # the second node's 2 slots
+    assert tree.find(R(1, 40, 1), None) == 1  # leftmost of the second and third
+
+
 def test_a_node_that_frees_up_is_found_again() -> None:
     # a maximum must rise when a node's free CPU rises (pods removed): 50m -> 5000m
     tree = _FreeTree()

@@ -138,6 +138,10 @@ def test_daemonsets_filling_the_node_leave_no_room_and_say_so() -> None:
     assert short.notes == (
         "node group m5: DaemonSet requests exceed a m5.large's allocatable (pods); no pod fits",
     )
+    # the slots left are 1 - 2 = -1, clamped to 0 (not to 1): CPU and memory are free, yet
+    # no pod fits, at any state
+    assert [u.count for u in short.unplaced] == [2, 3, 4]
+    assert short.node_groups[0].usage["expected"].pods == 0
 
 
 def test_default_daemonsets_when_none_listed() -> None:
