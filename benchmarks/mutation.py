@@ -78,6 +78,7 @@ AREAS: dict[str, Area] = {
             "tests/test_costing_every_service.py",
             "tests/test_costing_discount_rules.py",
             "tests/test_costing_commitment_lines.py",
+            "tests/test_costing_notes_traced.py",
         ),
     ),
     "pricing": Area(
