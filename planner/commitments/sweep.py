@@ -497,5 +497,10 @@ def cheapest(result: SweepResult, top: int) -> list[int]:
     if idx.size == 0:
         return []
     k = min(top, idx.size)
-    part = idx[np.argpartition(result.monthly_units[idx], k - 1)[:k]]
+    # the k cheapest, equal costs in variant order: everything below the k-th cost, then the
+    # first variants at that cost (argpartition alone picks and orders ties arbitrarily)
+    costs = result.monthly_units[idx]
+    kth = np.partition(costs, k - 1)[k - 1]
+    below = idx[costs < kth]
+    part = np.concatenate((below, idx[costs == kth][: k - below.size]))  # in variant order
     return [int(i) for i in part[np.argsort(result.monthly_units[part], kind="stable")]]
