@@ -151,5 +151,13 @@ def test_an_unpublished_upfront_split_leaves_the_upfront_unknown(
     # 1 node at HPA minimum reserved, its upfront cash is unknown (not 0)
     assert result.describe(_flat(result, 0, 1))["upfront_usd"] is None
     assert not result.upfront_known[_flat(result, 1, 1)]
+    # its month is exact all the same: the effective rate holds the upfront amortised,
+    # 730 x 0.049686 = 36.27078 -> 36.27 for the 1 reserved t3.large, and no fee is booked
+    # as cash (the upfront units stay 0: a fee the source does not give is not guessed).
+    # 732.01 + general on-demand 140.16 + 3.20 + 36.27 + compute's volume 1.60 = 913.24
+    flat = _flat(result, 0, 1)
+    assert result.monthly_cents(flat) == 91324
+    assert result.upfront_units[flat] == 0
+    assert result.upfront_units[_flat(result, 1, 1)] == result.upfront_units[_flat(result, 1, 0)]
     # nothing reserved, nothing up front: known, 0
     assert result.describe(_flat(result, 0, 0))["upfront_usd"] == 0.0

@@ -1,0 +1,97 @@
+"""Today's purchase in the options table: exactly one option per resource is what the
+scenario buys (marked current, no break-even against itself), and when the scenario buys a
+size the options do not list (more reservations than the nodes at HPA minimum) that purchase
+is added as its own option.
+
+Rates (bundled snapshot, us-east-1, AWS GetProducts record 2021-02-05 for m5.large): on-demand
+0.096/h; 1yr Standard Partial Upfront 252 up front + 0.029/h; 1yr Convertible Partial Upfront
+294 + 0.034/h. Root volumes 20 GB gp3 at 0.08 = 1.60 a node-month. Staging's general group
+runs 2 nodes (desired 2) and has 2 at HPA minimum.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+
+import pytest
+
+from planner.catalog import default_catalog
+from planner.commitments.model import Commitments, Option
+from planner.commitments.options import build_commitments
+from planner.scenario import load_scenario
+from planner.topology import Purchase, Topology
+
+D = Decimal
+MINS = {"general": 2, "compute": 1}
+
+
+def _general_buys(purchase: Purchase) -> Topology:
+    """staging-m5-reserved: general on m5.large, bought as ``purchase``."""
+    t = load_scenario("commitments/staging-m5-reserved").topology
+    assert t.eks is not None
+    groups = tuple(
+        g.model_copy(update={"purchase": purchase}) if g.name == "general" else g
+        for g in t.eks.node_groups
+    )
+    return t.model_copy(update={"eks": t.eks.model_copy(update={"node_groups": groups})})
+
+
+def _general(result: Commitments) -> dict[str, Option]:
+    return {
+        o.name: o
+        for o in result.options
+        if o.resource == "eks-node-group/general" and "Savings Plan" not in o.name
+    }
+
+
+@pytest.fixture(scope="module")
+def standard_partial() -> dict[str, Option]:
+    bought = Purchase(type="reserved", term="1yr", payment="partial_upfront")
+    result = build_commitments(_general_buys(bought), default_catalog(), min_node_counts=MINS)
+    return _general(result)
+
+
+def test_only_the_class_bought_is_current(standard_partial: dict[str, Option]) -> None:
+    # the scenario buys 1yr Standard Partial Upfront (no size: all its nodes); the Convertible
+    # offer of the same term and payment is another purchase (AWS: a Standard RI cannot be
+    # exchanged, a Convertible one can, at its own rate)
+    current = [name for name, o in standard_partial.items() if o.current]
+    assert current == ["general: reserved 1yr standard Partial Upfront x 2"]
+    convertible = standard_partial["general: reserved 1yr convertible Partial Upfront x 2"]
+    assert not convertible.current
+    # its month: 2 x 294 / 12 = 49.00 + 2 x 0.034 x 730 = 49.64 + volumes 3.20 = 101.84,
+    # 14.30 more than today's 2 x 252 / 12 = 42.00 + 2 x 0.029 x 730 = 42.34 + 3.20 = 87.54
+    assert convertible.monthly_usd == D("101.84")
+    assert convertible.current_monthly_usd == D("87.54")
+    assert convertible.savings_monthly_usd == D("-14.30")
+    # 14 options for the group (on-demand, spot, 12 reservations): none added for today's
+    assert len(standard_partial) == 14
+
+
+def test_today_is_not_broken_even_against_itself(standard_partial: dict[str, Option]) -> None:
+    today = standard_partial["general: reserved 1yr standard Partial Upfront x 2"]
+    assert today.break_even_month is None
+    assert today.savings_monthly_usd == 0
+
+
+def test_a_size_the_options_do_not_list_is_added_as_today(
+    standard_partial: dict[str, Option],
+) -> None:
+    bought = Purchase(type="reserved", term="1yr", payment="partial_upfront", count=3)
+    options = _general(
+        build_commitments(_general_buys(bought), default_catalog(), min_node_counts=MINS)
+    )
+    # the 14 options sized to the 2 nodes at minimum, plus today's 3 reservations
+    assert len(options) == 15
+    today = options["general: reserved 1yr standard Partial Upfront x 3"]
+    assert today.current
+    assert [n for n, o in options.items() if o.current] == [today.name]
+    # 3 reserved (a reservation bills every hour, used or not) for the 2 nodes that run:
+    # 3 x 252 = 756 up front, 756 / 12 = 63.00 a month; 3 x 0.029 x 730 = 63.51; volumes of
+    # the 2 running nodes 3.20: 129.71; nothing runs on-demand
+    assert today.upfront_usd == 756
+    assert today.monthly_usd == D("129.71")
+    # the 2-reservation option (87.54, as above) saves 129.71 - 87.54 = 42.17 against it
+    two = options["general: reserved 1yr standard Partial Upfront x 2"]
+    assert not two.current
+    assert two.savings_monthly_usd == D("42.17")
