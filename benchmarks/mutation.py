@@ -146,6 +146,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_purchase_rules.py",
             "tests/test_commitments_todays_purchase.py",
             "tests/test_commitments_claims_levers.py",
+            "tests/test_commitments_forecast_savings_plan.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),

@@ -11,6 +11,7 @@ ElastiCache reserved nodes) or counted by hand.
 from __future__ import annotations
 
 import datetime as dt
+from decimal import Decimal
 from pathlib import Path
 
 import pytest
@@ -142,6 +143,13 @@ def test_option_names(found: dict[str, Resource]) -> None:
     assert option_name(general, p) == "general: reserved 3yr convertible Partial Upfront x 2"
     # a database's offer has no class: none in its name
     assert option_name(postgres, _reserved(count=1)) == "postgres: reserved 1yr No Upfront x 1"
+    # today's purchase may be sized as a share of the instances, or not sized (all of them)
+    half = _reserved(coverage_pct=Decimal("12.5"))
+    assert option_name(general, half) == (
+        "general: reserved 1yr standard No Upfront for 12.5% of the instances"
+    )
+    everything = "postgres: reserved 1yr No Upfront for all instances"
+    assert option_name(postgres, _reserved()) == everything
 
 
 @pytest.mark.parametrize(

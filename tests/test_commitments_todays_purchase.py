@@ -95,3 +95,22 @@ def test_a_size_the_options_do_not_list_is_added_as_today(
     two = options["general: reserved 1yr standard Partial Upfront x 2"]
     assert not two.current
     assert two.savings_monthly_usd == D("42.17")
+
+
+def test_a_reservation_sized_as_a_share_is_added_and_named_by_its_share() -> None:
+    bought = Purchase(
+        type="reserved", term="1yr", payment="partial_upfront", coverage_pct=Decimal(50)
+    )
+    options = _general(
+        build_commitments(_general_buys(bought), default_catalog(), min_node_counts=MINS)
+    )
+    name = "general: reserved 1yr standard Partial Upfront for 50% of the instances"
+    today = options[name]
+    assert today.current and len(options) == 15
+    # 50% of the 2 nodes priced: 1 reserved (252 up front, 252 / 12 = 21.00 a month, and
+    # 730 x 0.029 = 21.17), the other node on-demand 730 x 0.096 = 70.08, volumes 3.20:
+    # 21.00 + 21.17 + 70.08 + 3.20 = 115.45
+    assert today.upfront_usd == 252
+    assert today.monthly_usd == D("115.45")
+    # at HPA minimum the group still runs 2 nodes: the 1 reservation is used every hour
+    assert today.unused_commitment_monthly_usd_at_min == 0

@@ -121,7 +121,13 @@ def option_name(res: Resource, p: Purchase) -> str:
         what = "spot (all nodes)"
     else:
         cls = f" {p.offering_class}" if res.kind == "node_group" else ""
-        what = f"reserved {p.term}{cls} {PAYMENT_LABEL[p.payment]} x {p.count}"
+        if p.count is not None:
+            size = f"x {p.count}"
+        elif p.coverage_pct is not None:  # today's purchase, sized as a share
+            size = f"for {p.coverage_pct.normalize():f}% of the instances"
+        else:
+            size = "for all instances"
+        what = f"reserved {p.term}{cls} {PAYMENT_LABEL[p.payment]} {size}"
     return f"{res.name}: {what}"
 
 
