@@ -114,3 +114,33 @@ def test_a_reservation_sized_as_a_share_is_added_and_named_by_its_share() -> Non
     assert today.monthly_usd == D("115.45")
     # at HPA minimum the group still runs 2 nodes: the 1 reservation is used every hour
     assert today.unused_commitment_monthly_usd_at_min == 0
+
+
+def test_a_reservation_of_all_the_nodes_is_today_at_the_size_bought() -> None:
+    """The scenario reserves its nodes without a count (all of them) and runs 4, of which 2
+    at HPA minimum: it buys 4 reservations, not the options' 2, so the option sized at the
+    minimum is not today's purchase; today's is added, at its own size."""
+    t = _general_buys(Purchase(type="reserved", term="1yr", payment="partial_upfront"))
+    assert t.eks is not None
+    groups = tuple(
+        g.model_copy(update={"desired_size": 4}) if g.name == "general" else g
+        for g in t.eks.node_groups
+    )
+    t = t.model_copy(update={"eks": t.eks.model_copy(update={"node_groups": groups})})
+    options = _general(build_commitments(t, default_catalog(), min_node_counts=MINS))
+    today = options["general: reserved 1yr standard Partial Upfront for all instances"]
+    assert [n for n, o in options.items() if o.current] == [today.name]
+    # 4 reserved: 4 x 252 = 1,008 up front, 4 x 21.00 = 84.00 a month; 4 x 0.029 x 730 =
+    # 84.68; volumes 4 x 1.60 = 6.40: 175.08, what the scenario pays today
+    assert today.upfront_usd == 1008
+    assert today.monthly_usd == D("175.08") == today.current_monthly_usd
+    assert today.savings_monthly_usd == 0 and today.break_even_month is None
+    # at HPA minimum 2 of the 4 reservations are idle: 2 x 730 h at the effective rate
+    # 252 / 8,760 + 0.029 $/h = 2 x (21.00 + 21.17) = 84.34
+    assert today.unused_commitment_monthly_usd_at_min == D("84.34")
+    # the option at the minimum: 2 reserved (42.00 + 42.34) and 2 nodes on-demand
+    # (2 x 70.08 = 140.16), volumes 6.40: 230.90, 55.82 more than today
+    two = options["general: reserved 1yr standard Partial Upfront x 2"]
+    assert not two.current
+    assert two.monthly_usd == D("230.90")
+    assert two.savings_monthly_usd == D("-55.82")
