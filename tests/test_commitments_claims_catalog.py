@@ -158,3 +158,5 @@ def test_node_reservations_and_options_use_the_given_catalog() -> None:
     # its on-demand figure: 121.47 + root volumes 2 x 20 GB x 0.08 = 3.20: 124.67
     assert on_demand.on_demand_monthly_usd == D("124.67")
     assert on_demand.monthly_usd == D("124.67")
+    # the group is on-demand today: what it pays today is the same 124.67 at the given rate
+    assert on_demand.current_monthly_usd == D("124.67")

@@ -130,3 +130,24 @@ def test_the_instance_plan_kinds_with_rates_are_not_missing(
     assert "general: ec2_instance Savings Plan 1yr All Upfront" not in missing
     assert "general: ec2_instance Savings Plan 1yr Partial Upfront" in missing
     assert "general: compute Savings Plan 1yr No Upfront" in missing
+
+
+def test_a_plan_is_priced_at_the_node_counts_given(
+    catalog: PriceCatalog, staging: Topology
+) -> None:
+    from planner.commitments.sp_options import savings_plan_options
+
+    general = next(r for r in resources(staging, MINS) if r.name == "general")
+    # the capacity model runs 3 nodes at expected replicas (2 at minimum): the plan sized at
+    # the minimum (0.056 $/h) covers 2, the third runs on-demand 730 x 0.0416 = 30.368 ->
+    # 30.37; 3 root volumes 4.80: 40.88 + 30.37 + 4.80 = 76.05
+    # today the 3 nodes run on-demand: 3 x 730 x 0.0416 = 91.104 -> 91.10 + 4.80 = 95.90 (the
+    # caller's figures, on-demand and today's)
+    today = D("95.90")
+    options = savings_plan_options(
+        catalog, staging, general, {"general": 3, "compute": 1}, today, today
+    )
+    sp = next(o for o in options if o.name.endswith("1yr No Upfront 0.056/h"))
+    assert sp.monthly_usd == D("76.05")
+    assert sp.current_monthly_usd == today
+    assert sp.savings_monthly_usd == D("19.85")  # 95.90 - 76.05
