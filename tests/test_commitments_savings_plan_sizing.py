@@ -12,12 +12,13 @@ from decimal import Decimal
 
 import pytest
 
-from planner.catalog import default_catalog
+from planner.catalog import SERVICES, PriceCatalog, PriceRow, Term, default_catalog
 from planner.commitments.model import Commitments, SavingsPlanSizing
 from planner.commitments.report import commitments_json
 from planner.commitments.sp_options import ec2_hourly_profile, size_savings_plan
+from planner.prices.snapshot import merge_rows, write_snapshot
 from planner.scenario import load_scenario
-from planner.topology import Schedule, Topology
+from planner.topology import CapacityType, Schedule, Topology
 
 D = Decimal
 T3_MEDIUM = D("0.0416")
@@ -84,3 +85,66 @@ def test_the_json_commitment_has_four_decimals(
     assert out["profile_hours"] == 168
     assert out["instance_types"] == ["t3.medium"]
     assert (out["quantile_rule"], out["note"]) == ("rule", "note")
+
+
+@pytest.fixture(scope="module")
+def plan_rates(tmp_path_factory: pytest.TempPathFactory) -> PriceCatalog:
+    """The bundled snapshot with compute 1yr No Upfront plan rates (TEST FIXTURES): t3.medium
+    0.03 $/h (0.03 / 0.0416 = 0.7212 of on-demand), t3.large 0.065 $/h (0.065 / 0.0832 =
+    0.78125 of on-demand)."""
+    base = default_catalog()
+    term = Term("SavingsPlan", "1yr", "No Upfront", "compute")
+    extra = [
+        PriceRow(
+            "AmazonEC2", "us-east-1", f"instance/{t}", "test fixture", term, "Hrs", D(usd),
+            "list", "", "test fixture", "2026-01-01",
+        )
+        for t, usd in (("t3.medium", "0.03"), ("t3.large", "0.065"))
+    ]  # fmt: skip
+    out = tmp_path_factory.mktemp("snap") / "snapshot"
+    write_snapshot(
+        merge_rows((r for s in SERVICES for r in base.rows(s)), extra), out, "2026-01-01"
+    )
+    return PriceCatalog(out)
+
+
+def _both_on_demand(t: Topology) -> Topology:
+    assert t.eks is not None
+    groups = tuple(
+        g.model_copy(update={"capacity_type": CapacityType.ON_DEMAND}) for g in t.eks.node_groups
+    )
+    return t.model_copy(update={"eks": t.eks.model_copy(update={"node_groups": groups})})
+
+
+def test_the_commitment_uses_the_most_discounted_type_s_ratio(
+    staging: Topology, plan_rates: PriceCatalog
+) -> None:
+    # both groups on-demand: the plan may cover t3.large and t3.medium. A commitment of
+    # spend x 0.7212 is used in full whatever the mix (each on-demand dollar of either type
+    # uses at least 0.7212 of commitment); the lowest hour 0.1664 $/h on-demand (4 t3.medium
+    # or 2 t3.large): 0.1664 x 0.03 / 0.0416 = 0.12 $/h (at 0.78125 it would be 0.13, more
+    # than 4 t3.medium would use)
+    t = _both_on_demand(staging)
+    sizing = size_savings_plan(t, plan_rates, [D("0.3328"), D("0.1664"), D("0.2496")])
+    assert sizing.instance_types == ["t3.large", "t3.medium"]
+    assert sizing.on_demand_equivalent_usd_per_hour == D("0.1664")
+    assert sizing.commitment_usd_per_hour == D("0.12")
+    assert "most-discounted" in sizing.note
+
+
+def test_no_commitment_without_spend_or_a_rate_for_every_type(
+    staging: Topology, plan_rates: PriceCatalog
+) -> None:
+    t = _both_on_demand(staging)
+    # the lowest modelled hour spends nothing (nodes to zero at night): commit to nothing
+    assert size_savings_plan(t, plan_rates, [D(0), D("0.1664")]).commitment_usd_per_hour is None
+    # m5.large has no plan rate in the fixture: the commitment cannot be converted
+    assert t.eks is not None
+    groups = tuple(
+        g.model_copy(update={"instance_type": "m5.large"}) if g.name == "compute" else g
+        for g in t.eks.node_groups
+    )
+    m5 = t.model_copy(update={"eks": t.eks.model_copy(update={"node_groups": groups})})
+    sizing = size_savings_plan(m5, plan_rates, [D("0.1664")])
+    assert sizing.commitment_usd_per_hour is None
+    assert sizing.instance_types == ["m5.large", "t3.medium"]
