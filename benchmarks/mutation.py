@@ -150,6 +150,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_unused_at_min.py",
             "tests/test_commitments_savings_plan_sizing.py",
             "tests/test_commitments_sweep_inputs.py",
+            "tests/test_commitments_option_record.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
