@@ -151,6 +151,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_savings_plan_sizing.py",
             "tests/test_commitments_sweep_inputs.py",
             "tests/test_commitments_option_record.py",
+            "tests/test_commitments_forecast_records.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
