@@ -152,6 +152,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_sweep_inputs.py",
             "tests/test_commitments_option_record.py",
             "tests/test_commitments_forecast_records.py",
+            "tests/test_commitments_sweep_outputs.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
