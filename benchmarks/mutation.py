@@ -153,6 +153,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_option_record.py",
             "tests/test_commitments_forecast_records.py",
             "tests/test_commitments_sweep_outputs.py",
+            "tests/test_commitments_forecast_cash.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
