@@ -16,6 +16,7 @@ import shutil
 from decimal import Decimal
 from pathlib import Path
 
+import numpy as np
 import pytest
 
 from planner.catalog import ON_DEMAND, PriceCatalog, PriceRow, Term, default_catalog
@@ -91,3 +92,23 @@ def test_a_fee_with_more_than_eight_decimals_is_named(staging: Scenario) -> None
     with pytest.raises(InputError) as caught:
         run_grid(staging, grid, NineDecimalFee())
     assert "m5.large upfront 252.000000001 has more than 8 decimals" in str(caught.value)
+
+
+def test_the_sums_are_held_in_integer_units(staging: Scenario) -> None:
+    """The module's rule: every amount is a whole number of units (1 / (10^8 x 168 x 36)
+    dollar), so sums of many lines stay exact; a float array would round above 2^53 units
+    (about 14,900 dollars)."""
+    grid = Grid.model_validate(
+        {
+            "node_groups": {
+                "general": {"instance_types": ["t3.medium", "m5.large"]},
+                "compute": {"instance_types": ["t3.large"]},
+            },
+            "purchases": ["on_demand", "spot", "reserved:1yr:partial_upfront:standard"],
+            "schedules": [{"name": "always"}, {"name": "office", "hours_per_day": 12}],
+        }
+    )
+    result = run_grid(staging, grid, default_catalog())
+    assert result.monthly_units.dtype == np.int64
+    assert result.upfront_units.dtype == np.int64
+    assert result.count == 2 * 3 * 3 * 2  # 2 type combinations x 3^2 purchases x 2 schedules

@@ -116,3 +116,24 @@ def test_a_database_reservation_is_idle_while_the_database_is_stopped(m5: Topolo
     got = unused_at_min(default_catalog(), t, _res(t, "postgres", {}), buy, {})
     assert round(got, 6) == D("23.464286")
     assert unused_at_min(default_catalog(), m5, _res(m5, "postgres", {}), buy, {}) == 0
+
+
+def test_an_option_s_month_at_hpa_minimum() -> None:
+    from planner.commitments.options import build_commitments
+
+    staging = load_scenario("staging").topology
+    mins = {"general": 1, "compute": 1}
+    options = {
+        o.name: o
+        for o in build_commitments(staging, default_catalog(), min_node_counts=mins).options
+    }
+    # general runs 2 t3.medium (0.0416/h), 1 at HPA minimum. On-demand: 2 x 730 x 0.0416 =
+    # 60.736 -> 60.74 + 2 root volumes 3.20 = 63.94; at minimum 30.368 -> 30.37 + 1.60 = 31.97
+    od = options["general: on-demand"]
+    assert (od.monthly_usd, od.monthly_usd_at_min) == (D("63.94"), D("31.97"))
+    # 1 reserved (1yr Standard No Upfront, 0.0261/h effective): 730 x 0.0261 = 19.053 -> 19.05;
+    # with the second node on-demand 30.37 and 3.20 of volumes: 52.62; at minimum the one
+    # reserved node alone: 19.05 + 1.60 = 20.65
+    one = options["general: reserved 1yr standard No Upfront x 1"]
+    assert (one.monthly_usd, one.monthly_usd_at_min) == (D("52.62"), D("20.65"))
+    assert one.unused_commitment_monthly_usd_at_min == 0
