@@ -154,6 +154,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_forecast_records.py",
             "tests/test_commitments_sweep_outputs.py",
             "tests/test_commitments_forecast_cash.py",
+            "tests/test_commitments_claims_text.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
