@@ -155,6 +155,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_sweep_outputs.py",
             "tests/test_commitments_forecast_cash.py",
             "tests/test_commitments_claims_text.py",
+            "tests/test_commitments_model_rules.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),
