@@ -156,6 +156,7 @@ AREAS: dict[str, Area] = {
             "tests/test_commitments_forecast_cash.py",
             "tests/test_commitments_claims_text.py",
             "tests/test_commitments_model_rules.py",
+            "tests/test_commitments_forecast_database.py",
         ),
         skip=("planner/commitments/notebook.py", "planner/commitments/cli.py"),
     ),

@@ -244,6 +244,15 @@ def test_a_bad_grid_names_the_field(tmp_path: Path) -> None:
     assert f"{path}: purchases.1: " in str(caught.value)
 
 
+def test_a_grid_that_is_not_yaml_names_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "grid.yaml"
+    # the flow sequence opened on line 2 is closed with "}" on line 2
+    path.write_text("node_groups:\n  general: {instance_types: [t3.medium}\n")
+    with pytest.raises(InputError) as caught:
+        load_grid(path)
+    assert str(caught.value).startswith(f"{path}: line 2: YAML syntax error")
+
+
 # --- the forecast's months and arguments -----------------------------------------------------
 
 

@@ -1,0 +1,52 @@
+"""A reserved database in the forecast: its reservation bills for the 12 months of its term,
+then the instance is on-demand again (``revert``, the default), or bought again (``renew``).
+
+staging (as_of 2025-11-11): 815.77 a month, of which the database instance 730 x 0.072 =
+52.56 on-demand (tests/test_one_money.py). Reserved 1 year No Upfront at an effective
+0.05 $/h (a user rate card: a TEST FIXTURE, the snapshot has no RDS reserved rate):
+730 x 0.05 = 36.50, so 815.77 - 52.56 + 36.50 = 799.71 a month during the term.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from decimal import Decimal
+
+import pytest
+
+from planner.catalog import default_catalog
+from planner.commitments.forecast import forecast_scenario
+from planner.scenario import Scenario, load_scenario
+from planner.topology import Purchase, RateCard
+
+D = Decimal
+RESERVED = D("799.71")
+STAGING = D("815.77")
+KEY = "rds/postgres reserved 1yr"
+
+
+@pytest.fixture(scope="module")
+def reserved_db() -> Scenario:
+    staging = load_scenario("staging")
+    card = RateCard(source="test fixture", effective_hourly_usd=D("0.05"))
+    buy = Purchase(type="reserved", term="1yr", payment="no_upfront", count=1, rate_card=card)
+    rds = tuple(d.model_copy(update={"purchase": buy}) for d in staging.topology.rds)
+    topology = staging.topology.model_copy(update={"rds": rds})
+    return type(staging)(topology=topology, path=staging.path, chain=staging.chain)
+
+
+def test_a_reserved_database_reverts_after_its_term(reserved_db: Scenario) -> None:
+    series = forecast_scenario(reserved_db, default_catalog(), months=13)
+    # 2025-11 .. 2026-10 are the term's 12 months; 2026-11 is on-demand again
+    assert [m.amortised_usd for m in series[:12]] == [RESERVED] * 12
+    assert series[11].month == dt.date(2026, 10, 1) and series[11].active_commitments == [KEY]
+    assert series[12].amortised_usd == STAGING and series[12].active_commitments == []
+    # the reservation's line is the month's committed share: 36.50
+    assert series[0].committed_usd == D("36.50")
+    assert series[12].committed_usd == 0
+
+
+def test_a_renewed_database_reservation_keeps_billing(reserved_db: Scenario) -> None:
+    series = forecast_scenario(reserved_db, default_catalog(), months=13, at_expiry="renew")
+    assert series[12].amortised_usd == RESERVED
+    assert series[12].active_commitments == [f"{KEY} (renewed)"]
