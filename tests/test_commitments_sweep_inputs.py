@@ -112,3 +112,27 @@ def test_the_sums_are_held_in_integer_units(staging: Scenario) -> None:
     assert result.monthly_units.dtype == np.int64
     assert result.upfront_units.dtype == np.int64
     assert result.count == 2 * 3 * 3 * 2  # 2 type combinations x 3^2 purchases x 2 schedules
+
+
+def test_a_variant_topology(staging: Scenario) -> None:
+    from planner.commitments.sweep import variant_topology
+    from planner.topology import CapacityType, Purchase, Schedule
+
+    t = staging.topology
+    assert t.eks is not None
+    spot = Purchase(type="spot")
+    office = Schedule(name="office", hours_per_day=12, days_per_week=5)
+    v = variant_topology(t, ("m5.large",), (spot,), Schedule(name="always"), ["general"])
+    assert v.eks is not None
+    general, compute = v.eks.node_groups
+    # the swept group takes the type and purchase, as on-demand capacity (a purchase says
+    # how it is bought); the other group is as the scenario has it
+    assert (general.instance_type, general.purchase) == ("m5.large", spot)
+    assert general.capacity_type is CapacityType.ON_DEMAND
+    assert compute == t.eks.node_groups[1]
+    assert v.schedule is None  # always on: no schedule
+    v = variant_topology(t, ("t3.large",), (Purchase(),), office, ["compute"])
+    assert v.schedule == office
+    assert v.eks is not None
+    assert v.eks.node_groups[0] == t.eks.node_groups[0]
+    assert v.eks.node_groups[1].capacity_type is CapacityType.ON_DEMAND  # SPOT in staging
