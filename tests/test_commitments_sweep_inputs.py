@@ -136,3 +136,57 @@ def test_a_variant_topology(staging: Scenario) -> None:
     assert v.eks is not None
     assert v.eks.node_groups[0] == t.eks.node_groups[0]
     assert v.eks.node_groups[1].capacity_type is CapacityType.ON_DEMAND  # SPOT in staging
+
+
+def test_spot_from_the_catalog_from_a_stated_discount_or_not_priced(staging: Scenario) -> None:
+    grid = Grid.model_validate(
+        {
+            "node_groups": {
+                "general": {"instance_types": ["t3.medium", "m5.large"]},
+                "compute": {"instance_types": ["t3.large"]},
+            },
+            "purchases": ["on_demand", "spot"],
+        }
+    )
+    result = run_grid(staging, grid, default_catalog())
+
+    def flat(combo: int, general: int, compute: int) -> int:
+        return int(np.ravel_multi_index((combo, general, compute, 0), result.shape))
+
+    # compute on spot: t3.large has no spot median in the snapshot, so the group's stated
+    # 70% discount prices it, 0.0832 x 0.30 = 0.02496 $/h, 730 h = 18.2208 -> 18.22: staging
+    # as priced, 815.77 (general on-demand)
+    assert result.monthly_cents(flat(0, 0, 1)) == 81577
+    # general on spot: m5.large has a spot median of 0.0409 $/h (250 prices, 5 AZs):
+    # 2 x 730 x 0.0409 = 59.714 -> 59.71 + volumes 3.20, with staging's rest 732.01 and
+    # compute on-demand 60.74 + 1.60: 857.26
+    assert result.monthly_cents(flat(1, 1, 0)) == 85726
+    # t3.medium has neither a spot price nor a stated discount: not priced, never guessed
+    assert not result.priced[flat(0, 1, 0)]
+    assert result.priced[flat(1, 1, 0)] and result.priced[flat(0, 0, 1)]
+
+
+def test_a_grid_group_the_scenario_lacks_is_named(staging: Scenario) -> None:
+    grid = Grid.model_validate({"node_groups": {"gpu": {"instance_types": ["g4dn.xlarge"]}}})
+    with pytest.raises(InputError) as caught:
+        run_grid(staging, grid, default_catalog())
+    assert str(caught.value) == ("grid node_groups.gpu: no such node group (have general, compute)")
+
+
+def test_a_scenario_without_eks_cannot_be_swept(staging: Scenario) -> None:
+    bare = type(staging)(
+        topology=staging.topology.model_copy(update={"eks": None}),
+        path=staging.path,
+        chain=staging.chain,
+    )
+    with pytest.raises(InputError) as caught:
+        run_grid(bare, GRID, default_catalog())
+    assert str(caught.value) == f"{staging.path}: the sweep needs an eks block with node groups"
+
+
+def test_a_type_without_an_on_demand_price_is_named(staging: Scenario) -> None:
+    from planner.errors import PriceNotFoundError
+
+    grid = Grid.model_validate({"node_groups": {"general": {"instance_types": ["x9.nothing"]}}})
+    with pytest.raises(PriceNotFoundError, match=r"x9\.nothing"):
+        run_grid(staging, grid, default_catalog())
