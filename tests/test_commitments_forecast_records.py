@@ -14,7 +14,7 @@ import datetime as dt
 import io
 from decimal import Decimal
 
-from planner.commitments.forecast import ForecastMonth, forecast_csv, forecast_json
+from planner.commitments.forecast import ForecastMonth, forecast_csv, forecast_json, forecast_table
 
 D = Decimal
 KEY = "eks-node-group/general reserved 1yr"
@@ -90,4 +90,19 @@ def test_every_column_of_the_csv() -> None:
             "0",
             "False",
         ],
+    ]
+
+
+def test_the_table_says_how_its_months_are_made() -> None:
+    lines = forecast_table(SERIES).splitlines()
+    assert lines[0] == (
+        "Forecast (USD): amortised = monthly cost with upfront fees spread over their terms; "
+        "cash = what is paid that month"
+    )
+    assert lines[2].endswith(f"  {KEY}")  # the month's active commitments
+    assert lines[-2:] == [
+        "each month is the sum of its lines rounded to the cent; the total is the sum of the "
+        "months shown (not 12 x one month)",
+        "hourly lines bill the plan's 730-hour month (as planner price); the support calendars "
+        "apply day by day; a 31-day month costs more (planner alerts budgets for it)",
     ]

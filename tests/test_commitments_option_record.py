@@ -177,6 +177,12 @@ def test_the_json_document() -> None:
         }
     ]
     assert data["savings_plan_sizing"] is None
+    assert data["views"] == (
+        "monthly_usd is amortised (upfront / term months + recurring); upfront_usd is cash on "
+        "day one; cash_flow_usd is cumulative cash by month, a commitment reverting to "
+        "on-demand at the end of its term (cash_flow_renewed_usd: renewed instead); savings "
+        "are against the current purchase"
+    )
 
 
 def test_the_table_line_and_sizing() -> None:

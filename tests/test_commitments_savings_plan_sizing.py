@@ -129,7 +129,10 @@ def test_the_commitment_uses_the_most_discounted_type_s_ratio(
     assert sizing.instance_types == ["t3.large", "t3.medium"]
     assert sizing.on_demand_equivalent_usd_per_hour == D("0.1664")
     assert sizing.commitment_usd_per_hour == D("0.12")
-    assert "most-discounted" in sizing.note
+    assert sizing.note == (
+        "compute 1yr No Upfront rates from the catalog; the most-discounted type's ratio "
+        "(plan rate / on-demand rate): the commitment is used in full whatever the mix"
+    )
 
 
 def test_no_commitment_without_spend_or_a_rate_for_every_type(
