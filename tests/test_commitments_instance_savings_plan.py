@@ -151,3 +151,34 @@ def test_a_plan_is_priced_at_the_node_counts_given(
     assert sp.monthly_usd == D("76.05")
     assert sp.current_monthly_usd == today
     assert sp.savings_monthly_usd == D("19.85")  # 95.90 - 76.05
+
+
+def test_no_plan_without_nodes_at_minimum_or_for_a_database(
+    catalog: PriceCatalog, staging: Topology
+) -> None:
+    from planner.commitments.sp_options import savings_plan_options
+
+    found = {r.name: r for r in resources(staging, {"general": 0, "compute": 1})}
+    # nothing runs at HPA minimum: a plan sized to it would commit to 0 $/h
+    assert savings_plan_options(catalog, staging, found["general"], None, D(1), D(1)) == []
+    # a Savings Plan covers EC2 here, not RDS
+    assert savings_plan_options(catalog, staging, found["postgres"], None, D(1), D(1)) == []
+
+
+def test_without_today_s_figure_a_plan_breaks_even_against_on_demand(
+    catalog: PriceCatalog, staging: Topology
+) -> None:
+    from planner.commitments.sp_options import savings_plan_options
+
+    general = next(r for r in resources(staging, MINS) if r.name == "general")
+    options = savings_plan_options(catalog, staging, general, None, D("63.94"))
+    sp = next(o for o in options if o.name.endswith("1yr All Upfront 0.050/h"))
+    # 438.00 up front, 3.20 a month after (above): 438 + 3.20 m <= 63.94 m from m = 8
+    assert sp.break_even_month == 8
+    assert sp.current_monthly_usd is None
+    assert sp.monthly_usd_at_min == sp.monthly_usd == D("39.70")
+    assert sp.unused_commitment_monthly_usd_at_min == 0
+    assert sp.term_months == 12
+    assert "test fixture" in sp.source
+    # reverting after the 12 months: the group on-demand again, 63.94 a month
+    assert sp.cash_flow_usd[12] - sp.cash_flow_usd[11] == D("63.94")
