@@ -144,3 +144,24 @@ def test_a_reservation_of_all_the_nodes_is_today_at_the_size_bought() -> None:
     assert not two.current
     assert two.monthly_usd == D("230.90")
     assert two.savings_monthly_usd == D("-55.82")
+
+
+def test_a_missing_reserved_rate_is_named_per_option() -> None:
+    from planner.commitments.model import Missing
+
+    result = build_commitments(
+        load_scenario("staging").topology, default_catalog(), min_node_counts=MINS
+    )
+    # the snapshot has no reserved rate for db.t3.medium PostgreSQL: each of the database's
+    # 6 reserved options (2 terms x 3 payments) is listed missing, none priced
+    db = [m for m in result.missing_rates if m.resource == "rds/postgres"]
+    assert len(db) == 6
+    assert db[0] == Missing(
+        "rds/postgres",
+        "postgres: reserved 1yr No Upfront x 1",
+        "no AmazonRDS db/db.t3.medium/PostgreSQL/Single-AZ Reserved 1yr No Upfront rate in "
+        "us-east-1",
+    )
+    assert db[-1].purchase == "postgres: reserved 3yr All Upfront x 1"
+    priced = [o.name for o in result.options if o.resource == "rds/postgres"]
+    assert priced == ["postgres: on-demand"]
