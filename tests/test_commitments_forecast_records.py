@@ -106,3 +106,16 @@ def test_the_table_says_how_its_months_are_made() -> None:
         "hourly lines bill the plan's 730-hour month (as planner price); the support calendars "
         "apply day by day; a 31-day month costs more (planner alerts budgets for it)",
     ]
+
+
+def test_a_month_at_whole_dollars_rounds_its_pieces_first() -> None:
+    month = ForecastMonth(
+        1, dt.date(2026, 1, 1), "s", D("30.80"), D("530.80"), D(0), D("30.80"), D(500), True,
+        [], [D("10.40"), D("20.40")],
+    )  # fmt: skip
+    # at whole dollars the pieces show as 10 and 20: the month is 30, not 30.80 -> 31
+    assert month.amortised(0) == 30
+    # cash: the shown month plus the upfront difference 530.80 - 30.80 = 500.00 -> 500: 530
+    assert month.cash(0) == 530
+    # at cents both are as computed
+    assert (month.amortised(2), month.cash(2)) == (D("30.80"), D("530.80"))
