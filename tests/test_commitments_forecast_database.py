@@ -50,3 +50,12 @@ def test_a_renewed_database_reservation_keeps_billing(reserved_db: Scenario) -> 
     series = forecast_scenario(reserved_db, default_catalog(), months=13, at_expiry="renew")
     assert series[12].amortised_usd == RESERVED
     assert series[12].active_commitments == [f"{KEY} (renewed)"]
+
+
+def test_the_forecast_prices_with_the_given_catalog() -> None:
+    from tests.test_commitments_claims_catalog import DearerNodes
+
+    # the t3.medium on-demand rate doubled (0.0832 $/h): staging's general group 2 x 730 x
+    # 0.0832 = 121.472 -> 121.47 instead of 60.74: 815.77 - 60.74 + 121.47 = 876.50
+    (month,) = forecast_scenario(load_scenario("staging"), DearerNodes(), months=1)
+    assert month.amortised_usd == D("876.50")

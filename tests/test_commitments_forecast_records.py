@@ -33,6 +33,13 @@ SERIES = [
 def test_every_field_of_the_json() -> None:
     data = forecast_json(SERIES)
     assert data["currency"] == "USD"
+    assert data["views"] == (
+        "amortised_usd spreads upfront fees over their terms; cash_usd pays them in the start "
+        "month; never added together"
+    )
+    assert data["rounding"] == (
+        "each month is the sum of its lines rounded to the cent; totals are sums of the months"
+    )
     assert data["months"] == [
         {
             "index": 1,

@@ -194,7 +194,15 @@ def test_the_table_line_and_sizing() -> None:
     assert lines[0] == (
         "Purchase options for staging (us-east-1): cheapest first within each risk level"
     )
+    assert lines[1] == (
+        "monthly = amortised (upfront / term months + recurring); upfront = cash on day one; "
+        "the two are never added"
+    )
     assert lines[2] == f"risk: {c.risk_rule}"
+    assert lines[3] == (
+        "* = what the scenario buys today; savings are against it (not against on-demand); "
+        "cash over 36 months reverts a 1-year term to on-demand at expiry"
+    )
     row = next(ln for ln in lines if "All Upfront x 1" in ln)
     assert row.startswith("* general: reserved 1yr standard All Upfront x 1")  # today's
     assert row.split()[-7:] == ["medium", "$100.00", "$18.33", "$10.00", "$2.67", "m11", "$4.01"]

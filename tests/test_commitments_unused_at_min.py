@@ -137,3 +137,16 @@ def test_an_option_s_month_at_hpa_minimum() -> None:
     one = options["general: reserved 1yr standard No Upfront x 1"]
     assert (one.monthly_usd, one.monthly_usd_at_min) == (D("52.62"), D("20.65"))
     assert one.unused_commitment_monthly_usd_at_min == 0
+
+
+def test_a_convertible_reservation_is_idle_at_its_own_rate(m5: Topology) -> None:
+    # m5.large 1yr Convertible Partial Upfront: 294 up front + 0.034/h (AWS GetProducts
+    # record); one idle reservation, 730 h x (294 / 8,760 + 0.034) = 24.50 + 24.82 = 49.32
+    # (at the Standard offer's rate it would be 42.17)
+    mins = {"general": 2, "compute": 1}
+    buy = Purchase(
+        type="reserved", term="1yr", payment="partial_upfront", offering_class="convertible",
+        count=3,
+    )  # fmt: skip
+    got = unused_at_min(default_catalog(), m5, _res(m5, "general", mins), buy, mins)
+    assert round(got, 10) == D("49.32")
