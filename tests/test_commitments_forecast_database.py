@@ -9,12 +9,13 @@ staging (as_of 2025-11-11): 815.77 a month, of which the database instance 730 x
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 from decimal import Decimal
 
 import pytest
 
-from planner.catalog import default_catalog
+from planner.catalog import ON_DEMAND, PriceCatalog, PriceRow, Term, default_catalog
 from planner.commitments.forecast import forecast_scenario
 from planner.scenario import Scenario, load_scenario
 from planner.topology import Purchase, RateCard
@@ -52,9 +53,22 @@ def test_a_renewed_database_reservation_keeps_billing(reserved_db: Scenario) -> 
     assert series[12].active_commitments == [f"{KEY} (renewed)"]
 
 
-def test_the_forecast_prices_with_the_given_catalog() -> None:
-    from tests.test_commitments_claims_catalog import DearerNodes
+class DearerNodes(PriceCatalog):
+    """The bundled snapshot, the t3.medium on-demand rate doubled (a TEST FIXTURE)."""
 
+    def __init__(self) -> None:
+        super().__init__(default_catalog().directory)
+
+    def find(
+        self, service: str, region: str, product: str, term: Term = ON_DEMAND
+    ) -> PriceRow | None:
+        row = super().find(service, region, product, term)
+        if row is not None and product == "instance/t3.medium" and term == ON_DEMAND:
+            return dataclasses.replace(row, usd=row.usd * 2)
+        return row
+
+
+def test_the_forecast_prices_with_the_given_catalog() -> None:
     # the t3.medium on-demand rate doubled (0.0832 $/h): staging's general group 2 x 730 x
     # 0.0832 = 121.472 -> 121.47 instead of 60.74: 815.77 - 60.74 + 121.47 = 876.50
     (month,) = forecast_scenario(load_scenario("staging"), DearerNodes(), months=1)

@@ -246,10 +246,11 @@ def test_a_bad_grid_names_the_field(tmp_path: Path) -> None:
 
 def test_an_empty_grid_is_refused_with_its_path(tmp_path: Path) -> None:
     path = tmp_path / "grid.yaml"
-    path.write_text("# nothing yet\n")
-    with pytest.raises(InputError) as caught:
-        load_grid(path)
-    assert str(caught.value).startswith(f"{path}: ")
+    for text in ("", "# nothing yet\n"):  # no document, or one holding nothing
+        path.write_text(text)
+        with pytest.raises(InputError) as caught:
+            load_grid(path)
+        assert str(caught.value).startswith(f"{path}: ")
 
 
 def test_a_grid_that_is_not_yaml_names_the_line(tmp_path: Path) -> None:
