@@ -165,3 +165,15 @@ def test_a_missing_reserved_rate_is_named_per_option() -> None:
     assert db[-1].purchase == "postgres: reserved 3yr All Upfront x 1"
     priced = [o.name for o in result.options if o.resource == "rds/postgres"]
     assert priced == ["postgres: on-demand"]
+
+
+def test_an_option_names_the_sources_of_its_reserved_or_spot_rates(
+    standard_partial: dict[str, Option],
+) -> None:
+    # the reserved rate's record (AWS GetProducts, 2021-02-05, via the instance selector's
+    # test data); the spot median's; on-demand names none (its rates are the scenario's own)
+    reserved = standard_partial["general: reserved 1yr standard Partial Upfront x 2"].source
+    assert "GetProducts/m5_large.json" in reserved and "Spot" not in reserved
+    spot = standard_partial["general: spot (all nodes)"].source
+    assert "DescribeSpotPriceHistory/m5_large.json" in spot
+    assert standard_partial["general: on-demand"].source == ""
