@@ -73,3 +73,22 @@ def test_the_forecast_prices_with_the_given_catalog() -> None:
     # 0.0832 = 121.472 -> 121.47 instead of 60.74: 815.77 - 60.74 + 121.47 = 876.50
     (month,) = forecast_scenario(load_scenario("staging"), DearerNodes(), months=1)
     assert month.amortised_usd == D("876.50")
+
+
+def test_an_addition_after_the_last_month_changes_nothing() -> None:
+    staging = load_scenario("staging")
+    # production added from month 4 of a 3-month forecast: never in it
+    series = forecast_scenario(
+        staging, default_catalog(), months=3, additions=[(4, load_scenario("production"))]
+    )
+    assert [m.scenario for m in series] == ["staging"] * 3
+    assert [m.amortised_usd for m in series] == [STAGING] * 3
+
+
+def test_an_addition_in_the_last_month_is_in_it() -> None:
+    staging = load_scenario("staging")
+    series = forecast_scenario(
+        staging, default_catalog(), months=3, additions=[(3, load_scenario("production"))]
+    )
+    assert [m.scenario for m in series] == ["staging", "staging", "staging + production"]
+    assert series[1].amortised_usd == STAGING < series[2].amortised_usd
