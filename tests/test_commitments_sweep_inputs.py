@@ -190,3 +190,16 @@ def test_a_type_without_an_on_demand_price_is_named(staging: Scenario) -> None:
     grid = Grid.model_validate({"node_groups": {"general": {"instance_types": ["x9.nothing"]}}})
     with pytest.raises(PriceNotFoundError, match=r"x9\.nothing"):
         run_grid(staging, grid, default_catalog())
+
+
+def test_a_line_is_rounded_to_the_cent_half_up_exactly_at_any_size() -> None:
+    """A line of 100,000 dollars a month (10,000,000 cents; 6.048 x 10^16 units, beyond the
+    2^53 a float holds exactly): one unit below half a cent rounds down, half a cent up."""
+    from planner.commitments.sweep import UNITS_PER_CENT, line_cents
+
+    k = 10_000_000
+    half = UNITS_PER_CENT // 2
+    units = np.array([k * UNITS_PER_CENT + half - 1, k * UNITS_PER_CENT + half], dtype=np.int64)
+    out = line_cents(units)
+    assert out.dtype == np.int64
+    assert out.tolist() == [k * UNITS_PER_CENT, (k + 1) * UNITS_PER_CENT]
