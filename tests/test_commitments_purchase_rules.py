@@ -253,6 +253,16 @@ def test_an_empty_grid_is_refused_with_its_path(tmp_path: Path) -> None:
         assert str(caught.value).startswith(f"{path}: ")
 
 
+def test_a_grid_that_is_not_utf8_says_it_is_the_sweep_grid(tmp_path: Path) -> None:
+    path = tmp_path / "grid.yaml"
+    path.write_bytes(b"node_groups: \xff\n")  # 0xff never starts a UTF-8 character
+    with pytest.raises(InputError) as caught:
+        load_grid(path)
+    assert str(caught.value) == (
+        f"{path}: is not UTF-8 text (bad byte at offset 13) (the sweep grid)"
+    )
+
+
 def test_a_grid_that_is_not_yaml_names_the_line(tmp_path: Path) -> None:
     path = tmp_path / "grid.yaml"
     # the flow sequence opened on line 2 is closed with "}" on line 2

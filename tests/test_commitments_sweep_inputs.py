@@ -203,3 +203,29 @@ def test_a_line_is_rounded_to_the_cent_half_up_exactly_at_any_size() -> None:
     out = line_cents(units)
     assert out.dtype == np.int64
     assert out.tolist() == [k * UNITS_PER_CENT, (k + 1) * UNITS_PER_CENT]
+
+
+class NineDecimalSpot(PriceCatalog):
+    """The bundled snapshot with a t3.large spot median of 0.025000001 $/h (9 decimals): a
+    TEST FIXTURE."""
+
+    def __init__(self) -> None:
+        super().__init__(default_catalog().directory)
+
+    def find(
+        self, service: str, region: str, product: str, term: Term = ON_DEMAND
+    ) -> PriceRow | None:
+        if product == "instance/t3.large" and term == Term("Spot"):
+            base = super().find(service, region, "instance/m5.large", term)
+            assert base is not None  # the snapshot's m5.large spot row, re-priced
+            return dataclasses.replace(base, product=product, usd=Decimal("0.025000001"))
+        return super().find(service, region, product, term)
+
+
+def test_a_spot_rate_with_more_than_eight_decimals_is_named(staging: Scenario) -> None:
+    grid = Grid.model_validate(
+        {"node_groups": {"compute": {"instance_types": ["t3.large"]}}, "purchases": ["spot"]}
+    )
+    with pytest.raises(InputError) as caught:
+        run_grid(staging, grid, NineDecimalSpot())
+    assert "t3.large spot 0.025000001 has more than 8 decimals" in str(caught.value)
