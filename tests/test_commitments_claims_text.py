@@ -22,7 +22,7 @@ from planner.scenario import load_scenario
 D = Decimal
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test: mutmut selects a test only if it calls the code itself
 def claims() -> dict[str, Claim]:
     return {c.claim: c for c in seed_claims(load_scenario("staging"), default_catalog())}
 
@@ -113,4 +113,16 @@ def test_every_set_of_levers_is_tried() -> None:
         "best combination, priced together: off-hours saves 87.64 a month. Each set "
         "(saving against 815.77): off-hours 87.64; reserved RDS postgres rate missing; "
         "reserved nodes general 22.63; "
+    )
+
+
+def test_the_database_line_prices_its_own_instance_only() -> None:
+    staging = load_scenario("staging")
+    second = staging.topology.rds[0].model_copy(update={"name": "analytics"})
+    topology = staging.topology.model_copy(update={"rds": (*staging.topology.rds, second)})
+    scenario = type(staging)(topology=topology, path=staging.path, chain=staging.chain)
+    found = {c.claim: c for c in seed_claims(scenario, default_catalog())}
+    # the claim is about the first database: its instance alone, 52.56 (not both, 105.12)
+    assert found["Reserved RDS, 1 year (30%)"].how.startswith(
+        "db.t3.medium PostgreSQL: on-demand instance 52.56/month, with storage 64.06 "
     )

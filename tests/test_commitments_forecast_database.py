@@ -92,3 +92,20 @@ def test_an_addition_in_the_last_month_is_in_it() -> None:
     )
     assert [m.scenario for m in series] == ["staging", "staging", "staging + production"]
     assert series[1].amortised_usd == STAGING < series[2].amortised_usd
+
+
+def test_an_added_environment_renews_its_reservation_when_told() -> None:
+    from pathlib import Path
+
+    m5 = load_scenario(
+        str(Path(__file__).resolve().parents[1] / "scenarios/commitments/staging-m5-reserved.yaml")
+    )
+    series = forecast_scenario(
+        load_scenario("staging"), default_catalog(), months=13, additions=[(1, m5)],
+        at_expiry="renew",
+    )  # fmt: skip
+    # the added environment's 1-year reservation (bought 2025-11) renews in 2026-11, month 13
+    assert series[12].active_commitments == [
+        "staging-m5-reserved: eks-node-group/general reserved 1yr (renewed)"
+    ]
+    assert series[12].upfront_paid_usd == 504  # 2 x 252 again

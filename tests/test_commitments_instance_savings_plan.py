@@ -67,7 +67,7 @@ def staging() -> Topology:
     return load_scenario("staging").topology
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test: mutmut selects a test only if it calls the code itself
 def plans(catalog: PriceCatalog, staging: Topology) -> dict[str, Option]:
     result = build_commitments(staging, catalog, min_node_counts=MINS)
     return {o.name: o for o in result.options if "Savings Plan" in o.name}

@@ -40,7 +40,7 @@ def staging() -> Topology:
     return load_scenario("staging").topology
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test: mutmut selects a test only if it calls the code itself
 def found(staging: Topology) -> dict[str, Resource]:
     return {r.name: r for r in resources(staging, MINS)}
 
