@@ -36,9 +36,9 @@ GRID = (
 )
 
 
-@pytest.fixture(scope="module")
-def grid(tmp_path_factory: pytest.TempPathFactory) -> Grid:
-    path = tmp_path_factory.mktemp("grid") / "g.yaml"
+@pytest.fixture  # per test: mutmut selects a test only if it calls the code itself
+def grid(tmp_path: Path) -> Grid:
+    path = tmp_path / "g.yaml"
     path.write_text(GRID)
     return load_grid(path)
 
@@ -48,7 +48,7 @@ def staging() -> Scenario:
     return load_scenario("staging")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test: mutmut selects a test only if it calls the code itself
 def swept(staging: Scenario, grid: Grid) -> SweepResult:
     return run_grid(staging, grid, default_catalog())
 
