@@ -158,3 +158,33 @@ def test_node_reservations_and_options_use_the_given_catalog() -> None:
     # its on-demand figure: 121.47 + root volumes 2 x 20 GB x 0.08 = 3.20: 124.67
     assert on_demand.on_demand_monthly_usd == D("124.67")
     assert on_demand.monthly_usd == D("124.67")
+    # the group is on-demand today: what it pays today is the same 124.67 at the given rate
+    assert on_demand.current_monthly_usd == D("124.67")
+
+
+class CheaperReservation(PriceCatalog):
+    """The bundled snapshot, the t3.medium 1yr Standard No Upfront rate lowered from 0.0261 to
+    0.0161 $/h (a TEST FIXTURE: a refreshed or user catalog)."""
+
+    def __init__(self) -> None:
+        super().__init__(default_catalog().directory)
+
+    def find(
+        self, service: str, region: str, product: str, term: Term = ON_DEMAND
+    ) -> PriceRow | None:
+        row = super().find(service, region, product, term)
+        if (
+            row is not None
+            and product == "instance/t3.medium"
+            and term == Term("Reserved", "1yr", "No Upfront", "standard")
+        ):
+            return dataclasses.replace(row, usd=D("0.0161"))
+        return row
+
+
+def test_the_node_reservation_is_priced_from_the_given_catalog() -> None:
+    claims = {c.claim: c for c in seed_claims(load_scenario("staging"), CheaperReservation())}
+    # general: on-demand 2 x 730 x 0.0416 = 60.736 -> 60.74 + 3.20 = 63.94; reserved at the
+    # given 0.0161: 2 x 730 x 0.0161 = 23.506 -> 23.51 + 3.20 = 26.71; saves 37.23 (at the
+    # snapshot's 0.0261 it would be 22.63)
+    assert claims["Reserved EKS nodes, 1 year (30%)"].model_usd == D("37.23")

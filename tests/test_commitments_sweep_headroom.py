@@ -96,3 +96,37 @@ def test_the_sweep_json_names_an_infeasible_combination(tmp_path: Path) -> None:
     assert list(data["infeasible_combinations"]) == ["t3.micro / t3.micro"]
     assert data["variants"] == 1 and data["feasible"] == 0
     assert data["cheapest"] == []  # only feasible variants are listed
+
+
+def test_an_infeasible_combination_says_which_pods_do_not_fit(tmp_path: Path) -> None:
+    """One workload asking 3,000m a pod: no t3.medium or t3.large has that (1,930m each, see
+    above), so none of its pods is placed; the reason names the first two states' counts
+    (1 replica at min, 2 expected), then the first quota broken."""
+    staging = load_scenario("staging")
+    topology = staging.topology
+    assert topology.eks is not None
+    big = topology.eks.workloads[0].model_copy(
+        update={
+            "name": "big",
+            "cpu_request": "3000m",
+            "cpu_limit": "3000m",
+            "replicas_min": 1,
+            "replicas_expected": 2,
+            "replicas_max": 3,
+        }
+    )
+    eks = topology.eks.model_copy(update={"workloads": (big,)})
+    scenario = type(staging)(
+        topology=topology.model_copy(update={"eks": eks}), path=staging.path, chain=staging.chain
+    )
+    path = tmp_path / "g.yaml"
+    path.write_text(GRID)
+    result = run_grid(scenario, load_grid(path), default_catalog())
+    assert not result.feasible[0]
+    parts = result.reasons[0].split("; ")
+    assert parts[:2] == ["1 big pods unplaced at min", "2 big pods unplaced at expected"]
+    # then the first quota the variant breaks: staging's 8 CPU of requests, at max replicas
+    # 3 x 3,000m = 9,000m, 112.5% -> 112% (rounded half even); nothing about max replicas'
+    # unplaced pods (two states are named at most)
+    assert "at max replicas: " in parts[2] and parts[2].endswith("(112%)")
+    assert parts[3:] == ["the quota rejects pods beyond it"]

@@ -36,9 +36,9 @@ GRID = (
 )
 
 
-@pytest.fixture(scope="module")
-def grid(tmp_path_factory: pytest.TempPathFactory) -> Grid:
-    path = tmp_path_factory.mktemp("grid") / "g.yaml"
+@pytest.fixture  # per test: mutmut selects a test only if it calls the code itself
+def grid(tmp_path: Path) -> Grid:
+    path = tmp_path / "g.yaml"
     path.write_text(GRID)
     return load_grid(path)
 
@@ -48,7 +48,7 @@ def staging() -> Scenario:
     return load_scenario("staging")
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture  # per test: mutmut selects a test only if it calls the code itself
 def swept(staging: Scenario, grid: Grid) -> SweepResult:
     return run_grid(staging, grid, default_catalog())
 
@@ -151,5 +151,13 @@ def test_an_unpublished_upfront_split_leaves_the_upfront_unknown(
     # 1 node at HPA minimum reserved, its upfront cash is unknown (not 0)
     assert result.describe(_flat(result, 0, 1))["upfront_usd"] is None
     assert not result.upfront_known[_flat(result, 1, 1)]
+    # its month is exact all the same: the effective rate holds the upfront amortised,
+    # 730 x 0.049686 = 36.27078 -> 36.27 for the 1 reserved t3.large, and no fee is booked
+    # as cash (the upfront units stay 0: a fee the source does not give is not guessed).
+    # 732.01 + general on-demand 140.16 + 3.20 + 36.27 + compute's volume 1.60 = 913.24
+    flat = _flat(result, 0, 1)
+    assert result.monthly_cents(flat) == 91324
+    assert result.upfront_units[flat] == 0
+    assert result.upfront_units[_flat(result, 1, 1)] == result.upfront_units[_flat(result, 1, 0)]
     # nothing reserved, nothing up front: known, 0
     assert result.describe(_flat(result, 0, 0))["upfront_usd"] == 0.0

@@ -77,7 +77,7 @@ def load_grid(path: str | Path) -> Grid:
     except YamlProblem as exc:
         line = f"line {exc.line}: " if exc.line else ""
         raise InputError(f"{p}: {line}{exc.message}") from None
-    data = docs[0].data if docs else None
+    data = docs[0].data  # single-document mode: always one document (None when empty)
     try:
         grid = Grid.model_validate(data)
     except ValidationError as exc:

@@ -37,7 +37,7 @@ from planner.commitments.sp_options import (
     savings_plan_options,
     size_savings_plan,
 )
-from planner.costing.engine import price_topology
+from planner.costing.engine import CostReport, price_topology
 from planner.costing.rates import (
     PAYMENT_LABEL,
     TERM_MONTHS,
@@ -121,7 +121,13 @@ def option_name(res: Resource, p: Purchase) -> str:
         what = "spot (all nodes)"
     else:
         cls = f" {p.offering_class}" if res.kind == "node_group" else ""
-        what = f"reserved {p.term}{cls} {PAYMENT_LABEL[p.payment]} x {p.count}"
+        if p.count is not None:
+            size = f"x {p.count}"
+        elif p.coverage_pct is not None:  # today's purchase, sized as a share
+            size = f"for {p.coverage_pct.normalize():f}% of the instances"
+        else:
+            size = "for all instances"
+        what = f"reserved {p.term}{cls} {PAYMENT_LABEL[p.payment]} {size}"
     return f"{res.name}: {what}"
 
 
@@ -147,9 +153,10 @@ def build_commitments(
         od_monthly = resource_monthly(od_report, res.resource)
         now = resource_monthly(as_is, res.resource)  # what the scenario buys today
         today = current_purchase(topology, res)
+        sized = _as_bought(today, as_is, res.resource)
         candidates = candidate_purchases(res)
         with_class = res.kind == "node_group"
-        if not any(same_kind(p, today, with_class) for p in candidates):
+        if not any(same_kind(p, sized, with_class) for p in candidates):
             candidates.append(today)  # e.g. 3 reservations where the options reserve the minimum
         for purchase in candidates:
             problem = _missing_rate(catalog, topology, res, purchase)
@@ -182,7 +189,7 @@ def build_commitments(
                 renewed = cash_flow(upfront, recurring, term_months=term, renew=True)
             # break-even: the month the option's cumulative cash falls to what the scenario pays
             # today (none for today's purchase itself, or one never cheaper)
-            current = same_kind(purchase, today, with_class)
+            current = purchase is today or same_kind(purchase, sized, with_class)
             if current:
                 be = None
             elif purchase.type == "reserved":
@@ -190,7 +197,9 @@ def build_commitments(
             else:
                 be = 1 if monthly < now else None
             min_monthly = resource_monthly(at_min, res.resource)
-            unused = unused_at_min(catalog, topology, res, purchase, min_nodes)
+            unused = unused_at_min(
+                catalog, topology, res, sized if purchase is today else purchase, min_nodes
+            )
             options.append(
                 Option(
                     name=option_name(res, purchase),
@@ -231,6 +240,19 @@ def build_commitments(
         else None
     )
     return Commitments(topology.name, topology.region, options, missing, sizing)
+
+
+def _as_bought(today: Purchase, as_is: CostReport, resource: str) -> Purchase:
+    """Today's reservation with its size as the engine bought it: a reservation without a
+    ``count`` (all the instances, or ``coverage_pct`` of them) is sized when priced, and the
+    options are compared with that count. Unchanged when it has a count, or was not priced
+    (its rate is missing)."""
+    if today.type != "reserved" or today.count is not None:
+        return today
+    bought = [f.instances for f in as_is.upfront_fees if f.resource == resource]
+    if not bought:
+        return today
+    return today.model_copy(update={"count": sum(bought), "coverage_pct": None})
 
 
 def unused_at_min(

@@ -188,7 +188,10 @@ def size_savings_plan(
         od_rates = [catalog.find("AmazonEC2", topology.region, f"instance/{t}") for t in types]
         ratio = min(r.usd / o.usd for r, o in zip(rates, od_rates, strict=True) if r and o)
         commitment: Decimal | None = od_eq * ratio
-        note = "compute 1yr No Upfront rates from the catalog; the least-discounted type's ratio"
+        note = (
+            "compute 1yr No Upfront rates from the catalog; the most-discounted type's ratio "
+            "(plan rate / on-demand rate): the commitment is used in full whatever the mix"
+        )
     else:
         commitment = None
         note = (

@@ -98,7 +98,7 @@ class SweepResult:
         return int((int(self.monthly_units[flat]) + UNITS_PER_CENT // 2) // UNITS_PER_CENT)
 
 
-def line_cents(units: Any, np: Any) -> Any:
+def line_cents(units: Any) -> Any:
     """Non-negative amounts in units rounded to whole cents, half up (still in units)."""
     return (units + UNITS_PER_CENT // 2) // UNITS_PER_CENT * UNITS_PER_CENT
 
@@ -385,13 +385,11 @@ def _group_cost(
     node_weeks = on_n * w_on + off_n * w_off  # (C,S) node-hours a week
     # units: week-hours x 730 x price_e8 x 36 (= x730/168 month, x D); every engine line is
     # rounded to the cent (line_cents) before it is added
-    disk = line_cents(node_weeks * disk_e8 * 36, np)  # GB-month: node-hours/168 x $/GB x D
+    disk = line_cents(node_weeks * disk_e8 * 36)  # GB-month: node-hours/168 x $/GB x D
 
     def segments(price: Any, on: Any, off: Any) -> Any:
         """The on-hours and off-hours lines of ``on`` / ``off`` instances at ``price``."""
-        return line_cents(on * w_on * M * price * 36, np) + line_cents(
-            off * w_off * M * price * 36, np
-        )
+        return line_cents(on * w_on * M * price * 36) + line_cents(off * w_off * M * price * 36)
 
     cost = np.zeros((C, P, S), dtype=np.int64)
     fee = np.zeros((C, P, S), dtype=np.int64)
@@ -414,8 +412,8 @@ def _group_cost(
             months = TERM_MONTHS[p.term]
             cost[:, k, :] = (
                 # reserved: every hour of the term; then the upfront over the term's months
-                line_cents(r * M * rec[:, None] * HOURS_PER_WEEK * 36, np)
-                + line_cents(r * upf[:, None] * HOURS_PER_WEEK * (36 // months), np)
+                line_cents(r * M * rec[:, None] * HOURS_PER_WEEK * 36)
+                + line_cents(r * upf[:, None] * HOURS_PER_WEEK * (36 // months))
                 + segments(od[:, None], np.maximum(on_n - r, 0), np.maximum(off_n - r, 0))
                 + disk
             )
@@ -497,5 +495,10 @@ def cheapest(result: SweepResult, top: int) -> list[int]:
     if idx.size == 0:
         return []
     k = min(top, idx.size)
-    part = idx[np.argpartition(result.monthly_units[idx], k - 1)[:k]]
+    # the k cheapest, equal costs in variant order: everything below the k-th cost, then the
+    # first variants at that cost (argpartition alone picks and orders ties arbitrarily)
+    costs = result.monthly_units[idx]
+    kth = np.partition(costs, k - 1)[k - 1]
+    below = idx[costs < kth]
+    part = np.concatenate((below, idx[costs == kth][: k - below.size]))  # in variant order
     return [int(i) for i in part[np.argsort(result.monthly_units[part], kind="stable")]]
