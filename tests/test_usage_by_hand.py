@@ -103,6 +103,7 @@ def test_measured_quantities_are_rates_over_covered_seconds() -> None:
     lbs = {lb.name: lb for lb in topo.load_balancers}
     nlb, alb = lbs["api-gateway"], lbs["web"]
     assert nlb.processed_gb_per_hour.value == Decimal("3600.000000")  # 1 GiB/s x 3,600 s
+    assert nlb.processed_gb_per_hour.note.startswith("ProcessedBytes; measured: ")
     assert nlb.new_connections_per_second.value == Decimal("10.000000")
     assert nlb.active_connections_per_minute.value == Decimal("150.000000")
     assert nlb.active_connections_per_minute.note.startswith("ActiveFlowCount (average);")

@@ -117,3 +117,24 @@ def test_a_missing_price_is_shown_as_missing_in_the_table(
     # both sides lack the price: MISSING twice, no difference, and no $0.00
     assert nat.split().count("MISSING") == 2
     assert "$0.00" not in nat
+
+
+def test_a_window_in_usage_json_needs_both_ends(tmp_path: Path) -> None:
+    from planner.usage.importing import import_dir
+
+    # two 300 s datapoints at 00:00 and 00:05: the data's window is 00:00 to 00:10
+    (tmp_path / "rds" / "db").mkdir(parents=True)
+    (tmp_path / "rds" / "db" / "CPUUtilization.csv").write_text(
+        "timestamp,value\n2025-11-01T00:00:00Z,3\n2025-11-01T00:05:00Z,4\n"
+    )
+    start = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
+    # one end alone is not a window: the data's own window is kept
+    (tmp_path / "usage.json").write_text('{"window_start": "2025-10-01T00:00:00+00:00"}')
+    usage = import_dir(tmp_path)
+    assert (usage.window_start, usage.window_end) == (start, start + dt.timedelta(minutes=10))
+    # both ends: the stated window (a month with data only at its start has gaps after)
+    (tmp_path / "usage.json").write_text(
+        '{"window_start": "2025-11-01T00:00:00+00:00", "window_end": "2025-12-01T00:00:00+00:00"}'
+    )
+    usage = import_dir(tmp_path)
+    assert usage.window_end == dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
