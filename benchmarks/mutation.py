@@ -189,6 +189,7 @@ AREAS: dict[str, Area] = {
             "tests/test_alerts_requests.py",
             "tests/test_alerts_prerequisites.py",
             "tests/test_alerts_inputs.py",
+            "tests/test_alerts_terraform_fmt.py",
         ),
         # `alerts apply` (apply.py, compare.py) is issue 21's; the notebook glue is a shell.
         skip=(

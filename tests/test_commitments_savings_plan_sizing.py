@@ -151,3 +151,16 @@ def test_no_commitment_without_spend_or_a_rate_for_every_type(
     sizing = size_savings_plan(m5, plan_rates, [D("0.1664")])
     assert sizing.commitment_usd_per_hour is None
     assert sizing.instance_types == ["m5.large", "t3.medium"]
+
+
+def test_the_quantile_picks_the_nearest_rank_of_the_sorted_hours(staging: Topology) -> None:
+    # Five modelled hours, given out of order: sorted 0.01 .. 0.05. The hour at quantile q is
+    # rank round(q x (5 - 1)): q = 0 -> rank 0 (0.01), q = 0.75 -> 3 (0.04), q = 1 -> 4 (0.05)
+    profile = [D("0.03"), D("0.05"), D("0.01"), D("0.04"), D("0.02")]
+    picked = {
+        q: size_savings_plan(
+            staging, default_catalog(), profile, D(q)
+        ).on_demand_equivalent_usd_per_hour
+        for q in ("0", "0.75", "1")
+    }
+    assert picked == {"0": D("0.01"), "0.75": D("0.04"), "1": D("0.05")}

@@ -85,7 +85,14 @@ def test_weekly_schedule_never_hits_the_rule() -> None:
     weekly = Schedule(hours_per_day=1, days_per_week=1, rds_off="stopped")
     assert max(stop_periods(weekly)) == 167  # the longest possible weekly stop
     segs = rds_segments(weekly)
-    assert segs[0].week_hours == 1
+    # 1 h on a week (nothing restarted: no stop reaches 7 x 24 = 168 h), 168 - 1 = 167 stopped
+    assert [(s.week_hours, s.instances, s.label) for s in segs] == [
+        (1, 1, "on-hours"),
+        (167, 0, "stopped"),
+    ]
+    # 12 h x 5 days = 60 on, 108 stopped: the week's 168 h in all
+    office = Schedule(hours_per_day=12, days_per_week=5, rds_off="stopped")
+    assert [(s.week_hours, s.instances) for s in rds_segments(office)] == [(60, 1), (108, 0)]
 
 
 def _staging_like(schedule: dict[str, object] | None) -> Topology:

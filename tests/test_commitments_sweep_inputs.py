@@ -229,3 +229,18 @@ def test_a_spot_rate_with_more_than_eight_decimals_is_named(staging: Scenario) -
     with pytest.raises(InputError) as caught:
         run_grid(staging, grid, NineDecimalSpot())
     assert "t3.large spot 0.025000001 has more than 8 decimals" in str(caught.value)
+
+
+def test_a_variant_s_month_is_rounded_to_the_cent_half_up_exactly_at_any_size() -> None:
+    """The month of a variant read back in cents, as the line above: 100,000 dollars a month
+    and one unit below half a cent rounds down (a float division would round it up)."""
+    from types import SimpleNamespace
+
+    from planner.commitments.sweep import UNITS_PER_CENT, SweepResult
+
+    k = 10_000_000
+    half = UNITS_PER_CENT // 2
+    units = np.array([k * UNITS_PER_CENT + half - 1, k * UNITS_PER_CENT + half], dtype=np.int64)
+    result = SimpleNamespace(monthly_units=units)
+    assert SweepResult.monthly_cents(result, 0) == k  # type: ignore[arg-type]
+    assert SweepResult.monthly_cents(result, 1) == k + 1  # type: ignore[arg-type]

@@ -537,3 +537,17 @@ def test_workloads_from_manifests_are_not_sized() -> None:
     assert result.notes == ["workloads come from manifests (workloads_from): requests not sized"]
     assert result.node_count_effect == {}
     assert {r.kind for r in result.recommendations} == {"rds", "elasticache", "msk"}
+
+
+def test_msk_evidence_keeps_the_percentile_to_three_decimals() -> None:
+    # both brokers at 10.1234% user + 5% system = 15.1234%, flat: the p95 is 15.1234%,
+    # shown to 3 decimals as 15.123 (a whole-percent figure, 15, would hide the fraction)
+    usage = _usage(
+        {
+            (f"msk/kafka/broker-{i}", m): _flat(v)
+            for i in (1, 2)
+            for m, v in (("CpuUser", 10.1234), ("CpuSystem", 5.0))
+        }
+    )
+    msk = _recommend(usage, Settings(95.0, 20.0, 100.0))["msk/kafka"]
+    assert msk.evidence["cpu_pct_at_percentile"] == 15.123

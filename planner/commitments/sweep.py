@@ -312,7 +312,6 @@ def run_grid(
     for i, g in enumerate(groups):
         cost, fee, have, known = _group_cost(
             i,
-            groups,
             types,
             purchases,
             rates[i],
@@ -355,7 +354,6 @@ def run_grid(
 
 def _group_cost(
     i: int,
-    groups: list[str],
     types: list[list[str]],
     purchases: list[Purchase],
     rates: dict[str, _Rates],
