@@ -182,3 +182,12 @@ def test_a_measured_amount_rounds_half_up_at_the_fourth_decimal() -> None:
     rows = _both("AmazonEC2", "NatGateway-Bytes", "100.000249", "100.000249")
     doc, _ = _rebased(rows)
     assert doc["nat_gateways"]["data_processed_gb"]["value"] == "100.0002"
+
+
+def test_kms_requests_alone_are_rebased() -> None:
+    # a bill with KMS requests and no key-months: (20,000 + 40,000) / 2 = 30,000 requests a
+    # month = 3 units of 10,000, rebased with nothing else of KMS measured
+    rows = _both("awskms", "KMS-Requests", "20000", "40000")
+    doc, done = _rebased(rows)
+    assert doc["kms"]["requests_10k"]["value"] == "3"
+    assert done == ["kms.requests_10k"]

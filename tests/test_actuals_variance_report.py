@@ -193,3 +193,29 @@ def test_report_names_its_scenario_and_the_ambiguous_line() -> None:
     assert (r.scenario, r.source, r.cost_basis) == ("staging", "cur2 sample", "amortised")
     (warning,) = [w for w in r.warnings if "share its usage type" in w]
     assert warning.startswith("eks-node-group/general EBS root volume")
+
+
+def test_a_line_priced_missing_is_planned_at_nothing_and_named() -> None:
+    import dataclasses
+
+    from planner.actuals.variance import variance
+    from planner.pricing import price_scenario
+    from planner.scenario import load_scenario
+
+    # staging's NAT data processed line without its price (missing, kept out of the total):
+    # the bill's $2.25 for 50 GB in 2025-09 is compared with a plan of $0, and the report says
+    # the plan had no price for it (not a silent $0 plan)
+    lines = [
+        dataclasses.replace(ln, unit_price_usd=None, monthly_usd=None, missing=True)
+        if ln.component == "NAT gateway data processed"
+        else ln
+        for ln in price_scenario(load_scenario("staging")).lines
+    ]
+    row = BillRow(
+        "2025-09", "AmazonEC2", "USE1-NatGateway-Bytes", "", "", "{}", "Usage", "Standard",
+        "", "", "GB", D(50), D("2.25"), D("2.25"), D("2.25"), 1,
+    )  # fmt: skip
+    report = variance("staging", lines, [row])
+    (nat,) = [v for v in report.lines if v.component == "NAT gateway data processed"]
+    assert (nat.planned_usd, nat.actual_usd, nat.actual_quantity) == (D(0), D("2.25"), D(50))
+    assert "nat-gateways NAT gateway data processed: price missing in the plan" in (report.warnings)

@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pytest
 
@@ -138,3 +139,29 @@ def test_a_window_in_usage_json_needs_both_ends(tmp_path: Path) -> None:
     )
     usage = import_dir(tmp_path)
     assert usage.window_end == dt.datetime(2025, 12, 1, tzinfo=dt.UTC)
+
+
+def test_percentiles_per_group_across_chunks() -> None:
+    from planner.usage.stats import _group_percentiles
+
+    # three groups, two to a chunk (the second chunk starts at group 2):
+    # [1, 2, 3]: p50 2, max 3; [10, 20]: p50 15, max 20; [5]: every percentile 5
+    frame = pd.DataFrame({"value": [1.0, 2.0, 3.0, 10.0, 20.0, 5.0]})
+    got = _group_percentiles(frame, np.array([3, 2, 1]), chunk_rows=2)
+    assert got.shape == (3, 4)  # p50, p95, p99, max
+    assert got[:, 0].tolist() == [2.0, 15.0, 5.0]
+    assert got[:, 3].tolist() == [3.0, 20.0, 5.0]
+
+
+def test_the_usage_file_states_its_window_in_days() -> None:
+    from planner.usage.store import UsageSet
+
+    # 2025-11-01 to 2025-11-15: 14 days, stated beside the window's two ends
+    start = dt.datetime(2025, 11, 1, tzinfo=dt.UTC)
+    usage = UsageSet(pd.DataFrame(), "t", start, start + dt.timedelta(days=14))
+    meta = usage.meta()
+    assert meta["window_days"] == 14.0
+    assert (meta["window_start"], meta["window_end"]) == (
+        "2025-11-01T00:00:00+00:00",
+        "2025-11-15T00:00:00+00:00",
+    )
