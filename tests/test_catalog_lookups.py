@@ -445,6 +445,14 @@ def test_verify(tmp_path: Path) -> None:
     offsets["us-east-1"] = offsets["sa-east-1"]  # us-east-1's range points at sa-east-1's rows
     moved = PriceCatalog(write_snapshot(tmp_path / "c", entry={"region_offsets": offsets}))
     assert moved.verify() == ["AmazonS3.csv: byte range of us-east-1 does not match its rows"]
+    # two one-row regions' ranges swapped: the row counts agree (1 and 1), the regions do not
+    swapped = _offsets(ROWS)
+    swapped["ap-east-1"], swapped["ap-south-1"] = swapped["ap-south-1"], swapped["ap-east-1"]
+    crossed = PriceCatalog(write_snapshot(tmp_path / "e", entry={"region_offsets": swapped}))
+    assert crossed.verify() == [
+        "AmazonS3.csv: byte range of ap-east-1 does not match its rows",
+        "AmazonS3.csv: byte range of ap-south-1 does not match its rows",
+    ]
     tampered = PriceCatalog(write_snapshot(tmp_path / "d", entry={"sha256": "f" * 64}))
     [problem] = tampered.verify()
     assert problem.startswith("AmazonS3.csv: sha256 ") and problem.endswith(

@@ -51,3 +51,22 @@ def test_relative_manifests_are_read_beside_the_scenario(tmp_path: Path) -> None
         (ln.resource, ln.component, ln.quantity, ln.monthly_usd) for ln in direct.lines
     ]
     assert report.total_monthly_usd == direct.total_monthly_usd
+
+
+def test_the_capacity_range_reads_the_same_manifests(tmp_path: Path) -> None:
+    from planner.capacity.plan import plan_capacity
+    from planner.pricing import scenario_capacity_range
+
+    scenario = load_scenario(_scenario(tmp_path))
+    result, costs = scenario_capacity_range(scenario)
+    assert result.workloads_source == "manifests: mine"
+    # the same plan as the manifests named by their absolute path
+    topology = scenario.topology
+    assert topology.eks is not None
+    absolute = topology.model_copy(
+        update={"eks": topology.eks.model_copy(update={"workloads_from": str(tmp_path / "mine")})}
+    )
+    direct = plan_capacity(absolute)
+    for state in ("min", "expected", "max"):
+        assert result.nodes(state) == direct.nodes(state)
+    assert set(costs) == {"min", "expected", "max"}

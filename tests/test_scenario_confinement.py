@@ -55,6 +55,7 @@ def test_a_sibling_folder_sharing_the_name_prefix_is_outside(tmp_path: Path) -> 
     assert str(evil.resolve() / "base.yaml") in text  # the resolved target is named
     assert str(home.resolve()) in text  # and the folder it had to be in
     assert "line 1: extends" in text  # the line and field that name it
+    assert "; extends may only name files there" in text  # the field whose rule it is
 
 
 def test_the_sibling_folder_is_admitted_by_allow_path(tmp_path: Path) -> None:
@@ -262,6 +263,19 @@ def test_a_rate_card_is_read_relative_to_the_file_naming_it(tmp_path: Path) -> N
     )
     top = _write(home / "s.yaml", "extends: base/b.yaml\nname: s\n")
     discounts = load_scenario(top).topology.discounts
+    assert discounts is not None
+    (rate,) = discounts.private_rates
+    assert rate.product == "instance/t3.medium" and str(rate.usd) == "0.03"
+
+
+def test_an_in_memory_overlay_reads_its_rate_card_beside_its_path(tmp_path: Path) -> None:
+    # an overlay held in memory has no lines to point at: its rate card is relative to the
+    # path it stands for (home/w.yaml), so home/rates.csv
+    home, _ = _tree(tmp_path)
+    _write(home / "base.yaml", STAGING_TEXT)
+    _write(home / "rates.csv", RATES)
+    overlay = {"extends": "base.yaml", "discounts": {"rate_card": "rates.csv"}}
+    discounts = load_overlay(overlay, home / "w.yaml").topology.discounts
     assert discounts is not None
     (rate,) = discounts.private_rates
     assert rate.product == "instance/t3.medium" and str(rate.usd) == "0.03"
