@@ -165,3 +165,17 @@ def test_the_usage_file_states_its_window_in_days() -> None:
         "2025-11-01T00:00:00+00:00",
         "2025-11-15T00:00:00+00:00",
     )
+
+
+def test_a_row_without_a_time_is_refused_with_its_row(tmp_path: Path) -> None:
+    from planner.errors import InputError
+    from planner.usage.importing import import_dir
+
+    # row 3 of the file (the second datapoint) has no timestamp: it was kept as a datapoint
+    # at no time, its value counted into the rates; now it is named
+    (tmp_path / "rds" / "db").mkdir(parents=True)
+    csv = tmp_path / "rds" / "db" / "CPUUtilization.csv"
+    csv.write_text("timestamp,value\n2025-11-01T00:00:00Z,3\n,4\n2025-11-01T00:05:00Z,5\n")
+    with pytest.raises(InputError) as caught:
+        import_dir(tmp_path)
+    assert str(caught.value) == f"{csv}: row 3 column timestamp is empty; give the time"

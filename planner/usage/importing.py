@@ -38,6 +38,9 @@ def read_series_csv(path: Path) -> tuple[pd.DataFrame, int]:
         stamps = pd.to_datetime(frame["timestamp"], utc=True, format="mixed")
     except (ValueError, TypeError) as exc:
         raise InputError(f"{path}: column timestamp has an unreadable time ({exc})") from None
+    if stamps.isna().any():  # an empty cell: a datapoint at no time cannot be counted
+        i = int(stamps.isna().to_numpy().nonzero()[0][0])
+        raise InputError(f"{path}: row {i + 2} column timestamp is empty; give the time")
     values = pd.to_numeric(frame["value"], errors="coerce")
     bad = values.isna() & frame["value"].notna()
     if bad.any():
