@@ -179,3 +179,46 @@ def test_a_row_without_a_time_is_refused_with_its_row(tmp_path: Path) -> None:
     with pytest.raises(InputError) as caught:
         import_dir(tmp_path)
     assert str(caught.value) == f"{csv}: row 3 column timestamp is empty; give the time"
+
+
+def test_percentiles_of_more_rows_than_one_chunk() -> None:
+    from planner.usage.stats import percentiles_chunked
+
+    # 300 series of two points (i, i + 2): p50 i + 1, max i + 2; 300 rows span two chunks of
+    # 256, and every row gets its own figures
+    values = np.array([[float(i), float(i + 2)] for i in range(300)])
+    got = percentiles_chunked(values)
+    assert got.shape == (300, 4)
+    assert got[:, 0].tolist() == [i + 1.0 for i in range(300)]
+    assert got[:, 3].tolist() == [i + 2.0 for i in range(300)]
+
+
+def test_a_key_splits_at_its_last_bar() -> None:
+    from planner.usage.metrics import key, split_key
+
+    # the metric name never holds "|"; whatever the resource holds stays the resource's
+    assert split_key(key("custom/a|b", "CpuUser")) == ("custom/a|b", "CpuUser")
+
+
+def test_an_export_may_carry_more_columns_and_no_note(tmp_path: Path) -> None:
+    from planner.usage.importing import import_dir
+
+    # CloudWatch console exports may add columns after timestamp,value (a unit, a label):
+    # they are ignored; without a usage.json the set has no note (not the text "None")
+    (tmp_path / "rds" / "db").mkdir(parents=True)
+    (tmp_path / "rds" / "db" / "CPUUtilization.csv").write_text(
+        "timestamp,value,unit\n2025-11-01T00:00:00Z,3,Percent\n2025-11-01T00:05:00Z,4,Percent\n"
+    )
+    usage = import_dir(tmp_path)
+    assert usage.frame["value"].tolist() == [3.0, 4.0]
+    assert usage.note == ""
+
+
+def test_logs_ingestion_note_names_its_metric() -> None:
+    from planner.usage.cost import measured_topology
+    from test_usage_by_hand import MIB, _staging_with_alb, _usage
+
+    usage = _usage({("cloudwatch-logs/app", "IncomingBytes"): [300 * MIB] * 12})
+    topo, _ = measured_topology(_staging_with_alb(), usage)
+    assert topo.cloudwatch_logs is not None
+    assert topo.cloudwatch_logs.ingestion_gb.note.startswith("IncomingBytes; measured: ")
