@@ -215,8 +215,9 @@ def test_an_export_may_carry_more_columns_and_no_note(tmp_path: Path) -> None:
 
 
 def test_logs_ingestion_note_names_its_metric() -> None:
-    from planner.usage.cost import measured_topology
     from test_usage_by_hand import MIB, _staging_with_alb, _usage
+
+    from planner.usage.cost import measured_topology
 
     usage = _usage({("cloudwatch-logs/app", "IncomingBytes"): [300 * MIB] * 12})
     topo, _ = measured_topology(_staging_with_alb(), usage)
