@@ -223,3 +223,24 @@ def test_logs_ingestion_note_names_its_metric() -> None:
     topo, _ = measured_topology(_staging_with_alb(), usage)
     assert topo.cloudwatch_logs is not None
     assert topo.cloudwatch_logs.ingestion_gb.note.startswith("IncomingBytes; measured: ")
+
+
+def test_a_one_second_period_is_valid_and_zero_is_not() -> None:
+    from planner.errors import InputError
+
+    # CloudWatch high-resolution metrics have periods of 1 s: valid; 0 s is no period
+    def frame(period: int) -> pd.DataFrame:
+        return pd.DataFrame(
+            {
+                "resource": ["r"],
+                "metric": ["CPUUtilization"],
+                "timestamp": [dt.datetime(2025, 11, 1, tzinfo=dt.UTC)],
+                "value": [1.0],
+                "unit": ["Percent"],
+                "period": [period],
+            }
+        )
+
+    assert normalise(frame(1), "t")["period"].tolist() == [1]
+    with pytest.raises(InputError, match="period must be positive seconds"):
+        normalise(frame(0), "t")
