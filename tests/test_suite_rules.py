@@ -9,9 +9,22 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
+import pytest
 from hypothesis import HealthCheck, settings
 
 TESTS = Path(__file__).resolve().parent
+
+
+@pytest.mark.xdist_group("suite-rules")
+def test_xdist_groups_keep_their_tests_on_one_worker(request: pytest.FixtureRequest) -> None:
+    """``make test`` runs ``-n 2 --dist loadgroup``: a module's tests that share its lab
+    server, wheel or browser visit carry one ``xdist_group`` and xdist sends them to one worker
+    by the group it appends to their node id. On pytest 9.2 that append stopped taking effect
+    and nothing failed: every group was split, each worker started its own servers and
+    browsers (pyproject.toml pins pytest below 9.2)."""
+    if not getattr(request.config.option, "loadgroup", False):
+        pytest.skip("only under xdist's --dist loadgroup, as make test runs the suite")
+    assert request.node.nodeid.endswith("@suite-rules"), request.node.nodeid
 
 
 def test_the_profile_has_no_deadline_and_no_timing_health_check() -> None:
