@@ -12,6 +12,10 @@ from typing import NamedTuple
 import pytest
 from hypothesis import HealthCheck, settings
 
+# before any test module imports nbformat: planner.notebooks keeps jsonschema's slow optional
+# IRI checker out of the process (1.5 s of every xdist worker's collection)
+import planner.notebooks  # noqa: F401
+
 REPO = Path(__file__).resolve().parents[1]
 SNAPSHOT_DIR = REPO / "pricing" / "snapshot"
 SCENARIOS_DIR = REPO / "scenarios"
