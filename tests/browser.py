@@ -61,6 +61,11 @@ _CHARTS_DRAWN = (
     "document.readyState === 'complete' && Array.from("
     "document.querySelectorAll('.plotly-graph-div')).every(d => d.querySelector('.main-svg'))"
 )
+_UNTIL_CHARTS_DRAWN = (
+    "new Promise(done => { const check = () => (" + _CHARTS_DRAWN + ") ? done(true) "
+    ": setTimeout(check, 20); check(); })"
+)
+_TWO_FRAMES = "new Promise(done => requestAnimationFrame(() => requestAnimationFrame(done)))"
 
 
 class WebSocket:
@@ -174,8 +179,11 @@ class Page:
             raise TimeoutError("no answer from the browser") from None
         return dict(json.loads(raw))
 
-    def evaluate(self, expression: str) -> Any:
-        result = self.call("Runtime.evaluate", expression=expression, returnByValue=True)
+    def evaluate(self, expression: str, wait: bool = False) -> Any:
+        """The expression's value; with ``wait``, the value its promise resolves to."""
+        result = self.call(
+            "Runtime.evaluate", expression=expression, returnByValue=True, awaitPromise=wait
+        )
         if "exceptionDetails" in result:
             raise RuntimeError(f"JavaScript failed: {result['exceptionDetails']}")
         return result["result"].get("value")
@@ -183,11 +191,15 @@ class Page:
     def open(self, url: str) -> None:
         self.call("Page.navigate", url=url)
         self.wait_event("Page.loadEventFired")
-        # plotly draws after load: wait (a hang guard, not a timing) until every chart has its
-        # SVG, so a busy machine is slower but never fails for it
-        deadline = time.monotonic() + HANG_GUARD_S
-        while not self.evaluate(_CHARTS_DRAWN) and time.monotonic() < deadline:
-            time.sleep(0.1)
+        # plotly draws after load: the page itself waits (within the hang guard, not a timing)
+        # until every chart has its SVG, so a busy machine is slower but never fails for it
+        self.evaluate(_UNTIL_CHARTS_DRAWN, wait=True)
+
+    def settle(self) -> None:
+        """Return once the page has rendered twice: a change made before (the emulated media,
+        the viewport) has fired its listeners (media queries are evaluated in a rendering
+        update before its animation frame callbacks) and what they drew is laid out."""
+        self.evaluate(_TWO_FRAMES, wait=True)
 
     def errors(self) -> list[str]:
         """Console errors and uncaught exceptions seen so far."""

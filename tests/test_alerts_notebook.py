@@ -13,7 +13,7 @@ from planner.errors import NotebookError
 from planner.notebooks.execute import discover, execute
 from planner.notebooks.summary import read
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
+pytestmark = [pytest.mark.notebook]
 
 
 def _alerts_notebook() -> Path:

@@ -25,7 +25,7 @@ from planner.errors import NotebookError
 from planner.notebooks.execute import discover, execute
 from planner.notebooks.summary import read
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
+pytestmark = [pytest.mark.notebook]
 
 SCENARIOS = ("staging", "production")
 PAPERMILL = Path(sys.executable).with_name("papermill")

@@ -17,7 +17,7 @@ import pytest
 from browser import Page, browser, require_chromium
 from test_notebooks_run import CHARTS, built_report  # noqa: F401 - the shared report fixture
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
+pytestmark = [pytest.mark.notebook]
 
 SCENARIOS = ("staging", "production")
 # production: no seed estimate to audit (3 charts on the overview), and no bundled usage or

@@ -31,7 +31,7 @@ from test_notebooks_run import (  # noqa: F401 - the shared report fixtures
     whole_dollar_report,
 )
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("report-pages")]
 
 SCENARIOS = ("staging", "production")
 NOTEBOOKS = sorted(CHARTS)

@@ -18,7 +18,8 @@ import re
 import shutil
 import subprocess
 import tempfile
-import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,8 @@ import pytest
 from browser import HANG_GUARD_S, Page, browser, chromium_path
 from test_notebooks_run import CHARTS, built_report  # noqa: F401 - the shared report fixture
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("notebooks")]
+# one worker looks at the pages once for every test here (the module's ``visit``)
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("report-print")]
 
 SCENARIOS = ("staging", "production")
 NOTEBOOKS = sorted(CHARTS)
@@ -51,7 +53,10 @@ CHARTS_JS = r"""
   const shapes = (L.shapes || []).filter(s => s.showlegend).length;
   const legend = gd.querySelectorAll('.legend .traces').length;
   const svg = gd.querySelector('svg.main-svg').getBoundingClientRect().width;
-  const box = gd.parentElement.getBoundingClientRect().width;
+  // the text column: the output's own box shrinks to its content in print (a table cell),
+  // so a chart drawn too narrow would always fill it
+  const column = gd.closest('.jp-OutputArea-child') || gd.parentElement;
+  const box = column.getBoundingClientRect().width;
   return {title: (L.title && L.title.text) || '', axes, traces, shapes, legend, svg, box};
 }))()
 """
@@ -144,35 +149,104 @@ def _open(page: Page, path: Path, printing: bool) -> None:
     if printing:  # the page re-lays its charts when the media turns to print
         page.call("Emulation.setEmulatedMedia", media="")
         page.call("Emulation.setEmulatedMedia", media="print")
-        time.sleep(0.3)
+        page.settle()
+
+
+@dataclass
+class Seen:
+    """One finance page as the checks below read it."""
+
+    charts: list[dict[str, Any]]  # CHARTS_JS
+    overlaps: list[str]  # OVERLAP_JS
+    text: str  # the page's text as displayed
+    sections: list[list[Any]] = field(default_factory=list)  # SECTIONS_JS (print)
+
+
+@dataclass
+class Printed:
+    """One finance page printed to PDF: its pages as PNG files and as text."""
+
+    pdf: Path
+    pngs: list[Path]
+    pages: list[str]
+
+
+@dataclass
+class Visit:
+    """A scenario's finance pages, each looked at once on screen, once in print layout and
+    once printed to PDF (one browser for all; a page load is most of these tests' time)."""
+
+    screen: dict[str, Seen] = field(default_factory=dict)
+    print: dict[str, Seen] = field(default_factory=dict)
+    printed: dict[str, Printed] = field(default_factory=dict)
+
+
+def _look(page: Page, path: Path, printing: bool) -> Seen:
+    _open(page, path, printing)
+    return Seen(
+        charts=page.evaluate(CHARTS_JS),
+        overlaps=page.evaluate(OVERLAP_JS),
+        text=page.evaluate("document.body.innerText"),
+        sections=page.evaluate(SECTIONS_JS) if printing else [],
+    )
+
+
+def _print(page: Page, path: Path, name: str) -> Printed:
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    pdf = SHOTS / f"{name}.pdf"
+    for old in SHOTS.glob(f"{name}-*.png"):
+        old.unlink()
+    print_pdf(page, path, pdf)
+    subprocess.run(["pdftoppm", "-r", "60", "-png", pdf, SHOTS / name], check=True)
+    text = subprocess.run(
+        ["pdftotext", pdf, "-"], capture_output=True, text=True, check=True
+    ).stdout
+    pngs = sorted(SHOTS.glob(f"{name}-*.png"))
+    return Printed(pdf=pdf, pngs=pngs, pages=text.split("\f")[: len(pngs)])
+
+
+@pytest.fixture(scope="module")
+def visit(chromium: str, built_report: Path) -> Callable[[str], Visit]:  # noqa: F811
+    """``visit(scenario)``: its pages looked at and printed, once per test module."""
+    done: dict[str, Visit] = {}
+    printing = all(shutil.which(tool) for tool in ("pdftoppm", "pdftotext"))
+
+    def get(scenario: str) -> Visit:
+        if scenario not in done:
+            found = Visit()
+            with browser(chromium) as page:
+                for notebook in NOTEBOOKS:
+                    path = built_report / scenario / f"{notebook}.finance.html"
+                    found.screen[notebook] = _look(page, path, printing=False)
+                    found.print[notebook] = _look(page, path, printing=True)
+                    if printing:
+                        found.printed[notebook] = _print(page, path, f"{scenario}-{notebook}")
+            done[scenario] = found
+        return done[scenario]
+
+    return get
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
 def test_charts_read_well_on_screen_and_in_print(
-    chromium: str,
-    built_report: Path,  # noqa: F811
-    scenario: str,
+    visit: Callable[[str], Visit], scenario: str
 ) -> None:
+    seen = visit(scenario)
     problems: list[str] = []
     drawn = 0
-    with browser(chromium) as page:
-        for printing in (False, True):
-            for notebook in NOTEBOOKS:
-                path = built_report / scenario / f"{notebook}.finance.html"
-                _open(page, path, printing)
-                where = f"{scenario}/{notebook}{' (print)' if printing else ''}"
-                charts = page.evaluate(CHARTS_JS)
-                drawn += len(charts)
-                problems += chart_problems(charts, where, printing)
-                problems += [f"{where}: {o}" for o in page.evaluate(OVERLAP_JS)]
-                if notebook == "rightsizing" and scenario == "staging":
-                    boxes = next(c for c in charts if c["title"].startswith("Measured"))
-                    names = next(a for a in boxes["axes"] if a["name"] == "yaxis")["categories"]
-                    assert "eks-node-group/compute: CPU" in names, names  # resources named
-                if notebook == "alerts":
-                    text = page.evaluate("document.body.innerText")
-                    assert "**" not in text  # the anomaly sentence's bold is rendered
-                    assert ("$14.40" if scenario == "staging" else "$20.05") in text
+    for printing, pages in ((False, seen.screen), (True, seen.print)):
+        for notebook, found in pages.items():
+            where = f"{scenario}/{notebook}{' (print)' if printing else ''}"
+            drawn += len(found.charts)
+            problems += chart_problems(found.charts, where, printing)
+            problems += [f"{where}: {o}" for o in found.overlaps]
+            if notebook == "rightsizing" and scenario == "staging":
+                boxes = next(c for c in found.charts if c["title"].startswith("Measured"))
+                names = next(a for a in boxes["axes"] if a["name"] == "yaxis")["categories"]
+                assert "eks-node-group/compute: CPU" in names, names  # resources named
+            if notebook == "alerts":
+                assert "**" not in found.text  # the anomaly sentence's bold is rendered
+                assert ("$14.40" if scenario == "staging" else "$20.05") in found.text
     assert not problems, "\n".join(problems)
     assert drawn >= 2 * 8
 
@@ -327,33 +401,18 @@ def test_the_print_checks_find_stranded_headings() -> None:
 
 
 @pytest.mark.parametrize("scenario", SCENARIOS)
-def test_pages_print_to_a4(
-    chromium: str,
-    built_report: Path,  # noqa: F811
-    scenario: str,
-) -> None:
+def test_pages_print_to_a4(visit: Callable[[str], Visit], scenario: str) -> None:
     for tool in ("pdftoppm", "pdftotext"):
         if shutil.which(tool) is None:
             pytest.skip(f"{tool} is not installed (apt-get install -y poppler-utils)")
-    SHOTS.mkdir(parents=True, exist_ok=True)
+    seen = visit(scenario)
+    assert sorted(seen.printed) == NOTEBOOKS
     problems = []
-    with browser(chromium) as page:
-        for notebook in NOTEBOOKS:
-            path = built_report / scenario / f"{notebook}.finance.html"
-            name = f"{scenario}-{notebook}"
-            pdf = SHOTS / f"{name}.pdf"
-            for old in SHOTS.glob(f"{name}-*.png"):
-                old.unlink()
-            print_pdf(page, path, pdf)
-            subprocess.run(["pdftoppm", "-r", "60", "-png", pdf, SHOTS / name], check=True)
-            pngs = sorted(SHOTS.glob(f"{name}-*.png"))
-            text = subprocess.run(
-                ["pdftotext", pdf, "-"], capture_output=True, text=True, check=True
-            ).stdout
-            pages = text.split("\f")[: len(pngs)]
-            assert pngs and len(pages) == len(pngs), name
-            if len(pngs) > 1 and page_fill(pdf) < FIRST_PAGE_FILLED:
-                problems.append(f"{name}: the first page is {page_fill(pdf):.0%} filled")
-            _open(page, path, printing=True)
-            problems += [f"{name}: {s}" for s in stranded(page.evaluate(SECTIONS_JS), pages)]
+    for notebook, printed in seen.printed.items():
+        name = f"{scenario}-{notebook}"
+        assert printed.pngs and len(printed.pages) == len(printed.pngs), name
+        if len(printed.pngs) > 1 and (fill := page_fill(printed.pdf)) < FIRST_PAGE_FILLED:
+            problems.append(f"{name}: the first page is {fill:.0%} filled")
+        sections = seen.print[notebook].sections
+        problems += [f"{name}: {s}" for s in stranded(sections, printed.pages)]
     assert not problems, "\n".join(problems)
