@@ -40,6 +40,7 @@ lint: $(STAMP)
 
 bench: $(STAMP)
 	$(BIN)/python benchmarks/startup.py
+	$(BIN)/python benchmarks/notebook_import.py
 	$(BIN)/python benchmarks/capacity_pack.py
 	$(BIN)/python benchmarks/pack_scale.py
 	$(BIN)/python benchmarks/report.py
