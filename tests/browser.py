@@ -202,10 +202,10 @@ class Page:
         self.evaluate(_TWO_FRAMES, wait=True)
 
     def errors(self) -> list[str]:
-        """Console errors and uncaught exceptions seen so far."""
-        with contextlib.suppress(TimeoutError):
-            while True:
-                self.events.append(self._read(0.2))
+        """Console errors and uncaught exceptions seen so far: the page renders two more
+        frames, and the browser sends the answer to that after every event logged before it
+        (a reply is never overtaken: no quiet spell to wait out)."""
+        self.settle()
         found = []
         for event in self.events:
             method, params = event.get("method"), event.get("params", {})

@@ -92,6 +92,20 @@ def moto_endpoint() -> Iterator[str]:
         server.stop()
 
 
+@pytest.fixture(autouse=True)
+def _no_waits_between_aws_retries(monkeypatch: pytest.MonkeyPatch) -> None:
+    """botocore waits between the attempts of planner's adaptive retries: exponential backoff
+    and, once throttled, a client-side rate limit (seconds per test that throttles). Tests
+    count attempts and read errors, never time them: here the attempts and their order are
+    still botocore's, only the waits are zero."""
+    from botocore.retries import adaptive, standard
+
+    monkeypatch.setattr(standard.ExponentialBackoff, "delay_amount", lambda self, context: 0.0)
+    monkeypatch.setattr(
+        adaptive.ClientRateLimiter, "on_sending_request", lambda self, request, **kw: None
+    )
+
+
 @pytest.fixture
 def fake_aws_credentials(monkeypatch: pytest.MonkeyPatch) -> None:
     """Fake static credentials and no profile/config files: nothing can reach a real account."""

@@ -10,31 +10,33 @@ Chromium is Debian's ``chromium`` package; ``.ci/run`` installs it before ``make
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 from urllib.parse import unquote, urlparse
 
 import pytest
 from browser import Page, browser, require_chromium
-from test_notebooks_run import CHARTS, built_report  # noqa: F401 - the shared report fixture
+from report_visit import GROUP, SHOTS, looks, on_screen
+from test_notebooks_run import (  # noqa: F401 - the shared report fixtures
+    CHARTS,
+    built_report,
+    whole_dollar_report,
+)
 
-pytestmark = [pytest.mark.notebook]
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(GROUP)]
 
 SCENARIOS = ("staging", "production")
 # production: no seed estimate to audit (3 charts on the overview), and no bundled usage or
 # bill (the samples are staging's), so right-sizing and plan-vs-actual say so and draw none
 PRODUCTION_CHARTS = {**CHARTS, "cost_overview": 3, "rightsizing": 0, "plan_vs_actual": 0}
-SHOTS = Path(__file__).resolve().parent.parent / ".browser-shots"
 
-TABLES_JS = """
-[...document.querySelectorAll('.jp-OutputArea-output table')].map(t =>
-  [...t.querySelectorAll('tr')].map(r => [...r.children].map(c => c.innerText.trim())))
-"""
 CHARTS_JS = """
 [...document.querySelectorAll('.js-plotly-plot')].filter(d =>
   d.querySelector('svg.main-svg') && d.querySelectorAll('.point, .bars path, .trace').length
 ).length
 """
 LINKS_JS = "[...document.querySelectorAll('a[download]')].map(a => a.href)"
+# read in the one look at every finance page the report's browser tests share
+DRAWN = on_screen("report_browser.charts", CHARTS_JS)
+LINKS = on_screen("report_browser.links", LINKS_JS)
 # In print layout: every table and every cell inside the printable width, no toolbar shown
 CLIPPED_JS = """
 (() => {
@@ -76,30 +78,31 @@ def _open(page: Page, path: Path) -> None:
 def test_finance_pages_in_chromium(
     chromium: str,
     built_report: Path,  # noqa: F811
+    whole_dollar_report: Path,  # noqa: F811
     scenario: str,
 ) -> None:
     expected = CHARTS if scenario == "staging" else PRODUCTION_CHARTS
-    SHOTS.mkdir(exist_ok=True)
+    seen = looks(chromium, built_report, whole_dollar_report, sorted(CHARTS))
+    for notebook, charts in expected.items():
+        path = built_report / scenario / f"{notebook}.finance.html"
+        look = seen[path]
+        assert look.errors == [], f"{path.name}: console errors"
+        assert look.values[DRAWN] == charts, f"{scenario}/{notebook}: charts drawn"
+        links = look.values[LINKS]
+        assert len(links) == 2, links
+        for link in links:
+            target = Path(unquote(urlparse(link).path))
+            assert target.is_file() and target.parent == path.parent, link
+        _check_downloads(links)
+        assert (SHOTS / f"{scenario}-{notebook}.png").is_file()
     with browser(chromium) as page:
-        for notebook, charts in expected.items():
-            path = built_report / scenario / f"{notebook}.finance.html"
-            _open(page, path)
-            assert page.errors() == [], f"{path.name}: console errors"
-            assert page.evaluate(CHARTS_JS) == charts, f"{scenario}/{notebook}: charts drawn"
-            links = page.evaluate(LINKS_JS)
-            assert len(links) == 2, links
-            for link in links:
-                target = Path(unquote(urlparse(link).path))
-                assert target.is_file() and target.parent == path.parent, link
-            _check_downloads(links, page.evaluate(TABLES_JS))
-            page.screenshot(SHOTS / f"{scenario}-{notebook}.png")
         _open(page, built_report / "index.html")
         assert page.errors() == []
         text = page.evaluate("document.body.innerText")
-        assert "Warnings" in text and "price data dated" in text
+    assert "Warnings" in text and "price data dated" in text
 
 
-def _check_downloads(links: list[str], tables: Any) -> None:
+def _check_downloads(links: list[str]) -> None:
     """The XLSX holds money as numbers in a currency format; its TOTAL adds its lines."""
     from openpyxl import load_workbook
 
@@ -143,3 +146,21 @@ def test_staging_overview_prints_to_a4_without_clipping(
         page.pdf(pdf)
     data = pdf.read_bytes()
     assert data.startswith(b"%PDF") and data.count(b"/Type /Page") >= 2
+
+
+def test_the_driver_sees_every_console_error(chromium: str, tmp_path: Path) -> None:
+    """What "no console errors" rests on: an error logged while the page loads, one thrown
+    from a timer and one logged in an animation frame after load are all reported."""
+    page_html = tmp_path / "errors.html"
+    page_html.write_text(
+        "<html><body><script>console.error('while loading');"
+        " setTimeout(() => { throw new Error('from a timer'); }, 0);"
+        " requestAnimationFrame(() => console.error('in a frame'));</script></body></html>",
+        encoding="utf-8",
+    )
+    with browser(chromium) as page:
+        page.open(page_html.as_uri())
+        found = page.errors()
+    assert len(found) == 3, found
+    text = " ".join(found)
+    assert "while loading" in text and "in a frame" in text and "Uncaught" in text

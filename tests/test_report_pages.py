@@ -25,13 +25,14 @@ from typing import Any
 
 import pytest
 from browser import browser, chromium_path
+from report_visit import GROUP, finance_pages, looks, on_screen
 from test_notebooks_run import (  # noqa: F401 - the shared report fixtures
     CHARTS,
     built_report,
     whole_dollar_report,
 )
 
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("report-pages")]
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(GROUP)]
 
 SCENARIOS = ("staging", "production")
 NOTEBOOKS = sorted(CHARTS)
@@ -162,18 +163,19 @@ def test_the_foot_check_finds_what_does_not_foot() -> None:
 
 
 def _pages(report: Path) -> list[tuple[str, str, Path]]:
-    return [(s, n, report / s / f"{n}.finance.html") for s in SCENARIOS for n in NOTEBOOKS]
+    return finance_pages(report, NOTEBOOKS)
 
 
 class Seen(dict[Path, dict[str, Any]]):
     """What Chromium shows on each finance page: its tables, its text, its glossary links."""
 
 
-# One walk over every finance page of both reports, shared by this module's tests: opening
-# each page once (not once per test) is most of this module's time saved (issue 19).
-PAGE_JS = (
+# What each finance page of both reports shows, read in the one look at every page that the
+# report's browser tests share (tests/report_visit.py)
+PAGE = on_screen(
+    "report_pages",
     "({tables: " + TABLES_JS.strip() + ", text: document.body.innerText,"
-    " glossary: [...document.querySelectorAll('a.planner-glossary')].map(a => a.href)})"
+    " glossary: [...document.querySelectorAll('a.planner-glossary')].map(a => a.href)})",
 )
 
 
@@ -184,12 +186,8 @@ def seen(
     whole_dollar_report: Path,  # noqa: F811
 ) -> Seen:
     found = Seen()
-    with browser(chromium) as page:
-        for report in (built_report, whole_dollar_report):
-            for _, _, path in _pages(report):
-                page.events.clear()
-                page.open(path.as_uri())
-                found[path] = page.evaluate(PAGE_JS)
+    for path, look in looks(chromium, built_report, whole_dollar_report, NOTEBOOKS).items():
+        found[path] = look.values[PAGE]
     return found
 
 

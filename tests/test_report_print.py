@@ -1,8 +1,8 @@
 """Charts and print of every finance page, as a finance reviewer sees them.
 
-Charts, in Chromium at 1400 px and in A4 print layout (print media, 190 mm = 718 px wide):
-every series has a name, a chart with several series has a legend, every numeric axis has a
-title with its unit ($/month, $, %, count, months), money axes tick in dollars, no two labels
+Charts, in Chromium's 1200 px window and in A4 print layout (print media, 190 mm = 718 px
+wide): every series has a name, a chart with several series has a legend, every numeric axis
+has a title with its unit ($/month, $, %, count, months), money axes tick in dollars, no two labels
 overlap, and in print each chart spans the text width.
 
 Print, with Chromium's print to PDF (as Ctrl+P does: the page's A4, no header or footer)
@@ -25,10 +25,14 @@ from typing import Any
 
 import pytest
 from browser import HANG_GUARD_S, Page, browser, chromium_path
-from test_notebooks_run import CHARTS, built_report  # noqa: F401 - the shared report fixture
+from report_visit import GROUP, looks, on_screen
+from test_notebooks_run import (  # noqa: F401 - the shared report fixtures
+    CHARTS,
+    built_report,
+    whole_dollar_report,
+)
 
-# one worker looks at the pages once for every test here (the module's ``visit``)
-pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group("report-print")]
+pytestmark = [pytest.mark.notebook, pytest.mark.xdist_group(GROUP)]
 
 SCENARIOS = ("staging", "production")
 NOTEBOOKS = sorted(CHARTS)
@@ -95,6 +99,11 @@ OVERLAP_JS = r"""
   return out;
 })()
 """
+# charts, overlapping labels and text on screen, read in the shared look at every page
+SCREEN = on_screen(
+    "report_print",
+    "[" + CHARTS_JS.strip() + ", " + OVERLAP_JS.strip() + ", document.body.innerText]",
+)
 UNIT = re.compile(r"\((?:[^)]*(?:\$|%|count|months|hours)[^)]*)\)")
 DOLLAR_TICK = re.compile(r"^[-\u2212]?\$[\d,.]+[kM]?$")
 
@@ -134,22 +143,21 @@ def chart_problems(charts: list[dict[str, Any]], where: str, printing: bool) -> 
     return out
 
 
-def _open(page: Page, path: Path, printing: bool) -> None:
-    width = A4_TEXT_WIDTH if printing else 1400
+def _open_in_print_layout(page: Page, path: Path) -> None:
     page.call(
         "Emulation.setDeviceMetricsOverride",
-        width=width,
+        width=A4_TEXT_WIDTH,
         height=1000,
         deviceScaleFactor=1,
         mobile=False,
     )
-    page.call("Emulation.setEmulatedMedia", media="print" if printing else "")
+    page.call("Emulation.setEmulatedMedia", media="print")
     page.events.clear()
     page.open(path.as_uri())
-    if printing:  # the page re-lays its charts when the media turns to print
-        page.call("Emulation.setEmulatedMedia", media="")
-        page.call("Emulation.setEmulatedMedia", media="print")
-        page.settle()
+    # the page re-lays its charts when the media turns to print
+    page.call("Emulation.setEmulatedMedia", media="")
+    page.call("Emulation.setEmulatedMedia", media="print")
+    page.settle()
 
 
 @dataclass
@@ -173,21 +181,23 @@ class Printed:
 
 @dataclass
 class Visit:
-    """A scenario's finance pages, each looked at once on screen, once in print layout and
-    once printed to PDF (one browser for all; a page load is most of these tests' time)."""
+    """A scenario's finance pages, each looked at once in print layout and printed once to
+    PDF (one browser for all: a page load is most of these tests' time). On screen they are
+    read in the look at every page the report's browser tests share (tests/report_visit.py),
+    at the browser's plain window size."""
 
     screen: dict[str, Seen] = field(default_factory=dict)
     print: dict[str, Seen] = field(default_factory=dict)
     printed: dict[str, Printed] = field(default_factory=dict)
 
 
-def _look(page: Page, path: Path, printing: bool) -> Seen:
-    _open(page, path, printing)
+def _look_in_print_layout(page: Page, path: Path) -> Seen:
+    _open_in_print_layout(page, path)
     return Seen(
         charts=page.evaluate(CHARTS_JS),
         overlaps=page.evaluate(OVERLAP_JS),
         text=page.evaluate("document.body.innerText"),
-        sections=page.evaluate(SECTIONS_JS) if printing else [],
+        sections=page.evaluate(SECTIONS_JS),
     )
 
 
@@ -206,7 +216,11 @@ def _print(page: Page, path: Path, name: str) -> Printed:
 
 
 @pytest.fixture(scope="module")
-def visit(chromium: str, built_report: Path) -> Callable[[str], Visit]:  # noqa: F811
+def visit(
+    chromium: str,
+    built_report: Path,  # noqa: F811
+    whole_dollar_report: Path,  # noqa: F811
+) -> Callable[[str], Visit]:
     """``visit(scenario)``: its pages looked at and printed, once per test module."""
     done: dict[str, Visit] = {}
     printing = all(shutil.which(tool) for tool in ("pdftoppm", "pdftotext"))
@@ -214,11 +228,12 @@ def visit(chromium: str, built_report: Path) -> Callable[[str], Visit]:  # noqa:
     def get(scenario: str) -> Visit:
         if scenario not in done:
             found = Visit()
+            on_screen = looks(chromium, built_report, whole_dollar_report, NOTEBOOKS)
             with browser(chromium) as page:
                 for notebook in NOTEBOOKS:
                     path = built_report / scenario / f"{notebook}.finance.html"
-                    found.screen[notebook] = _look(page, path, printing=False)
-                    found.print[notebook] = _look(page, path, printing=True)
+                    found.screen[notebook] = Seen(*on_screen[path].values[SCREEN])
+                    found.print[notebook] = _look_in_print_layout(page, path)
                     if printing:
                         found.printed[notebook] = _print(page, path, f"{scenario}-{notebook}")
             done[scenario] = found
