@@ -431,3 +431,63 @@ def test_pages_print_to_a4(visit: Callable[[str], Visit], scenario: str) -> None
         sections = seen.print[notebook].sections
         problems += [f"{name}: {s}" for s in stranded(sections, printed.pages)]
     assert not problems, "\n".join(problems)
+
+
+NO_CHARTS_JS = """document.head.insertAdjacentHTML('beforeend',
+  '<style>.js-plotly-plot { display: none !important; }</style>')"""
+
+
+def _word_height(pdf: Path, word: str) -> float:
+    """The glyph box height (pt) of ``word``'s first appearance in ``pdf`` (pdftotext -bbox)."""
+    boxes = subprocess.run(
+        ["pdftotext", "-bbox", "-f", "1", "-l", "1", pdf, "-"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    found = re.search(rf'yMin="([\d.]+)" xMax="[\d.]+" yMax="([\d.]+)">{word}<', boxes)
+    assert found, f"{word!r} not on the first page of {pdf.name}"
+    return float(found.group(2)) - float(found.group(1))
+
+
+def test_a_page_prints_at_full_size_from_a_wide_window(
+    chromium: str,
+    built_report: Path,  # noqa: F811
+    tmp_path: Path,
+) -> None:
+    """Ctrl+P from a wide window printed every page at two thirds of its size: the charts kept
+    their on-screen width (1,055 px), wider than A4's column, so the browser shrank the page to
+    fit them (the heading 16.9 pt high, 25.3 pt from a narrow window). A page prints the same
+    from a 1,200 px window as from one as narrow as the A4 column, and as it does with no chart
+    at all (which nothing can shrink: a chart a little too wide for the column shrank it by
+    2.8%)."""
+    if shutil.which("pdftotext") is None:
+        pytest.skip("pdftotext is not installed (apt-get install -y poppler-utils)")
+    path = built_report / "staging" / "cost_overview.finance.html"
+    heights = {}
+    with browser(chromium) as page:
+        for width in (1200, A4_TEXT_WIDTH, 0):
+            page.call(
+                "Emulation.setDeviceMetricsOverride",
+                width=width,
+                height=900,
+                deviceScaleFactor=1,
+                mobile=False,
+            )
+            page.events.clear()
+            page.open(path.as_uri())
+            if width == 0:  # the reference: the same page without its charts
+                page.evaluate(NO_CHARTS_JS)
+            data = page.call(
+                "Page.printToPDF",
+                preferCSSPageSize=True,
+                displayHeaderFooter=False,
+                printBackground=False,
+                timeout=HANG_GUARD_S,
+            )
+            pdf = tmp_path / f"{width}.pdf"
+            pdf.write_bytes(base64.b64decode(data["data"]))
+            heights[width] = _word_height(pdf, "overview")  # the page's title
+    wide, narrow, reference = heights[1200], heights[A4_TEXT_WIDTH], heights[0]
+    assert abs(wide - reference) <= 0.005 * reference, heights
+    assert abs(narrow - reference) <= 0.005 * reference, heights

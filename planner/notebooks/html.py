@@ -34,6 +34,13 @@ _REMOTE_MATHJAX = re.compile(
     r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*"></script>'
 )
 
+# Printed on A4 with 10 mm side margins: a 190 mm text column, 718 CSS px at 96 px an inch.
+# A chart is printed 690 px wide: measured in Chromium's print to PDF, a report page's column
+# holds about 20 px less than 190 mm (a 700 px chart already shrinks the whole page by 0.3%,
+# a 718 px one by 2.8%), and a chart wider than the column shrinks every page of the print.
+PRINT_SIDE_MARGIN_MM = 10
+PRINT_CHART_WIDTH_PX = 690
+
 PAGE_CSS = """
 <style type="text/css">
 .planner-banner { font: 13px Helvetica, Arial, sans-serif; color: #444; border-bottom: 1px solid
@@ -41,7 +48,7 @@ PAGE_CSS = """
 .planner-banner a { color: #1f5fa8; }
 .jp-RenderedHTMLCommon table { font-variant-numeric: tabular-nums; }
 @media print {
-  @page { size: A4; margin: 12mm 10mm; }
+  @page { size: A4; margin: 12mm PRINT_SIDE_MARGIN_MMmm; }
   html, body, main { margin: 0 !important; padding: 0 !important; width: auto !important; }
   .jp-Notebook { padding: 0 !important; }
   .modebar, .modebar-container, .jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
@@ -80,17 +87,21 @@ PAGE_CSS = """
 </style>
 <script>
 /* Print: lay every chart out again at the printed text width (plotly keeps the width it had
-   on screen otherwise) and at most 560 px tall, so a chart fits on a page beside its heading;
-   back to the screen layout after printing. */
+   on screen otherwise, and the browser shrinks the whole page to fit it: a page printed from
+   a wide window came out at two thirds size) and at most 560 px tall, so a chart fits on a
+   page beside its heading; back to the screen layout after printing. The width is set for
+   the A4 column, not measured: when the browser says it will print, the page is still laid
+   out at the window's width. */
 (function () {
   var MAX_HEIGHT = 560;
+  var PRINT_WIDTH = PRINT_CHART_WIDTH_PX;
   function fit(printing) {
     if (!window.Plotly) return;
     document.querySelectorAll('.js-plotly-plot').forEach(function (gd) {
       if (!gd._fullLayout) return;
       if (printing) {
         if (gd._screenHeight === undefined) gd._screenHeight = gd._fullLayout.height;
-        var width = Math.floor(gd.parentElement.getBoundingClientRect().width);
+        var width = PRINT_WIDTH;
         var height = Math.min(gd._screenHeight, MAX_HEIGHT);
         window.Plotly.relayout(gd, {width: width, height: height});
       } else if (gd._screenHeight !== undefined) {
@@ -106,7 +117,9 @@ PAGE_CSS = """
   window.addEventListener('afterprint', function () { fit(false); });
 })();
 </script>
-"""
+""".replace("PRINT_SIDE_MARGIN_MM", str(PRINT_SIDE_MARGIN_MM)).replace(
+    "PRINT_CHART_WIDTH_PX", str(PRINT_CHART_WIDTH_PX)
+)
 
 
 @dataclass(frozen=True)
