@@ -11,6 +11,9 @@ $(STAMP): pyproject.toml
 	@$(BIN)/python -m pip install -q --disable-pip-version-check uv
 	@$(BIN)/uv pip install -q --python $(BIN)/python --compile-bytecode -e '.[dev]'
 	@$(BIN)/python -m ipykernel install --sys-prefix --name planner --display-name "Python (planner)" >/dev/null
+	@# the package is installed editable: compile it too, or every planner process (and
+	@# every kernel) compiles it again where PYTHONDONTWRITEBYTECODE is set
+	@$(BIN)/python -m compileall -q planner >/dev/null
 	@touch $(STAMP)
 
 setup: $(STAMP)
