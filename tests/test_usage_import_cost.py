@@ -120,3 +120,34 @@ def test_price_with_usage_replaces_assumptions(run_cli) -> None:
 def test_price_without_usage_is_unchanged(run_cli) -> None:
     res = run_cli(["price", "staging", "--format", "json"])
     assert res.code == 0 and "measured" not in res.out
+
+
+def test_price_with_usage_names_its_source_and_leaves_an_unpriced_line_empty(
+    run_cli, tmp_path: Path
+) -> None:
+    """The JSON names the usage it measured with (the sample says it is one), and a line
+    with no price (db.t4g.medium is not in the bundled snapshot) is null on both sides, not
+    $0: only --allow-missing prices the scenario at all."""
+    overlay = tmp_path / "t4g.yaml"
+    staging = (REPO / "scenarios" / "staging.yaml").resolve()
+    overlay.write_text(
+        f"extends: {staging}\nrds:\n  - name: postgres\n    instance_class: db.t4g.medium\n",
+        encoding="utf-8",
+    )
+    argv = ["price", str(overlay), "--usage", str(SAMPLE), "--format", "json", "--allow-missing"]
+    res = run_cli(argv)
+    assert res.code == 0, res.err
+    data = json.loads(res.out)
+    assert data["usage"]["source"].startswith("SAMPLE: NAB realAWSCloudwatch traces")
+    assert data["usage"]["window_days"] == 14
+    unpriced = [
+        ln
+        for ln in data["lines"]
+        if ln["assumed_monthly_usd"] is None or ln["measured_monthly_usd"] is None
+    ]
+    assert [(ln["resource"], ln["component"], ln["assumed_quantity"]) for ln in unpriced] == [
+        ("rds/postgres", "DB instance (PostgreSQL, db.t4g.medium, Single-AZ)", "730")
+    ]
+    line = unpriced[0]
+    assert line["assumed_monthly_usd"] is None and line["measured_monthly_usd"] is None
+    assert line["difference_monthly_usd"] is None
