@@ -33,8 +33,9 @@ notebooks: $(STAMP)
 	$(BIN)/jupytext --sync notebooks/*.ipynb
 
 # Mutation testing, one area at a time (docs/mutation.md): make mutate AREA=capacity
+# (SAMPLE=40 tries a fixed random sample of 40 of its mutants; SEED=N picks another sample)
 mutate: $(STAMP)
-	$(BIN)/python benchmarks/mutation.py --run $(AREA)
+	$(BIN)/python benchmarks/mutation.py --run $(AREA) $(if $(SAMPLE),--sample $(SAMPLE)) $(if $(SEED),--seed $(SEED))
 
 lint: $(STAMP)
 	$(BIN)/ruff check planner tests benchmarks pricing

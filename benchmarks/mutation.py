@@ -432,7 +432,11 @@ def describe(name: str, key: str) -> str:
         if line[:1] in "+-" and line[2:].strip() and not line[2:].lstrip().startswith("def ")
     ]
     readable = function.removeprefix("x_").replace("\u01c1", ".").strip(".")
-    return f"{module}.{readable} [{mutant.rpartition('_')[2]}]: " + " | ".join(changed)
+    return (
+        f"{module}.{readable} [{mutant.rpartition('_')[2]}]: "
+        + " | ".join(changed)
+        + f"  (mutmut show {key})"
+    )
 
 
 def score_line(name: str) -> str:
@@ -469,7 +473,24 @@ def main(argv: list[str] | None = None) -> int:
     for name in [*(args.run or []), *([args.survivors] if args.survivors else [])]:
         if name not in AREAS:
             parser.error(f"unknown area {name!r}; valid: {', '.join(AREAS)}")
+    if (
+        args.run is not None
+        and shutil.which("mutmut", path=str(Path(sys.executable).parent)) is None
+    ):
+        print(
+            f"mutation: error: mutmut is not installed for {sys.executable}; run `make setup`,"
+            " then `make mutate AREA=...` or `.venv/bin/python benchmarks/mutation.py ...`",
+            file=sys.stderr,
+        )
+        return 2
     if args.survivors:
+        if not verdicts(args.survivors):
+            print(
+                f"mutation: error: area {args.survivors!r} has not been run here;"
+                f" run `make mutate AREA={args.survivors}` first",
+                file=sys.stderr,
+            )
+            return 2
         for key, verdict in sorted(verdicts(args.survivors).items()):
             if verdict in ("survived", "suspicious"):
                 print(f"{verdict}: {describe(args.survivors, key)}")
