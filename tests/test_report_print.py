@@ -345,6 +345,12 @@ def print_pdf(page: Page, path: Path, pdf: Path) -> None:
     page.call("Emulation.setEmulatedMedia", media="")
     page.events.clear()
     page.open(path.as_uri())
+    print_open_page(page, pdf)
+
+
+def print_open_page(page: Page, pdf: Path) -> None:
+    """Print the page as it is to ``pdf``: its CSS page size, no header, footer or
+    background graphics."""
     data = page.call(
         "Page.printToPDF",
         preferCSSPageSize=True,
@@ -478,15 +484,8 @@ def test_a_page_prints_at_full_size_from_a_wide_window(
             page.open(path.as_uri())
             if width == 0:  # the reference: the same page without its charts
                 page.evaluate(NO_CHARTS_JS)
-            data = page.call(
-                "Page.printToPDF",
-                preferCSSPageSize=True,
-                displayHeaderFooter=False,
-                printBackground=False,
-                timeout=HANG_GUARD_S,
-            )
             pdf = tmp_path / f"{width}.pdf"
-            pdf.write_bytes(base64.b64decode(data["data"]))
+            print_open_page(page, pdf)
             heights[width] = _word_height(pdf, "overview")  # the page's title
     wide, narrow, reference = heights[1200], heights[A4_TEXT_WIDTH], heights[0]
     assert abs(wide - reference) <= 0.005 * reference, heights
