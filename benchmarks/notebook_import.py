@@ -8,29 +8,16 @@ compared. ``python benchmarks/notebook_import.py [REPETITIONS]``
 
 from __future__ import annotations
 
-import statistics
-import subprocess
 import sys
-import time
 
-
-def timed(argv: list[str]) -> float:
-    start = time.perf_counter()
-    subprocess.run(argv, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    return time.perf_counter() - start
+from startup import medians
 
 
 def main(argv: list[str]) -> int:
     repetitions = int(argv[0]) if argv else 7
     guarded = [sys.executable, "-c", "import planner.notebooks, nbformat, papermill"]
     plain = [sys.executable, "-c", "import nbformat, papermill"]
-    timed(guarded), timed(plain)  # warm the file cache
-    guarded_s: list[float] = []
-    plain_s: list[float] = []
-    for _ in range(repetitions):
-        guarded_s.append(timed(guarded))
-        plain_s.append(timed(plain))
-    g, p = statistics.median(guarded_s), statistics.median(plain_s)
+    g, p = medians(guarded, plain, repetitions)
     print(f"import planner.notebooks, nbformat, papermill: median {g * 1000:.0f} ms")
     print(f"import nbformat, papermill:                    median {p * 1000:.0f} ms")
     print(

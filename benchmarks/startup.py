@@ -22,17 +22,22 @@ def timed(argv: list[str]) -> float:
     return time.perf_counter() - start
 
 
+def medians(first: list[str], second: list[str], repetitions: int) -> tuple[float, float]:
+    """Median seconds of two commands, run interleaved after one warm-up run each."""
+    timed(first), timed(second)  # warm the file cache
+    first_s: list[float] = []
+    second_s: list[float] = []
+    for _ in range(repetitions):
+        first_s.append(timed(first))
+        second_s.append(timed(second))
+    return statistics.median(first_s), statistics.median(second_s)
+
+
 def main(argv: list[str]) -> int:
     repetitions = int(argv[0]) if argv else 9
     planner = [str(BIN / "planner"), "price", "--format", "json"]
     pandas = [sys.executable, "-c", "import pandas"]
-    timed(planner), timed(pandas)  # warm the file cache
-    planner_s: list[float] = []
-    pandas_s: list[float] = []
-    for _ in range(repetitions):
-        planner_s.append(timed(planner))
-        pandas_s.append(timed(pandas))
-    p, q = statistics.median(planner_s), statistics.median(pandas_s)
+    p, q = medians(planner, pandas, repetitions)
     ratio = p / q
     verdict = "ok" if ratio <= TARGET else f"over the {TARGET}x target"
     print(f"planner price --format json: median {p * 1000:.0f} ms over {repetitions} runs")

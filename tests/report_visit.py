@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any
 
 from browser import browser
+from test_notebooks_run import CHARTS
 
 GROUP = "report-browser"
 SCENARIOS = ("staging", "production")
+NOTEBOOKS = sorted(CHARTS)
 SHOTS = Path(__file__).resolve().parent.parent / ".browser-shots"
 
 _EXPRESSIONS: dict[str, str] = {}
@@ -41,14 +43,12 @@ class Look:
     errors: list[str]  # console errors and uncaught exceptions
 
 
-def finance_pages(report: Path, notebooks: list[str]) -> list[tuple[str, str, Path]]:
+def finance_pages(report: Path) -> list[tuple[str, str, Path]]:
     """(scenario, notebook, page) of every finance page of a built report."""
-    return [(s, n, report / s / f"{n}.finance.html") for s in SCENARIOS for n in notebooks]
+    return [(s, n, report / s / f"{n}.finance.html") for s in SCENARIOS for n in NOTEBOOKS]
 
 
-def looks(
-    chromium: str, report: Path, whole_dollar_report: Path, notebooks: list[str]
-) -> dict[Path, Look]:
+def looks(chromium: str, report: Path, whole_dollar_report: Path) -> dict[Path, Look]:
     """Every finance page of both reports, looked at once per worker."""
     key = (report, whole_dollar_report)
     if key not in _LOOKS:
@@ -56,7 +56,7 @@ def looks(
         SHOTS.mkdir(exist_ok=True)
         with browser(chromium) as page:
             for built in key:
-                for scenario, notebook, path in finance_pages(built, notebooks):
+                for scenario, notebook, path in finance_pages(built):
                     page.events.clear()
                     page.open(path.as_uri())
                     values = {name: page.evaluate(js) for name, js in _EXPRESSIONS.items()}

@@ -163,7 +163,7 @@ def test_the_foot_check_finds_what_does_not_foot() -> None:
 
 
 def _pages(report: Path) -> list[tuple[str, str, Path]]:
-    return finance_pages(report, NOTEBOOKS)
+    return finance_pages(report)
 
 
 class Seen(dict[Path, dict[str, Any]]):
@@ -186,7 +186,7 @@ def seen(
     whole_dollar_report: Path,  # noqa: F811
 ) -> Seen:
     found = Seen()
-    for path, look in looks(chromium, built_report, whole_dollar_report, NOTEBOOKS).items():
+    for path, look in looks(chromium, built_report, whole_dollar_report).items():
         found[path] = look.values[PAGE]
     return found
 

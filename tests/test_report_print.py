@@ -228,7 +228,7 @@ def visit(
     def get(scenario: str) -> Visit:
         if scenario not in done:
             found = Visit()
-            on_screen = looks(chromium, built_report, whole_dollar_report, NOTEBOOKS)
+            on_screen = looks(chromium, built_report, whole_dollar_report)
             with browser(chromium) as page:
                 for notebook in NOTEBOOKS:
                     path = built_report / scenario / f"{notebook}.finance.html"

@@ -34,11 +34,10 @@ _REMOTE_MATHJAX = re.compile(
     r'<script src="https://cdnjs\.cloudflare\.com/ajax/libs/mathjax/[^"]*"></script>'
 )
 
-# Printed on A4 with 10 mm side margins: a 190 mm text column, 718 CSS px at 96 px an inch.
-# A chart is printed 690 px wide: measured in Chromium's print to PDF, a report page's column
-# holds about 20 px less than 190 mm (a 700 px chart already shrinks the whole page by 0.3%,
-# a 718 px one by 2.8%), and a chart wider than the column shrinks every page of the print.
-PRINT_SIDE_MARGIN_MM = 10
+# A chart is printed 690 px wide. The A4 page with 10 mm side margins (the @page rule below)
+# leaves a 190 mm column, 718 CSS px at 96 px an inch, but measured in Chromium's print to
+# PDF a report page's column holds about 20 px less (a 700 px chart already shrinks the whole
+# page by 0.3%, a 718 px one by 2.8%), and a chart wider than the column shrinks every page.
 PRINT_CHART_WIDTH_PX = 690
 
 PAGE_CSS = """
@@ -48,7 +47,7 @@ PAGE_CSS = """
 .planner-banner a { color: #1f5fa8; }
 .jp-RenderedHTMLCommon table { font-variant-numeric: tabular-nums; }
 @media print {
-  @page { size: A4; margin: 12mm PRINT_SIDE_MARGIN_MMmm; }
+  @page { size: A4; margin: 12mm 10mm; }
   html, body, main { margin: 0 !important; padding: 0 !important; width: auto !important; }
   .jp-Notebook { padding: 0 !important; }
   .modebar, .modebar-container, .jp-InputPrompt, .jp-OutputPrompt { display: none !important; }
@@ -101,9 +100,8 @@ PAGE_CSS = """
       if (!gd._fullLayout) return;
       if (printing) {
         if (gd._screenHeight === undefined) gd._screenHeight = gd._fullLayout.height;
-        var width = PRINT_WIDTH;
         var height = Math.min(gd._screenHeight, MAX_HEIGHT);
-        window.Plotly.relayout(gd, {width: width, height: height});
+        window.Plotly.relayout(gd, {width: PRINT_WIDTH, height: height});
       } else if (gd._screenHeight !== undefined) {
         window.Plotly.relayout(gd, {width: null, height: gd._screenHeight, autosize: true});
       }
@@ -117,9 +115,7 @@ PAGE_CSS = """
   window.addEventListener('afterprint', function () { fit(false); });
 })();
 </script>
-""".replace("PRINT_SIDE_MARGIN_MM", str(PRINT_SIDE_MARGIN_MM)).replace(
-    "PRINT_CHART_WIDTH_PX", str(PRINT_CHART_WIDTH_PX)
-)
+""".replace("PRINT_CHART_WIDTH_PX", str(PRINT_CHART_WIDTH_PX))
 
 
 @dataclass(frozen=True)
